@@ -1,0 +1,23 @@
+//! The one strict XML tree every later step reads.
+//!
+//! Parsing happens exactly once (`parse`); signature verification, canonicalization and SAML
+//! checks all walk the same arena. Two parsers seeing different trees is the root cause of most
+//! SAML bypasses (parser differentials, CVE-2025-25291/25292), so nothing re-parses text.
+
+mod error;
+mod limits;
+mod parser;
+mod tree;
+
+pub use error::{Position, XmlError, XmlErrorKind};
+pub use limits::Limits;
+pub use parser::{parse, parse_with_limits};
+pub use tree::{Attribute, Document, Element, NodeId, NodeKind, NsDecl, Span};
+
+/// Namespace URIs of the XML specifications themselves.
+pub mod ns {
+    /// Bound to the `xml` prefix by definition (Namespaces in XML 1.0 §3).
+    pub const XML: &str = "http://www.w3.org/XML/1998/namespace";
+    /// Reserved for namespace declarations; never bound to a prefix.
+    pub const XMLNS: &str = "http://www.w3.org/2000/xmlns/";
+}

@@ -1,0 +1,305 @@
+//! The owned arena tree: elements, attributes, text, CDATA and comments, with resolved namespaces
+//! and byte spans into the input.
+//!
+//! Elements are matched by (namespace URI, local name), never by prefix: a prefix is only a
+//! local alias and an attacker chooses it.
+
+/// Index of a node in its [`Document`]. Only meaningful for the document that produced it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub struct NodeId(pub(crate) u32);
+
+impl NodeId {
+    /// The arena index (stable for the life of the document).
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A half-open byte range `[start, end)` of the original input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+    pub fn contains(&self, other: Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+/// A namespace declaration as written on an element: `xmlns="uri"` (prefix `None`) or
+/// `xmlns:p="uri"`. An empty `uri` only occurs for `xmlns=""` (undeclaring the default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NsDecl {
+    pub prefix: Option<Box<str>>,
+    pub uri: Box<str>,
+}
+
+/// An attribute (never a namespace declaration: those are in [`Element::ns_decls`]).
+/// `value` is after entity expansion and XML attribute-value normalization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attribute {
+    pub prefix: Option<Box<str>>,
+    pub local: Box<str>,
+    /// Resolved namespace URI; `None` for unprefixed attributes (they are in no namespace).
+    pub ns: Option<Box<str>>,
+    pub value: Box<str>,
+    /// The whole `name="value"` in the input.
+    pub span: Span,
+}
+
+impl Attribute {
+    /// The name as written (`prefix:local` or `local`).
+    pub fn qname(&self) -> String {
+        match &self.prefix {
+            Some(p) => format!("{p}:{}", self.local),
+            None => self.local.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element {
+    pub prefix: Option<Box<str>>,
+    pub local: Box<str>,
+    /// Resolved namespace URI; `None` when no default namespace is in scope.
+    pub ns: Option<Box<str>>,
+    /// In document order, namespace declarations excluded.
+    pub attributes: Vec<Attribute>,
+    /// Declarations written on this element, in document order.
+    pub ns_decls: Vec<NsDecl>,
+    pub children: Vec<NodeId>,
+    /// The start tag only (`<a ...>` or `<a .../>`).
+    pub start_tag: Span,
+}
+
+impl Element {
+    /// The name as written (`prefix:local` or `local`).
+    pub fn qname(&self) -> String {
+        match &self.prefix {
+            Some(p) => format!("{p}:{}", self.local),
+            None => self.local.to_string(),
+        }
+    }
+
+    /// Whether this element is `{ns}local`.
+    pub fn is(&self, ns: &str, local: &str) -> bool {
+        self.ns.as_deref() == Some(ns) && &*self.local == local
+    }
+
+    /// The attribute `{ns}local` (`ns = None` for unqualified attributes such as SAML's `ID`).
+    pub fn attribute(&self, ns: Option<&str>, local: &str) -> Option<&Attribute> {
+        self.attributes
+            .iter()
+            .find(|a| a.ns.as_deref() == ns && &*a.local == local)
+    }
+
+    /// The value of the unqualified attribute `local`.
+    pub fn attr(&self, local: &str) -> Option<&str> {
+        self.attribute(None, local).map(|a| &*a.value)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeKind {
+    Element(Element),
+    /// Character data after entity expansion and line-end normalization.
+    Text(Box<str>),
+    /// The content of a CDATA section (line ends normalized).
+    CData(Box<str>),
+    /// The content of a comment, without `<!--` and `-->`.
+    Comment(Box<str>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub parent: Option<NodeId>,
+    /// The node's full extent in the input (for elements: start tag to end tag).
+    pub span: Span,
+}
+
+/// A parsed document: the input it came from plus the arena. Immutable once built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub(crate) source: Box<str>,
+    pub(crate) nodes: Vec<Node>,
+    pub(crate) root: NodeId,
+}
+
+impl Document {
+    /// The input text (UTF-8, without a BOM) that spans point into.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The root element.
+    pub fn root(&self) -> NodeId {
+        self.root
+    }
+
+    /// Number of nodes in the arena.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.index()]
+    }
+
+    /// The element at `id`, or `None` if that node is not an element.
+    pub fn element(&self, id: NodeId) -> Option<&Element> {
+        match &self.node(id).kind {
+            NodeKind::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn parent(&self, id: NodeId) -> Option<NodeId> {
+        self.node(id).parent
+    }
+
+    pub fn span(&self, id: NodeId) -> Span {
+        self.node(id).span
+    }
+
+    /// The input text of a span.
+    pub fn slice(&self, span: Span) -> &str {
+        self.source.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// All children of an element (empty for other nodes).
+    pub fn children(&self, id: NodeId) -> &[NodeId] {
+        self.element(id).map_or(&[], |e| &e.children)
+    }
+
+    /// Element children only, in document order.
+    pub fn child_elements(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        self.children(id)
+            .iter()
+            .copied()
+            .filter(|&c| self.element(c).is_some())
+    }
+
+    /// Element children named `{ns}local`.
+    pub fn children_named<'a>(
+        &'a self,
+        id: NodeId,
+        ns: &'a str,
+        local: &'a str,
+    ) -> impl Iterator<Item = NodeId> + 'a {
+        self.child_elements(id)
+            .filter(move |&c| self.element(c).is_some_and(|e| e.is(ns, local)))
+    }
+
+    /// Whether node `id` is the element `{ns}local`.
+    pub fn is(&self, id: NodeId, ns: &str, local: &str) -> bool {
+        self.element(id).is_some_and(|e| e.is(ns, local))
+    }
+
+    /// The node and all its descendants in document order (pre-order).
+    pub fn descendants(&self, id: NodeId) -> Descendants<'_> {
+        Descendants {
+            doc: self,
+            stack: vec![id],
+        }
+    }
+
+    /// Every element of the document in document order.
+    pub fn elements(&self) -> impl Iterator<Item = NodeId> + '_ {
+        self.descendants(self.root)
+            .filter(|&n| self.element(n).is_some())
+    }
+
+    /// Concatenation of the direct text and CDATA children (comments skipped, never used as a
+    /// terminator: `user@evil.com<!---->.attacker.com` reads as the whole string — VU#475445).
+    pub fn text(&self, id: NodeId) -> String {
+        let mut out = String::new();
+        for &c in self.children(id) {
+            match &self.node(c).kind {
+                NodeKind::Text(t) | NodeKind::CData(t) => out.push_str(t),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Whether an element has a comment among its direct children.
+    pub fn has_comment_child(&self, id: NodeId) -> bool {
+        self.children(id)
+            .iter()
+            .any(|&c| matches!(self.node(c).kind, NodeKind::Comment(_)))
+    }
+
+    /// Whether an element has element children (text-only elements such as DigestValue must not).
+    pub fn has_element_child(&self, id: NodeId) -> bool {
+        self.child_elements(id).next().is_some()
+    }
+
+    /// Is `ancestor` equal to `id` or one of its ancestors?
+    pub fn is_ancestor_or_self(&self, ancestor: NodeId, id: NodeId) -> bool {
+        let mut cur = Some(id);
+        while let Some(n) = cur {
+            if n == ancestor {
+                return true;
+            }
+            cur = self.parent(n);
+        }
+        false
+    }
+
+    /// Depth of a node (root = 0).
+    pub fn depth(&self, id: NodeId) -> usize {
+        let mut d = 0;
+        let mut cur = self.parent(id);
+        while let Some(n) = cur {
+            d += 1;
+            cur = self.parent(n);
+        }
+        d
+    }
+
+    /// The namespace bindings in scope at element `id` (nearest declaration wins), as
+    /// `(prefix, uri)` with `None` for the default namespace. Undeclared defaults (`xmlns=""`)
+    /// are returned with an empty URI. The `xml` prefix is implicit and not listed.
+    pub fn in_scope_namespaces(&self, id: NodeId) -> Vec<(Option<&str>, &str)> {
+        let mut out: Vec<(Option<&str>, &str)> = Vec::new();
+        let mut cur = Some(id);
+        while let Some(n) = cur {
+            if let Some(e) = self.element(n) {
+                for d in &e.ns_decls {
+                    let p = d.prefix.as_deref();
+                    if !out.iter().any(|(q, _)| *q == p) {
+                        out.push((p, &d.uri));
+                    }
+                }
+            }
+            cur = self.parent(n);
+        }
+        out
+    }
+}
+
+/// Pre-order iterator over a subtree.
+pub struct Descendants<'a> {
+    doc: &'a Document,
+    stack: Vec<NodeId>,
+}
+
+impl Iterator for Descendants<'_> {
+    type Item = NodeId;
+    fn next(&mut self) -> Option<NodeId> {
+        let id = self.stack.pop()?;
+        self.stack
+            .extend(self.doc.children(id).iter().rev().copied());
+        Some(id)
+    }
+}

@@ -1,0 +1,1 @@
+//! The inspector page. Built for wasm32 by `cargo xtask web`.
