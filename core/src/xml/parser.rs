@@ -1,6 +1,43 @@
 //! Strict parsing on quick-xml into a [`Document`].
+//!
+//! quick-xml is used as a tokenizer only: it finds where each piece of markup ends. Everything a
+//! lenient tokenizer lets through is checked here (attribute syntax, names, references, line
+//! ends, namespaces), because a document this parser reads differently from the signer's parser
+//! is a signature bypass (parser differentials; CVE-2025-25291/25292).
+//!
+//! Refused: input over [`Limits::max_bytes`] (checked first), non-UTF-8, characters outside
+//! XML 1.0 `Char`, a declaration that is not at offset 0 or names another version or encoding,
+//! any DOCTYPE (never read: no entity can expand) and any processing instruction, anything but
+//! whitespace and comments outside the single root element, and every namespace rule listed in
+//! [`namespaces`]. Comments outside the root are dropped; inside, they are nodes.
+//!
+//! **Offsets** (spans and [`XmlError::position`]) count bytes of the input *after* a leading
+//! UTF-8 BOM is removed, i.e. bytes of [`Document::source`]. Only `TooLarge` (offset 0) is
+//! reported before the BOM is removed. Line/column are therefore the same as in the original
+//! text except that a BOM is not counted as a column on line 1.
 
-use super::{Document, Limits, XmlError};
+mod escape;
+mod names;
+mod namespaces;
+mod tag;
+#[cfg(test)]
+mod tests;
+
+use std::borrow::Cow;
+
+use quick_xml::Reader;
+use quick_xml::errors::{Error as QxError, IllFormedError, SyntaxError};
+use quick_xml::events::Event;
+
+use super::tree::Node;
+use super::{
+    Attribute, Document, Element, Limits, NodeId, NodeKind, NsDecl, Position, Span, XmlError,
+    XmlErrorKind,
+};
+use namespaces::Scope;
+use tag::RawAttr;
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Parses with the default [`Limits`].
 pub fn parse(input: &[u8]) -> Result<Document, XmlError> {
@@ -9,9 +46,489 @@ pub fn parse(input: &[u8]) -> Result<Document, XmlError> {
 
 /// Parses `input` strictly; see the module docs of [`crate::xml`] for what is refused.
 pub fn parse_with_limits(input: &[u8], limits: Limits) -> Result<Document, XmlError> {
-    let _ = (input, limits);
-    Err(XmlError {
-        kind: super::XmlErrorKind::NoRoot,
-        position: super::Position::locate(input, 0),
-    })
+    // Spec A.1: the size limit comes before any other work, so a huge paste costs nothing.
+    if input.len() > limits.max_bytes {
+        return Err(XmlError {
+            kind: XmlErrorKind::TooLarge {
+                size: input.len(),
+                limit: limits.max_bytes,
+            },
+            position: Position::locate(input, 0),
+        });
+    }
+    let bytes = input.strip_prefix(UTF8_BOM).unwrap_or(input);
+    let fail_at = |f: Fail| XmlError {
+        position: Position::locate(bytes, f.offset),
+        kind: f.kind,
+    };
+    let src = std::str::from_utf8(bytes)
+        .map_err(|e| fail_at(Fail::new(XmlErrorKind::NotUtf8, e.valid_up_to())))?;
+    Builder::new(src, limits).run().map_err(fail_at)
+}
+
+/// An error before it is given a line and column (computed once, on failure only).
+#[derive(Debug)]
+struct Fail {
+    kind: XmlErrorKind,
+    offset: usize,
+}
+
+impl Fail {
+    fn new(kind: XmlErrorKind, offset: usize) -> Self {
+        Self { kind, offset }
+    }
+}
+
+fn offset(p: u64) -> usize {
+    usize::try_from(p).unwrap_or(usize::MAX)
+}
+
+/// An element whose end tag has not been seen yet.
+struct Open<'a> {
+    id: NodeId,
+    /// The name as written, for matching the end tag.
+    name: &'a str,
+    /// Scope height before this element's declarations.
+    mark: usize,
+}
+
+struct Builder<'a> {
+    src: &'a str,
+    limits: Limits,
+    nodes: Vec<Node>,
+    open: Vec<Open<'a>>,
+    scope: Scope<'a>,
+    root: Option<NodeId>,
+    /// Reused for every start tag so attribute tokenizing does not allocate.
+    raw_attrs: Vec<RawAttr<'a>>,
+    /// The pending run of text and references `[start, end)`: quick-xml reports `a&amp;b` as
+    /// three events, the tree holds one text node.
+    text: Option<(usize, usize)>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(src: &'a str, limits: Limits) -> Self {
+        // A rough guess (one node per ~40 bytes) saves most re-allocations of the arena.
+        let guess = (src.len() / 40).min(limits.max_nodes).min(4096);
+        Self {
+            src,
+            limits,
+            nodes: Vec::with_capacity(guess),
+            open: Vec::new(),
+            scope: Scope::default(),
+            root: None,
+            raw_attrs: Vec::new(),
+            text: None,
+        }
+    }
+
+    fn run(mut self) -> Result<Document, Fail> {
+        escape::check_chars(self.src)?;
+        // A second BOM is an ordinary character (so: text before the root), and quick-xml
+        // would silently drop it, shifting every offset by three.
+        if self.src.starts_with('\u{FEFF}') {
+            return Err(Fail::new(XmlErrorKind::TextOutsideRoot, 0));
+        }
+        let mut reader = Reader::from_str(self.src);
+        let config = reader.config_mut();
+        config.check_comments = true;
+        config.allow_dangling_amp = false;
+        config.expand_empty_elements = false;
+        config.trim_text(false);
+        // End tags are matched here against our own stack, with our own error kinds.
+        config.check_end_names = false;
+        config.allow_unmatched_ends = true;
+
+        loop {
+            let start = offset(reader.buffer_position());
+            let event = match reader.read_event() {
+                Ok(event) => event,
+                Err(e) => return Err(self.tokenizer_error(e, offset(reader.error_position()))),
+            };
+            let end = offset(reader.buffer_position());
+            if let Event::Text(_) | Event::GeneralRef(_) = event {
+                let run_start = self.text.map_or(start, |(s, _)| s);
+                self.text = Some((run_start, end));
+                continue;
+            }
+            self.flush_text()?;
+            match event {
+                Event::Start(_) => self.start_element(start, end, false)?,
+                Event::Empty(_) => self.start_element(start, end, true)?,
+                Event::End(_) => self.end_element(start, end)?,
+                Event::CData(_) => self.cdata(start, end)?,
+                Event::Comment(_) => self.comment(start, end)?,
+                Event::Decl(_) => self.declaration(start, end)?,
+                Event::PI(pi) => {
+                    return Err(Fail::new(
+                        XmlErrorKind::ProcessingInstruction(pi.target().to_owned()),
+                        start,
+                    ));
+                }
+                // Never read, let alone expanded: XXE, billion laughs, ATTLIST default
+                // attributes and DTD-declared IDs all start here (spec B.3).
+                Event::DocType(_) => return Err(Fail::new(XmlErrorKind::Doctype, start)),
+                Event::Text(_) | Event::GeneralRef(_) => {}
+                Event::Eof => return self.finish(),
+            }
+        }
+    }
+
+    fn sub(&self, start: usize, end: usize) -> Result<&'a str, Fail> {
+        self.src.get(start..end).ok_or_else(|| {
+            Fail::new(
+                XmlErrorKind::Malformed("markup boundaries out of range".into()),
+                start,
+            )
+        })
+    }
+
+    /// Refuses a new node beyond the limit, before anything is allocated for it.
+    fn check_node_budget(&self, at: usize) -> Result<(), Fail> {
+        if self.nodes.len() >= self.limits.max_nodes {
+            return Err(Fail::new(
+                XmlErrorKind::TooManyNodes {
+                    limit: self.limits.max_nodes,
+                },
+                at,
+            ));
+        }
+        Ok(())
+    }
+
+    /// Appends a node as the last child of the innermost open element.
+    fn push_node(&mut self, kind: NodeKind, span: Span) -> Result<NodeId, Fail> {
+        self.check_node_budget(span.start)?;
+        let too_many = || {
+            Fail::new(
+                XmlErrorKind::TooManyNodes {
+                    limit: self.limits.max_nodes,
+                },
+                span.start,
+            )
+        };
+        let id = NodeId(u32::try_from(self.nodes.len()).map_err(|_| too_many())?);
+        let parent = self.open.last().map(|o| o.id);
+        self.nodes.push(Node { kind, parent, span });
+        if let Some(p) = parent
+            && let Some(Node {
+                kind: NodeKind::Element(e),
+                ..
+            }) = self.nodes.get_mut(p.index())
+        {
+            e.children.push(id);
+        }
+        Ok(id)
+    }
+
+    fn flush_text(&mut self) -> Result<(), Fail> {
+        let Some((start, end)) = self.text.take() else {
+            return Ok(());
+        };
+        let raw = self.sub(start, end)?;
+        if self.open.is_empty() {
+            // XML 1.0 §2.1 document: only Misc (comments, PIs, S) around the root element.
+            if let Some(i) = raw.bytes().position(|b| !tag::is_space(b)) {
+                return Err(Fail::new(XmlErrorKind::TextOutsideRoot, start + i));
+            }
+            return Ok(());
+        }
+        self.check_node_budget(start)?;
+        let text = escape::decode_text(raw, start)?;
+        self.push_node(NodeKind::Text(text.into()), Span::new(start, end))?;
+        Ok(())
+    }
+
+    fn start_element(&mut self, start: usize, end: usize, empty: bool) -> Result<(), Fail> {
+        if self.open.is_empty() && self.root.is_some() {
+            return Err(Fail::new(XmlErrorKind::MultipleRoots, start));
+        }
+        // Limits first: a 10,000-deep or million-node document stops here, cheaply.
+        if self.open.len() >= self.limits.max_depth {
+            return Err(Fail::new(
+                XmlErrorKind::TooDeep {
+                    limit: self.limits.max_depth,
+                },
+                start,
+            ));
+        }
+        self.check_node_budget(start)?;
+
+        let inner_end = end.saturating_sub(if empty { 2 } else { 1 });
+        let inner = self.sub(start + 1, inner_end)?;
+        let mut raw_attrs = std::mem::take(&mut self.raw_attrs);
+        raw_attrs.clear();
+        let built = self.build_element(inner, start, &mut raw_attrs);
+        self.raw_attrs = raw_attrs;
+        let (mut element, name, mark) = built?;
+
+        let span = Span::new(start, end);
+        element.start_tag = span;
+        let id = self.push_node(NodeKind::Element(element), span)?;
+        if self.root.is_none() {
+            self.root = Some(id);
+        }
+        if empty {
+            self.scope.truncate(mark);
+        } else {
+            self.open.push(Open { id, name, mark });
+        }
+        Ok(())
+    }
+
+    /// Builds the element from its start tag and pushes its declarations on the scope;
+    /// returns the element, its name as written and the scope mark to return to.
+    fn build_element(
+        &mut self,
+        inner: &'a str,
+        start: usize,
+        raw: &mut Vec<RawAttr<'a>>,
+    ) -> Result<(Element, &'a str, usize), Fail> {
+        let (name, attrs_from) = tag::tag_name(inner);
+        let (prefix, local) = names::split_qname(name)
+            .ok_or_else(|| Fail::new(XmlErrorKind::InvalidName(name.to_owned()), start + 1))?;
+        tag::attributes(
+            inner,
+            attrs_from,
+            start + 1,
+            self.limits.max_attributes,
+            raw,
+        )?;
+
+        // Split attributes from declarations, refusing bad and duplicate names (same raw
+        // name twice also covers one prefix declared twice on an element).
+        let mut split = Vec::with_capacity(raw.len());
+        for (i, a) in raw.iter().enumerate() {
+            let (p, l) = names::split_qname(a.name)
+                .ok_or_else(|| Fail::new(XmlErrorKind::InvalidName(a.name.to_owned()), a.start))?;
+            if raw.iter().take(i).any(|b| b.name == a.name) {
+                return Err(Fail::new(
+                    XmlErrorKind::DuplicateAttribute(a.name.to_owned()),
+                    a.start,
+                ));
+            }
+            if a.name == "xml:xmlns" {
+                return Err(Fail::new(XmlErrorKind::XmlXmlnsAttribute, a.start));
+            }
+            split.push((p, l));
+        }
+
+        // Declarations first: they are in scope for the element's own name and attributes.
+        let mark = self.scope.mark();
+        let mut ns_decls = Vec::new();
+        for (a, &(p, l)) in raw.iter().zip(&split) {
+            let declared = match (p, l) {
+                (None, "xmlns") => None,
+                (Some("xmlns"), prefix) => Some(prefix),
+                _ => continue,
+            };
+            let uri = escape::decode_attr(a.value, a.value_start)?;
+            namespaces::check_decl(declared, &uri).map_err(|k| Fail::new(k, a.start))?;
+            ns_decls.push(NsDecl {
+                prefix: declared.map(Box::from),
+                uri: Box::from(&*uri),
+            });
+            self.scope.bind(declared, uri);
+        }
+
+        let result = self.resolve_element(prefix, local, start, raw, &split, ns_decls);
+        match result {
+            Ok(element) => Ok((element, name, mark)),
+            Err(f) => {
+                self.scope.truncate(mark);
+                Err(f)
+            }
+        }
+    }
+
+    fn resolve_element(
+        &self,
+        prefix: Option<&str>,
+        local: &str,
+        start: usize,
+        raw: &[RawAttr<'a>],
+        split: &[(Option<&'a str>, &'a str)],
+        ns_decls: Vec<NsDecl>,
+    ) -> Result<Element, Fail> {
+        let ns = self
+            .scope
+            .resolve(prefix)
+            .map_err(|k| Fail::new(k, start + 1))?
+            .map(Box::from);
+
+        let mut attributes: Vec<Attribute> = Vec::with_capacity(raw.len() - ns_decls.len());
+        for (a, &(p, l)) in raw.iter().zip(split) {
+            if matches!((p, l), (None, "xmlns") | (Some("xmlns"), _)) {
+                continue;
+            }
+            // Namespaces in XML §6.3: unprefixed attributes are in no namespace (not the
+            // default one); prefixed ones take their prefix's URI.
+            let ns: Option<&str> = match p {
+                None => None,
+                Some(_) => self.scope.resolve(p).map_err(|k| Fail::new(k, a.start))?,
+            };
+            // Namespaces in XML §6.3: no two attributes with the same expanded name, or
+            // `a:ID` and `b:ID` would be one attribute to one reader and two to another.
+            if ns.is_some()
+                && attributes
+                    .iter()
+                    .any(|b| b.ns.as_deref() == ns && &*b.local == l)
+            {
+                return Err(Fail::new(
+                    XmlErrorKind::DuplicateAttribute(a.name.to_owned()),
+                    a.start,
+                ));
+            }
+            let value = escape::decode_attr(a.value, a.value_start)?;
+            attributes.push(Attribute {
+                prefix: p.map(Box::from),
+                local: Box::from(l),
+                ns: ns.map(Box::from),
+                value: cow_into_box(value),
+                span: Span::new(a.start, a.end),
+            });
+        }
+
+        Ok(Element {
+            prefix: prefix.map(Box::from),
+            local: Box::from(local),
+            ns,
+            attributes,
+            ns_decls,
+            children: Vec::new(),
+            // Set by the caller, which knows where the tag ends.
+            start_tag: Span::default(),
+        })
+    }
+
+    fn end_element(&mut self, start: usize, end: usize) -> Result<(), Fail> {
+        let inner = self.sub(start + 2, end.saturating_sub(1))?;
+        let name = tag::end_tag(inner, start + 2)?;
+        let Some(open) = self.open.pop() else {
+            return Err(Fail::new(
+                XmlErrorKind::Malformed(format!("end tag </{name}> without a start tag")),
+                start,
+            ));
+        };
+        if open.name != name {
+            return Err(Fail::new(
+                XmlErrorKind::MismatchedEndTag {
+                    expected: open.name.to_owned(),
+                    found: name.to_owned(),
+                },
+                start,
+            ));
+        }
+        if let Some(node) = self.nodes.get_mut(open.id.index()) {
+            node.span.end = end;
+        }
+        self.scope.truncate(open.mark);
+        Ok(())
+    }
+
+    fn cdata(&mut self, start: usize, end: usize) -> Result<(), Fail> {
+        if self.open.is_empty() {
+            return Err(Fail::new(XmlErrorKind::TextOutsideRoot, start));
+        }
+        self.check_node_budget(start)?;
+        let content = self.sub(start + 9, end.saturating_sub(3))?;
+        let text = escape::normalize_line_ends(content);
+        self.push_node(NodeKind::CData(text.into()), Span::new(start, end))?;
+        Ok(())
+    }
+
+    fn comment(&mut self, start: usize, end: usize) -> Result<(), Fail> {
+        let content = self.sub(start + 4, end.saturating_sub(3))?;
+        // XML 1.0 §2.5: no `--` inside and no `-` before `-->` (quick-xml checks the first
+        // too; this keeps the rule true whatever its configuration).
+        if let Some(i) = content.find("--") {
+            return Err(Fail::new(
+                XmlErrorKind::Malformed("'--' inside a comment".into()),
+                start + 4 + i,
+            ));
+        }
+        if content.ends_with('-') {
+            return Err(Fail::new(
+                XmlErrorKind::Malformed("comment ends with '--->'".into()),
+                end.saturating_sub(4),
+            ));
+        }
+        if self.open.is_empty() {
+            // Outside the root a comment carries nothing anyone reads; c14n without
+            // comments drops it too.
+            return Ok(());
+        }
+        self.check_node_budget(start)?;
+        let text = escape::normalize_line_ends(content);
+        self.push_node(NodeKind::Comment(text.into()), Span::new(start, end))?;
+        Ok(())
+    }
+
+    fn declaration(&self, start: usize, end: usize) -> Result<(), Fail> {
+        // XML 1.0 §2.8: the declaration, if any, is the very first thing in the document.
+        if start != 0 {
+            return Err(Fail::new(XmlErrorKind::MisplacedDeclaration, start));
+        }
+        let inner = self.sub(start + 5, end.saturating_sub(2))?;
+        tag::xml_decl(inner, start + 5)
+    }
+
+    fn finish(self) -> Result<Document, Fail> {
+        if !self.open.is_empty() {
+            return Err(Fail::new(XmlErrorKind::UnexpectedEof, self.src.len()));
+        }
+        let Some(root) = self.root else {
+            return Err(Fail::new(XmlErrorKind::NoRoot, self.src.len()));
+        };
+        Ok(Document {
+            source: self.src.into(),
+            nodes: self.nodes,
+            root,
+        })
+    }
+
+    /// Maps quick-xml's errors onto ours. `at` is quick-xml's error position (the `<` of the
+    /// construct in most cases).
+    fn tokenizer_error(&self, e: QxError, at: usize) -> Fail {
+        let rest = self.src.get(at..).unwrap_or("");
+        let kind = match e {
+            // `<!D…` / `<!d…` is a DTD whatever follows: report it as one even when quick-xml
+            // could not make sense of it, so a truncated billion-laughs is still "Doctype".
+            QxError::Syntax(SyntaxError::UnclosedDoctype)
+            | QxError::IllFormed(IllFormedError::MissingDoctypeName) => XmlErrorKind::Doctype,
+            QxError::Syntax(SyntaxError::UnclosedComment) if !rest.starts_with("<!--") => {
+                bad_bang()
+            }
+            QxError::Syntax(SyntaxError::UnclosedCData) if !rest.starts_with("<![CDATA[") => {
+                bad_bang()
+            }
+            QxError::Syntax(SyntaxError::InvalidBangMarkup) => bad_bang(),
+            // The remaining syntax errors are all "input ended inside a construct".
+            QxError::Syntax(_) => XmlErrorKind::UnexpectedEof,
+            QxError::IllFormed(IllFormedError::DoubleHyphenInComment) => {
+                XmlErrorKind::Malformed("'--' inside a comment".into())
+            }
+            QxError::IllFormed(IllFormedError::UnclosedReference) => XmlErrorKind::Malformed(
+                "'&' does not start a reference (escape it as &amp;)".into(),
+            ),
+            QxError::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
+                XmlErrorKind::MismatchedEndTag { expected, found }
+            }
+            other => XmlErrorKind::Malformed(other.to_string()),
+        };
+        Fail::new(kind, at)
+    }
+}
+
+fn bad_bang() -> XmlErrorKind {
+    XmlErrorKind::Malformed(
+        "unknown <! markup: only comments and CDATA sections are allowed".into(),
+    )
+}
+
+fn cow_into_box(s: Cow<'_, str>) -> Box<str> {
+    match s {
+        Cow::Borrowed(b) => Box::from(b),
+        Cow::Owned(o) => o.into_boxed_str(),
+    }
 }

@@ -1,0 +1,80 @@
+//! Name syntax: XML 1.0 §2.3 `Name` and Namespaces in XML 1.0 §3/§4 `NCName` / `QName`.
+//!
+//! Checked here rather than trusted to quick-xml, which splits names on whitespace only: a
+//! lenient name check is a parser differential (another parser may read `a"b` or `p:q:r`
+//! differently, or refuse it, and the signature would cover a different tree).
+
+/// `NameStartChar` without `:` (Namespaces in XML: NCName excludes the colon).
+fn is_ncname_start(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | '_' | 'a'..='z'
+        | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+        | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}'
+        | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}'
+        | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}' | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// `NameChar` without `:`.
+fn is_ncname_char(c: char) -> bool {
+    is_ncname_start(c)
+        || matches!(c,
+            '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// Whether `s` is an `NCName` (a name without colons).
+pub(super) fn is_ncname(s: &str) -> bool {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if is_ncname_start(c) => chars.all(is_ncname_char),
+        _ => false,
+    }
+}
+
+/// Whether `s` is an XML 1.0 `Name` (colons allowed anywhere; used for entity names).
+pub(super) fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c == ':' || is_ncname_start(c) => chars.all(|c| c == ':' || is_ncname_char(c)),
+        _ => false,
+    }
+}
+
+/// Splits a `QName` into `(prefix, local)`; `None` when `s` is not a QName (empty, more than one
+/// colon, a leading or trailing colon, or a character outside NCName).
+pub(super) fn split_qname(s: &str) -> Option<(Option<&str>, &str)> {
+    match s.split_once(':') {
+        None => is_ncname(s).then_some((None, s)),
+        Some((prefix, local)) => {
+            (is_ncname(prefix) && is_ncname(local)).then_some((Some(prefix), local))
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qnames() {
+        assert_eq!(split_qname("a"), Some((None, "a")));
+        assert_eq!(
+            split_qname("saml2p:Response"),
+            Some((Some("saml2p"), "Response"))
+        );
+        assert_eq!(split_qname("é-1.x"), Some((None, "é-1.x")));
+        for bad in [
+            "", ":a", "a:", "a:b:c", "1a", "-a", "a b", "a\"b", "p:1", "a<",
+        ] {
+            assert_eq!(split_qname(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn names_allow_colons() {
+        assert!(is_name("a:b:c"));
+        assert!(is_name(":x"));
+        assert!(!is_name("#x"));
+        assert!(!is_name(""));
+    }
+}
