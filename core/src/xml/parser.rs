@@ -108,8 +108,11 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(src: &'a str, limits: Limits) -> Self {
-        // A rough guess (one node per ~40 bytes) saves most re-allocations of the arena.
-        let guess = (src.len() / 40).min(limits.max_nodes).min(4096);
+        // Sizing the arena up front avoids re-allocating (and moving) it while parsing: each
+        // `<` opens a tag, and there is about one text node per two tags in indented XML.
+        let tags = src.bytes().filter(|&b| b == b'<').count();
+        // Capped: a hostile input of a million `<` must not reserve the whole node budget.
+        let guess = (tags + tags / 2 + 1).min(limits.max_nodes).min(4096);
         Self {
             src,
             limits,
@@ -297,8 +300,8 @@ impl<'a> Builder<'a> {
 
         // Split attributes from declarations, refusing bad and duplicate names (same raw
         // name twice also covers one prefix declared twice on an element).
-        let mut split = Vec::with_capacity(raw.len());
-        for (i, a) in raw.iter().enumerate() {
+        for i in 0..raw.len() {
+            let Some(&a) = raw.get(i) else { break };
             let (p, l) = names::split_qname(a.name)
                 .ok_or_else(|| Fail::new(XmlErrorKind::InvalidName(a.name.to_owned()), a.start))?;
             if raw.iter().take(i).any(|b| b.name == a.name) {
@@ -310,14 +313,17 @@ impl<'a> Builder<'a> {
             if a.name == "xml:xmlns" {
                 return Err(Fail::new(XmlErrorKind::XmlXmlnsAttribute, a.start));
             }
-            split.push((p, l));
+            if let Some(slot) = raw.get_mut(i) {
+                slot.prefix = p;
+                slot.local = l;
+            }
         }
 
         // Declarations first: they are in scope for the element's own name and attributes.
         let mark = self.scope.mark();
         let mut ns_decls = Vec::new();
-        for (a, &(p, l)) in raw.iter().zip(&split) {
-            let declared = match (p, l) {
+        for a in raw.iter() {
+            let declared = match (a.prefix, a.local) {
                 (None, "xmlns") => None,
                 (Some("xmlns"), prefix) => Some(prefix),
                 _ => continue,
@@ -331,7 +337,7 @@ impl<'a> Builder<'a> {
             self.scope.bind(declared, uri);
         }
 
-        let result = self.resolve_element(prefix, local, start, raw, &split, ns_decls);
+        let result = self.resolve_element(prefix, local, start, raw, ns_decls);
         match result {
             Ok(element) => Ok((element, name, mark)),
             Err(f) => {
@@ -347,7 +353,6 @@ impl<'a> Builder<'a> {
         local: &str,
         start: usize,
         raw: &[RawAttr<'a>],
-        split: &[(Option<&'a str>, &'a str)],
         ns_decls: Vec<NsDecl>,
     ) -> Result<Element, Fail> {
         let ns = self
@@ -357,7 +362,8 @@ impl<'a> Builder<'a> {
             .map(Box::from);
 
         let mut attributes: Vec<Attribute> = Vec::with_capacity(raw.len() - ns_decls.len());
-        for (a, &(p, l)) in raw.iter().zip(split) {
+        for a in raw {
+            let (p, l) = (a.prefix, a.local);
             if matches!((p, l), (None, "xmlns") | (Some("xmlns"), _)) {
                 continue;
             }

@@ -24,7 +24,25 @@ pub(super) fn is_xml_char(c: char) -> bool {
 /// the forbidden BMP noncharacters U+FFFE / U+FFFF are exactly `EF BF BE` / `EF BF BF`.
 pub(super) fn check_chars(src: &str) -> Result<(), Fail> {
     let b = src.as_bytes();
-    for (i, &c) in b.iter().enumerate() {
+    // Branch-free screening of 64-byte blocks (the compiler vectorizes the fold); only a block
+    // holding a suspect byte is looked at byte by byte. 0xEF is also the lead byte of many
+    // legal characters (U+F000..U+FFFD), so a hit is only a reason to look closer.
+    let suspect = |c: u8| ((c < 0x20) & (c != b'\t') & (c != b'\n') & (c != b'\r')) | (c == 0xEF);
+    let mut base = 0;
+    for block in b.chunks(64) {
+        if block.iter().fold(false, |acc, &c| acc | suspect(c)) {
+            // Two bytes of look-ahead so a sequence cut by the block edge is still seen.
+            let end = (base + block.len() + 2).min(b.len());
+            check_slow(b.get(..end).unwrap_or(b), base, base + block.len())?;
+        }
+        base += block.len();
+    }
+    Ok(())
+}
+
+/// Byte-by-byte check of `b[from..to]` (with `b` extending a little beyond `to`).
+fn check_slow(b: &[u8], from: usize, to: usize) -> Result<(), Fail> {
+    for (i, &c) in b.iter().enumerate().take(to).skip(from) {
         if c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r') {
             return Err(Fail::new(XmlErrorKind::InvalidChar(u32::from(c)), i));
         }
@@ -59,8 +77,14 @@ pub(super) fn normalize_line_ends(raw: &str) -> Cow<'_, str> {
 /// Character data between markup: `]]>` refused (§2.4), line ends normalized, references
 /// expanded. `base` is the input offset of `raw`, for error positions.
 pub(super) fn decode_text(raw: &str, base: usize) -> Result<Cow<'_, str>, Fail> {
-    if let Some(i) = raw.find("]]>") {
-        return Err(Fail::new(XmlErrorKind::CdataEndInText, base + i));
+    // Look for `>` (rare in text; a memchr) and then at what precedes it.
+    let mut from = 0;
+    while let Some(gt) = raw.get(from..).and_then(|r| r.find('>')) {
+        let i = from + gt;
+        if raw.get(..i).is_some_and(|before| before.ends_with("]]")) {
+            return Err(Fail::new(XmlErrorKind::CdataEndInText, base + i - 2));
+        }
+        from = i + 1;
     }
     decode(raw, base, Mode::Text)
 }
@@ -197,6 +221,11 @@ mod tests {
         assert_eq!(text("&lt;&gt;&amp;&apos;&quot;").as_deref(), Ok("<>&'\""));
         assert_eq!(text("&#x1F600;&#233;").as_deref(), Ok("😀é"));
         assert_eq!(text("a]]>b"), Err(XmlErrorKind::CdataEndInText));
+        assert_eq!(
+            decode_text("a>]>]]]>", 10).map_err(|f| f.offset).err(),
+            Some(15)
+        );
+        assert_eq!(text("a>b]>c]]").as_deref(), Ok("a>b]>c]]"));
         assert_eq!(text("]]&gt;").as_deref(), Ok("]]>"));
         assert!(matches!(text("plain"), Ok(s) if s == "plain"));
     }
@@ -254,5 +283,16 @@ mod tests {
             Err(XmlErrorKind::InvalidChar(0xFFFE))
         );
         assert!(check_chars("\u{FFFD}\u{EFBF}").is_ok());
+        // Across the 64-byte block boundary, and in a long input.
+        let mut long = "x".repeat(63);
+        long.push('\u{FFFF}');
+        assert_eq!(
+            check_chars(&long).map_err(|f| (f.kind, f.offset)),
+            Err((XmlErrorKind::InvalidChar(0xFFFF), 63))
+        );
+        let mut long = "y".repeat(1000);
+        long.push('\u{1f}');
+        assert_eq!(check_chars(&long).map_err(|f| f.offset), Err(1000));
+        assert!(check_chars(&"\u{F000}\n".repeat(100)).is_ok());
     }
 }

@@ -23,6 +23,15 @@ fn is_ncname_char(c: char) -> bool {
 
 /// Whether `s` is an `NCName` (a name without colons).
 pub(super) fn is_ncname(s: &str) -> bool {
+    // ASCII fast path: SAML and XML-DSig names are all ASCII.
+    if s.is_ascii() {
+        let b = s.as_bytes();
+        return b
+            .first()
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+            && b.iter()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'));
+    }
     let mut chars = s.chars();
     match chars.next() {
         Some(c) if is_ncname_start(c) => chars.all(is_ncname_char),

@@ -25,6 +25,9 @@ fn malformed(msg: &str, offset: usize) -> Fail {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct RawAttr<'a> {
     pub name: &'a str,
+    /// `name` split as a QName (filled in by the caller after checking it).
+    pub prefix: Option<&'a str>,
+    pub local: &'a str,
     /// The text between the quotes, not yet normalized.
     pub value: &'a str,
     /// Input offset of the name's first byte.
@@ -111,6 +114,8 @@ pub(super) fn attributes<'a>(
         let value_end = value_start + len;
         attrs.push(RawAttr {
             name: attr_name,
+            prefix: None,
+            local: attr_name,
             value: inner.get(value_start..value_end).unwrap_or(""),
             start: base + start,
             value_start: base + value_start,

@@ -735,5 +735,73 @@ fn saml_response_parses_quickly() {
         assert_eq!(parse(SAML.as_bytes()).unwrap().len(), d.len());
     }
     let per = t.elapsed() / n;
+    eprintln!("{} bytes, {} nodes: {per:?} per parse", SAML.len(), d.len());
     assert!(per < Duration::from_millis(2), "{per:?} per parse");
+}
+
+#[test]
+#[ignore]
+fn perf_breakdown() {
+    let n = 20_000u32;
+    let t = Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(parse(std::hint::black_box(SAML.as_bytes())).unwrap());
+    }
+    eprintln!("full {:?}", t.elapsed() / n);
+    let t = Instant::now();
+    for _ in 0..n {
+        assert!(std::hint::black_box(
+            escape::check_chars(std::hint::black_box(SAML)).is_ok()
+        ));
+    }
+    eprintln!("chars {:?}", t.elapsed() / n);
+    let t = Instant::now();
+    for _ in 0..n {
+        let mut r = Reader::from_str(std::hint::black_box(SAML));
+        let mut k = 0;
+        loop {
+            match r.read_event().unwrap() {
+                Event::Eof => break,
+                _ => k += 1,
+            }
+        }
+        std::hint::black_box(k);
+    }
+    eprintln!("quick-xml {:?}", t.elapsed() / n);
+}
+
+/// Random byte edits of a real response: the parser must never panic, and whatever it accepts
+/// must have spans that slice the source on character boundaries, nested in their parents.
+#[test]
+fn mutated_inputs_never_panic() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let alphabet = b"<>/&;#x'\"=:! -[]?\r\n\tabAZ09\xC3\xA9\xEF\xBF";
+    let mut accepted = 0;
+    for _ in 0..3000 {
+        let mut input = SAML.as_bytes().to_vec();
+        for _ in 0..rng.random_range(1..4) {
+            let at = rng.random_range(0..input.len());
+            let b = alphabet[rng.random_range(0..alphabet.len())];
+            match rng.random_range(0..3) {
+                0 => input[at] = b,
+                1 => input.insert(at, b),
+                _ => {
+                    input.remove(at);
+                }
+            }
+        }
+        let Ok(d) = parse(&input) else { continue };
+        accepted += 1;
+        for i in 0..d.len() {
+            let id = NodeId(i as u32);
+            let span = d.span(id);
+            assert!(d.source().get(span.start..span.end).is_some());
+            if let Some(p) = d.parent(id) {
+                assert!(d.span(p).contains(span));
+            }
+        }
+    }
+    // Many edits land in text or attribute values and keep the document well-formed.
+    assert!(accepted > 100, "{accepted}");
 }
