@@ -9,7 +9,7 @@
 //! XML 1.0 `Char`, a declaration that is not at offset 0 or names another version or encoding,
 //! any DOCTYPE (never read: no entity can expand) and any processing instruction, anything but
 //! whitespace and comments outside the single root element, and every namespace rule listed in
-//! [`namespaces`]. Comments outside the root are dropped; inside, they are nodes.
+//! the `namespaces` submodule. Comments outside the root are dropped; inside, they are nodes.
 //!
 //! **Offsets** (spans and [`XmlError::position`]) count bytes of the input *after* a leading
 //! UTF-8 BOM is removed, i.e. bytes of [`Document::source`]. Only `TooLarge` (offset 0) is
@@ -44,7 +44,17 @@ pub fn parse(input: &[u8]) -> Result<Document, XmlError> {
     parse_with_limits(input, Limits::default())
 }
 
-/// Parses `input` strictly; see the module docs of [`crate::xml`] for what is refused.
+/// Parses `input` strictly.
+///
+/// Refused: more than [`Limits::max_bytes`] (checked before anything else), non-UTF-8, characters
+/// outside XML 1.0 `Char`, a declaration not at the start or naming another version or
+/// encoding, any DOCTYPE or processing instruction, anything but whitespace and comments around
+/// the single root, undeclared or reserved prefixes, relative namespace URIs, duplicate
+/// attributes after namespace resolution, and more depth / nodes / attributes than `limits`
+/// allow (`max_depth` counts open elements, the root being 1).
+///
+/// Spans and error positions are byte offsets into [`Document::source`], i.e. after a leading
+/// UTF-8 BOM is removed (only `TooLarge` is reported against the raw input, at offset 0).
 pub fn parse_with_limits(input: &[u8], limits: Limits) -> Result<Document, XmlError> {
     // Spec A.1: the size limit comes before any other work, so a huge paste costs nothing.
     if input.len() > limits.max_bytes {
@@ -361,7 +371,8 @@ impl<'a> Builder<'a> {
             .map_err(|k| Fail::new(k, start + 1))?
             .map(Box::from);
 
-        let mut attributes: Vec<Attribute> = Vec::with_capacity(raw.len() - ns_decls.len());
+        let mut attributes: Vec<Attribute> =
+            Vec::with_capacity(raw.len().saturating_sub(ns_decls.len()));
         for a in raw {
             let (p, l) = (a.prefix, a.local);
             if matches!((p, l), (None, "xmlns") | (Some("xmlns"), _)) {
