@@ -1,0 +1,94 @@
+//! Stable identifiers of every check samlscope performs. They are the contract shared by the
+//! report, the CLI's JSON, the page's `data-testid`s and the mock IdP's scenario catalogue, so
+//! they are an enum with one `as_str`, never free strings.
+
+use std::fmt;
+
+macro_rules! check_ids {
+    ($($variant:ident => $id:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum CheckId { $($variant,)* }
+
+        impl CheckId {
+            pub const ALL: &'static [CheckId] = &[$(CheckId::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(CheckId::$variant => $id,)* }
+            }
+
+            pub fn from_id(s: &str) -> Option<Self> {
+                match s { $($id => Some(CheckId::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+check_ids! {
+    InputDecode => "input.decode",
+    XmlWellFormed => "xml.well_formed",
+    XmlDoctype => "xml.doctype",
+    XmlLimits => "xml.limits",
+    XmlNamespaces => "xml.namespaces",
+    StructureMessage => "structure.message",
+    StructureSchema => "structure.schema",
+    StructureAssertionCount => "structure.assertion_count",
+    StructureUniqueIds => "structure.unique_ids",
+    StructureSignaturePosition => "structure.signature_position",
+    SignaturePresent => "signature.present",
+    SignatureStructure => "signature.structure",
+    SignatureAlgorithms => "signature.algorithms",
+    SignatureReference => "signature.reference",
+    SignatureTransforms => "signature.transforms",
+    SignatureTrusted => "signature.trusted",
+    SignatureDigest => "signature.digest",
+    SignatureKeyInfo => "signature.keyinfo",
+    AssertionEncrypted => "assertion.encrypted",
+}
+
+impl fmt::Display for CheckId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CheckId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl crate::xml::XmlError {
+    /// The check this parse failure belongs to.
+    pub fn check_id(&self) -> CheckId {
+        use crate::xml::XmlErrorKind as K;
+        match self.kind {
+            K::Doctype => CheckId::XmlDoctype,
+            K::TooLarge { .. }
+            | K::TooDeep { .. }
+            | K::TooManyNodes { .. }
+            | K::TooManyAttributes { .. } => CheckId::XmlLimits,
+            K::UndeclaredPrefix(_)
+            | K::ReservedPrefix(_)
+            | K::ReservedNamespace(_)
+            | K::RelativeNamespace(_)
+            | K::EmptyPrefixBinding(_)
+            | K::XmlXmlnsAttribute => CheckId::XmlNamespaces,
+            _ => CheckId::XmlWellFormed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for &c in CheckId::ALL {
+            assert!(seen.insert(c.as_str()), "duplicate id {c}");
+            assert_eq!(CheckId::from_id(c.as_str()), Some(c));
+        }
+        assert_eq!(CheckId::from_id("nope"), None);
+    }
+}

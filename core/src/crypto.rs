@@ -1,0 +1,239 @@
+//! Public-key operations behind one typed interface, so the verification logic never touches a
+//! crypto library directly and the backend can differ per target without the logic changing.
+//!
+//! Backends: the pure-Rust `rsa` crate (everywhere, and the only one in wasm32) and ring (native
+//! only, about four times faster). Both run the same test suites.
+
+use crate::dsig::{DigestAlgorithm, SignatureAlgorithm};
+use base64::Engine as _;
+use rsa::pkcs1::DecodeRsaPrivateKey as _;
+use rsa::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _};
+
+/// A public key from a certificate. Non-RSA keys are kept so they can be reported, but nothing
+/// verifies with them.
+#[derive(Debug, Clone)]
+pub struct PublicKey {
+    kind: KeyKind,
+    bits: usize,
+    /// PKCS#1 `RSAPublicKey` DER (the SPKI's BIT STRING), the form ring takes.
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    rsa_pkcs1: Vec<u8>,
+}
+
+/// Which implementation verifies RSA signatures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Backend {
+    /// The pure-Rust `rsa` crate: the page's (wasm32) backend.
+    RustCrypto,
+    /// ring: native builds' default.
+    #[cfg(not(target_arch = "wasm32"))]
+    Ring,
+}
+
+impl Default for Backend {
+    fn default() -> Self {
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            Self::Ring
+        }
+        #[cfg(target_arch = "wasm32")]
+        {
+            Self::RustCrypto
+        }
+    }
+}
+
+/// Every backend available on this target (tests run each of them).
+pub fn backends() -> &'static [Backend] {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        &[Backend::RustCrypto, Backend::Ring]
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        &[Backend::RustCrypto]
+    }
+}
+
+#[derive(Debug, Clone)]
+enum KeyKind {
+    Rsa(rsa::PublicKey),
+    /// An RSA key the backend cannot use (e.g. under 1024 bits): reportable, never verifies.
+    RsaUnusable(String),
+    Other(&'static str),
+}
+
+/// Why a signature did not verify. Deliberately coarse: the caller reports "does not verify
+/// with any trusted key", and no error is ever read as success.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CryptoError {
+    #[error("signature does not verify")]
+    BadSignature,
+    #[error("the key is {0}, but the signature method needs RSA")]
+    KeyTypeMismatch(&'static str),
+    #[error("the RSA key is not usable: {0}")]
+    UnusableKey(String),
+    #[error("signing failed: {0}")]
+    Signing(String),
+    #[error("private key could not be read: {0}")]
+    PrivateKey(String),
+}
+
+impl PublicKey {
+    /// From a SubjectPublicKeyInfo (DER).
+    pub fn from_spki_der(spki: &[u8]) -> Result<Self, String> {
+        let (_, parsed) = x509_parser::x509::SubjectPublicKeyInfo::from_der_spki(spki)
+            .map_err(|e| e.to_string())?;
+        let rsa_pkcs1 = parsed.subject_public_key.data.to_vec();
+        let pk = parsed.parsed().map_err(|e| e.to_string())?;
+        let bits = pk.key_size();
+        let kind = match pk {
+            x509_parser::public_key::PublicKey::RSA(_) => {
+                match rsa::PublicKey::from_public_key_der(spki) {
+                    Ok(k) => KeyKind::Rsa(k),
+                    Err(e) => KeyKind::RsaUnusable(e.to_string()),
+                }
+            }
+            x509_parser::public_key::PublicKey::EC(_) => KeyKind::Other("EC"),
+            x509_parser::public_key::PublicKey::DSA(_) => KeyKind::Other("DSA"),
+            _ => KeyKind::Other("unknown key type"),
+        };
+        Ok(Self {
+            kind,
+            bits,
+            rsa_pkcs1,
+        })
+    }
+
+    pub fn algorithm_name(&self) -> &'static str {
+        match self.kind {
+            KeyKind::Rsa(_) | KeyKind::RsaUnusable(_) => "RSA",
+            KeyKind::Other(name) => name,
+        }
+    }
+
+    pub fn bits(&self) -> usize {
+        self.bits
+    }
+
+    /// Verifies `signature` over `message` with `algorithm`. Every library error is a failure.
+    pub fn verify(
+        &self,
+        backend: Backend,
+        algorithm: SignatureAlgorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoError> {
+        let key = match &self.kind {
+            KeyKind::Rsa(k) => k,
+            KeyKind::RsaUnusable(why) => return Err(CryptoError::UnusableKey(why.clone())),
+            KeyKind::Other(name) => return Err(CryptoError::KeyTypeMismatch(name)),
+        };
+        match backend {
+            Backend::RustCrypto => {
+                let hashed = algorithm.hash().digest(message);
+                key.verify(pkcs1v15_scheme(algorithm.hash()), &hashed, signature)
+                    .map_err(|_| CryptoError::BadSignature)
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            Backend::Ring => {
+                use ring::signature as rs;
+                // The 1024-bit floor is ring's; samlscope's own minimum (policy) is checked
+                // before any backend is called.
+                let params: &rs::RsaParameters = match algorithm {
+                    SignatureAlgorithm::RsaSha1 => &rs::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+                    SignatureAlgorithm::RsaSha256 => {
+                        &rs::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY
+                    }
+                    SignatureAlgorithm::RsaSha384 => &rs::RSA_PKCS1_2048_8192_SHA384,
+                    SignatureAlgorithm::RsaSha512 => {
+                        &rs::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY
+                    }
+                };
+                rs::UnparsedPublicKey::new(params, &self.rsa_pkcs1)
+                    .verify(message, signature)
+                    .map_err(|_| CryptoError::BadSignature)
+            }
+        }
+    }
+}
+
+fn pkcs1v15_scheme(hash: DigestAlgorithm) -> rsa::pkcs1v15::Pkcs1v15Sign {
+    use rsa::pkcs1v15::Pkcs1v15Sign;
+    match hash {
+        DigestAlgorithm::Sha1 => Pkcs1v15Sign::new::<sha1::Sha1>(),
+        DigestAlgorithm::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>(),
+        DigestAlgorithm::Sha384 => Pkcs1v15Sign::new::<sha2::Sha384>(),
+        DigestAlgorithm::Sha512 => Pkcs1v15Sign::new::<sha2::Sha512>(),
+    }
+}
+
+/// An RSA private key for signing (the mock IdP, test generation).
+#[derive(Debug, Clone)]
+pub struct PrivateKey {
+    key: rsa::PrivateKey,
+}
+
+impl PrivateKey {
+    /// From PKCS#8 or PKCS#1 DER.
+    pub fn from_der(der: &[u8]) -> Result<Self, CryptoError> {
+        let key = rsa::PrivateKey::from_pkcs8_der(der)
+            .or_else(|_| rsa::PrivateKey::from_pkcs1_der(der))
+            .map_err(|e| CryptoError::PrivateKey(e.to_string()))?;
+        Ok(Self { key })
+    }
+
+    /// From a `BEGIN PRIVATE KEY` (PKCS#8) or `BEGIN RSA PRIVATE KEY` (PKCS#1) PEM block.
+    pub fn from_pem(pem: &str) -> Result<Self, CryptoError> {
+        let body = pem_body(pem)
+            .ok_or_else(|| CryptoError::PrivateKey("no PRIVATE KEY PEM block found".into()))?;
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(body.as_bytes())
+            .map_err(|e| CryptoError::PrivateKey(e.to_string()))?;
+        Self::from_der(&der)
+    }
+
+    pub fn from_rsa(key: rsa::PrivateKey) -> Self {
+        Self { key }
+    }
+
+    pub fn rsa(&self) -> &rsa::PrivateKey {
+        &self.key
+    }
+
+    /// PKCS#1 v1.5 signature over `message`. Deterministic (no RNG in core).
+    pub fn sign(
+        &self,
+        algorithm: SignatureAlgorithm,
+        message: &[u8],
+    ) -> Result<Vec<u8>, CryptoError> {
+        let hashed = algorithm.hash().digest(message);
+        self.key
+            .sign(pkcs1v15_scheme(algorithm.hash()), &hashed)
+            .map_err(|e| CryptoError::Signing(e.to_string()))
+    }
+}
+
+/// The base64 body of the first `-----BEGIN … PRIVATE KEY-----` block, whitespace removed.
+fn pem_body(pem: &str) -> Option<String> {
+    let start = pem.find("-----BEGIN ")?;
+    let after_begin = &pem[start..];
+    let header_end = after_begin.find("-----\n").or_else(|| {
+        after_begin
+            .get(11..)
+            .and_then(|s| s.find("-----"))
+            .map(|i| i + 11)
+    })?;
+    let body_start = start + header_end + 5;
+    let end = pem[body_start..].find("-----END ")? + body_start;
+    let header = &pem[start..body_start];
+    if !header.contains("PRIVATE KEY") {
+        return None;
+    }
+    Some(
+        pem[body_start..end]
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect(),
+    )
+}

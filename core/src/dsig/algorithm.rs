@@ -1,0 +1,343 @@
+//! Algorithm allow-lists as enums. An URI that is not on a list is a typed rejection, never a
+//! fallthrough: HMAC (key confusion, GHSA-c27r-x354-4m68), DSA, MD5, XSLT and XPath transforms are
+//! recognized only to say precisely why they are refused.
+
+use std::fmt;
+
+/// Why an algorithm URI was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AlgorithmError {
+    #[error("{role} {uri:?} is refused: {reason}")]
+    Refused {
+        role: AlgorithmRole,
+        uri: String,
+        reason: &'static str,
+    },
+    #[error("{role} {uri:?} is not supported")]
+    Unknown { role: AlgorithmRole, uri: String },
+}
+
+/// Where in SignedInfo an algorithm URI appeared (for messages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum AlgorithmRole {
+    SignatureMethod,
+    DigestMethod,
+    CanonicalizationMethod,
+    Transform,
+}
+
+impl fmt::Display for AlgorithmRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::SignatureMethod => "SignatureMethod",
+            Self::DigestMethod => "DigestMethod",
+            Self::CanonicalizationMethod => "CanonicalizationMethod",
+            Self::Transform => "Transform",
+        })
+    }
+}
+
+fn refused(role: AlgorithmRole, uri: &str, reason: &'static str) -> AlgorithmError {
+    AlgorithmError::Refused {
+        role,
+        uri: uri.to_owned(),
+        reason,
+    }
+}
+
+/// Digest algorithms of `ds:DigestMethod`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum DigestAlgorithm {
+    /// Accepted only when the policy allows SHA-1, and then reported as weak.
+    Sha1,
+    Sha256,
+    Sha384,
+    Sha512,
+}
+
+impl DigestAlgorithm {
+    pub const SHA1_URI: &'static str = "http://www.w3.org/2000/09/xmldsig#sha1";
+    pub const SHA256_URI: &'static str = "http://www.w3.org/2001/04/xmlenc#sha256";
+    pub const SHA384_URI: &'static str = "http://www.w3.org/2001/04/xmldsig-more#sha384";
+    pub const SHA512_URI: &'static str = "http://www.w3.org/2001/04/xmlenc#sha512";
+
+    pub fn from_uri(uri: &str) -> Result<Self, AlgorithmError> {
+        let role = AlgorithmRole::DigestMethod;
+        match uri {
+            Self::SHA1_URI => Ok(Self::Sha1),
+            Self::SHA256_URI => Ok(Self::Sha256),
+            Self::SHA384_URI => Ok(Self::Sha384),
+            Self::SHA512_URI => Ok(Self::Sha512),
+            "http://www.w3.org/2001/04/xmldsig-more#md5" => {
+                Err(refused(role, uri, "MD5 is broken"))
+            }
+            _ => Err(AlgorithmError::Unknown {
+                role,
+                uri: uri.to_owned(),
+            }),
+        }
+    }
+
+    pub fn as_uri(self) -> &'static str {
+        match self {
+            Self::Sha1 => Self::SHA1_URI,
+            Self::Sha256 => Self::SHA256_URI,
+            Self::Sha384 => Self::SHA384_URI,
+            Self::Sha512 => Self::SHA512_URI,
+        }
+    }
+
+    pub fn is_weak(self) -> bool {
+        self == Self::Sha1
+    }
+
+    /// Hashes `data` (one place, so verify and sign cannot disagree).
+    pub fn digest(self, data: &[u8]) -> Vec<u8> {
+        use sha2::Digest as _;
+        match self {
+            Self::Sha1 => sha1::Sha1::digest(data).to_vec(),
+            Self::Sha256 => sha2::Sha256::digest(data).to_vec(),
+            Self::Sha384 => sha2::Sha384::digest(data).to_vec(),
+            Self::Sha512 => sha2::Sha512::digest(data).to_vec(),
+        }
+    }
+
+    pub fn output_len(self) -> usize {
+        match self {
+            Self::Sha1 => 20,
+            Self::Sha256 => 32,
+            Self::Sha384 => 48,
+            Self::Sha512 => 64,
+        }
+    }
+}
+
+impl fmt::Display for DigestAlgorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Sha1 => "SHA-1",
+            Self::Sha256 => "SHA-256",
+            Self::Sha384 => "SHA-384",
+            Self::Sha512 => "SHA-512",
+        })
+    }
+}
+
+/// Signature algorithms of `ds:SignatureMethod`. Only public-key methods: a symmetric method
+/// with the IdP's public key as the "secret" is the classic key-confusion forgery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum SignatureAlgorithm {
+    /// RSASSA-PKCS1-v1_5 with SHA-1: only with the SHA-1 policy, reported as weak.
+    RsaSha1,
+    RsaSha256,
+    RsaSha384,
+    RsaSha512,
+}
+
+impl SignatureAlgorithm {
+    pub const RSA_SHA1_URI: &'static str = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
+    pub const RSA_SHA256_URI: &'static str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+    pub const RSA_SHA384_URI: &'static str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384";
+    pub const RSA_SHA512_URI: &'static str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512";
+
+    pub fn from_uri(uri: &str) -> Result<Self, AlgorithmError> {
+        let role = AlgorithmRole::SignatureMethod;
+        match uri {
+            Self::RSA_SHA1_URI => Ok(Self::RsaSha1),
+            Self::RSA_SHA256_URI => Ok(Self::RsaSha256),
+            Self::RSA_SHA384_URI => Ok(Self::RsaSha384),
+            Self::RSA_SHA512_URI => Ok(Self::RsaSha512),
+            u if u.contains("hmac") => Err(refused(
+                role,
+                uri,
+                "HMAC is a symmetric method; with a public key as secret anyone can forge it",
+            )),
+            u if u.contains("dsa-") && !u.contains("ecdsa") => {
+                Err(refused(role, uri, "DSA signatures are not accepted"))
+            }
+            u if u.contains("md5") => Err(refused(role, uri, "MD5 is broken")),
+            _ => Err(AlgorithmError::Unknown {
+                role,
+                uri: uri.to_owned(),
+            }),
+        }
+    }
+
+    pub fn as_uri(self) -> &'static str {
+        match self {
+            Self::RsaSha1 => Self::RSA_SHA1_URI,
+            Self::RsaSha256 => Self::RSA_SHA256_URI,
+            Self::RsaSha384 => Self::RSA_SHA384_URI,
+            Self::RsaSha512 => Self::RSA_SHA512_URI,
+        }
+    }
+
+    /// The hash the signature is computed over.
+    pub fn hash(self) -> DigestAlgorithm {
+        match self {
+            Self::RsaSha1 => DigestAlgorithm::Sha1,
+            Self::RsaSha256 => DigestAlgorithm::Sha256,
+            Self::RsaSha384 => DigestAlgorithm::Sha384,
+            Self::RsaSha512 => DigestAlgorithm::Sha512,
+        }
+    }
+
+    pub fn is_weak(self) -> bool {
+        self.hash().is_weak()
+    }
+}
+
+impl fmt::Display for SignatureAlgorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RSA-{}", self.hash())
+    }
+}
+
+/// Canonicalization of SignedInfo and the reference transform: exclusive C14N only (SAML core
+/// §5.4.3/§5.4.4); inclusive C14N drags the ancestors' namespace context into the signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Canonicalization {
+    Exclusive,
+    ExclusiveWithComments,
+}
+
+impl Canonicalization {
+    pub const EXC_URI: &'static str = "http://www.w3.org/2001/10/xml-exc-c14n#";
+    pub const EXC_WITH_COMMENTS_URI: &'static str =
+        "http://www.w3.org/2001/10/xml-exc-c14n#WithComments";
+
+    pub fn from_uri(uri: &str, role: AlgorithmRole) -> Result<Self, AlgorithmError> {
+        match uri {
+            Self::EXC_URI => Ok(Self::Exclusive),
+            Self::EXC_WITH_COMMENTS_URI => Ok(Self::ExclusiveWithComments),
+            "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
+            | "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments"
+            | "http://www.w3.org/2006/12/xml-c14n11"
+            | "http://www.w3.org/2006/12/xml-c14n11#WithComments" => Err(refused(
+                role,
+                uri,
+                "inclusive canonicalization is not allowed by the SAML profile (exclusive C14N only)",
+            )),
+            _ => Err(AlgorithmError::Unknown {
+                role,
+                uri: uri.to_owned(),
+            }),
+        }
+    }
+
+    pub fn as_uri(self) -> &'static str {
+        match self {
+            Self::Exclusive => Self::EXC_URI,
+            Self::ExclusiveWithComments => Self::EXC_WITH_COMMENTS_URI,
+        }
+    }
+
+    pub fn with_comments(self) -> bool {
+        self == Self::ExclusiveWithComments
+    }
+}
+
+/// The transforms of a SAML Reference: enveloped-signature, then exclusive C14N.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum Transform {
+    EnvelopedSignature,
+    C14n(Canonicalization),
+}
+
+impl Transform {
+    pub const ENVELOPED_URI: &'static str =
+        "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+
+    pub fn from_uri(uri: &str) -> Result<Self, AlgorithmError> {
+        let role = AlgorithmRole::Transform;
+        match uri {
+            Self::ENVELOPED_URI => Ok(Self::EnvelopedSignature),
+            "http://www.w3.org/TR/1999/REC-xslt-19991116" => Err(refused(
+                role,
+                uri,
+                "XSLT transforms run attacker-supplied programs",
+            )),
+            "http://www.w3.org/TR/1999/REC-xpath-19991116"
+            | "http://www.w3.org/2002/06/xmldsig-filter2" => Err(refused(
+                role,
+                uri,
+                "XPath transforms let the signer choose what is covered",
+            )),
+            "http://www.w3.org/2000/09/xmldsig#base64" => Err(refused(
+                role,
+                uri,
+                "the base64 transform is not part of the SAML profile",
+            )),
+            other => Canonicalization::from_uri(other, role).map(Self::C14n),
+        }
+    }
+
+    pub fn as_uri(self) -> &'static str {
+        match self {
+            Self::EnvelopedSignature => Self::ENVELOPED_URI,
+            Self::C14n(c) => c.as_uri(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_every_allowed_uri() {
+        for a in [
+            SignatureAlgorithm::RsaSha1,
+            SignatureAlgorithm::RsaSha256,
+            SignatureAlgorithm::RsaSha384,
+            SignatureAlgorithm::RsaSha512,
+        ] {
+            assert_eq!(SignatureAlgorithm::from_uri(a.as_uri()), Ok(a));
+        }
+        for d in [
+            DigestAlgorithm::Sha1,
+            DigestAlgorithm::Sha256,
+            DigestAlgorithm::Sha384,
+            DigestAlgorithm::Sha512,
+        ] {
+            assert_eq!(DigestAlgorithm::from_uri(d.as_uri()), Ok(d));
+            assert_eq!(d.digest(b"abc").len(), d.output_len());
+        }
+        for t in [
+            Transform::EnvelopedSignature,
+            Transform::C14n(Canonicalization::Exclusive),
+            Transform::C14n(Canonicalization::ExclusiveWithComments),
+        ] {
+            assert_eq!(Transform::from_uri(t.as_uri()), Ok(t));
+        }
+    }
+
+    #[test]
+    fn refuses_dangerous_uris_with_a_reason() {
+        for uri in [
+            "http://www.w3.org/2000/09/xmldsig#hmac-sha1",
+            "http://www.w3.org/2001/04/xmldsig-more#hmac-sha256",
+            "http://www.w3.org/2000/09/xmldsig#dsa-sha1",
+            "http://www.w3.org/2001/04/xmldsig-more#rsa-md5",
+        ] {
+            assert!(matches!(
+                SignatureAlgorithm::from_uri(uri),
+                Err(AlgorithmError::Refused { .. })
+            ));
+        }
+        assert!(matches!(
+            Transform::from_uri("http://www.w3.org/TR/1999/REC-xslt-19991116"),
+            Err(AlgorithmError::Refused { .. })
+        ));
+        assert!(matches!(
+            Transform::from_uri("http://www.w3.org/TR/2001/REC-xml-c14n-20010315"),
+            Err(AlgorithmError::Refused { .. })
+        ));
+        assert!(matches!(
+            DigestAlgorithm::from_uri("http://example.com/sha256"),
+            Err(AlgorithmError::Unknown { .. })
+        ));
+        // Case and whitespace variants are not the same URI.
+        assert!(SignatureAlgorithm::from_uri(" http://www.w3.org/2001/04/xmldsig-more#rsa-sha256").is_err());
+    }
+}

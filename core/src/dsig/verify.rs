@@ -1,0 +1,547 @@
+//! Verification of one enveloped signature, SAML profile only (validator-spec §E–F).
+//!
+//! Order matters (W3C XML Signature Best Practices 1): SignedInfo's structure and algorithms are
+//! checked first, then SignatureValue is verified over canonical SignedInfo with a trusted key,
+//! and only then is the referenced element canonicalized and digested — with the DigestValue
+//! read from that same, verified SignedInfo (CVE-2024-45409).
+
+use super::{
+    AlgorithmRole, Canonicalization, DigestAlgorithm, SignatureAlgorithm, SignatureError,
+    Transform, constant_time_eq,
+};
+use crate::c14n::{C14nOptions, canonicalize};
+use crate::saml::ns::{DS, EXC_C14N};
+use crate::trust::{Certificate, CertificateInfo, TrustSource, TrustStore};
+use crate::xml::{Document, NodeId, NodeKind, Span};
+use base64::Engine as _;
+
+/// What the caller allows beyond the strict defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifyPolicy {
+    /// Accept rsa-sha1 / sha1 (reported as weak). Default: false.
+    pub allow_sha1: bool,
+    /// Minimum RSA modulus size. Default: 2048.
+    pub min_rsa_bits: usize,
+    /// Which RSA implementation verifies (default: ring natively, the `rsa` crate in wasm32).
+    pub backend: crate::crypto::Backend,
+}
+
+impl Default for VerifyPolicy {
+    fn default() -> Self {
+        Self {
+            allow_sha1: false,
+            min_rsa_bits: 2048,
+            backend: crate::crypto::Backend::default(),
+        }
+    }
+}
+
+/// Facts about a verified signature, for the report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SignatureFacts {
+    pub signature_algorithm: SignatureAlgorithm,
+    pub digest_algorithm: DigestAlgorithm,
+    pub canonicalization: Canonicalization,
+    /// The ID the Reference pointed at (`#` + this).
+    pub reference_id: String,
+    /// Extent of the signed element in the input (the Signature itself is inside it but is
+    /// excluded from the digest by the enveloped transform).
+    pub signed_span: Span,
+    /// Extent of the `ds:Signature` element.
+    pub signature_span: Span,
+    /// The certificate whose key verified the signature.
+    pub verified_with: CertificateInfo,
+    pub trust_source: TrustSource,
+    /// Certificates carried in KeyInfo (untrusted; for the rotation diagnosis).
+    pub keyinfo_certificates: Vec<CertificateInfo>,
+    /// Whether a KeyInfo certificate is exactly the key that verified.
+    pub keyinfo_matches: Option<bool>,
+    /// SHA-1 (or another weak choice) was accepted under policy.
+    pub weak: Vec<String>,
+}
+
+/// A verified element: the only door through which signed content is read.
+///
+/// It can only be built by [`verify_enveloped`], and it borrows the document it was verified in,
+/// so it cannot be paired with another parse of the same bytes.
+#[derive(Debug, Clone)]
+pub struct Verified<'d> {
+    doc: &'d Document,
+    node: NodeId,
+    signature: NodeId,
+    facts: SignatureFacts,
+}
+
+impl<'d> Verified<'d> {
+    /// The element the signature covers (the Signature's parent).
+    pub fn node(&self) -> NodeId {
+        self.node
+    }
+    pub fn signature(&self) -> NodeId {
+        self.signature
+    }
+    pub fn document(&self) -> &'d Document {
+        self.doc
+    }
+    pub fn facts(&self) -> &SignatureFacts {
+        &self.facts
+    }
+}
+
+/// The parsed, not yet trusted, content of a `ds:Signature`.
+struct Parsed {
+    signed_info: NodeId,
+    c14n: Canonicalization,
+    c14n_prefixes: Vec<String>,
+    signature_algorithm: SignatureAlgorithm,
+    digest_algorithm: DigestAlgorithm,
+    reference_prefixes: Vec<String>,
+    digest_value: Vec<u8>,
+    signature_value: Vec<u8>,
+    keyinfo: Vec<Certificate>,
+}
+
+/// Verifies the enveloped `ds:Signature` at `signature` over its parent element.
+///
+/// The caller decides *which* signatures count (schema positions, SAML structure); this function
+/// decides whether that one signature is valid, trusted, and covers exactly its parent.
+pub fn verify_enveloped<'d>(
+    doc: &'d Document,
+    signature: NodeId,
+    trust: &TrustStore,
+    policy: &VerifyPolicy,
+) -> Result<Verified<'d>, SignatureError> {
+    let parent = doc.parent(signature).ok_or(SignatureError::NoParent)?;
+    let parent_el = doc.element(parent).ok_or(SignatureError::NoParent)?;
+    let id = parent_el
+        .attr("ID")
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| SignatureError::ParentWithoutId {
+            element: parent_el.qname(),
+        })?;
+    check_unique_id(doc, id)?;
+
+    let parsed = parse_signature(doc, signature, id, policy)?;
+
+    // 1. SignatureValue over canonical SignedInfo, with trusted keys only.
+    let mut signed_info = Vec::with_capacity(1024);
+    let prefixes: Vec<&str> = parsed.c14n_prefixes.iter().map(String::as_str).collect();
+    canonicalize(
+        doc,
+        parsed.signed_info,
+        &C14nOptions {
+            with_comments: parsed.c14n.with_comments(),
+            inclusive_prefixes: &prefixes,
+            omit: None,
+        },
+        &mut signed_info,
+    )?;
+    if trust.is_empty() {
+        return Err(SignatureError::NoTrustedKey);
+    }
+    let keys = trust.keys_for(&parsed.keyinfo);
+    if keys.is_empty() {
+        return Err(SignatureError::UntrustedKey(
+            "only fingerprints are configured and no KeyInfo certificate matches them".into(),
+        ));
+    }
+    let mut verified_with = None;
+    let mut too_small = None;
+    for key in &keys {
+        let pk = key.certificate.public_key();
+        if pk.bits() < policy.min_rsa_bits {
+            too_small = Some(pk.bits());
+            continue;
+        }
+        if pk
+            .verify(
+                policy.backend,
+                parsed.signature_algorithm,
+                &signed_info,
+                &parsed.signature_value,
+            )
+            .is_ok()
+        {
+            verified_with = Some(key);
+            break;
+        }
+    }
+    let key = match (verified_with, too_small) {
+        (Some(k), _) => k,
+        (None, Some(bits)) => {
+            return Err(SignatureError::KeyTooSmall {
+                bits,
+                min: policy.min_rsa_bits,
+            });
+        }
+        (None, None) => return Err(SignatureError::BadSignature { tried: keys.len() }),
+    };
+
+    // 2. The reference: the parent element itself (node identity, no ID lookup), minus exactly
+    // this Signature. Comments are never part of a same-document `#id` reference (XMLDSig
+    // §4.4.3.3), whatever the transform's name says.
+    let ref_prefixes: Vec<&str> = parsed.reference_prefixes.iter().map(String::as_str).collect();
+    let mut canonical = Vec::with_capacity(doc.span(parent).end - doc.span(parent).start);
+    canonicalize(
+        doc,
+        parent,
+        &C14nOptions {
+            with_comments: false,
+            inclusive_prefixes: &ref_prefixes,
+            omit: Some(signature),
+        },
+        &mut canonical,
+    )?;
+    let digest = parsed.digest_algorithm.digest(&canonical);
+    if !constant_time_eq(&digest, &parsed.digest_value) {
+        return Err(SignatureError::DigestMismatch);
+    }
+
+    let mut weak = Vec::new();
+    if parsed.signature_algorithm.is_weak() {
+        weak.push(format!("signature method {}", parsed.signature_algorithm));
+    }
+    if parsed.digest_algorithm.is_weak() {
+        weak.push(format!("digest method {}", parsed.digest_algorithm));
+    }
+    if let TrustSource::Fingerprint { weak: true, .. } = key.source {
+        weak.push("trusted through a SHA-1 fingerprint".into());
+    }
+    let keyinfo_matches = if parsed.keyinfo.is_empty() {
+        None
+    } else {
+        Some(parsed.keyinfo.iter().any(|c| *c == key.certificate))
+    };
+    Ok(Verified {
+        doc,
+        node: parent,
+        signature,
+        facts: SignatureFacts {
+            signature_algorithm: parsed.signature_algorithm,
+            digest_algorithm: parsed.digest_algorithm,
+            canonicalization: parsed.c14n,
+            reference_id: id.to_owned(),
+            signed_span: doc.span(parent),
+            signature_span: doc.span(signature),
+            verified_with: key.certificate.info().clone(),
+            trust_source: key.source.clone(),
+            keyinfo_certificates: parsed.keyinfo.iter().map(|c| c.info().clone()).collect(),
+            keyinfo_matches,
+            weak,
+        },
+    })
+}
+
+/// IDs must be unique document-wide. `Id` and `id` count too: other stacks resolve those, and
+/// a second element answering to the same value is how wrapping attacks (xsw5–xsw8) start.
+fn check_unique_id(doc: &Document, id: &str) -> Result<(), SignatureError> {
+    let count = doc
+        .elements()
+        .filter_map(|n| doc.element(n))
+        .map(|e| {
+            e.attributes
+                .iter()
+                .filter(|a| a.ns.is_none() && matches!(&*a.local, "ID" | "Id" | "id"))
+                .filter(|a| &*a.value == id)
+                .count()
+        })
+        .sum::<usize>();
+    if count == 1 {
+        Ok(())
+    } else {
+        Err(SignatureError::DuplicateId {
+            id: id.to_owned(),
+            count,
+        })
+    }
+}
+
+/// Element children of a structural DSig element; any non-whitespace text is refused.
+fn structural_children(
+    doc: &Document,
+    id: NodeId,
+    context: &'static str,
+) -> Result<Vec<NodeId>, SignatureError> {
+    let mut out = Vec::new();
+    for &c in doc.children(id) {
+        match &doc.node(c).kind {
+            NodeKind::Element(_) => out.push(c),
+            NodeKind::Text(t) | NodeKind::CData(t) => {
+                if !t.chars().all(|ch| ch.is_ascii_whitespace()) {
+                    return Err(SignatureError::UnexpectedText {
+                        context,
+                        text: t.chars().take(40).collect(),
+                    });
+                }
+            }
+            NodeKind::Comment(_) => {}
+        }
+    }
+    Ok(out)
+}
+
+fn unexpected(doc: &Document, context: &'static str, node: NodeId) -> SignatureError {
+    SignatureError::UnexpectedElement {
+        context,
+        found: doc.element(node).map(|e| e.qname()).unwrap_or_default(),
+    }
+}
+
+/// Text content of a text-only element (DigestValue, SignatureValue): comments or child
+/// elements inside are refused, never skipped (CVE-2025-29775).
+fn plain_text(doc: &Document, id: NodeId, element: &'static str) -> Result<String, SignatureError> {
+    if doc.has_comment_child(id) || doc.has_element_child(id) {
+        return Err(SignatureError::NotPlainText { element });
+    }
+    Ok(doc.text(id))
+}
+
+fn base64_value(text: &str, element: &'static str) -> Result<Vec<u8>, SignatureError> {
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    if compact.is_empty() {
+        return Err(SignatureError::Base64 {
+            element,
+            reason: "it is empty".into(),
+        });
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(compact.as_bytes())
+        .map_err(|e| SignatureError::Base64 {
+            element,
+            reason: e.to_string(),
+        })
+}
+
+fn algorithm_attr<'a>(
+    doc: &'a Document,
+    id: NodeId,
+    element: &'static str,
+) -> Result<&'a str, SignatureError> {
+    doc.element(id)
+        .and_then(|e| e.attr("Algorithm"))
+        .ok_or(SignatureError::MissingAttribute {
+            element,
+            attribute: "Algorithm",
+        })
+}
+
+/// The PrefixList of an optional `ec:InclusiveNamespaces` child; any other child is refused.
+fn inclusive_prefixes(
+    doc: &Document,
+    method: NodeId,
+    context: &'static str,
+) -> Result<Vec<String>, SignatureError> {
+    let children = structural_children(doc, method, context)?;
+    match children.as_slice() {
+        [] => Ok(Vec::new()),
+        [only] if doc.is(*only, EXC_C14N, "InclusiveNamespaces") => Ok(doc
+            .element(*only)
+            .and_then(|e| e.attr("PrefixList"))
+            .unwrap_or("")
+            .split_ascii_whitespace()
+            .map(str::to_owned)
+            .collect()),
+        [other, ..] => Err(unexpected(doc, context, *other)),
+    }
+}
+
+fn parse_signature(
+    doc: &Document,
+    signature: NodeId,
+    parent_id: &str,
+    policy: &VerifyPolicy,
+) -> Result<Parsed, SignatureError> {
+    // Signature: SignedInfo, SignatureValue, KeyInfo? — and no Object (xsw1, xsw6, xsw8 hide the
+    // original element there).
+    let children = structural_children(doc, signature, "ds:Signature")?;
+    for &c in &children {
+        if doc.is(c, DS, "Object") {
+            return Err(SignatureError::ObjectInSignature);
+        }
+    }
+    let count = |local: &str| children.iter().filter(|&&c| doc.is(c, DS, local)).count();
+    if count("SignedInfo") > 1 {
+        // CVE-2025-29774: one SignedInfo verified, another one's references used.
+        return Err(SignatureError::Duplicate("ds:SignedInfo"));
+    }
+    let (signed_info, signature_value, key_info) = match children.as_slice() {
+        [si, sv] => (*si, *sv, None),
+        [si, sv, ki] => (*si, *sv, Some(*ki)),
+        [] | [_] => {
+            return Err(SignatureError::Missing(if count("SignedInfo") == 0 {
+                "ds:SignedInfo"
+            } else {
+                "ds:SignatureValue"
+            }));
+        }
+        [.., extra] => return Err(unexpected(doc, "ds:Signature", *extra)),
+    };
+    if !doc.is(signed_info, DS, "SignedInfo") {
+        return Err(unexpected(doc, "ds:Signature", signed_info));
+    }
+    if !doc.is(signature_value, DS, "SignatureValue") {
+        return Err(unexpected(doc, "ds:Signature", signature_value));
+    }
+    if let Some(ki) = key_info {
+        if !doc.is(ki, DS, "KeyInfo") {
+            return Err(unexpected(doc, "ds:Signature", ki));
+        }
+    }
+
+    // SignedInfo: CanonicalizationMethod, SignatureMethod, exactly one Reference.
+    let si_children = structural_children(doc, signed_info, "ds:SignedInfo")?;
+    let references = si_children
+        .iter()
+        .filter(|&&c| doc.is(c, DS, "Reference"))
+        .count();
+    if references > 1 {
+        return Err(SignatureError::Duplicate("ds:Reference"));
+    }
+    let [c14n_method, sig_method, reference] = match si_children.as_slice() {
+        [a, b, c] => [*a, *b, *c],
+        [.., extra] if si_children.len() > 3 => {
+            return Err(unexpected(doc, "ds:SignedInfo", *extra));
+        }
+        _ => return Err(SignatureError::Missing("ds:Reference")),
+    };
+    if !doc.is(c14n_method, DS, "CanonicalizationMethod") {
+        return Err(unexpected(doc, "ds:SignedInfo", c14n_method));
+    }
+    if !doc.is(sig_method, DS, "SignatureMethod") {
+        return Err(unexpected(doc, "ds:SignedInfo", sig_method));
+    }
+    if !doc.is(reference, DS, "Reference") {
+        return Err(unexpected(doc, "ds:SignedInfo", reference));
+    }
+    let c14n = Canonicalization::from_uri(
+        algorithm_attr(doc, c14n_method, "ds:CanonicalizationMethod")?,
+        AlgorithmRole::CanonicalizationMethod,
+    )?;
+    let c14n_prefixes = inclusive_prefixes(doc, c14n_method, "ds:CanonicalizationMethod")?;
+    let signature_algorithm =
+        SignatureAlgorithm::from_uri(algorithm_attr(doc, sig_method, "ds:SignatureMethod")?)?;
+    if let Some(&child) = structural_children(doc, sig_method, "ds:SignatureMethod")?.first() {
+        // HMACOutputLength and friends: nothing a public-key method takes.
+        return Err(unexpected(doc, "ds:SignatureMethod", child));
+    }
+    if signature_algorithm.is_weak() && !policy.allow_sha1 {
+        return Err(SignatureError::WeakAlgorithm(format!(
+            "signature method {signature_algorithm}"
+        )));
+    }
+
+    // Reference: URI="#" + the parent's ID, exactly (SAML core §5.4.2).
+    let ref_el = doc.element(reference).ok_or(SignatureError::Missing("ds:Reference"))?;
+    let uri = ref_el
+        .attr("URI")
+        .ok_or(SignatureError::ReferenceWithoutUri)?;
+    let expected = format!("#{parent_id}");
+    if uri != expected {
+        return Err(SignatureError::ReferenceUri {
+            found: uri.to_owned(),
+            expected,
+        });
+    }
+    let ref_children = structural_children(doc, reference, "ds:Reference")?;
+    let (transforms, digest_method, digest_value) = match ref_children.as_slice() {
+        [t, m, v] => (*t, *m, *v),
+        [m, _] if !doc.is(*m, DS, "Transforms") => {
+            return Err(SignatureError::Transforms {
+                found: "none".into(),
+            });
+        }
+        [.., extra] if ref_children.len() > 3 => {
+            return Err(unexpected(doc, "ds:Reference", *extra));
+        }
+        _ => return Err(SignatureError::Missing("ds:DigestValue")),
+    };
+    if !doc.is(transforms, DS, "Transforms") {
+        return Err(unexpected(doc, "ds:Reference", transforms));
+    }
+    if !doc.is(digest_method, DS, "DigestMethod") {
+        return Err(unexpected(doc, "ds:Reference", digest_method));
+    }
+    if !doc.is(digest_value, DS, "DigestValue") {
+        return Err(unexpected(doc, "ds:Reference", digest_value));
+    }
+    let reference_prefixes = check_transforms(doc, transforms)?;
+    let digest_algorithm =
+        DigestAlgorithm::from_uri(algorithm_attr(doc, digest_method, "ds:DigestMethod")?)?;
+    if let Some(&child) = structural_children(doc, digest_method, "ds:DigestMethod")?.first() {
+        return Err(unexpected(doc, "ds:DigestMethod", child));
+    }
+    if digest_algorithm.is_weak() && !policy.allow_sha1 {
+        return Err(SignatureError::WeakAlgorithm(format!(
+            "digest method {digest_algorithm}"
+        )));
+    }
+    let digest_value = base64_value(
+        &plain_text(doc, digest_value, "ds:DigestValue")?,
+        "ds:DigestValue",
+    )?;
+    if digest_value.len() != digest_algorithm.output_len() {
+        return Err(SignatureError::DigestLength {
+            algorithm: digest_algorithm.to_string(),
+            found: digest_value.len(),
+            expected: digest_algorithm.output_len(),
+        });
+    }
+    let signature_value = base64_value(
+        &plain_text(doc, signature_value, "ds:SignatureValue")?,
+        "ds:SignatureValue",
+    )?;
+
+    let keyinfo = key_info.map(|ki| keyinfo_certificates(doc, ki)).unwrap_or_default();
+    Ok(Parsed {
+        signed_info,
+        c14n,
+        c14n_prefixes,
+        signature_algorithm,
+        digest_algorithm,
+        reference_prefixes,
+        digest_value,
+        signature_value,
+        keyinfo,
+    })
+}
+
+/// Exactly enveloped-signature then exclusive C14N (SAML core §5.4.4; OpenSAML and node-saml
+/// enforce the same). Returns the exc-c14n PrefixList.
+fn check_transforms(doc: &Document, transforms: NodeId) -> Result<Vec<String>, SignatureError> {
+    let list = structural_children(doc, transforms, "ds:Transforms")?;
+    let mut parsed = Vec::with_capacity(list.len());
+    for &t in &list {
+        if !doc.is(t, DS, "Transform") {
+            return Err(unexpected(doc, "ds:Transforms", t));
+        }
+        parsed.push(Transform::from_uri(algorithm_attr(doc, t, "ds:Transform")?)?);
+    }
+    match (parsed.as_slice(), list.as_slice()) {
+        ([Transform::EnvelopedSignature, Transform::C14n(_)], [env, c14n]) => {
+            if let Some(&child) = structural_children(doc, *env, "ds:Transform")?.first() {
+                return Err(unexpected(doc, "ds:Transform", child));
+            }
+            inclusive_prefixes(doc, *c14n, "ds:Transform")
+        }
+        _ => Err(SignatureError::Transforms {
+            found: if parsed.is_empty() {
+                "none".into()
+            } else {
+                parsed
+                    .iter()
+                    .map(|t| t.as_uri())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        }),
+    }
+}
+
+/// Certificates in `KeyInfo/X509Data/X509Certificate`. Unparseable ones are skipped: KeyInfo is
+/// never needed for trust, only for reporting and fingerprint pins.
+fn keyinfo_certificates(doc: &Document, key_info: NodeId) -> Vec<Certificate> {
+    doc.children_named(key_info, DS, "X509Data")
+        .flat_map(|d| doc.children_named(d, DS, "X509Certificate"))
+        .filter_map(|c| Certificate::from_base64(&doc.text(c)).ok())
+        .collect()
+}

@@ -1,0 +1,161 @@
+//! Building SAML Responses as an IdP emits them (used by the mock IdP and by test generation).
+//! Sans-IO like the rest of core: IDs and times come from the caller.
+
+use super::ns::{SAML, SAMLP};
+
+pub const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
+pub const NAMEID_EMAIL: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";
+pub const CM_BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
+pub const ATTRNAME_BASIC: &str = "urn:oasis:names:tc:SAML:2.0:attrname-format:basic";
+pub const AC_PASSWORD_PROTECTED: &str =
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport";
+
+/// Everything that goes into a Web-Browser-SSO Response. Times are xs:dateTime strings
+/// (`2026-11-28T12:00:00Z`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseSpec {
+    pub response_id: String,
+    pub assertion_id: String,
+    pub issue_instant: String,
+    pub not_before: String,
+    pub not_on_or_after: String,
+    pub session_not_on_or_after: Option<String>,
+    pub idp_entity_id: String,
+    pub sp_entity_id: String,
+    pub acs_url: String,
+    pub in_response_to: Option<String>,
+    pub name_id: String,
+    pub name_id_format: String,
+    pub session_index: String,
+    /// `(name, values)`; an attribute with several values (groups) has several AttributeValues.
+    pub attributes: Vec<(String, Vec<String>)>,
+    /// Top-level status code URI (Success unless testing failures).
+    pub status: String,
+}
+
+/// Escapes text content.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\r' => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes an attribute value (double-quoted).
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '"' => out.push_str("&quot;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The assertion element alone (namespaces declared on it, so it can also stand alone).
+pub fn assertion_xml(spec: &ResponseSpec) -> String {
+    let irt = spec
+        .in_response_to
+        .as_deref()
+        .map(|v| format!(" InResponseTo=\"{}\"", escape_attr(v)))
+        .unwrap_or_default();
+    let session_end = spec
+        .session_not_on_or_after
+        .as_deref()
+        .map(|v| format!(" SessionNotOnOrAfter=\"{}\"", escape_attr(v)))
+        .unwrap_or_default();
+    let mut attrs = String::new();
+    if !spec.attributes.is_empty() {
+        attrs.push_str("<saml2:AttributeStatement>");
+        for (name, values) in &spec.attributes {
+            attrs.push_str(&format!(
+                "<saml2:Attribute Name=\"{}\" NameFormat=\"{ATTRNAME_BASIC}\">",
+                escape_attr(name)
+            ));
+            for v in values {
+                attrs.push_str(&format!(
+                    "<saml2:AttributeValue xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"xs:string\">{}</saml2:AttributeValue>",
+                    escape_text(v)
+                ));
+            }
+            attrs.push_str("</saml2:Attribute>");
+        }
+        attrs.push_str("</saml2:AttributeStatement>");
+    }
+    format!(
+        concat!(
+            "<saml2:Assertion xmlns:saml2=\"{saml}\" ID=\"{aid}\" IssueInstant=\"{ii}\" Version=\"2.0\">",
+            "<saml2:Issuer>{idp}</saml2:Issuer>",
+            "<saml2:Subject><saml2:NameID Format=\"{nf}\">{nameid}</saml2:NameID>",
+            "<saml2:SubjectConfirmation Method=\"{bearer}\">",
+            "<saml2:SubjectConfirmationData{irt} NotOnOrAfter=\"{noa}\" Recipient=\"{acs}\"/>",
+            "</saml2:SubjectConfirmation></saml2:Subject>",
+            "<saml2:Conditions NotBefore=\"{nb}\" NotOnOrAfter=\"{noa}\">",
+            "<saml2:AudienceRestriction><saml2:Audience>{aud}</saml2:Audience></saml2:AudienceRestriction>",
+            "</saml2:Conditions>",
+            "<saml2:AuthnStatement AuthnInstant=\"{ii}\" SessionIndex=\"{si}\"{send}>",
+            "<saml2:AuthnContext><saml2:AuthnContextClassRef>{acc}</saml2:AuthnContextClassRef></saml2:AuthnContext>",
+            "</saml2:AuthnStatement>{attrs}</saml2:Assertion>"
+        ),
+        saml = SAML,
+        aid = escape_attr(&spec.assertion_id),
+        ii = escape_attr(&spec.issue_instant),
+        idp = escape_text(&spec.idp_entity_id),
+        nf = escape_attr(&spec.name_id_format),
+        nameid = escape_text(&spec.name_id),
+        bearer = CM_BEARER,
+        irt = irt,
+        noa = escape_attr(&spec.not_on_or_after),
+        acs = escape_attr(&spec.acs_url),
+        nb = escape_attr(&spec.not_before),
+        aud = escape_text(&spec.sp_entity_id),
+        si = escape_attr(&spec.session_index),
+        send = session_end,
+        acc = AC_PASSWORD_PROTECTED,
+        attrs = attrs,
+    )
+}
+
+/// A complete, unsigned `samlp:Response` carrying one assertion (none for a non-success status).
+pub fn response_xml(spec: &ResponseSpec) -> String {
+    let irt = spec
+        .in_response_to
+        .as_deref()
+        .map(|v| format!(" InResponseTo=\"{}\"", escape_attr(v)))
+        .unwrap_or_default();
+    let assertion = if spec.status == STATUS_SUCCESS {
+        assertion_xml(spec)
+    } else {
+        String::new()
+    };
+    format!(
+        concat!(
+            "<saml2p:Response xmlns:saml2p=\"{samlp}\" Destination=\"{acs}\" ID=\"{rid}\"{irt} IssueInstant=\"{ii}\" Version=\"2.0\">",
+            "<saml2:Issuer xmlns:saml2=\"{saml}\">{idp}</saml2:Issuer>",
+            "<saml2p:Status><saml2p:StatusCode Value=\"{status}\"/></saml2p:Status>",
+            "{assertion}</saml2p:Response>"
+        ),
+        samlp = SAMLP,
+        saml = SAML,
+        acs = escape_attr(&spec.acs_url),
+        rid = escape_attr(&spec.response_id),
+        irt = irt,
+        ii = escape_attr(&spec.issue_instant),
+        idp = escape_text(&spec.idp_entity_id),
+        status = escape_attr(&spec.status),
+        assertion = assertion,
+    )
+}

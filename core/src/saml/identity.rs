@@ -1,0 +1,95 @@
+//! Identity read from a [`VerifiedAssertion`] — never from the document at large.
+//!
+//! Values are the concatenation of all text and CDATA children; a comment inside a value is
+//! skipped but never ends it (`alice@evil.com<!---->.example.com` is that whole string;
+//! CVE-2017-11427 family), and its presence is reported.
+
+use super::ns::SAML;
+use super::verified::VerifiedAssertion;
+use crate::xml::{Document, NodeId, Span};
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NameId {
+    pub value: String,
+    pub format: Option<String>,
+    pub name_qualifier: Option<String>,
+    pub sp_name_qualifier: Option<String>,
+    /// A comment inside the value (comment-injection attempt or an odd IdP).
+    pub comment_inside: bool,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Attribute {
+    pub name: String,
+    pub name_format: Option<String>,
+    pub friendly_name: Option<String>,
+    pub values: Vec<String>,
+    pub comment_inside: bool,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Identity {
+    pub name_id: Option<NameId>,
+    pub attributes: Vec<Attribute>,
+    pub session_index: Option<String>,
+    pub authn_instant: Option<String>,
+    pub session_not_on_or_after: Option<String>,
+    pub authn_context_class: Option<String>,
+}
+
+fn attr(doc: &Document, id: NodeId, name: &str) -> Option<String> {
+    doc.element(id).and_then(|e| e.attr(name)).map(str::to_owned)
+}
+
+fn has_comment_below(doc: &Document, id: NodeId) -> bool {
+    doc.descendants(id)
+        .any(|n| matches!(doc.node(n).kind, crate::xml::NodeKind::Comment(_)))
+}
+
+impl VerifiedAssertion<'_> {
+    /// The subject, attributes and session of the verified assertion.
+    pub fn identity(&self) -> Identity {
+        let doc = self.document();
+        let a = self.node();
+        let mut out = Identity::default();
+        if let Some(subject) = doc.children_named(a, SAML, "Subject").next() {
+            out.name_id = doc
+                .children_named(subject, SAML, "NameID")
+                .next()
+                .map(|n| NameId {
+                    value: doc.text(n),
+                    format: attr(doc, n, "Format"),
+                    name_qualifier: attr(doc, n, "NameQualifier"),
+                    sp_name_qualifier: attr(doc, n, "SPNameQualifier"),
+                    comment_inside: has_comment_below(doc, n),
+                    span: doc.span(n),
+                });
+        }
+        for st in doc.children_named(a, SAML, "AttributeStatement") {
+            for at in doc.children_named(st, SAML, "Attribute") {
+                let values: Vec<NodeId> = doc.children_named(at, SAML, "AttributeValue").collect();
+                out.attributes.push(Attribute {
+                    name: attr(doc, at, "Name").unwrap_or_default(),
+                    name_format: attr(doc, at, "NameFormat"),
+                    friendly_name: attr(doc, at, "FriendlyName"),
+                    values: values.iter().map(|&v| doc.text(v)).collect(),
+                    comment_inside: values.iter().any(|&v| has_comment_below(doc, v)),
+                    span: doc.span(at),
+                });
+            }
+        }
+        if let Some(st) = doc.children_named(a, SAML, "AuthnStatement").next() {
+            out.session_index = attr(doc, st, "SessionIndex");
+            out.authn_instant = attr(doc, st, "AuthnInstant");
+            out.session_not_on_or_after = attr(doc, st, "SessionNotOnOrAfter");
+            out.authn_context_class = doc
+                .children_named(st, SAML, "AuthnContext")
+                .next()
+                .and_then(|c| doc.children_named(c, SAML, "AuthnContextClassRef").next())
+                .map(|r| doc.text(r).trim().to_owned());
+        }
+        out
+    }
+}

@@ -1,0 +1,19 @@
+//! SAML 2.0: message structure, which signatures count, and reading identity only from what
+//! was verified.
+
+pub mod build;
+mod identity;
+mod kind;
+pub mod ns;
+mod structure;
+mod verified;
+
+pub use identity::{Attribute, Identity, NameId};
+pub use kind::MessageKind;
+pub use structure::{
+    AssertionLayout, AssertionSlot, ResponseLayout, StructureError, assertion_layout,
+    response_layout,
+};
+pub use verified::{
+    ConsumeError, ResponseVerification, SignaturePolicy, VerifiedAssertion, verify_response,
+};

@@ -1,0 +1,144 @@
+//! X.509 certificates as trust material and as facts for the report.
+
+use super::fingerprint::{Fingerprint, FingerprintAlgorithm};
+use crate::crypto::PublicKey;
+use base64::Engine as _;
+
+/// Facts about a certificate, for certificate cards and lints. Times are Unix seconds (UTC).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CertificateInfo {
+    pub subject: String,
+    pub issuer: String,
+    pub serial: String,
+    pub not_before: i64,
+    pub not_after: i64,
+    pub key_algorithm: String,
+    pub key_bits: usize,
+    pub self_signed: bool,
+    pub sha256_fingerprint: String,
+    pub sha1_fingerprint: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CertificateError {
+    #[error("not a PEM certificate: {0}")]
+    Pem(String),
+    #[error("certificate is not valid base64: {0}")]
+    Base64(String),
+    #[error("certificate is not valid X.509 DER: {0}")]
+    Der(String),
+    #[error("certificate key is not usable: {0}")]
+    Key(String),
+    #[error("no certificate found in the input")]
+    Empty,
+}
+
+/// A parsed certificate: its DER, its facts and its public key.
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    der: Vec<u8>,
+    info: CertificateInfo,
+    key: PublicKey,
+}
+
+impl PartialEq for Certificate {
+    fn eq(&self, other: &Self) -> bool {
+        self.der == other.der
+    }
+}
+
+impl Certificate {
+    /// Parses DER bytes.
+    pub fn from_der(der: &[u8]) -> Result<Self, CertificateError> {
+        let (rest, cert) = x509_parser::parse_x509_certificate(der)
+            .map_err(|e| CertificateError::Der(e.to_string()))?;
+        if !rest.is_empty() {
+            return Err(CertificateError::Der(format!(
+                "{} trailing bytes after the certificate",
+                rest.len()
+            )));
+        }
+        let spki = cert.public_key();
+        let key = PublicKey::from_spki_der(spki.raw).map_err(CertificateError::Key)?;
+        let validity = cert.validity();
+        let info = CertificateInfo {
+            subject: cert.subject().to_string(),
+            issuer: cert.issuer().to_string(),
+            serial: cert.raw_serial_as_string(),
+            not_before: validity.not_before.timestamp(),
+            not_after: validity.not_after.timestamp(),
+            key_algorithm: key.algorithm_name().to_owned(),
+            key_bits: key.bits(),
+            self_signed: cert.subject() == cert.issuer(),
+            sha256_fingerprint: Fingerprint::of(FingerprintAlgorithm::Sha256, der).to_string(),
+            sha1_fingerprint: Fingerprint::of(FingerprintAlgorithm::Sha1, der).to_string(),
+        };
+        Ok(Self {
+            der: der.to_vec(),
+            info,
+            key,
+        })
+    }
+
+    /// Parses the base64 body of `ds:X509Certificate` / metadata `X509Certificate` (whitespace
+    /// tolerated).
+    pub fn from_base64(text: &str) -> Result<Self, CertificateError> {
+        let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        if compact.is_empty() {
+            return Err(CertificateError::Empty);
+        }
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(compact.as_bytes())
+            .map_err(|e| CertificateError::Base64(e.to_string()))?;
+        Self::from_der(&der)
+    }
+
+    /// Parses every `-----BEGIN CERTIFICATE-----` block of a PEM text; a bare base64 body
+    /// (as copied from metadata) is accepted too.
+    pub fn all_from_pem(text: &str) -> Result<Vec<Self>, CertificateError> {
+        const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
+        const END: &str = "-----END CERTIFICATE-----";
+        if !text.contains(BEGIN) {
+            return Self::from_base64(text).map(|c| vec![c]);
+        }
+        let mut out = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find(BEGIN) {
+            let body = &rest[start + BEGIN.len()..];
+            let end = body
+                .find(END)
+                .ok_or_else(|| CertificateError::Pem("missing END CERTIFICATE line".into()))?;
+            out.push(Self::from_base64(&body[..end])?);
+            rest = &body[end + END.len()..];
+        }
+        Ok(out)
+    }
+
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    pub fn info(&self) -> &CertificateInfo {
+        &self.info
+    }
+
+    pub fn public_key(&self) -> &PublicKey {
+        &self.key
+    }
+
+    pub fn to_pem(&self) -> String {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&self.der);
+        let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
+        for chunk in b64.as_bytes().chunks(64) {
+            pem.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+            pem.push('\n');
+        }
+        pem.push_str("-----END CERTIFICATE-----\n");
+        pem
+    }
+
+    /// Base64 of the DER without line breaks (for `ds:X509Certificate`).
+    pub fn to_base64(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(&self.der)
+    }
+}

@@ -1,0 +1,280 @@
+//! Signature verification the SAML way: policies, trust sources, rollover, key sizes, weak
+//! algorithms and the facts reported with each verified signature.
+
+mod common;
+
+use samlscope_core::checks::CheckId;
+use samlscope_core::dsig::{
+    DigestAlgorithm, SignOptions, SignatureAlgorithm, SignatureError, VerifyPolicy,
+    sign_enveloped,
+};
+use samlscope_core::saml::build::response_xml;
+use samlscope_core::saml::{ConsumeError, SignaturePolicy, verify_response};
+use samlscope_core::trust::{
+    Fingerprint, FingerprintAlgorithm, TrustSource, TrustStore,
+};
+use samlscope_core::xml::parse;
+
+fn signed(ids: &[&str], options: &SignOptions, signer: &samlscope_core::dsig::Signer) -> String {
+    let mut xml = response_xml(&common::spec());
+    for id in ids {
+        xml = sign_enveloped(&xml, id, signer, options).unwrap();
+    }
+    xml
+}
+
+fn both() -> String {
+    let s = common::spec();
+    signed(
+        &[&s.assertion_id, &s.response_id],
+        &SignOptions::default(),
+        &common::idp_signer(),
+    )
+}
+
+fn consume(xml: &str, trust: &TrustStore, policy: &SignaturePolicy) -> Result<String, ConsumeError> {
+    let doc = parse(xml.as_bytes()).unwrap();
+    let v = verify_response(&doc, trust, policy).map_err(ConsumeError::Structure)?;
+    v.assertion
+        .map(|a| a.identity().name_id.map(|n| n.value).unwrap_or_default())
+}
+
+fn strip(xml: &str, which: &str) -> String {
+    let doc = parse(xml.as_bytes()).unwrap();
+    let parent = if which == "response" {
+        doc.root()
+    } else {
+        doc.children_named(doc.root(), samlscope_core::saml::ns::SAML, "Assertion")
+            .next()
+            .unwrap()
+    };
+    let sig = doc
+        .children_named(parent, samlscope_core::saml::ns::DS, "Signature")
+        .next()
+        .unwrap();
+    let span = doc.span(sig);
+    format!("{}{}", &xml[..span.start], &xml[span.end..])
+}
+
+#[test]
+fn stripping_one_signature_depends_on_policy() {
+    let trust = common::trust_idp();
+    let lax = SignaturePolicy::default();
+    let only_assertion = strip(&both(), "response");
+    let only_response = strip(&both(), "assertion");
+    assert_eq!(consume(&only_assertion, &trust, &lax).unwrap(), "alice@acmecorp.com");
+    assert_eq!(consume(&only_response, &trust, &lax).unwrap(), "alice@acmecorp.com");
+    let want_response = SignaturePolicy {
+        require_signed_response: true,
+        ..lax
+    };
+    assert_eq!(
+        consume(&only_assertion, &trust, &want_response),
+        Err(ConsumeError::ResponseNotSigned)
+    );
+    let want_assertion = SignaturePolicy {
+        require_signed_assertion: true,
+        ..lax
+    };
+    let err = consume(&only_response, &trust, &want_assertion).unwrap_err();
+    assert_eq!(err, ConsumeError::AssertionNotSigned);
+    assert_eq!(err.check_id(), CheckId::SignaturePresent);
+}
+
+#[test]
+fn sha1_only_under_policy_and_then_reported_weak() {
+    let s = common::spec();
+    let sha1 = SignOptions {
+        signature: SignatureAlgorithm::RsaSha1,
+        digest: DigestAlgorithm::Sha1,
+        ..SignOptions::default()
+    };
+    let xml = signed(&[&s.assertion_id], &sha1, &common::idp_signer());
+    let trust = common::trust_idp();
+    let err = consume(&xml, &trust, &SignaturePolicy::default()).unwrap_err();
+    assert!(matches!(
+        err,
+        ConsumeError::AssertionSignature(SignatureError::WeakAlgorithm(_))
+    ));
+    assert_eq!(err.check_id(), CheckId::SignatureAlgorithms);
+
+    let allow = SignaturePolicy {
+        verify: VerifyPolicy {
+            allow_sha1: true,
+            ..VerifyPolicy::default()
+        },
+        ..SignaturePolicy::default()
+    };
+    let doc = parse(xml.as_bytes()).unwrap();
+    let v = verify_response(&doc, &trust, &allow).unwrap();
+    let facts = v.assertion_signature.unwrap().unwrap().facts().clone();
+    assert_eq!(facts.signature_algorithm, SignatureAlgorithm::RsaSha1);
+    assert_eq!(facts.weak.len(), 2, "{:?}", facts.weak);
+}
+
+#[test]
+fn every_sha2_variant_round_trips() {
+    let s = common::spec();
+    for (sig, dig) in [
+        (SignatureAlgorithm::RsaSha256, DigestAlgorithm::Sha256),
+        (SignatureAlgorithm::RsaSha384, DigestAlgorithm::Sha384),
+        (SignatureAlgorithm::RsaSha512, DigestAlgorithm::Sha512),
+        (SignatureAlgorithm::RsaSha256, DigestAlgorithm::Sha512),
+    ] {
+        let opts = SignOptions {
+            signature: sig,
+            digest: dig,
+            ..SignOptions::default()
+        };
+        let xml = signed(&[&s.assertion_id, &s.response_id], &opts, &common::idp_signer());
+        assert_eq!(
+            consume(&xml, &common::trust_idp(), &SignaturePolicy::default()).unwrap(),
+            "alice@acmecorp.com",
+            "{sig} / {dig}"
+        );
+    }
+}
+
+#[test]
+fn fingerprint_pins_accept_only_the_matching_keyinfo_certificate() {
+    let xml = both();
+    let idp = common::cert(common::IDP_CERT);
+    let mut by_fp = TrustStore::new();
+    by_fp.add_fingerprint(Fingerprint::of(FingerprintAlgorithm::Sha256, idp.der()));
+    assert_eq!(
+        consume(&xml, &by_fp, &SignaturePolicy::default()).unwrap(),
+        "alice@acmecorp.com"
+    );
+    let doc = parse(xml.as_bytes()).unwrap();
+    let v = verify_response(&doc, &by_fp, &SignaturePolicy::default()).unwrap();
+    let facts = v.response_signature.unwrap().unwrap().facts().clone();
+    assert!(matches!(facts.trust_source, TrustSource::Fingerprint { weak: false, .. }));
+
+    // A SHA-1 pin works but is weak.
+    let mut sha1 = TrustStore::new();
+    sha1.add_fingerprint(Fingerprint::of(FingerprintAlgorithm::Sha1, idp.der()));
+    let doc = parse(xml.as_bytes()).unwrap();
+    let v = verify_response(&doc, &sha1, &SignaturePolicy::default()).unwrap();
+    let facts = v.response_signature.unwrap().unwrap().facts().clone();
+    assert!(facts.weak.iter().any(|w| w.contains("SHA-1 fingerprint")));
+
+    // A pin of another certificate: the KeyInfo cert is never trusted by itself.
+    let mut other = TrustStore::new();
+    other.add_fingerprint(Fingerprint::of(
+        FingerprintAlgorithm::Sha256,
+        common::cert(common::IDP2_CERT).der(),
+    ));
+    let err = consume(&xml, &other, &SignaturePolicy::default()).unwrap_err();
+    assert!(matches!(
+        err,
+        ConsumeError::ResponseSignature(SignatureError::UntrustedKey(_))
+    ));
+}
+
+#[test]
+fn rollover_and_rotation_diagnosis() {
+    let xml = both();
+    let mut both_keys = TrustStore::new();
+    both_keys.add_certificate(common::cert(common::IDP2_CERT), TrustSource::Metadata);
+    both_keys.add_certificate(common::cert(common::IDP_CERT), TrustSource::Metadata);
+    assert_eq!(
+        consume(&xml, &both_keys, &SignaturePolicy::default()).unwrap(),
+        "alice@acmecorp.com"
+    );
+
+    // The SP still trusts only the old certificate; the IdP signs with the new one.
+    let rotated = {
+        let s = common::spec();
+        signed(
+            &[&s.assertion_id],
+            &SignOptions::default(),
+            &common::signer(common::IDP2_KEY, common::IDP2_CERT),
+        )
+    };
+    let err = consume(&rotated, &common::trust_idp(), &SignaturePolicy::default()).unwrap_err();
+    assert_eq!(
+        err,
+        ConsumeError::AssertionSignature(SignatureError::BadSignature { tried: 1 })
+    );
+    // The facts of a successful verification tell whether KeyInfo matched.
+    let doc = parse(xml.as_bytes()).unwrap();
+    let v = verify_response(&doc, &both_keys, &SignaturePolicy::default()).unwrap();
+    let f = v.assertion_signature.unwrap().unwrap().facts().clone();
+    assert_eq!(f.keyinfo_matches, Some(true));
+    assert_eq!(f.keyinfo_certificates.len(), 1);
+    assert_eq!(f.verified_with.subject, f.keyinfo_certificates[0].subject);
+}
+
+#[test]
+fn legacy_1024_bit_keys_need_a_lowered_minimum() {
+    let s = common::spec();
+    let xml = signed(
+        &[&s.assertion_id],
+        &SignOptions::default(),
+        &common::signer(common::LEGACY_KEY, common::LEGACY_CERT),
+    );
+    let mut trust = TrustStore::new();
+    trust.add_certificate(common::cert(common::LEGACY_CERT), TrustSource::PinnedCertificate);
+    let err = consume(&xml, &trust, &SignaturePolicy::default()).unwrap_err();
+    assert_eq!(
+        err,
+        ConsumeError::AssertionSignature(SignatureError::KeyTooSmall {
+            bits: 1024,
+            min: 2048
+        })
+    );
+    let lowered = SignaturePolicy {
+        verify: VerifyPolicy {
+            min_rsa_bits: 1024,
+            ..VerifyPolicy::default()
+        },
+        ..SignaturePolicy::default()
+    };
+    assert_eq!(consume(&xml, &trust, &lowered).unwrap(), "alice@acmecorp.com");
+}
+
+#[test]
+fn no_trust_configured_is_a_rejection() {
+    let err = consume(&both(), &TrustStore::new(), &SignaturePolicy::default()).unwrap_err();
+    assert_eq!(
+        err,
+        ConsumeError::ResponseSignature(SignatureError::NoTrustedKey)
+    );
+}
+
+#[test]
+fn facts_report_what_is_signed() {
+    let xml = both();
+    let doc = parse(xml.as_bytes()).unwrap();
+    let v = verify_response(&doc, &common::trust_idp(), &SignaturePolicy::default()).unwrap();
+    let a = v.assertion.as_ref().unwrap();
+    assert!(a.signed_by_assertion() && a.signed_by_response());
+    let rs = v.response_signature.as_ref().unwrap().as_ref().unwrap();
+    assert_eq!(rs.facts().signed_span, doc.span(doc.root()));
+    let as_ = v.assertion_signature.as_ref().unwrap().as_ref().unwrap();
+    assert_eq!(as_.facts().signed_span, doc.span(a.node()));
+    assert!(rs.facts().signed_span.contains(as_.facts().signed_span));
+    let id = a.identity();
+    assert_eq!(id.attributes.len(), 3);
+    assert_eq!(id.attributes[2].values, vec!["engineering", "sso-admins"]);
+    assert_eq!(id.session_index.as_deref(), Some("_sess1"));
+}
+
+#[test]
+fn bom_crlf_and_pretty_printing_outside_signed_content_still_verify() {
+    let s = common::spec();
+    let xml = signed(&[&s.assertion_id], &SignOptions::default(), &common::idp_signer());
+    // CRLF inside the signed assertion is normalized to LF by the parser before C14N.
+    let crlf = xml.replace("<saml2:Subject>", "\r\n<saml2:Subject>");
+    // That changes the content (a text node was added), so the digest must fail...
+    assert!(consume(&crlf, &common::trust_idp(), &SignaturePolicy::default()).is_err());
+    // ...while a BOM and whitespace outside the signed element are irrelevant.
+    let outside = format!(
+        "\u{feff}{}",
+        xml.replace("<saml2p:Status>", "\r\n  <saml2p:Status>")
+    );
+    assert_eq!(
+        consume(&outside, &common::trust_idp(), &SignaturePolicy::default()).unwrap(),
+        "alice@acmecorp.com"
+    );
+}
