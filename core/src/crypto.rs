@@ -82,7 +82,8 @@ pub enum CryptoError {
 impl PublicKey {
     /// From a SubjectPublicKeyInfo (DER).
     pub fn from_spki_der(spki: &[u8]) -> Result<Self, String> {
-        let (_, parsed) = x509_parser::x509::SubjectPublicKeyInfo::from_der_spki(spki)
+        use x509_parser::prelude::FromDer as _;
+        let (_, parsed) = x509_parser::x509::SubjectPublicKeyInfo::from_der(spki)
             .map_err(|e| e.to_string())?;
         let rsa_pkcs1 = parsed.subject_public_key.data.to_vec();
         let pk = parsed.parsed().map_err(|e| e.to_string())?;

@@ -13,7 +13,7 @@ use crate::xml::Span;
 const EVIL_ASSERTION_ID: &str = "_evil_assertion_ID";
 const EVIL_RESPONSE_ID: &str = "_evil_response_ID";
 
-fn reject(check: C) -> Expected {
+const fn reject(check: C) -> Expected {
     Expected::Reject { check }
 }
 
@@ -32,7 +32,7 @@ macro_rules! attack {
 pub(super) static CATALOGUE: &[Attack] = &[
     // 1.1 Signature wrapping (SAML Raider's XSWHelpers numbering).
     attack!("xsw1", "XSW1: evil Response outside, signed original hidden inside its Signature", Tampered, reject(C::StructureUniqueIds), xsw1),
-    attack!("xsw2", "XSW2: evil Response, signed original as a sibling before the Signature", Tampered, reject(C::StructureUniqueIds), xsw2),
+    attack!("xsw2", "XSW2: evil Response, signed original as a sibling before the Signature", Tampered, reject(C::StructureSchema), xsw2),
     attack!("xsw3", "XSW3: unsigned evil Assertion before the signed one", Tampered, reject(C::StructureAssertionCount), xsw3),
     attack!("xsw4", "XSW4: signed Assertion moved inside an unsigned evil Assertion", Tampered, reject(C::StructureSchema), xsw4),
     attack!("xsw5", "XSW5: evil Assertion keeps the Signature; unsigned original appended", Tampered, reject(C::StructureAssertionCount), xsw5),
