@@ -20,27 +20,17 @@ pub struct PublicKey {
     rsa_pkcs1: Vec<u8>,
 }
 
-/// Which implementation verifies RSA signatures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+/// Which implementation verifies RSA signatures. The default is ring natively and the
+/// pure-Rust `rsa` crate in wasm32.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, Default)]
 pub enum Backend {
     /// The pure-Rust `rsa` crate: the page's (wasm32) backend.
+    #[cfg_attr(target_arch = "wasm32", default)]
     RustCrypto,
     /// ring: native builds' default.
     #[cfg(not(target_arch = "wasm32"))]
+    #[default]
     Ring,
-}
-
-impl Default for Backend {
-    fn default() -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        {
-            Self::Ring
-        }
-        #[cfg(target_arch = "wasm32")]
-        {
-            Self::RustCrypto
-        }
-    }
 }
 
 /// Every backend available on this target (tests run each of them).
@@ -83,8 +73,8 @@ impl PublicKey {
     /// From a SubjectPublicKeyInfo (DER).
     pub fn from_spki_der(spki: &[u8]) -> Result<Self, String> {
         use x509_parser::prelude::FromDer as _;
-        let (_, parsed) = x509_parser::x509::SubjectPublicKeyInfo::from_der(spki)
-            .map_err(|e| e.to_string())?;
+        let (_, parsed) =
+            x509_parser::x509::SubjectPublicKeyInfo::from_der(spki).map_err(|e| e.to_string())?;
         let rsa_pkcs1 = parsed.subject_public_key.data.to_vec();
         let pk = parsed.parsed().map_err(|e| e.to_string())?;
         let bits = pk.key_size();
@@ -142,7 +132,9 @@ impl PublicKey {
                 // The 1024-bit floor is ring's; samlscope's own minimum (policy) is checked
                 // before any backend is called.
                 let params: &rs::RsaParameters = match algorithm {
-                    SignatureAlgorithm::RsaSha1 => &rs::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+                    SignatureAlgorithm::RsaSha1 => {
+                        &rs::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY
+                    }
                     SignatureAlgorithm::RsaSha256 => {
                         &rs::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY
                     }

@@ -1,6 +1,7 @@
 //! Every generator of the attack catalogue, applied to a validly signed response, is rejected
 //! with exactly the check the catalogue names (or, for comment injection, yields the full
 //! NameID). The list is the catalogue itself, so a new attack is tested automatically.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 mod common;
 
@@ -39,23 +40,23 @@ fn valid_responses_pass_in_every_signing_mode() {
     let fx = common::fixture();
     let trust = common::trust_idp();
     for policy in policies() {
-    let base = samlscope_core::saml::build::response_xml(&fx.spec);
-    for ids in [
-        vec![fx.spec.assertion_id.as_str()],
-        vec![fx.spec.response_id.as_str()],
-        vec![fx.spec.assertion_id.as_str(), fx.spec.response_id.as_str()],
-    ] {
-        let mut xml = base.clone();
-        for id in &ids {
-            xml = samlscope_core::dsig::sign_enveloped(&xml, id, &fx.idp, &fx.options).unwrap();
+        let base = samlscope_core::saml::build::response_xml(&fx.spec);
+        for ids in [
+            vec![fx.spec.assertion_id.as_str()],
+            vec![fx.spec.response_id.as_str()],
+            vec![fx.spec.assertion_id.as_str(), fx.spec.response_id.as_str()],
+        ] {
+            let mut xml = base.clone();
+            for id in &ids {
+                xml = samlscope_core::dsig::sign_enveloped(&xml, id, &fx.idp, &fx.options).unwrap();
+            }
+            assert_eq!(
+                outcome(&xml, &trust, &policy),
+                Ok("alice@acmecorp.com".to_owned()),
+                "signed {ids:?} with {:?}",
+                policy.verify.backend
+            );
         }
-        assert_eq!(
-            outcome(&xml, &trust, &policy),
-            Ok("alice@acmecorp.com".to_owned()),
-            "signed {ids:?} with {:?}",
-            policy.verify.backend
-        );
-    }
     }
 }
 
@@ -66,24 +67,24 @@ fn every_catalogue_attack_gets_its_expected_outcome() {
     assert!(catalogue().len() >= 40, "catalogue shrank");
     let mut failures = Vec::new();
     for policy in policies() {
-    for attack in catalogue() {
-        let xml = attack
-            .build(&fx)
-            .unwrap_or_else(|e| panic!("{}: generator failed: {e}", attack.id));
-        let got = outcome(&xml, &trust, &policy);
-        let ok = match attack.expected {
-            Expected::Reject { check } => got == Err(check),
-            Expected::AcceptFullNameId => {
-                got == Ok(format!("{}.evil.example", fx.spec.name_id))
+        for attack in catalogue() {
+            let xml = attack
+                .build(&fx)
+                .unwrap_or_else(|e| panic!("{}: generator failed: {e}", attack.id));
+            let got = outcome(&xml, &trust, &policy);
+            let ok = match attack.expected {
+                Expected::Reject { check } => got == Err(check),
+                Expected::AcceptFullNameId => {
+                    got == Ok(format!("{}.evil.example", fx.spec.name_id))
+                }
+            };
+            if !ok {
+                failures.push(format!(
+                    "{} ({:?}): expected {:?}, got {:?}",
+                    attack.id, policy.verify.backend, attack.expected, got
+                ));
             }
-        };
-        if !ok {
-            failures.push(format!(
-                "{} ({:?}): expected {:?}, got {:?}",
-                attack.id, policy.verify.backend, attack.expected, got
-            ));
         }
-    }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -1,18 +1,16 @@
 //! Signature verification the SAML way: policies, trust sources, rollover, key sizes, weak
 //! algorithms and the facts reported with each verified signature.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 mod common;
 
 use samlscope_core::checks::CheckId;
 use samlscope_core::dsig::{
-    DigestAlgorithm, SignOptions, SignatureAlgorithm, SignatureError, VerifyPolicy,
-    sign_enveloped,
+    DigestAlgorithm, SignOptions, SignatureAlgorithm, SignatureError, VerifyPolicy, sign_enveloped,
 };
 use samlscope_core::saml::build::response_xml;
 use samlscope_core::saml::{ConsumeError, SignaturePolicy, verify_response};
-use samlscope_core::trust::{
-    Fingerprint, FingerprintAlgorithm, TrustSource, TrustStore,
-};
+use samlscope_core::trust::{Fingerprint, FingerprintAlgorithm, TrustSource, TrustStore};
 use samlscope_core::xml::parse;
 
 fn signed(ids: &[&str], options: &SignOptions, signer: &samlscope_core::dsig::Signer) -> String {
@@ -32,7 +30,11 @@ fn both() -> String {
     )
 }
 
-fn consume(xml: &str, trust: &TrustStore, policy: &SignaturePolicy) -> Result<String, ConsumeError> {
+fn consume(
+    xml: &str,
+    trust: &TrustStore,
+    policy: &SignaturePolicy,
+) -> Result<String, ConsumeError> {
     let doc = parse(xml.as_bytes()).unwrap();
     let v = verify_response(&doc, trust, policy).map_err(ConsumeError::Structure)?;
     v.assertion
@@ -65,12 +67,24 @@ fn stripping_one_signature_depends_on_policy() {
     // response-only message is signed that way from the start.
     assert!(matches!(
         consume(&strip(&both(), "assertion"), &trust, &lax),
-        Err(ConsumeError::ResponseSignature(SignatureError::DigestMismatch))
+        Err(ConsumeError::ResponseSignature(
+            SignatureError::DigestMismatch
+        ))
     ));
     let s = common::spec();
-    let only_response = signed(&[&s.response_id], &SignOptions::default(), &common::idp_signer());
-    assert_eq!(consume(&only_assertion, &trust, &lax).unwrap(), "alice@acmecorp.com");
-    assert_eq!(consume(&only_response, &trust, &lax).unwrap(), "alice@acmecorp.com");
+    let only_response = signed(
+        &[&s.response_id],
+        &SignOptions::default(),
+        &common::idp_signer(),
+    );
+    assert_eq!(
+        consume(&only_assertion, &trust, &lax).unwrap(),
+        "alice@acmecorp.com"
+    );
+    assert_eq!(
+        consume(&only_response, &trust, &lax).unwrap(),
+        "alice@acmecorp.com"
+    );
     let want_response = SignaturePolicy {
         require_signed_response: true,
         ..lax
@@ -133,7 +147,11 @@ fn every_sha2_variant_round_trips() {
             digest: dig,
             ..SignOptions::default()
         };
-        let xml = signed(&[&s.assertion_id, &s.response_id], &opts, &common::idp_signer());
+        let xml = signed(
+            &[&s.assertion_id, &s.response_id],
+            &opts,
+            &common::idp_signer(),
+        );
         assert_eq!(
             consume(&xml, &common::trust_idp(), &SignaturePolicy::default()).unwrap(),
             "alice@acmecorp.com",
@@ -155,7 +173,10 @@ fn fingerprint_pins_accept_only_the_matching_keyinfo_certificate() {
     let doc = parse(xml.as_bytes()).unwrap();
     let v = verify_response(&doc, &by_fp, &SignaturePolicy::default()).unwrap();
     let facts = v.response_signature.unwrap().unwrap().facts().clone();
-    assert!(matches!(facts.trust_source, TrustSource::Fingerprint { weak: false, .. }));
+    assert!(matches!(
+        facts.trust_source,
+        TrustSource::Fingerprint { weak: false, .. }
+    ));
 
     // A SHA-1 pin works but is weak.
     let mut sha1 = TrustStore::new();
@@ -221,7 +242,10 @@ fn legacy_1024_bit_keys_need_a_lowered_minimum() {
         &common::signer(common::LEGACY_KEY, common::LEGACY_CERT),
     );
     let mut trust = TrustStore::new();
-    trust.add_certificate(common::cert(common::LEGACY_CERT), TrustSource::PinnedCertificate);
+    trust.add_certificate(
+        common::cert(common::LEGACY_CERT),
+        TrustSource::PinnedCertificate,
+    );
     let err = consume(&xml, &trust, &SignaturePolicy::default()).unwrap_err();
     assert_eq!(
         err,
@@ -237,7 +261,10 @@ fn legacy_1024_bit_keys_need_a_lowered_minimum() {
         },
         ..SignaturePolicy::default()
     };
-    assert_eq!(consume(&xml, &trust, &lowered).unwrap(), "alice@acmecorp.com");
+    assert_eq!(
+        consume(&xml, &trust, &lowered).unwrap(),
+        "alice@acmecorp.com"
+    );
 }
 
 #[test]
@@ -270,7 +297,11 @@ fn facts_report_what_is_signed() {
 #[test]
 fn bom_crlf_and_pretty_printing_outside_signed_content_still_verify() {
     let s = common::spec();
-    let xml = signed(&[&s.assertion_id], &SignOptions::default(), &common::idp_signer());
+    let xml = signed(
+        &[&s.assertion_id],
+        &SignOptions::default(),
+        &common::idp_signer(),
+    );
     // CRLF inside the signed assertion is normalized to LF by the parser before C14N.
     let crlf = xml.replace("<saml2:Subject>", "\r\n<saml2:Subject>");
     // That changes the content (a text node was added), so the digest must fail...

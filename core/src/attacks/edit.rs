@@ -109,7 +109,9 @@ pub(crate) fn strip_signatures(fragment: &str) -> Result<String, EditError> {
 
 /// Replaces the first occurrence of `from` after `start`.
 pub(crate) fn replace_first(xml: &str, from: &str, to: &str) -> Result<String, EditError> {
-    let at = xml.find(from).ok_or(EditError::Missing("text to replace"))?;
+    let at = xml
+        .find(from)
+        .ok_or(EditError::Missing("text to replace"))?;
     Ok(splice(xml, Span::new(at, at + from.len()), to))
 }
 

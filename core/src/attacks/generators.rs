@@ -31,59 +31,329 @@ macro_rules! attack {
 
 pub(super) static CATALOGUE: &[Attack] = &[
     // 1.1 Signature wrapping (SAML Raider's XSWHelpers numbering).
-    attack!("xsw1", "XSW1: evil Response outside, signed original hidden inside its Signature", Tampered, reject(C::StructureUniqueIds), xsw1),
-    attack!("xsw2", "XSW2: evil Response, signed original as a sibling before the Signature", Tampered, reject(C::StructureSchema), xsw2),
-    attack!("xsw3", "XSW3: unsigned evil Assertion before the signed one", Tampered, reject(C::StructureAssertionCount), xsw3),
-    attack!("xsw4", "XSW4: signed Assertion moved inside an unsigned evil Assertion", Tampered, reject(C::StructureSchema), xsw4),
-    attack!("xsw5", "XSW5: evil Assertion keeps the Signature; unsigned original appended", Tampered, reject(C::StructureAssertionCount), xsw5),
-    attack!("xsw6", "XSW6: evil Assertion keeps the Signature; original hidden inside it", Tampered, reject(C::SignatureStructure), xsw6),
-    attack!("xsw7", "XSW7: evil copy with the same ID inside an Extensions element", Tampered, reject(C::StructureSchema), xsw7),
-    attack!("xsw8", "XSW8: evil Assertion in place; original in a ds:Object of its Signature", Tampered, reject(C::StructureUniqueIds), xsw8),
+    attack!(
+        "xsw1",
+        "XSW1: evil Response outside, signed original hidden inside its Signature",
+        Tampered,
+        reject(C::StructureUniqueIds),
+        xsw1
+    ),
+    attack!(
+        "xsw2",
+        "XSW2: evil Response, signed original as a sibling before the Signature",
+        Tampered,
+        reject(C::StructureSchema),
+        xsw2
+    ),
+    attack!(
+        "xsw3",
+        "XSW3: unsigned evil Assertion before the signed one",
+        Tampered,
+        reject(C::StructureAssertionCount),
+        xsw3
+    ),
+    attack!(
+        "xsw4",
+        "XSW4: signed Assertion moved inside an unsigned evil Assertion",
+        Tampered,
+        reject(C::StructureSchema),
+        xsw4
+    ),
+    attack!(
+        "xsw5",
+        "XSW5: evil Assertion keeps the Signature; unsigned original appended",
+        Tampered,
+        reject(C::StructureAssertionCount),
+        xsw5
+    ),
+    attack!(
+        "xsw6",
+        "XSW6: evil Assertion keeps the Signature; original hidden inside it",
+        Tampered,
+        reject(C::SignatureStructure),
+        xsw6
+    ),
+    attack!(
+        "xsw7",
+        "XSW7: evil copy with the same ID inside an Extensions element",
+        Tampered,
+        reject(C::StructureSchema),
+        xsw7
+    ),
+    attack!(
+        "xsw8",
+        "XSW8: evil Assertion in place; original in a ds:Object of its Signature",
+        Tampered,
+        reject(C::StructureUniqueIds),
+        xsw8
+    ),
     // 1.2 Presence, scope and reference binding.
-    attack!("sig-strip-all", "All signatures removed", Tampered, reject(C::SignaturePresent), strip_all),
-    attack!("sig-empty-value", "Empty SignatureValue", Tampered, reject(C::SignatureStructure), empty_value),
-    attack!("sig-corrupt-digest", "One character of DigestValue changed", Tampered, reject(C::SignatureTrusted), corrupt_digest),
-    attack!("tamper-nameid", "NameID changed after signing", Tampered, reject(C::SignatureDigest), tamper_nameid),
-    attack!("sig-wrong-position", "Assertion Signature moved to the end of the Assertion", Tampered, reject(C::StructureSchema), wrong_position),
-    attack!("sig-in-extension-point", "Donor Signature placed in samlp:Extensions", Tampered, reject(C::StructureSignaturePosition), sig_in_extensions),
-    attack!("sig-ref-empty", "Reference URI=\"\" (whole document), re-signed", SignedMalformed, reject(C::SignatureReference), ref_empty),
-    attack!("sig-ref-xpointer", "Reference URI=\"#xpointer(id('…'))\", re-signed", SignedMalformed, reject(C::SignatureReference), ref_xpointer),
-    attack!("ref-external", "Reference to an external URI, re-signed", SignedMalformed, reject(C::SignatureReference), ref_external),
-    attack!("sig-multi-reference", "Two References in SignedInfo, re-signed", SignedMalformed, reject(C::SignatureStructure), multi_reference),
-    attack!("sig-multi-signedinfo", "Second SignedInfo in the Signature (CVE-2025-29774)", Tampered, reject(C::SignatureStructure), multi_signedinfo),
-    attack!("sig-wrapped-signedinfo", "Foreign wrapper holding a SignedInfo inside the Signature", Tampered, reject(C::SignatureStructure), wrapped_signedinfo),
-    attack!("digest-comment", "Comment inside DigestValue (CVE-2025-29775)", Tampered, reject(C::SignatureStructure), digest_comment),
-    attack!("missing-id", "Signed Assertion without an ID", Tampered, reject(C::StructureMessage), missing_id),
+    attack!(
+        "sig-strip-all",
+        "All signatures removed",
+        Tampered,
+        reject(C::SignaturePresent),
+        strip_all
+    ),
+    attack!(
+        "sig-empty-value",
+        "Empty SignatureValue",
+        Tampered,
+        reject(C::SignatureStructure),
+        empty_value
+    ),
+    attack!(
+        "sig-corrupt-digest",
+        "One character of DigestValue changed",
+        Tampered,
+        reject(C::SignatureTrusted),
+        corrupt_digest
+    ),
+    attack!(
+        "tamper-nameid",
+        "NameID changed after signing",
+        Tampered,
+        reject(C::SignatureDigest),
+        tamper_nameid
+    ),
+    attack!(
+        "sig-wrong-position",
+        "Assertion Signature moved to the end of the Assertion",
+        Tampered,
+        reject(C::StructureSchema),
+        wrong_position
+    ),
+    attack!(
+        "sig-in-extension-point",
+        "Donor Signature placed in samlp:Extensions",
+        Tampered,
+        reject(C::StructureSignaturePosition),
+        sig_in_extensions
+    ),
+    attack!(
+        "sig-ref-empty",
+        "Reference URI=\"\" (whole document), re-signed",
+        SignedMalformed,
+        reject(C::SignatureReference),
+        ref_empty
+    ),
+    attack!(
+        "sig-ref-xpointer",
+        "Reference URI=\"#xpointer(id('…'))\", re-signed",
+        SignedMalformed,
+        reject(C::SignatureReference),
+        ref_xpointer
+    ),
+    attack!(
+        "ref-external",
+        "Reference to an external URI, re-signed",
+        SignedMalformed,
+        reject(C::SignatureReference),
+        ref_external
+    ),
+    attack!(
+        "sig-multi-reference",
+        "Two References in SignedInfo, re-signed",
+        SignedMalformed,
+        reject(C::SignatureStructure),
+        multi_reference
+    ),
+    attack!(
+        "sig-multi-signedinfo",
+        "Second SignedInfo in the Signature (CVE-2025-29774)",
+        Tampered,
+        reject(C::SignatureStructure),
+        multi_signedinfo
+    ),
+    attack!(
+        "sig-wrapped-signedinfo",
+        "Foreign wrapper holding a SignedInfo inside the Signature",
+        Tampered,
+        reject(C::SignatureStructure),
+        wrapped_signedinfo
+    ),
+    attack!(
+        "digest-comment",
+        "Comment inside DigestValue (CVE-2025-29775)",
+        Tampered,
+        reject(C::SignatureStructure),
+        digest_comment
+    ),
+    attack!(
+        "missing-id",
+        "Signed Assertion without an ID",
+        Tampered,
+        reject(C::StructureMessage),
+        missing_id
+    ),
     // 1.3 Keys.
-    attack!("keyinfo-cert-trust", "Re-signed with an attacker key, attacker certificate in KeyInfo", AttackerKey, reject(C::SignatureTrusted), keyinfo_cert_trust),
-    attack!("self-signed-swap", "Re-signed with a cloned-subject certificate (same subject and serial)", AttackerKey, reject(C::SignatureTrusted), self_signed_swap),
+    attack!(
+        "keyinfo-cert-trust",
+        "Re-signed with an attacker key, attacker certificate in KeyInfo",
+        AttackerKey,
+        reject(C::SignatureTrusted),
+        keyinfo_cert_trust
+    ),
+    attack!(
+        "self-signed-swap",
+        "Re-signed with a cloned-subject certificate (same subject and serial)",
+        AttackerKey,
+        reject(C::SignatureTrusted),
+        self_signed_swap
+    ),
     // 1.4 Algorithms.
-    attack!("hmac-key-confusion", "SignatureMethod HMAC-SHA256 keyed with the IdP's public key", SignedMalformed, reject(C::SignatureAlgorithms), hmac_key_confusion),
-    attack!("alg-sha1", "Signed with RSA-SHA1 and a SHA-1 digest (refused unless policy allows)", SignedMalformed, reject(C::SignatureAlgorithms), alg_sha1),
-    attack!("alg-md5", "DigestMethod MD5", SignedMalformed, reject(C::SignatureAlgorithms), alg_md5),
+    attack!(
+        "hmac-key-confusion",
+        "SignatureMethod HMAC-SHA256 keyed with the IdP's public key",
+        SignedMalformed,
+        reject(C::SignatureAlgorithms),
+        hmac_key_confusion
+    ),
+    attack!(
+        "alg-sha1",
+        "Signed with RSA-SHA1 and a SHA-1 digest (refused unless policy allows)",
+        SignedMalformed,
+        reject(C::SignatureAlgorithms),
+        alg_sha1
+    ),
+    attack!(
+        "alg-md5",
+        "DigestMethod MD5",
+        SignedMalformed,
+        reject(C::SignatureAlgorithms),
+        alg_md5
+    ),
     // 1.5 Transforms.
-    attack!("xf-xslt", "XSLT transform added", SignedMalformed, reject(C::SignatureTransforms), xf_xslt),
-    attack!("xf-xpath", "XPath transform added", SignedMalformed, reject(C::SignatureTransforms), xf_xpath),
-    attack!("xf-too-many", "A third transform", SignedMalformed, reject(C::SignatureTransforms), xf_too_many),
-    attack!("xf-missing-enveloped", "Enveloped-signature transform removed", SignedMalformed, reject(C::SignatureTransforms), xf_missing_enveloped),
-    attack!("xf-inclusive-c14n", "Inclusive C14N as CanonicalizationMethod", SignedMalformed, reject(C::SignatureAlgorithms), xf_inclusive),
+    attack!(
+        "xf-xslt",
+        "XSLT transform added",
+        SignedMalformed,
+        reject(C::SignatureTransforms),
+        xf_xslt
+    ),
+    attack!(
+        "xf-xpath",
+        "XPath transform added",
+        SignedMalformed,
+        reject(C::SignatureTransforms),
+        xf_xpath
+    ),
+    attack!(
+        "xf-too-many",
+        "A third transform",
+        SignedMalformed,
+        reject(C::SignatureTransforms),
+        xf_too_many
+    ),
+    attack!(
+        "xf-missing-enveloped",
+        "Enveloped-signature transform removed",
+        SignedMalformed,
+        reject(C::SignatureTransforms),
+        xf_missing_enveloped
+    ),
+    attack!(
+        "xf-inclusive-c14n",
+        "Inclusive C14N as CanonicalizationMethod",
+        SignedMalformed,
+        reject(C::SignatureAlgorithms),
+        xf_inclusive
+    ),
     // 1.6 Parsing.
-    attack!("xxe", "DOCTYPE with an external entity", Parser, reject(C::XmlDoctype), xxe),
-    attack!("billion-laughs", "DOCTYPE with nested entities", Parser, reject(C::XmlDoctype), billion_laughs),
-    attack!("dtd-attlist", "DOCTYPE with ATTLIST defaults (CVE-2025-25291)", Parser, reject(C::XmlDoctype), dtd_attlist),
-    attack!("comment-nameid", "Comment injected into a signed NameID (VU#475445)", Tampered, Expected::AcceptFullNameId, comment_nameid),
-    attack!("cdata-nameid", "NameID characters changed through a CDATA section", Tampered, reject(C::SignatureDigest), cdata_nameid),
-    attack!("multi-root", "Second root element after the Response", Parser, reject(C::XmlWellFormed), multi_root),
-    attack!("pi-injection", "Processing instruction inside the NameID", Parser, reject(C::XmlWellFormed), pi_injection),
+    attack!(
+        "xxe",
+        "DOCTYPE with an external entity",
+        Parser,
+        reject(C::XmlDoctype),
+        xxe
+    ),
+    attack!(
+        "billion-laughs",
+        "DOCTYPE with nested entities",
+        Parser,
+        reject(C::XmlDoctype),
+        billion_laughs
+    ),
+    attack!(
+        "dtd-attlist",
+        "DOCTYPE with ATTLIST defaults (CVE-2025-25291)",
+        Parser,
+        reject(C::XmlDoctype),
+        dtd_attlist
+    ),
+    attack!(
+        "comment-nameid",
+        "Comment injected into a signed NameID (VU#475445)",
+        Tampered,
+        Expected::AcceptFullNameId,
+        comment_nameid
+    ),
+    attack!(
+        "cdata-nameid",
+        "NameID characters changed through a CDATA section",
+        Tampered,
+        reject(C::SignatureDigest),
+        cdata_nameid
+    ),
+    attack!(
+        "multi-root",
+        "Second root element after the Response",
+        Parser,
+        reject(C::XmlWellFormed),
+        multi_root
+    ),
+    attack!(
+        "pi-injection",
+        "Processing instruction inside the NameID",
+        Parser,
+        reject(C::XmlWellFormed),
+        pi_injection
+    ),
     // 1.7 IDs.
-    attack!("dup-id", "A second element carrying the Assertion's ID", Tampered, reject(C::StructureUniqueIds), dup_id),
-    attack!("attr-pollution", "Namespaced samlp:ID next to ID on the Response", Tampered, reject(C::StructureUniqueIds), attr_pollution),
+    attack!(
+        "dup-id",
+        "A second element carrying the Assertion's ID",
+        Tampered,
+        reject(C::StructureUniqueIds),
+        dup_id
+    ),
+    attack!(
+        "attr-pollution",
+        "Namespaced samlp:ID next to ID on the Response",
+        Tampered,
+        reject(C::StructureUniqueIds),
+        attr_pollution
+    ),
     // 1.8 Namespaces.
-    attack!("ns-xml-xmlns", "xml:xmlns attribute on the Signature (CVE-2025-66567)", Parser, reject(C::XmlNamespaces), ns_xml_xmlns),
-    attack!("ns-redefine-prefix", "ds prefix re-bound to another namespace on the Signature", Tampered, reject(C::StructureSchema), ns_redefine_prefix),
-    attack!("void-c14n", "Relative namespace URI (void canonicalization, CVE-2025-66568)", Parser, reject(C::XmlNamespaces), void_c14n),
+    attack!(
+        "ns-xml-xmlns",
+        "xml:xmlns attribute on the Signature (CVE-2025-66567)",
+        Parser,
+        reject(C::XmlNamespaces),
+        ns_xml_xmlns
+    ),
+    attack!(
+        "ns-redefine-prefix",
+        "ds prefix re-bound to another namespace on the Signature",
+        Tampered,
+        reject(C::StructureSchema),
+        ns_redefine_prefix
+    ),
+    attack!(
+        "void-c14n",
+        "Relative namespace URI (void canonicalization, CVE-2025-66568)",
+        Parser,
+        reject(C::XmlNamespaces),
+        void_c14n
+    ),
     // 1.9 Multiplicity.
-    attack!("multi-assertion", "Second, unsigned Assertion appended (CVE-2022-41912)", Tampered, reject(C::StructureAssertionCount), multi_assertion),
+    attack!(
+        "multi-assertion",
+        "Second, unsigned Assertion appended (CVE-2022-41912)",
+        Tampered,
+        reject(C::StructureAssertionCount),
+        multi_assertion
+    ),
 ];
 
 // ---- bases ------------------------------------------------------------------------------
@@ -102,7 +372,12 @@ fn signed_both(fx: &Fixture) -> Result<String, EditError> {
 }
 
 fn signed_assertion(fx: &Fixture) -> Result<String, EditError> {
-    sign(&unsigned(fx), &[&fx.spec.assertion_id], &fx.idp, &fx.options)
+    sign(
+        &unsigned(fx),
+        &[&fx.spec.assertion_id],
+        &fx.idp,
+        &fx.options,
+    )
 }
 
 fn signed_response(fx: &Fixture) -> Result<String, EditError> {
@@ -130,7 +405,11 @@ fn xsw1(fx: &Fixture) -> Result<String, EditError> {
     let clone = strip_signatures(w.node_text(w.response()))?;
     // The NameID lies after the Signature, so editing it first keeps the Signature's offsets.
     let evil_xml = evil(&w.xml, fx)?;
-    let with_clone = insert(&evil_xml, w.doc.span(sig).end - "</ds:Signature>".len(), &clone);
+    let with_clone = insert(
+        &evil_xml,
+        w.doc.span(sig).end - "</ds:Signature>".len(),
+        &clone,
+    );
     set_id(&with_clone, &fx.spec.response_id, EVIL_RESPONSE_ID)
 }
 
@@ -168,7 +447,11 @@ fn xsw5(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let a = w.assertion()?;
     let original_unsigned = strip_signatures(w.node_text(a))?;
-    let evil_in_place = set_id(&evil(w.node_text(a), fx)?, &fx.spec.assertion_id, EVIL_ASSERTION_ID)?;
+    let evil_in_place = set_id(
+        &evil(w.node_text(a), fx)?,
+        &fx.spec.assertion_id,
+        EVIL_ASSERTION_ID,
+    )?;
     Ok(splice(
         &w.xml,
         w.doc.span(a),
@@ -229,7 +512,11 @@ fn signature_value_span(w: &Work, parent: crate::xml::NodeId) -> Result<Span, Ed
 fn empty_value(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let span = signature_value_span(&w, w.assertion()?)?;
-    Ok(splice(&w.xml, span, "<ds:SignatureValue></ds:SignatureValue>"))
+    Ok(splice(
+        &w.xml,
+        span,
+        "<ds:SignatureValue></ds:SignatureValue>",
+    ))
 }
 
 fn corrupt_digest(fx: &Fixture) -> Result<String, EditError> {
@@ -239,7 +526,13 @@ fn corrupt_digest(fx: &Fixture) -> Result<String, EditError> {
     let flipped: String = text
         .chars()
         .enumerate()
-        .map(|(i, c)| if i == 0 { if c == 'A' { 'B' } else { 'A' } } else { c })
+        .map(|(i, c)| {
+            if i == 0 {
+                if c == 'A' { 'B' } else { 'A' }
+            } else {
+                c
+            }
+        })
         .collect();
     Ok(splice(
         &w.xml,
@@ -356,7 +649,12 @@ fn missing_id(fx: &Fixture) -> Result<String, EditError> {
 
 fn keyinfo_cert_trust(fx: &Fixture) -> Result<String, EditError> {
     let tampered = evil(&unsigned(fx), fx)?;
-    sign(&tampered, &[&fx.spec.assertion_id], &fx.attacker, &fx.options)
+    sign(
+        &tampered,
+        &[&fx.spec.assertion_id],
+        &fx.attacker,
+        &fx.options,
+    )
 }
 
 fn self_signed_swap(fx: &Fixture) -> Result<String, EditError> {
@@ -409,7 +707,11 @@ const ENV_TRANSFORM: &str =
 
 fn add_transform(fx: &Fixture, transform: &'static str) -> Result<String, EditError> {
     resign_assertion(fx, move |si| {
-        replace_first(si, "</ds:Transforms>", &format!("{transform}</ds:Transforms>"))
+        replace_first(
+            si,
+            "</ds:Transforms>",
+            &format!("{transform}</ds:Transforms>"),
+        )
     })
 }
 
@@ -504,7 +806,10 @@ fn cdata_nameid(fx: &Fixture) -> Result<String, EditError> {
 }
 
 fn multi_root(fx: &Fixture) -> Result<String, EditError> {
-    Ok(format!("{}<saml2p:Response xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\"/>", signed_assertion(fx)?))
+    Ok(format!(
+        "{}<saml2p:Response xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\"/>",
+        signed_assertion(fx)?
+    ))
 }
 
 fn pi_injection(fx: &Fixture) -> Result<String, EditError> {

@@ -245,8 +245,7 @@ pub enum Transform {
 }
 
 impl Transform {
-    pub const ENVELOPED_URI: &'static str =
-        "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
+    pub const ENVELOPED_URI: &'static str = "http://www.w3.org/2000/09/xmldsig#enveloped-signature";
 
     pub fn from_uri(uri: &str) -> Result<Self, AlgorithmError> {
         let role = AlgorithmRole::Transform;
@@ -338,6 +337,9 @@ mod tests {
             Err(AlgorithmError::Unknown { .. })
         ));
         // Case and whitespace variants are not the same URI.
-        assert!(SignatureAlgorithm::from_uri(" http://www.w3.org/2001/04/xmldsig-more#rsa-sha256").is_err());
+        assert!(
+            SignatureAlgorithm::from_uri(" http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
+                .is_err()
+        );
     }
 }

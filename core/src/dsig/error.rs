@@ -75,9 +75,9 @@ impl SignatureError {
     pub fn check_id(&self) -> crate::checks::CheckId {
         use crate::checks::CheckId as C;
         match self {
-            Self::ParentWithoutId { .. } | Self::ReferenceUri { .. } | Self::ReferenceWithoutUri => {
-                C::SignatureReference
-            }
+            Self::ParentWithoutId { .. }
+            | Self::ReferenceUri { .. }
+            | Self::ReferenceWithoutUri => C::SignatureReference,
             Self::NoParent
             | Self::UnexpectedElement { .. }
             | Self::ObjectInSignature

@@ -10,8 +10,7 @@ mod sign;
 mod verify;
 
 pub use algorithm::{
-    AlgorithmError, AlgorithmRole, Canonicalization, DigestAlgorithm, SignatureAlgorithm,
-    Transform,
+    AlgorithmError, AlgorithmRole, Canonicalization, DigestAlgorithm, SignatureAlgorithm, Transform,
 };
 pub use error::SignatureError;
 pub use sign::{SignError, SignOptions, Signer, sign_enveloped};

@@ -180,7 +180,11 @@ pub fn verify_enveloped<'d>(
     // 2. The reference: the parent element itself (node identity, no ID lookup), minus exactly
     // this Signature. Comments are never part of a same-document `#id` reference (XMLDSig
     // §4.4.3.3), whatever the transform's name says.
-    let ref_prefixes: Vec<&str> = parsed.reference_prefixes.iter().map(String::as_str).collect();
+    let ref_prefixes: Vec<&str> = parsed
+        .reference_prefixes
+        .iter()
+        .map(String::as_str)
+        .collect();
     let mut canonical = Vec::with_capacity(doc.span(parent).end - doc.span(parent).start);
     canonicalize(
         doc,
@@ -210,7 +214,7 @@ pub fn verify_enveloped<'d>(
     let keyinfo_matches = if parsed.keyinfo.is_empty() {
         None
     } else {
-        Some(parsed.keyinfo.iter().any(|c| *c == key.certificate))
+        Some(parsed.keyinfo.contains(&key.certificate))
     };
     Ok(Verified {
         doc,
@@ -382,10 +386,10 @@ fn parse_signature(
     if !doc.is(signature_value, DS, "SignatureValue") {
         return Err(unexpected(doc, "ds:Signature", signature_value));
     }
-    if let Some(ki) = key_info {
-        if !doc.is(ki, DS, "KeyInfo") {
-            return Err(unexpected(doc, "ds:Signature", ki));
-        }
+    if let Some(ki) = key_info
+        && !doc.is(ki, DS, "KeyInfo")
+    {
+        return Err(unexpected(doc, "ds:Signature", ki));
     }
 
     // SignedInfo: CanonicalizationMethod, SignatureMethod, exactly one Reference.
@@ -431,7 +435,9 @@ fn parse_signature(
     }
 
     // Reference: URI="#" + the parent's ID, exactly (SAML core §5.4.2).
-    let ref_el = doc.element(reference).ok_or(SignatureError::Missing("ds:Reference"))?;
+    let ref_el = doc
+        .element(reference)
+        .ok_or(SignatureError::Missing("ds:Reference"))?;
     let uri = ref_el
         .attr("URI")
         .ok_or(SignatureError::ReferenceWithoutUri)?;
@@ -491,7 +497,9 @@ fn parse_signature(
         "ds:SignatureValue",
     )?;
 
-    let keyinfo = key_info.map(|ki| keyinfo_certificates(doc, ki)).unwrap_or_default();
+    let keyinfo = key_info
+        .map(|ki| keyinfo_certificates(doc, ki))
+        .unwrap_or_default();
     Ok(Parsed {
         signed_info,
         c14n,
@@ -514,7 +522,11 @@ fn check_transforms(doc: &Document, transforms: NodeId) -> Result<Vec<String>, S
         if !doc.is(t, DS, "Transform") {
             return Err(unexpected(doc, "ds:Transforms", t));
         }
-        parsed.push(Transform::from_uri(algorithm_attr(doc, t, "ds:Transform")?)?);
+        parsed.push(Transform::from_uri(algorithm_attr(
+            doc,
+            t,
+            "ds:Transform",
+        )?)?);
     }
     match (parsed.as_slice(), list.as_slice()) {
         ([Transform::EnvelopedSignature, Transform::C14n(_)], [env, c14n]) => {

@@ -40,7 +40,9 @@ pub struct Identity {
 }
 
 fn attr(doc: &Document, id: NodeId, name: &str) -> Option<String> {
-    doc.element(id).and_then(|e| e.attr(name)).map(str::to_owned)
+    doc.element(id)
+        .and_then(|e| e.attr(name))
+        .map(str::to_owned)
 }
 
 fn has_comment_below(doc: &Document, id: NodeId) -> bool {

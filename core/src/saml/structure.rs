@@ -220,13 +220,18 @@ fn check_protocol_attributes(
     }
     match el.attr("Version") {
         Some("2.0") => Ok(()),
-        other => Err(StructureError::Version(other.unwrap_or_default().to_owned())),
+        other => Err(StructureError::Version(
+            other.unwrap_or_default().to_owned(),
+        )),
     }
 }
 
 /// Assertion children in schema order: Issuer, Signature?, Subject?, Conditions?, Advice?,
 /// statements.
-fn assertion_layout_at(doc: &Document, assertion: NodeId) -> Result<AssertionLayout, StructureError> {
+fn assertion_layout_at(
+    doc: &Document,
+    assertion: NodeId,
+) -> Result<AssertionLayout, StructureError> {
     check_protocol_attributes(doc, assertion, "saml:Assertion")?;
     let children = element_children(doc, assertion, "saml:Assertion")?;
     let mut it = children.iter().copied().peekable();
@@ -241,9 +246,13 @@ fn assertion_layout_at(doc: &Document, assertion: NodeId) -> Result<AssertionLay
     let conditions = it.next_if(|&c| doc.is(c, SAML, "Conditions"));
     let advice = it.next_if(|&c| doc.is(c, SAML, "Advice"));
     for c in it {
-        let is_statement = ["AuthnStatement", "AttributeStatement", "AuthzDecisionStatement"]
-            .iter()
-            .any(|local| doc.is(c, SAML, local));
+        let is_statement = [
+            "AuthnStatement",
+            "AttributeStatement",
+            "AuthzDecisionStatement",
+        ]
+        .iter()
+        .any(|local| doc.is(c, SAML, local));
         if !is_statement {
             return Err(StructureError::UnexpectedElement {
                 context: "saml:Assertion",

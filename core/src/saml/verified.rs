@@ -106,7 +106,8 @@ pub fn verify_response<'d>(
         Some(AssertionSlot::Plain { node, signature }) => (Some(node), signature),
         _ => (None, None),
     };
-    let assertion_signature = assertion_sig.map(|s| verify_enveloped(doc, s, trust, &policy.verify));
+    let assertion_signature =
+        assertion_sig.map(|s| verify_enveloped(doc, s, trust, &policy.verify));
     let assertion = decide(
         &layout,
         assertion_node,

@@ -34,7 +34,11 @@ impl TrustStore {
     }
 
     pub fn add_certificate(&mut self, certificate: Certificate, source: TrustSource) {
-        if !self.certificates.iter().any(|k| k.certificate == certificate) {
+        if !self
+            .certificates
+            .iter()
+            .any(|k| k.certificate == certificate)
+        {
             self.certificates.push(TrustedKey {
                 certificate,
                 source,
@@ -64,16 +68,16 @@ impl TrustStore {
     pub fn keys_for(&self, candidates: &[Certificate]) -> Vec<TrustedKey> {
         let mut keys = self.certificates.clone();
         for cand in candidates {
-            if let Some(pin) = self.fingerprints.iter().find(|f| f.matches(cand.der())) {
-                if !keys.iter().any(|k| k.certificate == *cand) {
-                    keys.push(TrustedKey {
-                        certificate: cand.clone(),
-                        source: TrustSource::Fingerprint {
-                            fingerprint: pin.to_string(),
-                            weak: pin.algorithm == super::FingerprintAlgorithm::Sha1,
-                        },
-                    });
-                }
+            if let Some(pin) = self.fingerprints.iter().find(|f| f.matches(cand.der()))
+                && !keys.iter().any(|k| k.certificate == *cand)
+            {
+                keys.push(TrustedKey {
+                    certificate: cand.clone(),
+                    source: TrustSource::Fingerprint {
+                        fingerprint: pin.to_string(),
+                        weak: pin.algorithm == super::FingerprintAlgorithm::Sha1,
+                    },
+                });
             }
         }
         keys

@@ -56,7 +56,10 @@ pub fn spec() -> ResponseSpec {
         attributes: vec![
             ("email".into(), vec!["alice@acmecorp.com".into()]),
             ("firstname".into(), vec!["Alice".into()]),
-            ("groups".into(), vec!["engineering".into(), "sso-admins".into()]),
+            (
+                "groups".into(),
+                vec!["engineering".into(), "sso-admins".into()],
+            ),
         ],
         status: STATUS_SUCCESS.into(),
     }
