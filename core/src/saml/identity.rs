@@ -53,8 +53,15 @@ fn has_comment_below(doc: &Document, id: NodeId) -> bool {
 impl VerifiedAssertion<'_> {
     /// The subject, attributes and session of the verified assertion.
     pub fn identity(&self) -> Identity {
-        let doc = self.document();
-        let a = self.node();
+        read_identity(self.document(), self.node())
+    }
+}
+
+/// Reads identity from any assertion node. Crate-private on purpose: outside the core, identity
+/// comes only from a [`VerifiedAssertion`]; the report uses this for the clearly labelled
+/// "unverified" preview of a message that failed.
+pub(crate) fn read_identity(doc: &Document, a: NodeId) -> Identity {
+    {
         let mut out = Identity::default();
         if let Some(subject) = doc.children_named(a, SAML, "Subject").next() {
             out.name_id = doc

@@ -6,8 +6,10 @@ mod identity;
 mod kind;
 pub mod ns;
 mod structure;
+pub mod time;
 mod verified;
 
+pub(crate) use identity::read_identity;
 pub use identity::{Attribute, Identity, NameId};
 pub use kind::MessageKind;
 pub use structure::{

@@ -1,0 +1,72 @@
+//! Fix hints in the IdP admin's words. For a JumpCloud-issued message the hint names the field
+//! of the application's SSO tab in the JumpCloud admin console; otherwise it names the setting
+//! generically. Written so an admin can act without knowing SAML.
+
+use crate::checks::CheckId;
+
+/// Whether the message or the configuration says JumpCloud (its IdP Entity IDs are
+/// `jumpcloud-<org>` by default; its endpoints live on sso.jumpcloud.com).
+pub fn is_jumpcloud(issuer: Option<&str>, idp_entity_id: Option<&str>) -> bool {
+    [issuer, idp_entity_id]
+        .into_iter()
+        .flatten()
+        .any(|v| v.to_ascii_lowercase().contains("jumpcloud"))
+}
+
+/// The hint for a failed (or warned) check. `expected` is what the SP wants, when known.
+pub fn fix(id: CheckId, jumpcloud: bool, expected: Option<&str>) -> Option<String> {
+    use CheckId as C;
+    let want = |what: &str| match expected {
+        Some(v) => format!("{what} must be exactly {v}"),
+        None => format!("{what} must match the service provider's setting"),
+    };
+    let s = match (id, jumpcloud) {
+        (C::ConditionsAudience, true) => format!(
+            "In JumpCloud, open the application's SSO tab: {} — it is sent as the Audience. Copy it from the service provider's SAML settings (often labelled Entity ID or Audience URI); a trailing slash or http vs https counts.",
+            want("SP Entity ID")
+        ),
+        (C::ConditionsAudience, false) => format!(
+            "In the IdP's application settings, {} (the Audience / SP Entity ID the service provider expects).",
+            want("the SP Entity ID")
+        ),
+        (C::ResponseDestination | C::SubjectRecipient, true) => format!(
+            "In JumpCloud, open the application's SSO tab: under ACS URLs, {}. It is sent as Destination and Recipient; copy it from the service provider (Assertion Consumer Service / Reply URL).",
+            want("the default ACS URL")
+        ),
+        (C::ResponseDestination | C::SubjectRecipient, false) => format!(
+            "In the IdP's application settings, {} (the Assertion Consumer Service URL).",
+            want("the ACS URL")
+        ),
+        (C::ResponseIssuer | C::AssertionIssuer, true) => format!(
+            "The IdP Entity ID on JumpCloud's SSO tab and the IdP Entity ID configured in the service provider differ: {}. Change one of them so both say the same (then re-download the metadata if the SP imported it).",
+            want("the Issuer")
+        ),
+        (C::ResponseIssuer | C::AssertionIssuer, false) => format!(
+            "The IdP's entity ID and the one configured in the service provider differ: {}.",
+            want("the Issuer")
+        ),
+        (C::SignaturePresent, true) => "In JumpCloud's SSO tab, set Sign to what the service provider requires (Assertion, Response, or Assertion and Response) — \"Assertion and Response\" satisfies every SP.".to_owned(),
+        (C::SignaturePresent, false) => "Configure the IdP to sign the Assertion and/or the Response as the service provider requires.".to_owned(),
+        (C::SignatureTrusted, true) => "The message is not signed by a certificate the service provider trusts. If the IdP certificate was regenerated in JumpCloud (IDP Certificate on the SSO tab), download the new certificate or metadata and upload it to the service provider; otherwise make sure the SP has this application's certificate, not another app's.".to_owned(),
+        (C::SignatureTrusted, false) => "The message is not signed by a certificate the service provider trusts: upload the IdP's current signing certificate (or its metadata) to the service provider.".to_owned(),
+        (C::SignatureAlgorithms, true) => "In JumpCloud's SSO tab, set Signature Algorithm to RSA-SHA256.".to_owned(),
+        (C::SignatureAlgorithms, false) => "Configure the IdP to sign with RSA-SHA256 and SHA-256 digests.".to_owned(),
+        (C::SubjectNameId, true) => "In JumpCloud's SSO tab, check SAMLSubject NameID (usually Email) and that the user has a value in that field.".to_owned(),
+        (C::SubjectNameId, false) => "Configure which user field the IdP sends as NameID, and make sure the user has a value in it.".to_owned(),
+        (C::SubjectNameIdFormat, true) => "In JumpCloud's SSO tab, set SAMLSubject NameID Format to a standard value (urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress for email) matching what the service provider asks for.".to_owned(),
+        (C::SubjectNameIdFormat, false) => "Use a standard NameID format matching what the service provider asks for.".to_owned(),
+        (C::SubjectInResponseTo | C::ResponseInResponseTo, true) => "The response answers a different login request. Start the login again from the service provider; if users start from the JumpCloud User Portal tile, either allow IdP-initiated login in the SP or set Login URL in JumpCloud so the tile starts an SP-initiated login.".to_owned(),
+        (C::SubjectInResponseTo | C::ResponseInResponseTo, false) => "The response answers a different login request: start the login again from the service provider.".to_owned(),
+        (C::ConditionsWindow | C::SubjectConfirmation | C::TimeIssueInstant, _) => "The response is outside its validity window. Check the clocks of the IdP and the service provider (NTP), and that the response is used at once, not saved and replayed.".to_owned(),
+        (C::ResponseStatus, true) => "JumpCloud reported an error instead of logging the user in. Check that the user is bound to the application (User Groups on the application) and that the request's settings match the SSO tab.".to_owned(),
+        (C::ResponseStatus, false) => "The IdP reported an error instead of logging the user in; its status message says why.".to_owned(),
+        (C::AssertionEncrypted, _) => "The assertion is encrypted: provide the service provider's private key to inspect it.".to_owned(),
+        (C::CertificateValidity, true) => "The IdP certificate is expired or about to expire: regenerate it in JumpCloud (IDP Certificate on the SSO tab) and upload the new certificate or metadata to the service provider at the same time.".to_owned(),
+        (C::CertificateValidity, false) => "The IdP certificate is expired or about to expire: roll it over at the IdP and the service provider together.".to_owned(),
+        (C::AuthnStatement, _) => "The assertion carries no authentication statement; the IdP must send a normal login response.".to_owned(),
+        (C::ValueComments, _) => "A comment inside a signed value is a known attack (comment injection); the message must not be trusted.".to_owned(),
+        (C::StructureAssertionCount | C::StructureSchema | C::StructureSignaturePosition | C::StructureUniqueIds | C::SignatureStructure | C::SignatureReference | C::SignatureTransforms | C::SignatureDigest, _) => "This message was altered after the IdP produced it (or built to attack an SP). Do not accept it; no IdP setting fixes it.".to_owned(),
+        _ => return None,
+    };
+    Some(s)
+}

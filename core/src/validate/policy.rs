@@ -1,0 +1,49 @@
+//! What the SP expects: the input of a validation besides the message itself.
+
+use crate::saml::SignaturePolicy;
+use crate::saml::time::Instant;
+use crate::trust::TrustStore;
+
+/// Everything a check needs to know about the SP and the moment of checking.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub trust: TrustStore,
+    /// Expected IdP entity ID (from metadata when not given; then the Issuer is only reported).
+    pub idp_entity_id: Option<String>,
+    /// The SP's entity ID: the Audience.
+    pub sp_entity_id: Option<String>,
+    /// The SP's ACS URL: Destination and bearer Recipient.
+    pub acs_url: Option<String>,
+    /// The moment of checking (core has no clock).
+    pub now: Instant,
+    /// Allowed clock difference, seconds (default 180, as crewjam/saml).
+    pub skew_seconds: i64,
+    /// The ID of the AuthnRequest this answers; `None` means InResponseTo is "not checked".
+    pub request_id: Option<String>,
+    /// IssueInstant may be at most this old (seconds); `None` disables the check.
+    pub max_issue_age_seconds: Option<i64>,
+    pub signatures: SignaturePolicy,
+    /// Check the trusted certificate's own validity period (most SPs ignore it).
+    pub check_certificate_validity: bool,
+    /// Accept comments inside NameID/attribute values (they are always read in full).
+    pub allow_comments_in_values: bool,
+}
+
+impl Policy {
+    /// Defaults with the given trust and clock.
+    pub fn new(trust: TrustStore, now: Instant) -> Self {
+        Self {
+            trust,
+            idp_entity_id: None,
+            sp_entity_id: None,
+            acs_url: None,
+            now,
+            skew_seconds: 180,
+            request_id: None,
+            max_issue_age_seconds: Some(15 * 60),
+            signatures: SignaturePolicy::default(),
+            check_certificate_validity: true,
+            allow_comments_in_values: false,
+        }
+    }
+}

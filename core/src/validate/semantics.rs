@@ -1,0 +1,530 @@
+//! Web Browser SSO profile checks (validator-spec §I; saml-profiles §4.1.4.2–4.1.4.3), each with
+//! a stable id, expected vs found, the span, and a fix hint.
+
+use super::Policy;
+use super::hints::fix;
+use crate::checks::CheckId as C;
+use crate::report::{Check, TimeWindow};
+use crate::saml::ns::{SAML, SAMLP};
+use crate::saml::time::{Instant, Zone};
+use crate::xml::{Document, NodeId, NodeKind};
+
+pub const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
+const CM_BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
+const ENTITY_FORMAT: &str = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity";
+/// Non-standard NameID format URNs JumpCloud offers (SAML defines only 1.1 unspecified).
+const NONSTANDARD_FORMATS: &[&str] = &[
+    "urn:oasis:names:tc:SAML:1.0:nameid-format:unspecified",
+    "urn:oasis:names:tc:SAML:2.0:nameid-format:unspecified",
+];
+
+/// Context shared by the checks of one message.
+pub(super) struct Ctx<'a> {
+    pub doc: &'a Document,
+    /// The assertion under check (for Response-only checks: the Response itself, unused).
+    pub assertion: NodeId,
+    pub policy: &'a Policy,
+    pub jumpcloud: bool,
+    /// Whether the Response element itself is covered by a verified signature.
+    pub response_signed: bool,
+}
+
+impl Ctx<'_> {
+    fn hint(&self, id: crate::checks::CheckId, expected: Option<&str>) -> Option<String> {
+        fix(id, self.jumpcloud, expected)
+    }
+    fn attr(&self, n: NodeId, name: &str) -> Option<&str> {
+        self.doc.element(n).and_then(|e| e.attr(name))
+    }
+    fn value(&self, n: NodeId) -> String {
+        self.doc.text(n).trim().to_owned()
+    }
+    fn child(&self, n: NodeId, ns: &str, local: &str) -> Option<NodeId> {
+        self.doc.children_named(n, ns, local).next()
+    }
+    fn skew(&self) -> i64 {
+        self.policy.skew_seconds
+    }
+}
+
+/// Parses a time attribute; a malformed value is a failure of `id`.
+fn time_attr(
+    ctx: &Ctx<'_>,
+    n: NodeId,
+    name: &str,
+    id: crate::checks::CheckId,
+    out: &mut Vec<Check>,
+) -> Option<Instant> {
+    let raw = ctx.attr(n, name)?;
+    match Instant::parse(raw) {
+        Ok((t, Zone::Utc)) => Some(t),
+        Ok((t, _)) => {
+            out.push(
+                Check::warn(id, format!("{name} {raw:?} is not in UTC with a Z suffix, as SAML requires"))
+                    .span(ctx.doc.span(n)),
+            );
+            Some(t)
+        }
+        Err(e) => {
+            out.push(Check::fail(id, e.to_string()).found(raw).span(ctx.doc.span(n)));
+            None
+        }
+    }
+}
+
+/// Checks of the Response element itself (status, issuer, destination, InResponseTo): they run
+/// even when there is no assertion (an error status carries none).
+pub(super) fn run_response(ctx: &Ctx<'_>, r: NodeId, out: &mut Vec<Check>) {
+    status(ctx, r, out);
+    response_issuer(ctx, r, out);
+    destination(ctx, r, out);
+    response_in_response_to(ctx, r, out);
+}
+
+/// Checks of the assertion (`ctx.assertion`).
+pub(super) fn run_assertion(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> TimeWindow {
+    assertion_issuer(ctx, out);
+    let subject_noa = subject(ctx, out);
+    let (nb, noa) = conditions(ctx, out);
+    authn(ctx, out);
+    let issued = issue_instant(ctx, out);
+    comments(ctx, out);
+    out.push(Check::skipped(
+        C::Replay,
+        "not checked: replay detection needs the service provider's record of assertion IDs already used",
+    ));
+    TimeWindow {
+        now: ctx.policy.now.to_rfc3339(),
+        skew_seconds: ctx.skew(),
+        issue_instant: issued.map(|t| t.to_rfc3339()),
+        not_before: nb.map(|t| t.to_rfc3339()),
+        not_on_or_after: noa.map(|t| t.to_rfc3339()),
+        subject_not_on_or_after: subject_noa.map(|t| t.to_rfc3339()),
+    }
+}
+
+fn status(ctx: &Ctx<'_>, r: NodeId, out: &mut Vec<Check>) {
+    let st = ctx.child(r, SAMLP, "Status");
+    let code = st.and_then(|s| ctx.child(s, SAMLP, "StatusCode"));
+    let value = code.and_then(|c| ctx.attr(c, "Value")).unwrap_or("");
+    let span = code.or(st).map(|n| ctx.doc.span(n));
+    if value == STATUS_SUCCESS {
+        out.push(Check::pass(C::ResponseStatus, "status is Success"));
+        return;
+    }
+    let second = code
+        .and_then(|c| ctx.child(c, SAMLP, "StatusCode"))
+        .and_then(|c| ctx.attr(c, "Value"))
+        .map(|v| format!(" / {v}"))
+        .unwrap_or_default();
+    let message = st
+        .and_then(|s| ctx.child(s, SAMLP, "StatusMessage"))
+        .map(|m| format!(": {}", ctx.value(m)))
+        .unwrap_or_default();
+    let mut c = Check::fail(C::ResponseStatus, format!("the IdP answered with an error status{message}"))
+        .expected(STATUS_SUCCESS)
+        .found(format!("{value}{second}"))
+        .fix_opt(ctx.hint(C::ResponseStatus, None));
+    if let Some(s) = span {
+        c = c.span(s);
+    }
+    out.push(c);
+}
+
+fn issuer_check(
+    ctx: &Ctx<'_>,
+    issuer: Option<NodeId>,
+    id: crate::checks::CheckId,
+    what: &str,
+    required: bool,
+    out: &mut Vec<Check>,
+) {
+    let Some(i) = issuer else {
+        out.push(if required {
+            Check::fail(id, format!("the {what} has no Issuer"))
+                .fix_opt(ctx.hint(id, ctx.policy.idp_entity_id.as_deref()))
+        } else {
+            Check::pass(id, format!("the {what} has no Issuer (optional there)"))
+        });
+        return;
+    };
+    let found = ctx.value(i);
+    let span = ctx.doc.span(i);
+    if let Some(format) = ctx.attr(i, "Format")
+        && format != ENTITY_FORMAT
+    {
+        out.push(
+            Check::fail(id, format!("the {what} Issuer has Format {format:?}; it must be absent or the entity format"))
+                .expected(ENTITY_FORMAT)
+                .found(format)
+                .span(span),
+        );
+        return;
+    }
+    match ctx.policy.idp_entity_id.as_deref() {
+        Some(expected) if expected == found => out.push(
+            Check::pass(id, format!("the {what} Issuer is the IdP's entity ID"))
+                .found(found)
+                .span(span),
+        ),
+        Some(expected) => out.push(
+            Check::fail(id, format!("the {what} Issuer is not the IdP entity ID the service provider expects"))
+                .expected(expected)
+                .found(found)
+                .span(span)
+                .fix_opt(ctx.hint(id, Some(expected))),
+        ),
+        None => out.push(
+            Check::skipped(id, "not checked: no IdP entity ID configured (give metadata or --idp-entity-id)")
+                .found(found)
+                .span(span),
+        ),
+    }
+}
+
+fn response_issuer(ctx: &Ctx<'_>, r: NodeId, out: &mut Vec<Check>) {
+    issuer_check(ctx, ctx.child(r, SAML, "Issuer"), C::ResponseIssuer, "Response", false, out);
+}
+
+fn assertion_issuer(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
+    let i = ctx.child(ctx.assertion, SAML, "Issuer");
+    issuer_check(ctx, i, C::AssertionIssuer, "Assertion", true, out);
+}
+
+fn destination(ctx: &Ctx<'_>, r: NodeId, out: &mut Vec<Check>) {
+    let el = ctx.doc.element(r);
+    let attr = el.and_then(|e| e.attribute(None, "Destination"));
+    let expected = ctx.policy.acs_url.as_deref();
+    match (attr, expected) {
+        (None, _) if ctx.response_signed => out.push(
+            Check::fail(C::ResponseDestination, "a signed Response must carry Destination (SAML bindings §3.5.5.2)")
+                .expected(expected.unwrap_or("the ACS URL"))
+                .fix_opt(ctx.hint(C::ResponseDestination, expected)),
+        ),
+        (None, _) => out.push(Check::warn(
+            C::ResponseDestination,
+            "the Response has no Destination; it is unsigned, so this is allowed, but fragile",
+        )),
+        (Some(a), Some(exp)) if &*a.value == exp => out.push(
+            Check::pass(C::ResponseDestination, "Destination is the ACS URL").found(&*a.value).span(a.span),
+        ),
+        (Some(a), Some(exp)) => out.push(
+            Check::fail(C::ResponseDestination, "Destination is not the service provider's ACS URL")
+                .expected(exp)
+                .found(&*a.value)
+                .span(a.span)
+                .fix_opt(ctx.hint(C::ResponseDestination, Some(exp))),
+        ),
+        (Some(a), None) => out.push(
+            Check::skipped(C::ResponseDestination, "not checked: no ACS URL configured")
+                .found(&*a.value)
+                .span(a.span),
+        ),
+    }
+}
+
+fn in_response_to_check(
+    ctx: &Ctx<'_>,
+    found: Option<&str>,
+    id: crate::checks::CheckId,
+    span: Option<crate::xml::Span>,
+    out: &mut Vec<Check>,
+) {
+    let mut c = match (ctx.policy.request_id.as_deref(), found) {
+        (Some(exp), Some(f)) if exp == f => Check::pass(id, "answers the expected AuthnRequest").found(f),
+        (Some(exp), Some(f)) => Check::fail(id, "answers a different AuthnRequest")
+            .expected(exp)
+            .found(f)
+            .fix_opt(ctx.hint(id, Some(exp))),
+        (Some(exp), None) => Check::fail(id, "unsolicited (IdP-initiated) response, but a request was sent")
+            .expected(exp)
+            .fix_opt(ctx.hint(id, Some(exp))),
+        (None, Some(f)) => Check::skipped(id, "not checked: no request ID given (the SP must compare it with the ID of the request it sent)").found(f),
+        (None, None) => Check::skipped(id, "unsolicited (IdP-initiated) response: no InResponseTo; the SP must allow IdP-initiated login"),
+    };
+    if let Some(s) = span {
+        c = c.span(s);
+    }
+    out.push(c);
+}
+
+fn response_in_response_to(ctx: &Ctx<'_>, r: NodeId, out: &mut Vec<Check>) {
+    let a = ctx.doc.element(r).and_then(|e| e.attribute(None, "InResponseTo"));
+    in_response_to_check(ctx, a.map(|a| &*a.value), C::ResponseInResponseTo, a.map(|a| a.span), out);
+}
+
+/// NameID, its format, and the bearer SubjectConfirmation. Returns the bearer NotOnOrAfter.
+fn subject(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<Instant> {
+    let Some(subject) = ctx.child(ctx.assertion, SAML, "Subject") else {
+        out.push(Check::fail(C::SubjectNameId, "the Assertion has no Subject").fix_opt(ctx.hint(C::SubjectNameId, None)));
+        out.push(Check::fail(C::SubjectConfirmation, "no bearer SubjectConfirmation (no Subject)"));
+        return None;
+    };
+    match ctx.child(subject, SAML, "NameID") {
+        Some(n) if !ctx.value(n).is_empty() => {
+            let value = ctx.value(n);
+            let mut c = Check::pass(C::SubjectNameId, format!("the user is {value}")).found(&value).span(ctx.doc.span(n));
+            if let (Some(q), Some(sp)) = (ctx.attr(n, "SPNameQualifier"), ctx.policy.sp_entity_id.as_deref())
+                && q != sp
+            {
+                c = Check::fail(C::SubjectNameId, "NameID SPNameQualifier names another service provider")
+                    .expected(sp)
+                    .found(q)
+                    .span(ctx.doc.span(n));
+            }
+            out.push(c);
+            match ctx.attr(n, "Format") {
+                Some(f) if NONSTANDARD_FORMATS.contains(&f) => out.push(
+                    Check::warn(C::SubjectNameIdFormat, "non-standard NameID format URN; many SPs reject it")
+                        .expected("urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified or emailAddress")
+                        .found(f)
+                        .span(ctx.doc.span(n))
+                        .fix_opt(ctx.hint(C::SubjectNameIdFormat, None)),
+                ),
+                Some(f) => out.push(Check::pass(C::SubjectNameIdFormat, "standard NameID format").found(f)),
+                None => out.push(Check::pass(C::SubjectNameIdFormat, "no NameID format (unspecified)")),
+            }
+        }
+        Some(n) => out.push(
+            Check::fail(C::SubjectNameId, "NameID is empty")
+                .span(ctx.doc.span(n))
+                .fix_opt(ctx.hint(C::SubjectNameId, None)),
+        ),
+        None => out.push(
+            Check::fail(C::SubjectNameId, "the Subject has no NameID")
+                .span(ctx.doc.span(subject))
+                .fix_opt(ctx.hint(C::SubjectNameId, None)),
+        ),
+    }
+    bearer(ctx, subject, out)
+}
+
+/// Profiles §4.1.4.2: a bearer SubjectConfirmationData with Recipient = ACS URL, NotOnOrAfter in
+/// the future, no NotBefore, and InResponseTo matching the request.
+fn bearer(ctx: &Ctx<'_>, subject: NodeId, out: &mut Vec<Check>) -> Option<Instant> {
+    let bearers: Vec<NodeId> = ctx
+        .doc
+        .children_named(subject, SAML, "SubjectConfirmation")
+        .filter(|&sc| ctx.attr(sc, "Method") == Some(CM_BEARER))
+        .collect();
+    let Some(&sc) = bearers.first() else {
+        out.push(Check::fail(C::SubjectConfirmation, "no SubjectConfirmation with the bearer method").expected(CM_BEARER));
+        out.push(Check::skipped(C::SubjectRecipient, "no bearer confirmation to check"));
+        return None;
+    };
+    let Some(scd) = ctx.child(sc, SAML, "SubjectConfirmationData") else {
+        out.push(Check::fail(C::SubjectConfirmation, "the bearer SubjectConfirmation has no SubjectConfirmationData").span(ctx.doc.span(sc)));
+        out.push(Check::skipped(C::SubjectRecipient, "no SubjectConfirmationData"));
+        return None;
+    };
+    let span = ctx.doc.span(scd);
+    // Recipient.
+    let recipient = ctx.attr(scd, "Recipient");
+    let expected = ctx.policy.acs_url.as_deref();
+    out.push(match (recipient, expected) {
+        (None, _) => Check::fail(C::SubjectRecipient, "the bearer confirmation has no Recipient").span(span).fix_opt(ctx.hint(C::SubjectRecipient, expected)),
+        (Some(r), Some(e)) if r == e => Check::pass(C::SubjectRecipient, "Recipient is the ACS URL").found(r).span(span),
+        (Some(r), Some(e)) => Check::fail(C::SubjectRecipient, "Recipient is not the service provider's ACS URL")
+            .expected(e)
+            .found(r)
+            .span(span)
+            .fix_opt(ctx.hint(C::SubjectRecipient, Some(e))),
+        (Some(r), None) => Check::skipped(C::SubjectRecipient, "not checked: no ACS URL configured").found(r).span(span),
+    });
+    // Time and shape.
+    let mut local = Vec::new();
+    let noa = time_attr(ctx, scd, "NotOnOrAfter", C::SubjectConfirmation, &mut local);
+    let now = ctx.policy.now;
+    let c = if ctx.attr(scd, "NotBefore").is_some() {
+        Check::fail(C::SubjectConfirmation, "the bearer SubjectConfirmationData carries NotBefore, which the profile forbids").span(span)
+    } else {
+        match noa {
+            None if local.iter().any(|c: &Check| c.status == crate::report::Status::Fail) => {
+                out.append(&mut local);
+                return None;
+            }
+            None => Check::fail(C::SubjectConfirmation, "the bearer confirmation has no NotOnOrAfter").span(span),
+            Some(t) if now < t.plus_seconds(ctx.skew()) => Check::pass(C::SubjectConfirmation, "bearer confirmation is current").found(t.to_rfc3339()).span(span),
+            Some(t) => Check::fail(C::SubjectConfirmation, format!("the bearer confirmation expired at {t} (now {now}, skew {} s)", ctx.skew()))
+                .expected(format!("now < {}", t.plus_seconds(ctx.skew())))
+                .found(now.to_rfc3339())
+                .span(span)
+                .fix_opt(ctx.hint(C::SubjectConfirmation, None)),
+        }
+    };
+    out.append(&mut local);
+    out.push(c);
+    let irt = ctx.attr(scd, "InResponseTo");
+    in_response_to_check(ctx, irt, C::SubjectInResponseTo, Some(span), out);
+    noa
+}
+
+/// Conditions: time window, audience, nothing unknown. Returns (NotBefore, NotOnOrAfter).
+fn conditions(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> (Option<Instant>, Option<Instant>) {
+    let Some(cond) = ctx.child(ctx.assertion, SAML, "Conditions") else {
+        out.push(
+            Check::fail(C::ConditionsAudience, "the Assertion has no Conditions, so no AudienceRestriction (required by the profile)")
+                .fix_opt(ctx.hint(C::ConditionsAudience, ctx.policy.sp_entity_id.as_deref())),
+        );
+        out.push(Check::warn(C::ConditionsWindow, "no Conditions: the assertion has no validity window"));
+        return (None, None);
+    };
+    let span = ctx.doc.span(cond);
+    let mut local = Vec::new();
+    let nb = time_attr(ctx, cond, "NotBefore", C::ConditionsWindow, &mut local);
+    let noa = time_attr(ctx, cond, "NotOnOrAfter", C::ConditionsWindow, &mut local);
+    let failed_parse = local.iter().any(|c| c.status == crate::report::Status::Fail);
+    out.append(&mut local);
+    if !failed_parse {
+        let now = ctx.policy.now;
+        let skew = ctx.skew();
+        let window = format!(
+            "{} … {}",
+            nb.map_or("-".into(), |t| t.to_rfc3339()),
+            noa.map_or("-".into(), |t| t.to_rfc3339())
+        );
+        out.push(match (nb, noa) {
+            (Some(b), _) if now < b.plus_seconds(-skew) => Check::fail(C::ConditionsWindow, format!("not yet valid: NotBefore is {b}, now is {now} (skew {skew} s)"))
+                .expected(window)
+                .found(now.to_rfc3339())
+                .span(span)
+                .fix_opt(ctx.hint(C::ConditionsWindow, None)),
+            (_, Some(a)) if now >= a.plus_seconds(skew) => Check::fail(C::ConditionsWindow, format!("expired: NotOnOrAfter was {a}, now is {now} (skew {skew} s)"))
+                .expected(window)
+                .found(now.to_rfc3339())
+                .span(span)
+                .fix_opt(ctx.hint(C::ConditionsWindow, None)),
+            _ => Check::pass(C::ConditionsWindow, "within NotBefore … NotOnOrAfter").expected(window).found(now.to_rfc3339()).span(span),
+        });
+    }
+    // Audience: every AudienceRestriction must contain the SP (core §2.5.1.4).
+    let restrictions: Vec<NodeId> = ctx.doc.children_named(cond, SAML, "AudienceRestriction").collect();
+    let sp = ctx.policy.sp_entity_id.as_deref();
+    if restrictions.is_empty() {
+        out.push(
+            Check::fail(C::ConditionsAudience, "no AudienceRestriction (required by the profile)")
+                .span(span)
+                .fix_opt(ctx.hint(C::ConditionsAudience, sp)),
+        );
+    } else {
+        let mut result = None;
+        for r in &restrictions {
+            let audiences: Vec<String> = ctx.doc.children_named(*r, SAML, "Audience").map(|a| ctx.value(a)).collect();
+            let found = audiences.join(", ");
+            match sp {
+                Some(sp) if audiences.iter().any(|a| a == sp) => {}
+                Some(sp) => {
+                    result = Some(
+                        Check::fail(C::ConditionsAudience, "the Audience is not this service provider's entity ID")
+                            .expected(sp)
+                            .found(if found.is_empty() { "(empty)".into() } else { found })
+                            .span(ctx.doc.span(*r))
+                            .fix_opt(ctx.hint(C::ConditionsAudience, Some(sp))),
+                    );
+                    break;
+                }
+                None => {
+                    result = Some(Check::skipped(C::ConditionsAudience, "not checked: no SP entity ID configured").found(found).span(ctx.doc.span(*r)));
+                }
+            }
+        }
+        out.push(result.unwrap_or_else(|| {
+            Check::pass(C::ConditionsAudience, "the Audience names this service provider").found(sp.unwrap_or_default()).span(span)
+        }));
+    }
+    // Anything else in Conditions cannot be evaluated: the assertion is then Indeterminate.
+    let mut one_time = 0;
+    let mut proxy = 0;
+    let mut unknown = None;
+    for c in ctx.doc.child_elements(cond) {
+        if ctx.doc.is(c, SAML, "AudienceRestriction") {
+        } else if ctx.doc.is(c, SAML, "OneTimeUse") {
+            one_time += 1;
+        } else if ctx.doc.is(c, SAML, "ProxyRestriction") {
+            proxy += 1;
+        } else {
+            unknown = Some(c);
+        }
+    }
+    out.push(if let Some(u) = unknown {
+        Check::fail(C::ConditionsUnknown, "a condition that cannot be evaluated makes the assertion invalid (core §2.5.1)")
+            .found(ctx.doc.element(u).map(|e| e.qname()).unwrap_or_default())
+            .span(ctx.doc.span(u))
+    } else if one_time > 1 || proxy > 1 {
+        Check::fail(C::ConditionsUnknown, "OneTimeUse and ProxyRestriction may appear at most once (core §2.5.1)").span(span)
+    } else if one_time == 1 {
+        Check::warn(C::ConditionsUnknown, "OneTimeUse: the SP must refuse a second use of this assertion (needs its replay cache)").span(span)
+    } else {
+        Check::pass(C::ConditionsUnknown, "no conditions beyond the audience")
+    });
+    (nb, noa)
+}
+
+fn authn(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
+    let Some(st) = ctx.child(ctx.assertion, SAML, "AuthnStatement") else {
+        out.push(Check::fail(C::AuthnStatement, "no AuthnStatement: this is not a login assertion").fix_opt(ctx.hint(C::AuthnStatement, None)));
+        return;
+    };
+    out.push(Check::pass(C::AuthnStatement, "the assertion states how the user logged in").span(ctx.doc.span(st)));
+    let mut local = Vec::new();
+    match time_attr(ctx, st, "SessionNotOnOrAfter", C::AuthnSession, &mut local) {
+        Some(t) if ctx.policy.now >= t.plus_seconds(ctx.skew()) => out.push(
+            Check::fail(C::AuthnSession, format!("the IdP session ended at {t}"))
+                .found(ctx.policy.now.to_rfc3339())
+                .span(ctx.doc.span(st)),
+        ),
+        Some(t) => out.push(Check::pass(C::AuthnSession, format!("the IdP session lasts until {t}"))),
+        None if local.is_empty() => out.push(Check::pass(C::AuthnSession, "no SessionNotOnOrAfter (the SP decides the session length)")),
+        None => {}
+    }
+    out.append(&mut local);
+}
+
+fn issue_instant(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<Instant> {
+    let mut local = Vec::new();
+    let t = time_attr(ctx, ctx.assertion, "IssueInstant", C::TimeIssueInstant, &mut local)?;
+    out.append(&mut local);
+    let now = ctx.policy.now;
+    let skew = ctx.skew();
+    if t > now.plus_seconds(skew) {
+        out.push(
+            Check::fail(C::TimeIssueInstant, format!("issued in the future ({t}, now {now})"))
+                .found(t.to_rfc3339())
+                .fix_opt(ctx.hint(C::TimeIssueInstant, None)),
+        );
+    } else if let Some(max) = ctx.policy.max_issue_age_seconds
+        && now > t.plus_seconds(max + skew)
+    {
+        out.push(
+            Check::fail(C::TimeIssueInstant, format!("issued at {t}, more than {max} s before now ({now})"))
+                .found(t.to_rfc3339())
+                .fix_opt(ctx.hint(C::TimeIssueInstant, None)),
+        );
+    } else {
+        out.push(Check::pass(C::TimeIssueInstant, "issued recently").found(t.to_rfc3339()));
+    }
+    Some(t)
+}
+
+/// Comments inside values a consumer reads (comment injection, VU#475445).
+fn comments(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
+    let doc = ctx.doc;
+    let hit = doc.descendants(ctx.assertion).find(|&n| {
+        matches!(doc.node(n).kind, NodeKind::Comment(_))
+            && doc.parent(n).is_some_and(|p| {
+                ["NameID", "AttributeValue", "Audience", "Issuer"]
+                    .iter()
+                    .any(|l| doc.is(p, SAML, l))
+            })
+    });
+    out.push(match hit {
+        None => Check::pass(C::ValueComments, "no comments inside values"),
+        Some(n) => {
+            let parent = doc.parent(n).and_then(|p| doc.element(p)).map(|e| e.qname()).unwrap_or_default();
+            let c = if ctx.policy.allow_comments_in_values { Check::warn(C::ValueComments, format!("a comment inside <{parent}>; the value was read in full")) } else {
+                Check::fail(C::ValueComments, format!("a comment inside <{parent}> (comment injection); refused by policy"))
+            };
+            c.span(doc.span(n)).fix_opt(ctx.hint(C::ValueComments, None))
+        }
+    });
+}

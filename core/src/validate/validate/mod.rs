@@ -1,0 +1,385 @@
+//! The whole pipeline for one message: parse → structure → signatures → consume only what was
+//! verified → profile checks → [`Report`]. Every step fails closed; the verdict is `valid` only
+//! when no check failed.
+
+mod hints;
+mod policy;
+mod semantics;
+
+pub use hints::{fix, is_jumpcloud};
+pub use policy::Policy;
+
+use crate::checks::CheckId as C;
+use crate::dsig::{SignatureError, Verified};
+use crate::report::{CertificateCard, Check, Report, SignedRegion, Status, Verdict};
+use crate::saml::ns::{DS, SAML};
+use crate::saml::{
+    AssertionSlot, ConsumeError, MessageKind, ResponseVerification, read_identity, verify_response,
+};
+use crate::trust::Certificate;
+use crate::xml::{Document, NodeId, parse};
+
+/// Validates one decoded message (XML bytes) against the policy.
+pub fn validate(xml: &[u8], policy: &Policy) -> Report {
+    let doc = match parse(xml) {
+        Ok(d) => d,
+        Err(e) => {
+            let span = crate::xml::Span::new(e.position.offset, e.position.offset);
+            return Report::rejected(
+                Check::fail(e.check_id(), e.to_string()).span(span),
+                String::from_utf8_lossy(xml).into_owned(),
+            );
+        }
+    };
+    validate_document(&doc, policy)
+}
+
+/// Validates an already parsed document (the page parses once and keeps the tree).
+pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
+    let kind = MessageKind::of(doc);
+    let mut report = Report::rejected(
+        Check::pass(
+            C::XmlWellFormed,
+            "well-formed XML, no DTD, namespaces in order",
+        ),
+        doc.source().to_owned(),
+    );
+    report.message_kind = kind;
+    if kind != MessageKind::Response {
+        report.checks.push(
+            Check::fail(
+                C::StructureMessage,
+                format!(
+                    "this is {} {}, not a SAML Response; only Responses carry a login",
+                    if matches!(
+                        kind,
+                        MessageKind::AuthnRequest
+                            | MessageKind::Assertion
+                            | MessageKind::EntityDescriptor
+                            | MessageKind::EntitiesDescriptor
+                    ) {
+                        "an"
+                    } else {
+                        "a"
+                    },
+                    kind.as_str()
+                ),
+            )
+            .found(kind.as_str()),
+        );
+        report.settle();
+        return report;
+    }
+    let verification = match verify_response(doc, &policy.trust, &policy.signatures) {
+        Ok(v) => v,
+        Err(e) => {
+            report
+                .checks
+                .push(Check::fail(e.check_id(), e.to_string()).fix_opt(fix(
+                    e.check_id(),
+                    false,
+                    None,
+                )));
+            report.settle();
+            return report;
+        }
+    };
+    report.checks.push(Check::pass(C::StructureSchema, "Response and Assertion follow the SAML schema order; IDs unique; signatures only where SAML allows them"));
+
+    let response = verification.layout.response;
+    let issuer = verification
+        .layout
+        .issuer
+        .map(|i| doc.text(i).trim().to_owned())
+        .or_else(|| assertion_issuer(doc, &verification));
+    report.jumpcloud = is_jumpcloud(issuer.as_deref(), policy.idp_entity_id.as_deref());
+    report.issuer = issuer;
+    let jc = report.jumpcloud;
+
+    signature_checks(doc, &verification, policy, jc, &mut report);
+
+    // Identity and profile checks: on the verified assertion; otherwise, for diagnosis only, on
+    // the unverified one (the verdict is already invalid then).
+    let (assertion, verified) = match (&verification.assertion, verification.layout.assertion) {
+        (Ok(a), _) => (Some(a.node()), true),
+        (Err(_), Some(AssertionSlot::Plain { node, .. })) => (Some(node), false),
+        _ => (None, false),
+    };
+    if let Err(e) = &verification.assertion {
+        let id = e.check_id();
+        if !report
+            .checks
+            .iter()
+            .any(|c| c.id == id && c.status == Status::Fail)
+        {
+            report
+                .checks
+                .push(Check::fail(id, e.to_string()).fix_opt(fix(id, jc, None)));
+        }
+    }
+    let response_signed = matches!(verification.response_signature, Some(Ok(_)));
+    let ctx = semantics::Ctx {
+        doc,
+        assertion: assertion.unwrap_or(response),
+        policy,
+        jumpcloud: jc,
+        response_signed,
+    };
+    semantics::run_response(&ctx, response, &mut report.checks);
+    if let Some(a) = assertion {
+        report.time_window = Some(semantics::run_assertion(&ctx, &mut report.checks));
+        if verified {
+            if let Ok(v) = &verification.assertion {
+                let identity = v.identity();
+                report.name_id = identity.name_id.as_ref().map(|n| n.value.clone());
+                report.identity = Some(identity);
+            }
+        } else {
+            report.unverified_identity = Some(read_identity(doc, a));
+        }
+    }
+    report.settle();
+    report
+}
+
+fn assertion_issuer(doc: &Document, v: &ResponseVerification<'_>) -> Option<String> {
+    match v.layout.assertion {
+        Some(AssertionSlot::Plain { node, .. }) => doc
+            .children_named(node, SAML, "Issuer")
+            .next()
+            .map(|i| doc.text(i).trim().to_owned()),
+        _ => None,
+    }
+}
+
+/// Certificates carried in a Signature's KeyInfo (untrusted; shown and compared only).
+fn keyinfo_certs(doc: &Document, signature: NodeId) -> Vec<Certificate> {
+    doc.children_named(signature, DS, "KeyInfo")
+        .flat_map(|k| doc.children_named(k, DS, "X509Data"))
+        .flat_map(|d| doc.children_named(d, DS, "X509Certificate"))
+        .filter_map(|c| Certificate::from_base64(&doc.text(c)).ok())
+        .collect()
+}
+
+fn signature_checks(
+    doc: &Document,
+    v: &ResponseVerification<'_>,
+    policy: &Policy,
+    jc: bool,
+    report: &mut Report,
+) {
+    for k in policy.trust.certificates() {
+        report.certificates.push(CertificateCard {
+            role: "trusted",
+            info: k.certificate.info().clone(),
+            matches_trusted: None,
+        });
+    }
+    let assertion_sig = match v.layout.assertion {
+        Some(AssertionSlot::Plain { signature, .. }) => signature,
+        _ => None,
+    };
+    let slots = [
+        (
+            "response",
+            v.layout.signature,
+            v.response_signature.as_ref(),
+        ),
+        ("assertion", assertion_sig, v.assertion_signature.as_ref()),
+    ];
+    let mut any_signature = false;
+    for (element, sig_node, result) in slots {
+        let (Some(sig_node), Some(result)) = (sig_node, result) else {
+            continue;
+        };
+        any_signature = true;
+        let keyinfo = keyinfo_certs(doc, sig_node);
+        for c in &keyinfo {
+            let matches = policy.trust.contains(c);
+            if !report
+                .certificates
+                .iter()
+                .any(|card| card.info == *c.info())
+            {
+                report.certificates.push(CertificateCard {
+                    role: "keyinfo",
+                    info: c.info().clone(),
+                    matches_trusted: Some(matches),
+                });
+            }
+        }
+        match result {
+            Ok(ver) => verified_checks(element, ver, policy, jc, report),
+            Err(e) => failed_check(element, e, &keyinfo, policy, jc, doc.span(sig_node), report),
+        }
+    }
+    if !any_signature {
+        report.checks.push(
+            Check::fail(
+                C::SignaturePresent,
+                "neither the Response nor the Assertion is signed",
+            )
+            .fix_opt(fix(C::SignaturePresent, jc, None)),
+        );
+    } else if let Err(e @ (ConsumeError::ResponseNotSigned | ConsumeError::AssertionNotSigned)) =
+        &v.assertion
+    {
+        report
+            .checks
+            .push(Check::fail(C::SignaturePresent, e.to_string()).fix_opt(fix(
+                C::SignaturePresent,
+                jc,
+                None,
+            )));
+    } else {
+        let which: Vec<&str> = slots_present(v, assertion_sig);
+        report.checks.push(Check::pass(
+            C::SignaturePresent,
+            format!("signed: {}", which.join(" and ")),
+        ));
+    }
+}
+
+fn slots_present(v: &ResponseVerification<'_>, assertion_sig: Option<NodeId>) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if v.layout.signature.is_some() {
+        out.push("Response");
+    }
+    if assertion_sig.is_some() {
+        out.push("Assertion");
+    }
+    out
+}
+
+fn verified_checks(
+    element: &'static str,
+    ver: &Verified<'_>,
+    policy: &Policy,
+    jc: bool,
+    report: &mut Report,
+) {
+    let f = ver.facts();
+    report.signed_regions.push(SignedRegion {
+        element,
+        span: f.signed_span,
+        signature_span: f.signature_span,
+    });
+    report.checks.push(
+        Check::pass(
+            C::SignatureTrusted,
+            format!(
+                "{element} signature verified with the trusted certificate {}",
+                f.verified_with.subject
+            ),
+        )
+        .found(f.verified_with.sha256_fingerprint.clone())
+        .span(f.signature_span),
+    );
+    report.checks.push(
+        Check::pass(
+            C::SignatureDigest,
+            format!("the signed {element} is unchanged (digest matches)"),
+        )
+        .span(f.signed_span),
+    );
+    if f.weak.is_empty() {
+        report.checks.push(Check::pass(
+            C::SignatureAlgorithms,
+            format!(
+                "{} with {} digest",
+                f.signature_algorithm, f.digest_algorithm
+            ),
+        ));
+    } else {
+        report.checks.push(
+            Check::warn(
+                C::SignatureAlgorithms,
+                format!("weak but allowed by policy: {}", f.weak.join(", ")),
+            )
+            .fix_opt(fix(C::SignatureAlgorithms, jc, None)),
+        );
+    }
+    if f.keyinfo_matches == Some(false) {
+        report.checks.push(Check::warn(
+            C::SignatureKeyInfo,
+            "KeyInfo carries a different certificate than the one that verified (ignored: KeyInfo is never trusted)",
+        ));
+    }
+    if policy.check_certificate_validity {
+        let now = policy.now.unix_seconds();
+        let info = &f.verified_with;
+        let c = if now < info.not_before {
+            Check::fail(
+                C::CertificateValidity,
+                "the trusted IdP certificate is not yet valid",
+            )
+        } else if now > info.not_after {
+            Check::fail(
+                C::CertificateValidity,
+                "the trusted IdP certificate has expired",
+            )
+        } else if info.not_after - now < 30 * 86_400 {
+            Check::warn(
+                C::CertificateValidity,
+                "the trusted IdP certificate expires within 30 days",
+            )
+        } else {
+            Check::pass(
+                C::CertificateValidity,
+                "the trusted IdP certificate is within its validity period",
+            )
+        };
+        let status = c.status;
+        let c = c.found(crate::saml::time::Instant::from_unix_seconds(info.not_after).to_rfc3339());
+        report.checks.push(if status == Status::Pass {
+            c
+        } else {
+            c.fix_opt(fix(C::CertificateValidity, jc, None))
+        });
+    }
+}
+
+fn failed_check(
+    element: &'static str,
+    e: &SignatureError,
+    keyinfo: &[Certificate],
+    policy: &Policy,
+    jc: bool,
+    span: crate::xml::Span,
+    report: &mut Report,
+) {
+    let id = e.check_id();
+    let mut c = Check::fail(id, format!("{element} signature: {e}"))
+        .span(span)
+        .fix_opt(fix(id, jc, None));
+    if matches!(
+        e,
+        SignatureError::BadSignature { .. } | SignatureError::UntrustedKey(_)
+    ) {
+        // The classic diagnosis: the IdP signs with a certificate the SP does not have (rotated).
+        let trusted: Vec<String> = policy
+            .trust
+            .certificates()
+            .iter()
+            .map(|k| k.certificate.info().sha256_fingerprint.clone())
+            .collect();
+        if let Some(k) = keyinfo.iter().find(|k| !policy.trust.contains(k)) {
+            c = c
+                .found(format!(
+                    "signed with certificate {} (SHA-256 {})",
+                    k.info().subject,
+                    k.info().sha256_fingerprint
+                ))
+                .expected(if trusted.is_empty() {
+                    "a configured certificate".into()
+                } else {
+                    format!("SHA-256 {}", trusted.join(" or "))
+                });
+            c.message = format!(
+                "{element} signature does not verify with the trusted certificate; the message carries a different certificate — was the IdP certificate regenerated?"
+            );
+        }
+    }
+    report.checks.push(c);
+    let _ = Verdict::Invalid;
+}

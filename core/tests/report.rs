@@ -1,0 +1,507 @@
+//! The verdict: each profile check passes on a valid JumpCloud-shaped response and fails on the
+//! variant that breaks it, with the fix hint an admin can act on.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+mod common;
+
+use samlscope_core::checks::CheckId as C;
+use samlscope_core::dsig::sign_enveloped;
+use samlscope_core::report::{Report, Status, Verdict};
+use samlscope_core::saml::build::{ResponseSpec, response_xml};
+use samlscope_core::saml::time::Instant;
+use samlscope_core::validate::{Policy, validate};
+
+const NOW: &str = "2026-11-28T12:01:00Z";
+
+fn at(t: &str) -> Instant {
+    Instant::parse(t).unwrap().0
+}
+
+fn policy() -> Policy {
+    let mut p = Policy::new(common::trust_idp(), at(NOW));
+    p.idp_entity_id = Some("jumpcloud-acmecorp".into());
+    p.sp_entity_id = Some("https://app.avoma.com".into());
+    p.acs_url = Some("https://prod-api.avoma.com/saml2/acs".into());
+    p.request_id = Some("_req42".into());
+    p
+}
+
+/// Signs like JumpCloud's "Assertion and Response".
+fn sign_both(xml: &str, spec: &ResponseSpec) -> String {
+    let s = common::idp_signer();
+    let o = Default::default();
+    let x = sign_enveloped(xml, &spec.assertion_id, &s, &o).unwrap();
+    sign_enveloped(&x, &spec.response_id, &s, &o).unwrap()
+}
+
+fn run(spec: &ResponseSpec, policy: &Policy) -> Report {
+    validate(sign_both(&response_xml(spec), spec).as_bytes(), policy)
+}
+
+fn run_xml(xml: &str, policy: &Policy) -> Report {
+    validate(xml.as_bytes(), policy)
+}
+
+fn status(r: &Report, id: C) -> Status {
+    r.check(id)
+        .unwrap_or_else(|| panic!("no check {id} in {:#?}", r.checks))
+        .status
+}
+
+fn fix(r: &Report, id: C) -> String {
+    r.checks
+        .iter()
+        .find(|c| c.id == id && c.status == Status::Fail)
+        .and_then(|c| c.fix.clone())
+        .unwrap_or_else(|| panic!("no failing {id} with a fix in {:#?}", r.checks))
+}
+
+fn assert_only_failure(r: &Report, ids: &[C]) {
+    let failed: Vec<C> = r.failed().map(|c| c.id).collect();
+    for id in &failed {
+        assert!(ids.contains(id), "unexpected failure {id}: {:#?}", r.checks);
+    }
+    for id in ids {
+        assert!(
+            failed.contains(id),
+            "expected {id} to fail: {:#?}",
+            r.checks
+        );
+    }
+    assert_eq!(r.verdict, Verdict::Invalid);
+    assert!(r.identity.is_none() && r.name_id.is_none());
+}
+
+#[test]
+fn a_valid_jumpcloud_response_passes_every_check() {
+    let r = run(&common::spec(), &policy());
+    assert_eq!(r.verdict, Verdict::Valid, "{:#?}", r.checks);
+    assert_eq!(r.name_id.as_deref(), Some("alice@acmecorp.com"));
+    assert!(r.jumpcloud);
+    for id in [
+        C::XmlWellFormed,
+        C::StructureSchema,
+        C::SignaturePresent,
+        C::SignatureTrusted,
+        C::SignatureDigest,
+        C::SignatureAlgorithms,
+        C::ResponseStatus,
+        C::ResponseIssuer,
+        C::ResponseDestination,
+        C::ResponseInResponseTo,
+        C::AssertionIssuer,
+        C::SubjectNameId,
+        C::SubjectNameIdFormat,
+        C::SubjectConfirmation,
+        C::SubjectRecipient,
+        C::SubjectInResponseTo,
+        C::ConditionsAudience,
+        C::ConditionsWindow,
+        C::ConditionsUnknown,
+        C::AuthnStatement,
+        C::AuthnSession,
+        C::TimeIssueInstant,
+        C::ValueComments,
+        C::CertificateValidity,
+    ] {
+        assert_eq!(status(&r, id), Status::Pass, "{id}: {:#?}", r.check(id));
+    }
+    assert_eq!(status(&r, C::Replay), Status::Skipped);
+    assert_eq!(r.signed_regions.len(), 2);
+    let id = r.identity.as_ref().unwrap();
+    assert_eq!(id.attributes.len(), 3);
+    let json: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+    assert_eq!(json["verdict"], "valid");
+    assert_eq!(json["name_id"], "alice@acmecorp.com");
+    assert_eq!(json["checks"][0]["id"], "xml.well_formed");
+}
+
+#[test]
+fn acs_url_typo_names_the_acs_urls_field() {
+    let mut spec = common::spec();
+    spec.acs_url = "https://prod-api.avoma.com/saml/acs".into();
+    let r = run(&spec, &policy());
+    assert_only_failure(&r, &[C::ResponseDestination, C::SubjectRecipient]);
+    let hint = fix(&r, C::SubjectRecipient);
+    assert!(hint.contains("ACS URLs"), "{hint}");
+    assert!(
+        hint.contains("https://prod-api.avoma.com/saml2/acs"),
+        "{hint}"
+    );
+    let c = r.check(C::ResponseDestination).unwrap();
+    assert_eq!(
+        c.found.as_deref(),
+        Some("https://prod-api.avoma.com/saml/acs")
+    );
+}
+
+#[test]
+fn sp_entity_id_typo_names_the_sp_entity_id_field() {
+    let mut spec = common::spec();
+    spec.sp_entity_id = "https://app.avoma.com/".into();
+    let r = run(&spec, &policy());
+    assert_only_failure(&r, &[C::ConditionsAudience]);
+    let hint = fix(&r, C::ConditionsAudience);
+    assert!(
+        hint.contains("SP Entity ID must be exactly https://app.avoma.com"),
+        "{hint}"
+    );
+    assert!(hint.contains("Audience"));
+}
+
+#[test]
+fn wrong_idp_entity_id_names_the_idp_entity_id_field() {
+    let mut p = policy();
+    p.idp_entity_id = Some("jumpcloud-acme".into());
+    let r = run(&common::spec(), &p);
+    assert_only_failure(&r, &[C::ResponseIssuer, C::AssertionIssuer]);
+    let hint = fix(&r, C::AssertionIssuer);
+    assert!(hint.contains("IdP Entity ID"), "{hint}");
+    assert!(hint.contains("jumpcloud-acme"), "{hint}");
+}
+
+#[test]
+fn the_user_is_shown_clearly_even_when_the_response_fails() {
+    let mut spec = common::spec();
+    spec.name_id = "alice@acmecorp.io".into();
+    spec.sp_entity_id = "https://app.avoma.co".into();
+    let r = run(&spec, &policy());
+    let c = r.check(C::SubjectNameId).unwrap();
+    assert!(c.message.contains("alice@acmecorp.io"));
+    assert_eq!(r.name_id, None, "no identity for an invalid message");
+    let preview = r.unverified_identity.as_ref().unwrap();
+    assert_eq!(preview.name_id.as_ref().unwrap().value, "alice@acmecorp.io");
+}
+
+#[test]
+fn unsigned_response_when_sp_requires_it_names_the_sign_field() {
+    let spec = common::spec();
+    let xml = sign_enveloped(
+        &response_xml(&spec),
+        &spec.assertion_id,
+        &common::idp_signer(),
+        &Default::default(),
+    )
+    .unwrap();
+    let mut p = policy();
+    p.signatures.require_signed_response = true;
+    let r = run_xml(&xml, &p);
+    assert_only_failure(&r, &[C::SignaturePresent]);
+    assert!(fix(&r, C::SignaturePresent).contains("Sign"));
+    // Without the requirement the assertion signature suffices; Destination is then unsigned
+    // data but present and right.
+    let r = run_xml(&xml, &policy());
+    assert_eq!(r.verdict, Verdict::Valid, "{:#?}", r.checks);
+}
+
+#[test]
+fn nothing_signed_fails_signature_present() {
+    let r = run_xml(&response_xml(&common::spec()), &policy());
+    assert_only_failure(&r, &[C::SignaturePresent]);
+}
+
+#[test]
+fn time_window_and_skew_boundaries() {
+    // NotOnOrAfter 12:05:00 + 180 s skew: 12:07:59 passes, 12:08:00 fails.
+    let mut p = policy();
+    p.now = at("2026-11-28T12:07:59Z");
+    assert_eq!(run(&common::spec(), &p).verdict, Verdict::Valid);
+    p.now = at("2026-11-28T12:08:00Z");
+    let r = run(&common::spec(), &p);
+    assert_only_failure(&r, &[C::ConditionsWindow, C::SubjectConfirmation]);
+    assert!(fix(&r, C::ConditionsWindow).contains("clock"));
+    // NotBefore 11:55:00 − 180 s: 11:52:00 passes, 11:51:59 fails (and was issued in the future).
+    p.now = at("2026-11-28T11:57:00Z");
+    assert_eq!(run(&common::spec(), &p).verdict, Verdict::Valid);
+    p.now = at("2026-11-28T11:51:59Z");
+    let r = run(&common::spec(), &p);
+    assert_only_failure(&r, &[C::ConditionsWindow, C::TimeIssueInstant]);
+}
+
+#[test]
+fn issue_instant_too_old() {
+    let mut spec = common::spec();
+    spec.issue_instant = "2026-11-28T11:00:00Z".into();
+    let r = run(&spec, &policy());
+    assert_only_failure(&r, &[C::TimeIssueInstant]);
+}
+
+#[test]
+fn in_response_to_mismatch_and_unsolicited() {
+    let mut p = policy();
+    p.request_id = Some("_another".into());
+    let r = run(&common::spec(), &p);
+    assert_only_failure(&r, &[C::ResponseInResponseTo, C::SubjectInResponseTo]);
+    // IdP-initiated: no InResponseTo, no request ID → not checked, valid.
+    let mut spec = common::spec();
+    spec.in_response_to = None;
+    let mut p = policy();
+    p.request_id = None;
+    let r = run(&spec, &p);
+    assert_eq!(r.verdict, Verdict::Valid);
+    assert_eq!(status(&r, C::SubjectInResponseTo), Status::Skipped);
+    // A request was sent but the response is unsolicited.
+    let r = run(&spec, &policy());
+    assert_only_failure(&r, &[C::ResponseInResponseTo, C::SubjectInResponseTo]);
+}
+
+#[test]
+fn error_status_fails_with_the_status_code() {
+    let mut spec = common::spec();
+    spec.status = "urn:oasis:names:tc:SAML:2.0:status:Responder".into();
+    let xml = sign_enveloped(
+        &response_xml(&spec),
+        &spec.response_id,
+        &common::idp_signer(),
+        &Default::default(),
+    )
+    .unwrap();
+    let r = run_xml(&xml, &policy());
+    assert_eq!(status(&r, C::ResponseStatus), Status::Fail);
+    assert!(
+        r.check(C::ResponseStatus)
+            .unwrap()
+            .found
+            .as_deref()
+            .unwrap()
+            .contains("Responder")
+    );
+    assert_eq!(r.verdict, Verdict::Invalid);
+}
+
+/// Edits the unsigned XML, then signs both.
+fn edited(edit: impl Fn(String) -> String) -> String {
+    let spec = common::spec();
+    sign_both(&edit(response_xml(&spec)), &spec)
+}
+
+#[test]
+fn subject_and_conditions_shapes() {
+    // Empty NameID.
+    let r = run_xml(
+        &edited(|x| x.replace(">alice@acmecorp.com</saml2:NameID>", "></saml2:NameID>")),
+        &policy(),
+    );
+    assert_only_failure(&r, &[C::SubjectNameId]);
+    // SPNameQualifier of another SP.
+    let r = run_xml(
+        &edited(|x| {
+            x.replace(
+                "<saml2:NameID ",
+                "<saml2:NameID SPNameQualifier=\"https://other.example\" ",
+            )
+        }),
+        &policy(),
+    );
+    assert_only_failure(&r, &[C::SubjectNameId]);
+    // Non-standard format: a warning, not a failure.
+    let r = run_xml(
+        &edited(|x| {
+            x.replace(
+                "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+                "urn:oasis:names:tc:SAML:2.0:nameid-format:unspecified",
+            )
+        }),
+        &policy(),
+    );
+    assert_eq!(r.verdict, Verdict::Valid);
+    assert_eq!(status(&r, C::SubjectNameIdFormat), Status::Warn);
+    // Bearer confirmation with NotBefore.
+    let r = run_xml(
+        &edited(|x| {
+            x.replace(
+                "<saml2:SubjectConfirmationData ",
+                "<saml2:SubjectConfirmationData NotBefore=\"2026-11-28T11:55:00Z\" ",
+            )
+        }),
+        &policy(),
+    );
+    assert_only_failure(&r, &[C::SubjectConfirmation]);
+    // No bearer method.
+    let r = run_xml(
+        &edited(|x| {
+            x.replace(
+                "urn:oasis:names:tc:SAML:2.0:cm:bearer",
+                "urn:oasis:names:tc:SAML:2.0:cm:holder-of-key",
+            )
+        }),
+        &policy(),
+    );
+    assert_eq!(status(&r, C::SubjectConfirmation), Status::Fail);
+    // Unknown condition.
+    let r = run_xml(
+        &edited(|x| {
+            x.replace("</saml2:Conditions>", "<saml2:Condition xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"x\"/></saml2:Conditions>")
+        }),
+        &policy(),
+    );
+    assert_only_failure(&r, &[C::ConditionsUnknown]);
+    // Missing AudienceRestriction.
+    let r = run_xml(
+        &edited(|x| {
+            x.replace("<saml2:AudienceRestriction><saml2:Audience>https://app.avoma.com</saml2:Audience></saml2:AudienceRestriction>", "")
+        }),
+        &policy(),
+    );
+    assert_only_failure(&r, &[C::ConditionsAudience]);
+    // Two restrictions: each must contain the SP.
+    let r = run_xml(
+        &edited(|x| {
+            x.replace("</saml2:AudienceRestriction>", "</saml2:AudienceRestriction><saml2:AudienceRestriction><saml2:Audience>https://other.example</saml2:Audience></saml2:AudienceRestriction>")
+        }),
+        &policy(),
+    );
+    assert_only_failure(&r, &[C::ConditionsAudience]);
+    // No AuthnStatement.
+    let r = run_xml(
+        &edited(|x| {
+            let s = x.find("<saml2:AuthnStatement").unwrap();
+            let e = x.find("</saml2:AuthnStatement>").unwrap() + "</saml2:AuthnStatement>".len();
+            format!("{}{}", &x[..s], &x[e..])
+        }),
+        &policy(),
+    );
+    assert_only_failure(&r, &[C::AuthnStatement]);
+    // Session over.
+    let r = run_xml(
+        &edited(|x| x.replace("2026-11-29T12:00:00Z", "2026-11-28T11:58:00Z")),
+        &policy(),
+    );
+    assert_only_failure(&r, &[C::AuthnSession]);
+    // Malformed time.
+    let r = run_xml(
+        &edited(|x| {
+            x.replace(
+                "NotBefore=\"2026-11-28T11:55:00Z\"",
+                "NotBefore=\"yesterday\"",
+            )
+        }),
+        &policy(),
+    );
+    assert_only_failure(&r, &[C::ConditionsWindow]);
+    // Wrong Issuer Format.
+    let r = run_xml(
+        &edited(|x| {
+            x.replacen(
+                "<saml2:Issuer>",
+                "<saml2:Issuer Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">",
+                1,
+            )
+        }),
+        &policy(),
+    );
+    assert_only_failure(&r, &[C::AssertionIssuer]);
+}
+
+#[test]
+fn destination_missing_on_a_signed_response_fails() {
+    let r = run_xml(
+        &edited(|x| x.replace(" Destination=\"https://prod-api.avoma.com/saml2/acs\"", "")),
+        &policy(),
+    );
+    assert_only_failure(&r, &[C::ResponseDestination]);
+}
+
+#[test]
+fn comment_injection_is_refused_by_default_and_read_in_full_when_allowed() {
+    let fx = common::fixture();
+    let xml = samlscope_core::attacks::find("comment-nameid")
+        .unwrap()
+        .build(&fx)
+        .unwrap();
+    let r = run_xml(&xml, &policy());
+    assert_only_failure(&r, &[C::ValueComments]);
+    let mut p = policy();
+    p.allow_comments_in_values = true;
+    let r = run_xml(&xml, &p);
+    assert_eq!(r.verdict, Verdict::Valid);
+    assert_eq!(
+        r.name_id.as_deref(),
+        Some("alice@acmecorp.com.evil.example")
+    );
+    assert_eq!(status(&r, C::ValueComments), Status::Warn);
+}
+
+#[test]
+fn rotated_certificate_is_diagnosed_with_both_fingerprints() {
+    let spec = common::spec();
+    let xml = sign_enveloped(
+        &response_xml(&spec),
+        &spec.assertion_id,
+        &common::signer(common::IDP2_KEY, common::IDP2_CERT),
+        &Default::default(),
+    )
+    .unwrap();
+    let r = run_xml(&xml, &policy());
+    let c = r.failed().find(|c| c.id == C::SignatureTrusted).unwrap();
+    assert!(c.message.contains("regenerated"), "{}", c.message);
+    let new = common::cert(common::IDP2_CERT)
+        .info()
+        .sha256_fingerprint
+        .clone();
+    let old = common::cert(common::IDP_CERT)
+        .info()
+        .sha256_fingerprint
+        .clone();
+    assert!(c.found.as_deref().unwrap().contains(&new));
+    assert!(c.expected.as_deref().unwrap().contains(&old));
+    assert!(c.fix.as_deref().unwrap().contains("IDP Certificate"));
+    assert!(
+        r.certificates
+            .iter()
+            .any(|k| k.role == "keyinfo" && k.matches_trusted == Some(false))
+    );
+}
+
+#[test]
+fn certificate_validity_is_checked_against_now() {
+    let mut p = policy();
+    p.now = at("2200-01-01T00:00:00Z");
+    let r = run(&common::spec(), &p);
+    assert_eq!(status(&r, C::CertificateValidity), Status::Fail);
+    p.check_certificate_validity = false;
+    let r = run(&common::spec(), &p);
+    assert!(r.check(C::CertificateValidity).is_none());
+}
+
+#[test]
+fn structural_and_parse_failures_are_single_clear_checks() {
+    let r = run_xml("<not xml", &policy());
+    assert_eq!(r.verdict, Verdict::Invalid);
+    assert_eq!(r.checks[0].id, C::XmlWellFormed);
+    let r = run_xml(
+        "<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\"/>",
+        &policy(),
+    );
+    assert_only_failure(&r, &[C::StructureMessage]);
+    assert!(r.checks.iter().any(|c| c.message.contains("AuthnRequest")));
+    let fx = common::fixture();
+    let xml = samlscope_core::attacks::find("xsw3")
+        .unwrap()
+        .build(&fx)
+        .unwrap();
+    let r = run_xml(&xml, &policy());
+    assert_only_failure(&r, &[C::StructureAssertionCount]);
+}
+
+#[test]
+fn every_attack_scenario_is_invalid_in_the_report() {
+    let fx = common::fixture();
+    for a in samlscope_core::attacks::catalogue() {
+        let r = run_xml(&a.build(&fx).unwrap(), &policy());
+        match a.expected {
+            samlscope_core::attacks::Expected::Reject { check } => {
+                assert_eq!(r.verdict, Verdict::Invalid, "{}", a.id);
+                assert!(
+                    r.failed().any(|c| c.id == check),
+                    "{}: {:#?}",
+                    a.id,
+                    r.checks
+                );
+            }
+            samlscope_core::attacks::Expected::AcceptFullNameId => {
+                assert!(r.failed().any(|c| c.id == C::ValueComments), "{}", a.id);
+            }
+        }
+    }
+}
