@@ -62,6 +62,9 @@ check_ids! {
     ValueComments => "xml.comments_in_values",
     CertificateValidity => "certificate.validity",
     Replay => "replay",
+    MetadataEntityId => "metadata.entity_id",
+    MetadataCertificate => "metadata.certificate",
+    MetadataEndpoints => "metadata.endpoints",
 }
 
 impl fmt::Display for CheckId {

@@ -159,3 +159,37 @@ pub fn response_xml(spec: &ResponseSpec) -> String {
         assertion = assertion,
     )
 }
+
+/// IdP metadata shaped like JumpCloud's Metadata URL: `md:` prefix, WantAuthnRequestsSigned
+/// false, one signing certificate, HTTP-Redirect (only when declared) before HTTP-POST, no SLO.
+pub fn idp_metadata_xml(
+    entity_id: &str,
+    sso_url: &str,
+    certificate_base64: &str,
+    declare_redirect: bool,
+    name_id_format: &str,
+) -> String {
+    let redirect = if declare_redirect {
+        format!(
+            "<md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect\" Location=\"{}\"/>",
+            escape_attr(sso_url)
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        concat!(
+            "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" entityID=\"{eid}\">",
+            "<md:IDPSSODescriptor WantAuthnRequestsSigned=\"false\" protocolSupportEnumeration=\"urn:oasis:names:tc:SAML:2.0:protocol\">",
+            "<md:KeyDescriptor use=\"signing\"><ds:KeyInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>",
+            "<md:NameIDFormat>{nf}</md:NameIDFormat>",
+            "{redirect}<md:SingleSignOnService Binding=\"urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST\" Location=\"{sso}\"/>",
+            "</md:IDPSSODescriptor></md:EntityDescriptor>"
+        ),
+        eid = escape_attr(entity_id),
+        cert = certificate_base64,
+        nf = escape_text(name_id_format),
+        redirect = redirect,
+        sso = escape_attr(sso_url),
+    )
+}

@@ -1,0 +1,286 @@
+//! `md:EntityDescriptor` of an IdP (JumpCloud's Metadata URL serves one per application).
+
+use super::{Binding, InspectError};
+use crate::checks::CheckId;
+use crate::report::{Check, Status};
+use crate::saml::ns::{DS, MD};
+use crate::saml::time::Instant;
+use crate::trust::{Certificate, CertificateInfo, TrustSource, TrustStore};
+use crate::xml::{Document, NodeId, parse};
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Endpoint {
+    pub binding: Binding,
+    pub binding_uri: String,
+    pub location: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MetadataInfo {
+    pub entity_id: String,
+    pub valid_until: Option<String>,
+    pub want_authn_requests_signed: Option<bool>,
+    pub sso_endpoints: Vec<Endpoint>,
+    pub slo_endpoints: Vec<Endpoint>,
+    pub name_id_formats: Vec<String>,
+    pub signing_certificates: Vec<CertificateInfo>,
+    /// Lints, each a warn or fail with a hint.
+    pub lints: Vec<Check>,
+}
+
+fn idp_descriptor(doc: &Document) -> Result<NodeId, InspectError> {
+    let root = doc.root();
+    let entity = if doc.is(root, MD, "EntityDescriptor") {
+        root
+    } else if doc.is(root, MD, "EntitiesDescriptor") {
+        // An aggregate: take the first entity with an IdP role.
+        doc.children_named(root, MD, "EntityDescriptor")
+            .find(|&e| {
+                doc.children_named(e, MD, "IDPSSODescriptor")
+                    .next()
+                    .is_some()
+            })
+            .ok_or(InspectError::NotAnIdp)?
+    } else {
+        return Err(InspectError::WrongRoot(
+            doc.element(root).map(|e| e.qname()).unwrap_or_default(),
+            "md:EntityDescriptor",
+        ));
+    };
+    doc.children_named(entity, MD, "IDPSSODescriptor")
+        .next()
+        .ok_or(InspectError::NotAnIdp)
+}
+
+/// Signing certificates: KeyDescriptor with `use="signing"` or no `use` (SAML metadata §2.4.1.1).
+fn signing_certificates(doc: &Document, idp: NodeId) -> Vec<Result<Certificate, String>> {
+    doc.children_named(idp, MD, "KeyDescriptor")
+        .filter(|&k| {
+            matches!(
+                doc.element(k).and_then(|e| e.attr("use")),
+                None | Some("signing")
+            )
+        })
+        .flat_map(|k| doc.children_named(k, DS, "KeyInfo").collect::<Vec<_>>())
+        .flat_map(|ki| doc.children_named(ki, DS, "X509Data").collect::<Vec<_>>())
+        .flat_map(|d| {
+            doc.children_named(d, DS, "X509Certificate")
+                .collect::<Vec<_>>()
+        })
+        .map(|c| Certificate::from_base64(&doc.text(c)).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// The trust store a validation gets from IdP metadata, and the IdP's entity ID.
+pub fn trust_from_metadata(xml: &[u8]) -> Result<(TrustStore, String), InspectError> {
+    let doc = parse(xml)?;
+    let idp = idp_descriptor(&doc)?;
+    let entity = doc.parent(idp).unwrap_or(doc.root());
+    let entity_id = doc
+        .element(entity)
+        .and_then(|e| e.attr("entityID"))
+        .unwrap_or_default()
+        .to_owned();
+    let mut trust = TrustStore::new();
+    for c in signing_certificates(&doc, idp).into_iter().flatten() {
+        trust.add_certificate(c, TrustSource::Metadata);
+    }
+    Ok((trust, entity_id))
+}
+
+fn endpoints(doc: &Document, idp: NodeId, local: &str) -> Vec<Endpoint> {
+    doc.children_named(idp, MD, local)
+        .filter_map(|e| doc.element(e))
+        .map(|e| {
+            let uri = e.attr("Binding").unwrap_or_default();
+            Endpoint {
+                binding: Binding::from_uri(uri),
+                binding_uri: uri.to_owned(),
+                location: e.attr("Location").unwrap_or_default().to_owned(),
+            }
+        })
+        .collect()
+}
+
+/// Reads IdP metadata and lints it against `now`.
+pub fn inspect_metadata(xml: &[u8], now: Instant) -> Result<MetadataInfo, InspectError> {
+    let doc = parse(xml)?;
+    let idp = idp_descriptor(&doc)?;
+    let entity = doc.parent(idp).unwrap_or(doc.root());
+    let ent = doc.element(entity);
+    let entity_id = ent
+        .and_then(|e| e.attr("entityID"))
+        .unwrap_or_default()
+        .to_owned();
+    let jumpcloud = entity_id.contains("jumpcloud") || doc.source().contains("sso.jumpcloud.com");
+    let sso = endpoints(&doc, idp, "SingleSignOnService");
+    let slo = endpoints(&doc, idp, "SingleLogoutService");
+    let formats: Vec<String> = doc
+        .children_named(idp, MD, "NameIDFormat")
+        .map(|n| doc.text(n).trim().to_owned())
+        .collect();
+    let certs = signing_certificates(&doc, idp);
+    let mut lints = Vec::new();
+    lint_entity_id(&entity_id, jumpcloud, &mut lints);
+    let mut infos = Vec::new();
+    for c in &certs {
+        match c {
+            Ok(c) => {
+                lint_certificate(c.info(), now, jumpcloud, &mut lints);
+                infos.push(c.info().clone());
+            }
+            Err(e) => lints.push(Check::fail(
+                CheckId::MetadataCertificate,
+                format!("a signing certificate cannot be read: {e}"),
+            )),
+        }
+    }
+    if certs.is_empty() {
+        lints.push(
+            Check::fail(
+                CheckId::MetadataCertificate,
+                "no signing certificate: no response from this IdP can be verified",
+            )
+            .fix("Publish the IdP's signing certificate in a KeyDescriptor (use=\"signing\")."),
+        );
+    }
+    lint_endpoints(&sso, jumpcloud, &mut lints);
+    let valid_until = ent.and_then(|e| e.attr("validUntil")).map(str::to_owned);
+    if let Some(v) = &valid_until
+        && let Ok((t, _)) = Instant::parse(v)
+        && t < now
+    {
+        lints.push(
+            Check::fail(
+                CheckId::MetadataEntityId,
+                format!("the metadata expired (validUntil {v}); SPs that honour it will refuse it"),
+            )
+            .fix("Download fresh metadata from the IdP."),
+        );
+    }
+    let want = doc
+        .element(idp)
+        .and_then(|e| e.attr("WantAuthnRequestsSigned"))
+        .map(|v| v == "true" || v == "1");
+    Ok(MetadataInfo {
+        entity_id,
+        valid_until,
+        want_authn_requests_signed: want,
+        sso_endpoints: sso,
+        slo_endpoints: slo,
+        name_id_formats: formats,
+        signing_certificates: infos,
+        lints,
+    })
+}
+
+fn lint_entity_id(id: &str, jumpcloud: bool, out: &mut Vec<Check>) {
+    let field = if jumpcloud {
+        "IdP Entity ID on JumpCloud's SSO tab"
+    } else {
+        "the IdP's entity ID"
+    };
+    let lower = id.to_ascii_lowercase();
+    let placeholder = ["example", "changeme", "your-", "<", "placeholder", "todo"]
+        .iter()
+        .any(|p| lower.contains(p));
+    let is_uri = id.contains(':');
+    out.push(if id.trim().is_empty() {
+        Check::fail(CheckId::MetadataEntityId, "the entityID is empty").fix(format!("Set the {field}."))
+    } else if placeholder {
+        Check::fail(CheckId::MetadataEntityId, format!("the entityID {id:?} looks like a placeholder"))
+            .found(id)
+            .fix(format!("Set the {field} to a real, unique value and configure the same value in the service provider."))
+    } else if !is_uri {
+        Check::warn(CheckId::MetadataEntityId, format!("the entityID {id:?} is not a URI; SAML requires one and strict SPs refuse it"))
+            .found(id)
+            .fix(format!("If the service provider refuses it, change the {field} to a URI (e.g. https://sso.jumpcloud.com/saml2/<label>) and update the SP."))
+    } else {
+        Check::pass(CheckId::MetadataEntityId, "the entityID is a URI").found(id)
+    });
+}
+
+fn lint_certificate(info: &CertificateInfo, now: Instant, jumpcloud: bool, out: &mut Vec<Check>) {
+    let now = now.unix_seconds();
+    let regenerate = if jumpcloud {
+        "Regenerate it in JumpCloud (IDP Certificate on the SSO tab) and upload the new certificate or metadata to the service provider at the same time."
+    } else {
+        "Roll the certificate over at the IdP and the service provider together."
+    };
+    let c = if now > info.not_after {
+        Check::fail(
+            CheckId::MetadataCertificate,
+            format!("the signing certificate {} has expired", info.subject),
+        )
+        .fix(regenerate)
+    } else if now < info.not_before {
+        Check::fail(
+            CheckId::MetadataCertificate,
+            format!("the signing certificate {} is not valid yet", info.subject),
+        )
+    } else if info.not_after - now < 30 * 86_400 {
+        Check::warn(
+            CheckId::MetadataCertificate,
+            format!(
+                "the signing certificate {} expires within 30 days",
+                info.subject
+            ),
+        )
+        .fix(regenerate)
+    } else if info.key_algorithm == "RSA" && info.key_bits < 2048 {
+        Check::warn(
+            CheckId::MetadataCertificate,
+            format!("the signing key has only {} bits", info.key_bits),
+        )
+        .fix(regenerate)
+    } else {
+        Check::pass(
+            CheckId::MetadataCertificate,
+            format!("signing certificate {} is valid", info.subject),
+        )
+    };
+    out.push(c.found(Instant::from_unix_seconds(info.not_after).to_rfc3339()));
+}
+
+fn lint_endpoints(sso: &[Endpoint], jumpcloud: bool, out: &mut Vec<Check>) {
+    if sso.is_empty() {
+        out.push(Check::fail(
+            CheckId::MetadataEndpoints,
+            "no SingleSignOnService endpoint",
+        ));
+        return;
+    }
+    let has_redirect = sso.iter().any(|e| e.binding == Binding::HttpRedirect);
+    let has_post = sso.iter().any(|e| e.binding == Binding::HttpPost);
+    out.push(if has_post && !has_redirect {
+        Check::warn(
+            CheckId::MetadataEndpoints,
+            "POST binding only: service providers that send requests with HTTP-Redirect will not find an endpoint",
+        )
+        .fix(if jumpcloud {
+            "If the service provider needs HTTP-Redirect, tick Declare Redirect Endpoint on JumpCloud's SSO tab and re-download the metadata."
+        } else {
+            "Publish an HTTP-Redirect SingleSignOnService if the service provider needs one."
+        })
+    } else {
+        Check::pass(CheckId::MetadataEndpoints, "SSO endpoints for the common bindings")
+    });
+    for e in sso {
+        if !e.location.starts_with("https://") {
+            out.push(
+                Check::warn(
+                    CheckId::MetadataEndpoints,
+                    format!("endpoint {} is not HTTPS", e.location),
+                )
+                .found(&e.location),
+            );
+        }
+    }
+}
+
+impl MetadataInfo {
+    /// Whether any lint failed.
+    pub fn has_failures(&self) -> bool {
+        self.lints.iter().any(|c| c.status == Status::Fail)
+    }
+}

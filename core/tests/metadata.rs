@@ -1,0 +1,144 @@
+//! Metadata inspection and lints; AuthnRequest inspection; metadata as the trust source.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+mod common;
+
+use samlscope_core::checks::CheckId as C;
+use samlscope_core::metadata::{
+    Binding, inspect_authn_request, inspect_metadata, trust_from_metadata,
+};
+use samlscope_core::report::Status;
+use samlscope_core::saml::build::{NAMEID_EMAIL, idp_metadata_xml, response_xml};
+use samlscope_core::saml::time::Instant;
+use samlscope_core::validate::{Policy, validate};
+
+fn now() -> Instant {
+    Instant::parse("2026-11-28T12:01:00Z").unwrap().0
+}
+
+fn jumpcloud_metadata(redirect: bool) -> String {
+    idp_metadata_xml(
+        "jumpcloud-acmecorp",
+        "https://sso.jumpcloud.com/saml2/avoma",
+        &common::cert(common::IDP_CERT).to_base64(),
+        redirect,
+        NAMEID_EMAIL,
+    )
+}
+
+fn lint(info: &samlscope_core::metadata::MetadataInfo, id: C) -> Vec<Status> {
+    info.lints
+        .iter()
+        .filter(|c| c.id == id)
+        .map(|c| c.status)
+        .collect()
+}
+
+#[test]
+fn reads_jumpcloud_metadata_and_lints_it() {
+    let info = inspect_metadata(jumpcloud_metadata(false).as_bytes(), now()).unwrap();
+    assert_eq!(info.entity_id, "jumpcloud-acmecorp");
+    assert_eq!(info.sso_endpoints.len(), 1);
+    assert_eq!(info.sso_endpoints[0].binding, Binding::HttpPost);
+    assert_eq!(info.name_id_formats, vec![NAMEID_EMAIL]);
+    assert_eq!(info.want_authn_requests_signed, Some(false));
+    assert_eq!(info.signing_certificates.len(), 1);
+    // JumpCloud's default entity ID is not a URI: a warning naming the console field.
+    let e = info
+        .lints
+        .iter()
+        .find(|c| c.id == C::MetadataEntityId)
+        .unwrap();
+    assert_eq!(e.status, Status::Warn);
+    assert!(e.fix.as_deref().unwrap().contains("IdP Entity ID"));
+    // POST only: the Declare Redirect Endpoint hint.
+    let p = info
+        .lints
+        .iter()
+        .find(|c| c.id == C::MetadataEndpoints)
+        .unwrap();
+    assert_eq!(p.status, Status::Warn);
+    assert!(
+        p.fix
+            .as_deref()
+            .unwrap()
+            .contains("Declare Redirect Endpoint")
+    );
+    assert_eq!(lint(&info, C::MetadataCertificate), vec![Status::Pass]);
+    assert!(!info.has_failures());
+
+    let with_redirect = inspect_metadata(jumpcloud_metadata(true).as_bytes(), now()).unwrap();
+    assert_eq!(
+        lint(&with_redirect, C::MetadataEndpoints),
+        vec![Status::Pass]
+    );
+}
+
+#[test]
+fn lints_expired_and_expiring_certificates_and_placeholders() {
+    let late = Instant::parse("2124-12-20T00:00:00Z").unwrap().0;
+    let info = inspect_metadata(jumpcloud_metadata(true).as_bytes(), late).unwrap();
+    assert_eq!(lint(&info, C::MetadataCertificate), vec![Status::Warn]);
+    let later = Instant::parse("2130-01-01T00:00:00Z").unwrap().0;
+    let info = inspect_metadata(jumpcloud_metadata(true).as_bytes(), later).unwrap();
+    assert_eq!(lint(&info, C::MetadataCertificate), vec![Status::Fail]);
+    assert!(info.has_failures());
+
+    let placeholder =
+        jumpcloud_metadata(true).replace("jumpcloud-acmecorp", "https://example.com/your-idp");
+    let info = inspect_metadata(placeholder.as_bytes(), now()).unwrap();
+    assert_eq!(lint(&info, C::MetadataEntityId), vec![Status::Fail]);
+    let uri = jumpcloud_metadata(true).replace(
+        "jumpcloud-acmecorp",
+        "https://sso.jumpcloud.com/saml2/avoma",
+    );
+    let info = inspect_metadata(uri.as_bytes(), now()).unwrap();
+    assert_eq!(lint(&info, C::MetadataEntityId), vec![Status::Pass]);
+
+    let start = jumpcloud_metadata(true).find("<md:KeyDescriptor").unwrap();
+    let end = jumpcloud_metadata(true)
+        .find("</md:KeyDescriptor>")
+        .unwrap()
+        + "</md:KeyDescriptor>".len();
+    let mut no_key = jumpcloud_metadata(true);
+    no_key.replace_range(start..end, "");
+    let info = inspect_metadata(no_key.as_bytes(), now()).unwrap();
+    assert_eq!(lint(&info, C::MetadataCertificate), vec![Status::Fail]);
+}
+
+#[test]
+fn metadata_is_the_trust_source_for_validation() {
+    let (trust, entity_id) = trust_from_metadata(jumpcloud_metadata(false).as_bytes()).unwrap();
+    assert_eq!(entity_id, "jumpcloud-acmecorp");
+    assert_eq!(trust.certificates().len(), 1);
+    let spec = common::spec();
+    let xml = samlscope_core::dsig::sign_enveloped(
+        &response_xml(&spec),
+        &spec.assertion_id,
+        &common::idp_signer(),
+        &Default::default(),
+    )
+    .unwrap();
+    let mut p = Policy::new(trust, now());
+    p.idp_entity_id = Some(entity_id);
+    p.sp_entity_id = Some("https://app.avoma.com".into());
+    p.acs_url = Some("https://prod-api.avoma.com/saml2/acs".into());
+    let r = validate(xml.as_bytes(), &p);
+    assert_eq!(r.verdict.as_str(), "valid", "{:#?}", r.checks);
+}
+
+#[test]
+fn inspects_authn_requests_and_refuses_other_roots() {
+    let req = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_req42" Version="2.0" IssueInstant="2026-11-28T12:00:00Z" Destination="https://sso.jumpcloud.com/saml2/avoma" AssertionConsumerServiceURL="https://prod-api.avoma.com/saml2/acs" ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"><saml:Issuer>https://app.avoma.com</saml:Issuer><samlp:NameIDPolicy Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress" AllowCreate="true"/></samlp:AuthnRequest>"#;
+    let info = inspect_authn_request(req.as_bytes()).unwrap();
+    assert_eq!(info.id, "_req42");
+    assert_eq!(info.issuer.as_deref(), Some("https://app.avoma.com"));
+    assert_eq!(
+        info.acs_url.as_deref(),
+        Some("https://prod-api.avoma.com/saml2/acs")
+    );
+    assert_eq!(info.name_id_policy_format.as_deref(), Some(NAMEID_EMAIL));
+    assert!(!info.signed);
+    assert!(inspect_authn_request(jumpcloud_metadata(false).as_bytes()).is_err());
+    assert!(inspect_metadata(req.as_bytes(), now()).is_err());
+}
