@@ -38,7 +38,10 @@ pub fn validate(xml: &[u8], policy: &Policy) -> Report {
 pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
     let kind = MessageKind::of(doc);
     let mut report = Report::rejected(
-        Check::pass(C::XmlWellFormed, "well-formed XML, no DTD, namespaces in order"),
+        Check::pass(
+            C::XmlWellFormed,
+            "well-formed XML, no DTD, namespaces in order",
+        ),
         doc.source().to_owned(),
     );
     report.message_kind = kind;
@@ -48,7 +51,17 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
                 C::StructureMessage,
                 format!(
                     "this is {} {}, not a SAML Response; only Responses carry a login",
-                    if matches!(kind, MessageKind::AuthnRequest | MessageKind::Assertion | MessageKind::EntityDescriptor | MessageKind::EntitiesDescriptor) { "an" } else { "a" },
+                    if matches!(
+                        kind,
+                        MessageKind::AuthnRequest
+                            | MessageKind::Assertion
+                            | MessageKind::EntityDescriptor
+                            | MessageKind::EntitiesDescriptor
+                    ) {
+                        "an"
+                    } else {
+                        "a"
+                    },
                     kind.as_str()
                 ),
             )
@@ -60,10 +73,13 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
     let verification = match verify_response(doc, &policy.trust, &policy.signatures) {
         Ok(v) => v,
         Err(e) => {
-            report.checks.push(
-                Check::fail(e.check_id(), e.to_string())
-                    .fix_opt(fix(e.check_id(), false, None)),
-            );
+            report
+                .checks
+                .push(Check::fail(e.check_id(), e.to_string()).fix_opt(fix(
+                    e.check_id(),
+                    false,
+                    None,
+                )));
             report.settle();
             return report;
         }
@@ -91,8 +107,14 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
     };
     if let Err(e) = &verification.assertion {
         let id = e.check_id();
-        if !report.checks.iter().any(|c| c.id == id && c.status == Status::Fail) {
-            report.checks.push(Check::fail(id, e.to_string()).fix_opt(fix(id, jc, None)));
+        if !report
+            .checks
+            .iter()
+            .any(|c| c.id == id && c.status == Status::Fail)
+        {
+            report
+                .checks
+                .push(Check::fail(id, e.to_string()).fix_opt(fix(id, jc, None)));
         }
     }
     let response_signed = matches!(verification.response_signature, Some(Ok(_)));
@@ -158,7 +180,11 @@ fn signature_checks(
         _ => None,
     };
     let slots = [
-        ("response", v.layout.signature, v.response_signature.as_ref()),
+        (
+            "response",
+            v.layout.signature,
+            v.response_signature.as_ref(),
+        ),
         ("assertion", assertion_sig, v.assertion_signature.as_ref()),
     ];
     let mut any_signature = false;
@@ -170,7 +196,11 @@ fn signature_checks(
         let keyinfo = keyinfo_certs(doc, sig_node);
         for c in &keyinfo {
             let matches = policy.trust.contains(c);
-            if !report.certificates.iter().any(|card| card.info == *c.info()) {
+            if !report
+                .certificates
+                .iter()
+                .any(|card| card.info == *c.info())
+            {
                 report.certificates.push(CertificateCard {
                     role: "keyinfo",
                     info: c.info().clone(),
@@ -185,14 +215,28 @@ fn signature_checks(
     }
     if !any_signature {
         report.checks.push(
-            Check::fail(C::SignaturePresent, "neither the Response nor the Assertion is signed")
-                .fix_opt(fix(C::SignaturePresent, jc, None)),
+            Check::fail(
+                C::SignaturePresent,
+                "neither the Response nor the Assertion is signed",
+            )
+            .fix_opt(fix(C::SignaturePresent, jc, None)),
         );
-    } else if let Err(e @ (ConsumeError::ResponseNotSigned | ConsumeError::AssertionNotSigned)) = &v.assertion {
-        report.checks.push(Check::fail(C::SignaturePresent, e.to_string()).fix_opt(fix(C::SignaturePresent, jc, None)));
+    } else if let Err(e @ (ConsumeError::ResponseNotSigned | ConsumeError::AssertionNotSigned)) =
+        &v.assertion
+    {
+        report
+            .checks
+            .push(Check::fail(C::SignaturePresent, e.to_string()).fix_opt(fix(
+                C::SignaturePresent,
+                jc,
+                None,
+            )));
     } else {
         let which: Vec<&str> = slots_present(v, assertion_sig);
-        report.checks.push(Check::pass(C::SignaturePresent, format!("signed: {}", which.join(" and "))));
+        report.checks.push(Check::pass(
+            C::SignaturePresent,
+            format!("signed: {}", which.join(" and ")),
+        ));
     }
 }
 
@@ -207,7 +251,13 @@ fn slots_present(v: &ResponseVerification<'_>, assertion_sig: Option<NodeId>) ->
     out
 }
 
-fn verified_checks(element: &'static str, ver: &Verified<'_>, policy: &Policy, jc: bool, report: &mut Report) {
+fn verified_checks(
+    element: &'static str,
+    ver: &Verified<'_>,
+    policy: &Policy,
+    jc: bool,
+    report: &mut Report,
+) {
     let f = ver.facts();
     report.signed_regions.push(SignedRegion {
         element,
@@ -217,18 +267,36 @@ fn verified_checks(element: &'static str, ver: &Verified<'_>, policy: &Policy, j
     report.checks.push(
         Check::pass(
             C::SignatureTrusted,
-            format!("{element} signature verified with the trusted certificate {}", f.verified_with.subject),
+            format!(
+                "{element} signature verified with the trusted certificate {}",
+                f.verified_with.subject
+            ),
         )
         .found(f.verified_with.sha256_fingerprint.clone())
         .span(f.signature_span),
     );
-    report.checks.push(Check::pass(C::SignatureDigest, format!("the signed {element} is unchanged (digest matches)")).span(f.signed_span));
+    report.checks.push(
+        Check::pass(
+            C::SignatureDigest,
+            format!("the signed {element} is unchanged (digest matches)"),
+        )
+        .span(f.signed_span),
+    );
     if f.weak.is_empty() {
-        report.checks.push(Check::pass(C::SignatureAlgorithms, format!("{} with {} digest", f.signature_algorithm, f.digest_algorithm)));
+        report.checks.push(Check::pass(
+            C::SignatureAlgorithms,
+            format!(
+                "{} with {} digest",
+                f.signature_algorithm, f.digest_algorithm
+            ),
+        ));
     } else {
         report.checks.push(
-            Check::warn(C::SignatureAlgorithms, format!("weak but allowed by policy: {}", f.weak.join(", ")))
-                .fix_opt(fix(C::SignatureAlgorithms, jc, None)),
+            Check::warn(
+                C::SignatureAlgorithms,
+                format!("weak but allowed by policy: {}", f.weak.join(", ")),
+            )
+            .fix_opt(fix(C::SignatureAlgorithms, jc, None)),
         );
     }
     if f.keyinfo_matches == Some(false) {
@@ -241,17 +309,33 @@ fn verified_checks(element: &'static str, ver: &Verified<'_>, policy: &Policy, j
         let now = policy.now.unix_seconds();
         let info = &f.verified_with;
         let c = if now < info.not_before {
-            Check::fail(C::CertificateValidity, "the trusted IdP certificate is not yet valid")
+            Check::fail(
+                C::CertificateValidity,
+                "the trusted IdP certificate is not yet valid",
+            )
         } else if now > info.not_after {
-            Check::fail(C::CertificateValidity, "the trusted IdP certificate has expired")
+            Check::fail(
+                C::CertificateValidity,
+                "the trusted IdP certificate has expired",
+            )
         } else if info.not_after - now < 30 * 86_400 {
-            Check::warn(C::CertificateValidity, "the trusted IdP certificate expires within 30 days")
+            Check::warn(
+                C::CertificateValidity,
+                "the trusted IdP certificate expires within 30 days",
+            )
         } else {
-            Check::pass(C::CertificateValidity, "the trusted IdP certificate is within its validity period")
+            Check::pass(
+                C::CertificateValidity,
+                "the trusted IdP certificate is within its validity period",
+            )
         };
         let status = c.status;
         let c = c.found(crate::saml::time::Instant::from_unix_seconds(info.not_after).to_rfc3339());
-        report.checks.push(if status == Status::Pass { c } else { c.fix_opt(fix(C::CertificateValidity, jc, None)) });
+        report.checks.push(if status == Status::Pass {
+            c
+        } else {
+            c.fix_opt(fix(C::CertificateValidity, jc, None))
+        });
     }
 }
 
@@ -265,8 +349,13 @@ fn failed_check(
     report: &mut Report,
 ) {
     let id = e.check_id();
-    let mut c = Check::fail(id, format!("{element} signature: {e}")).span(span).fix_opt(fix(id, jc, None));
-    if matches!(e, SignatureError::BadSignature { .. } | SignatureError::UntrustedKey(_)) {
+    let mut c = Check::fail(id, format!("{element} signature: {e}"))
+        .span(span)
+        .fix_opt(fix(id, jc, None));
+    if matches!(
+        e,
+        SignatureError::BadSignature { .. } | SignatureError::UntrustedKey(_)
+    ) {
         // The classic diagnosis: the IdP signs with a certificate the SP does not have (rotated).
         let trusted: Vec<String> = policy
             .trust
@@ -276,8 +365,16 @@ fn failed_check(
             .collect();
         if let Some(k) = keyinfo.iter().find(|k| !policy.trust.contains(k)) {
             c = c
-                .found(format!("signed with certificate {} (SHA-256 {})", k.info().subject, k.info().sha256_fingerprint))
-                .expected(if trusted.is_empty() { "a configured certificate".into() } else { format!("SHA-256 {}", trusted.join(" or ")) });
+                .found(format!(
+                    "signed with certificate {} (SHA-256 {})",
+                    k.info().subject,
+                    k.info().sha256_fingerprint
+                ))
+                .expected(if trusted.is_empty() {
+                    "a configured certificate".into()
+                } else {
+                    format!("SHA-256 {}", trusted.join(" or "))
+                });
             c.message = format!(
                 "{element} signature does not verify with the trusted certificate; the message carries a different certificate — was the IdP certificate regenerated?"
             );

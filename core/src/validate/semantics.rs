@@ -60,13 +60,20 @@ fn time_attr(
         Ok((t, Zone::Utc)) => Some(t),
         Ok((t, _)) => {
             out.push(
-                Check::warn(id, format!("{name} {raw:?} is not in UTC with a Z suffix, as SAML requires"))
-                    .span(ctx.doc.span(n)),
+                Check::warn(
+                    id,
+                    format!("{name} {raw:?} is not in UTC with a Z suffix, as SAML requires"),
+                )
+                .span(ctx.doc.span(n)),
             );
             Some(t)
         }
         Err(e) => {
-            out.push(Check::fail(id, e.to_string()).found(raw).span(ctx.doc.span(n)));
+            out.push(
+                Check::fail(id, e.to_string())
+                    .found(raw)
+                    .span(ctx.doc.span(n)),
+            );
             None
         }
     }
@@ -121,10 +128,13 @@ fn status(ctx: &Ctx<'_>, r: NodeId, out: &mut Vec<Check>) {
         .and_then(|s| ctx.child(s, SAMLP, "StatusMessage"))
         .map(|m| format!(": {}", ctx.value(m)))
         .unwrap_or_default();
-    let mut c = Check::fail(C::ResponseStatus, format!("the IdP answered with an error status{message}"))
-        .expected(STATUS_SUCCESS)
-        .found(format!("{value}{second}"))
-        .fix_opt(ctx.hint(C::ResponseStatus, None));
+    let mut c = Check::fail(
+        C::ResponseStatus,
+        format!("the IdP answered with an error status{message}"),
+    )
+    .expected(STATUS_SUCCESS)
+    .found(format!("{value}{second}"))
+    .fix_opt(ctx.hint(C::ResponseStatus, None));
     if let Some(s) = span {
         c = c.span(s);
     }
@@ -168,22 +178,35 @@ fn issuer_check(
                 .span(span),
         ),
         Some(expected) => out.push(
-            Check::fail(id, format!("the {what} Issuer is not the IdP entity ID the service provider expects"))
-                .expected(expected)
-                .found(found)
-                .span(span)
-                .fix_opt(ctx.hint(id, Some(expected))),
+            Check::fail(
+                id,
+                format!("the {what} Issuer is not the IdP entity ID the service provider expects"),
+            )
+            .expected(expected)
+            .found(found)
+            .span(span)
+            .fix_opt(ctx.hint(id, Some(expected))),
         ),
         None => out.push(
-            Check::skipped(id, "not checked: no IdP entity ID configured (give metadata or --idp-entity-id)")
-                .found(found)
-                .span(span),
+            Check::skipped(
+                id,
+                "not checked: no IdP entity ID configured (give metadata or --idp-entity-id)",
+            )
+            .found(found)
+            .span(span),
         ),
     }
 }
 
 fn response_issuer(ctx: &Ctx<'_>, r: NodeId, out: &mut Vec<Check>) {
-    issuer_check(ctx, ctx.child(r, SAML, "Issuer"), C::ResponseIssuer, "Response", false, out);
+    issuer_check(
+        ctx,
+        ctx.child(r, SAML, "Issuer"),
+        C::ResponseIssuer,
+        "Response",
+        false,
+        out,
+    );
 }
 
 fn assertion_issuer(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
@@ -197,23 +220,31 @@ fn destination(ctx: &Ctx<'_>, r: NodeId, out: &mut Vec<Check>) {
     let expected = ctx.policy.acs_url.as_deref();
     match (attr, expected) {
         (None, _) if ctx.response_signed => out.push(
-            Check::fail(C::ResponseDestination, "a signed Response must carry Destination (SAML bindings §3.5.5.2)")
-                .expected(expected.unwrap_or("the ACS URL"))
-                .fix_opt(ctx.hint(C::ResponseDestination, expected)),
+            Check::fail(
+                C::ResponseDestination,
+                "a signed Response must carry Destination (SAML bindings §3.5.5.2)",
+            )
+            .expected(expected.unwrap_or("the ACS URL"))
+            .fix_opt(ctx.hint(C::ResponseDestination, expected)),
         ),
         (None, _) => out.push(Check::warn(
             C::ResponseDestination,
             "the Response has no Destination; it is unsigned, so this is allowed, but fragile",
         )),
         (Some(a), Some(exp)) if &*a.value == exp => out.push(
-            Check::pass(C::ResponseDestination, "Destination is the ACS URL").found(&*a.value).span(a.span),
+            Check::pass(C::ResponseDestination, "Destination is the ACS URL")
+                .found(&*a.value)
+                .span(a.span),
         ),
         (Some(a), Some(exp)) => out.push(
-            Check::fail(C::ResponseDestination, "Destination is not the service provider's ACS URL")
-                .expected(exp)
-                .found(&*a.value)
-                .span(a.span)
-                .fix_opt(ctx.hint(C::ResponseDestination, Some(exp))),
+            Check::fail(
+                C::ResponseDestination,
+                "Destination is not the service provider's ACS URL",
+            )
+            .expected(exp)
+            .found(&*a.value)
+            .span(a.span)
+            .fix_opt(ctx.hint(C::ResponseDestination, Some(exp))),
         ),
         (Some(a), None) => out.push(
             Check::skipped(C::ResponseDestination, "not checked: no ACS URL configured")
@@ -249,40 +280,72 @@ fn in_response_to_check(
 }
 
 fn response_in_response_to(ctx: &Ctx<'_>, r: NodeId, out: &mut Vec<Check>) {
-    let a = ctx.doc.element(r).and_then(|e| e.attribute(None, "InResponseTo"));
-    in_response_to_check(ctx, a.map(|a| &*a.value), C::ResponseInResponseTo, a.map(|a| a.span), out);
+    let a = ctx
+        .doc
+        .element(r)
+        .and_then(|e| e.attribute(None, "InResponseTo"));
+    in_response_to_check(
+        ctx,
+        a.map(|a| &*a.value),
+        C::ResponseInResponseTo,
+        a.map(|a| a.span),
+        out,
+    );
 }
 
 /// NameID, its format, and the bearer SubjectConfirmation. Returns the bearer NotOnOrAfter.
 fn subject(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<Instant> {
     let Some(subject) = ctx.child(ctx.assertion, SAML, "Subject") else {
-        out.push(Check::fail(C::SubjectNameId, "the Assertion has no Subject").fix_opt(ctx.hint(C::SubjectNameId, None)));
-        out.push(Check::fail(C::SubjectConfirmation, "no bearer SubjectConfirmation (no Subject)"));
+        out.push(
+            Check::fail(C::SubjectNameId, "the Assertion has no Subject")
+                .fix_opt(ctx.hint(C::SubjectNameId, None)),
+        );
+        out.push(Check::fail(
+            C::SubjectConfirmation,
+            "no bearer SubjectConfirmation (no Subject)",
+        ));
         return None;
     };
     match ctx.child(subject, SAML, "NameID") {
         Some(n) if !ctx.value(n).is_empty() => {
             let value = ctx.value(n);
-            let mut c = Check::pass(C::SubjectNameId, format!("the user is {value}")).found(&value).span(ctx.doc.span(n));
-            if let (Some(q), Some(sp)) = (ctx.attr(n, "SPNameQualifier"), ctx.policy.sp_entity_id.as_deref())
-                && q != sp
+            let mut c = Check::pass(C::SubjectNameId, format!("the user is {value}"))
+                .found(&value)
+                .span(ctx.doc.span(n));
+            if let (Some(q), Some(sp)) = (
+                ctx.attr(n, "SPNameQualifier"),
+                ctx.policy.sp_entity_id.as_deref(),
+            ) && q != sp
             {
-                c = Check::fail(C::SubjectNameId, "NameID SPNameQualifier names another service provider")
-                    .expected(sp)
-                    .found(q)
-                    .span(ctx.doc.span(n));
+                c = Check::fail(
+                    C::SubjectNameId,
+                    "NameID SPNameQualifier names another service provider",
+                )
+                .expected(sp)
+                .found(q)
+                .span(ctx.doc.span(n));
             }
             out.push(c);
             match ctx.attr(n, "Format") {
                 Some(f) if NONSTANDARD_FORMATS.contains(&f) => out.push(
-                    Check::warn(C::SubjectNameIdFormat, "non-standard NameID format URN; many SPs reject it")
-                        .expected("urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified or emailAddress")
-                        .found(f)
-                        .span(ctx.doc.span(n))
-                        .fix_opt(ctx.hint(C::SubjectNameIdFormat, None)),
+                    Check::warn(
+                        C::SubjectNameIdFormat,
+                        "non-standard NameID format URN; many SPs reject it",
+                    )
+                    .expected(
+                        "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified or emailAddress",
+                    )
+                    .found(f)
+                    .span(ctx.doc.span(n))
+                    .fix_opt(ctx.hint(C::SubjectNameIdFormat, None)),
                 ),
-                Some(f) => out.push(Check::pass(C::SubjectNameIdFormat, "standard NameID format").found(f)),
-                None => out.push(Check::pass(C::SubjectNameIdFormat, "no NameID format (unspecified)")),
+                Some(f) => {
+                    out.push(Check::pass(C::SubjectNameIdFormat, "standard NameID format").found(f))
+                }
+                None => out.push(Check::pass(
+                    C::SubjectNameIdFormat,
+                    "no NameID format (unspecified)",
+                )),
             }
         }
         Some(n) => out.push(
@@ -308,13 +371,31 @@ fn bearer(ctx: &Ctx<'_>, subject: NodeId, out: &mut Vec<Check>) -> Option<Instan
         .filter(|&sc| ctx.attr(sc, "Method") == Some(CM_BEARER))
         .collect();
     let Some(&sc) = bearers.first() else {
-        out.push(Check::fail(C::SubjectConfirmation, "no SubjectConfirmation with the bearer method").expected(CM_BEARER));
-        out.push(Check::skipped(C::SubjectRecipient, "no bearer confirmation to check"));
+        out.push(
+            Check::fail(
+                C::SubjectConfirmation,
+                "no SubjectConfirmation with the bearer method",
+            )
+            .expected(CM_BEARER),
+        );
+        out.push(Check::skipped(
+            C::SubjectRecipient,
+            "no bearer confirmation to check",
+        ));
         return None;
     };
     let Some(scd) = ctx.child(sc, SAML, "SubjectConfirmationData") else {
-        out.push(Check::fail(C::SubjectConfirmation, "the bearer SubjectConfirmation has no SubjectConfirmationData").span(ctx.doc.span(sc)));
-        out.push(Check::skipped(C::SubjectRecipient, "no SubjectConfirmationData"));
+        out.push(
+            Check::fail(
+                C::SubjectConfirmation,
+                "the bearer SubjectConfirmation has no SubjectConfirmationData",
+            )
+            .span(ctx.doc.span(sc)),
+        );
+        out.push(Check::skipped(
+            C::SubjectRecipient,
+            "no SubjectConfirmationData",
+        ));
         return None;
     };
     let span = ctx.doc.span(scd);
@@ -322,34 +403,71 @@ fn bearer(ctx: &Ctx<'_>, subject: NodeId, out: &mut Vec<Check>) -> Option<Instan
     let recipient = ctx.attr(scd, "Recipient");
     let expected = ctx.policy.acs_url.as_deref();
     out.push(match (recipient, expected) {
-        (None, _) => Check::fail(C::SubjectRecipient, "the bearer confirmation has no Recipient").span(span).fix_opt(ctx.hint(C::SubjectRecipient, expected)),
-        (Some(r), Some(e)) if r == e => Check::pass(C::SubjectRecipient, "Recipient is the ACS URL").found(r).span(span),
-        (Some(r), Some(e)) => Check::fail(C::SubjectRecipient, "Recipient is not the service provider's ACS URL")
-            .expected(e)
-            .found(r)
-            .span(span)
-            .fix_opt(ctx.hint(C::SubjectRecipient, Some(e))),
-        (Some(r), None) => Check::skipped(C::SubjectRecipient, "not checked: no ACS URL configured").found(r).span(span),
+        (None, _) => Check::fail(
+            C::SubjectRecipient,
+            "the bearer confirmation has no Recipient",
+        )
+        .span(span)
+        .fix_opt(ctx.hint(C::SubjectRecipient, expected)),
+        (Some(r), Some(e)) if r == e => {
+            Check::pass(C::SubjectRecipient, "Recipient is the ACS URL")
+                .found(r)
+                .span(span)
+        }
+        (Some(r), Some(e)) => Check::fail(
+            C::SubjectRecipient,
+            "Recipient is not the service provider's ACS URL",
+        )
+        .expected(e)
+        .found(r)
+        .span(span)
+        .fix_opt(ctx.hint(C::SubjectRecipient, Some(e))),
+        (Some(r), None) => {
+            Check::skipped(C::SubjectRecipient, "not checked: no ACS URL configured")
+                .found(r)
+                .span(span)
+        }
     });
     // Time and shape.
     let mut local = Vec::new();
     let noa = time_attr(ctx, scd, "NotOnOrAfter", C::SubjectConfirmation, &mut local);
     let now = ctx.policy.now;
     let c = if ctx.attr(scd, "NotBefore").is_some() {
-        Check::fail(C::SubjectConfirmation, "the bearer SubjectConfirmationData carries NotBefore, which the profile forbids").span(span)
+        Check::fail(
+            C::SubjectConfirmation,
+            "the bearer SubjectConfirmationData carries NotBefore, which the profile forbids",
+        )
+        .span(span)
     } else {
         match noa {
-            None if local.iter().any(|c: &Check| c.status == crate::report::Status::Fail) => {
+            None if local
+                .iter()
+                .any(|c: &Check| c.status == crate::report::Status::Fail) =>
+            {
                 out.append(&mut local);
                 return None;
             }
-            None => Check::fail(C::SubjectConfirmation, "the bearer confirmation has no NotOnOrAfter").span(span),
-            Some(t) if now < t.plus_seconds(ctx.skew()) => Check::pass(C::SubjectConfirmation, "bearer confirmation is current").found(t.to_rfc3339()).span(span),
-            Some(t) => Check::fail(C::SubjectConfirmation, format!("the bearer confirmation expired at {t} (now {now}, skew {} s)", ctx.skew()))
-                .expected(format!("now < {}", t.plus_seconds(ctx.skew())))
-                .found(now.to_rfc3339())
-                .span(span)
-                .fix_opt(ctx.hint(C::SubjectConfirmation, None)),
+            None => Check::fail(
+                C::SubjectConfirmation,
+                "the bearer confirmation has no NotOnOrAfter",
+            )
+            .span(span),
+            Some(t) if now < t.plus_seconds(ctx.skew()) => {
+                Check::pass(C::SubjectConfirmation, "bearer confirmation is current")
+                    .found(t.to_rfc3339())
+                    .span(span)
+            }
+            Some(t) => Check::fail(
+                C::SubjectConfirmation,
+                format!(
+                    "the bearer confirmation expired at {t} (now {now}, skew {} s)",
+                    ctx.skew()
+                ),
+            )
+            .expected(format!("now < {}", t.plus_seconds(ctx.skew())))
+            .found(now.to_rfc3339())
+            .span(span)
+            .fix_opt(ctx.hint(C::SubjectConfirmation, None)),
         }
     };
     out.append(&mut local);
@@ -366,14 +484,19 @@ fn conditions(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> (Option<Instant>, Option<I
             Check::fail(C::ConditionsAudience, "the Assertion has no Conditions, so no AudienceRestriction (required by the profile)")
                 .fix_opt(ctx.hint(C::ConditionsAudience, ctx.policy.sp_entity_id.as_deref())),
         );
-        out.push(Check::warn(C::ConditionsWindow, "no Conditions: the assertion has no validity window"));
+        out.push(Check::warn(
+            C::ConditionsWindow,
+            "no Conditions: the assertion has no validity window",
+        ));
         return (None, None);
     };
     let span = ctx.doc.span(cond);
     let mut local = Vec::new();
     let nb = time_attr(ctx, cond, "NotBefore", C::ConditionsWindow, &mut local);
     let noa = time_attr(ctx, cond, "NotOnOrAfter", C::ConditionsWindow, &mut local);
-    let failed_parse = local.iter().any(|c| c.status == crate::report::Status::Fail);
+    let failed_parse = local
+        .iter()
+        .any(|c| c.status == crate::report::Status::Fail);
     out.append(&mut local);
     if !failed_parse {
         let now = ctx.policy.now;
@@ -384,52 +507,90 @@ fn conditions(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> (Option<Instant>, Option<I
             noa.map_or("-".into(), |t| t.to_rfc3339())
         );
         out.push(match (nb, noa) {
-            (Some(b), _) if now < b.plus_seconds(-skew) => Check::fail(C::ConditionsWindow, format!("not yet valid: NotBefore is {b}, now is {now} (skew {skew} s)"))
+            (Some(b), _) if now < b.plus_seconds(-skew) => Check::fail(
+                C::ConditionsWindow,
+                format!("not yet valid: NotBefore is {b}, now is {now} (skew {skew} s)"),
+            )
+            .expected(window)
+            .found(now.to_rfc3339())
+            .span(span)
+            .fix_opt(ctx.hint(C::ConditionsWindow, None)),
+            (_, Some(a)) if now >= a.plus_seconds(skew) => Check::fail(
+                C::ConditionsWindow,
+                format!("expired: NotOnOrAfter was {a}, now is {now} (skew {skew} s)"),
+            )
+            .expected(window)
+            .found(now.to_rfc3339())
+            .span(span)
+            .fix_opt(ctx.hint(C::ConditionsWindow, None)),
+            _ => Check::pass(C::ConditionsWindow, "within NotBefore … NotOnOrAfter")
                 .expected(window)
                 .found(now.to_rfc3339())
-                .span(span)
-                .fix_opt(ctx.hint(C::ConditionsWindow, None)),
-            (_, Some(a)) if now >= a.plus_seconds(skew) => Check::fail(C::ConditionsWindow, format!("expired: NotOnOrAfter was {a}, now is {now} (skew {skew} s)"))
-                .expected(window)
-                .found(now.to_rfc3339())
-                .span(span)
-                .fix_opt(ctx.hint(C::ConditionsWindow, None)),
-            _ => Check::pass(C::ConditionsWindow, "within NotBefore … NotOnOrAfter").expected(window).found(now.to_rfc3339()).span(span),
+                .span(span),
         });
     }
     // Audience: every AudienceRestriction must contain the SP (core §2.5.1.4).
-    let restrictions: Vec<NodeId> = ctx.doc.children_named(cond, SAML, "AudienceRestriction").collect();
+    let restrictions: Vec<NodeId> = ctx
+        .doc
+        .children_named(cond, SAML, "AudienceRestriction")
+        .collect();
     let sp = ctx.policy.sp_entity_id.as_deref();
     if restrictions.is_empty() {
         out.push(
-            Check::fail(C::ConditionsAudience, "no AudienceRestriction (required by the profile)")
-                .span(span)
-                .fix_opt(ctx.hint(C::ConditionsAudience, sp)),
+            Check::fail(
+                C::ConditionsAudience,
+                "no AudienceRestriction (required by the profile)",
+            )
+            .span(span)
+            .fix_opt(ctx.hint(C::ConditionsAudience, sp)),
         );
     } else {
         let mut result = None;
         for r in &restrictions {
-            let audiences: Vec<String> = ctx.doc.children_named(*r, SAML, "Audience").map(|a| ctx.value(a)).collect();
+            let audiences: Vec<String> = ctx
+                .doc
+                .children_named(*r, SAML, "Audience")
+                .map(|a| ctx.value(a))
+                .collect();
             let found = audiences.join(", ");
             match sp {
                 Some(sp) if audiences.iter().any(|a| a == sp) => {}
                 Some(sp) => {
                     result = Some(
-                        Check::fail(C::ConditionsAudience, "the Audience is not this service provider's entity ID")
-                            .expected(sp)
-                            .found(if found.is_empty() { "(empty)".into() } else { found })
-                            .span(ctx.doc.span(*r))
-                            .fix_opt(ctx.hint(C::ConditionsAudience, Some(sp))),
+                        Check::fail(
+                            C::ConditionsAudience,
+                            "the Audience is not this service provider's entity ID",
+                        )
+                        .expected(sp)
+                        .found(if found.is_empty() {
+                            "(empty)".into()
+                        } else {
+                            found
+                        })
+                        .span(ctx.doc.span(*r))
+                        .fix_opt(ctx.hint(C::ConditionsAudience, Some(sp))),
                     );
                     break;
                 }
                 None => {
-                    result = Some(Check::skipped(C::ConditionsAudience, "not checked: no SP entity ID configured").found(found).span(ctx.doc.span(*r)));
+                    result = Some(
+                        Check::skipped(
+                            C::ConditionsAudience,
+                            "not checked: no SP entity ID configured",
+                        )
+                        .found(found)
+                        .span(ctx.doc.span(*r)),
+                    );
                 }
             }
         }
         out.push(result.unwrap_or_else(|| {
-            Check::pass(C::ConditionsAudience, "the Audience names this service provider").found(sp.unwrap_or_default()).span(span)
+            Check::pass(
+                C::ConditionsAudience,
+                "the Audience names this service provider",
+            )
+            .found(sp.unwrap_or_default())
+            .span(span)
         }));
     }
     // Anything else in Conditions cannot be evaluated: the assertion is then Indeterminate.
@@ -462,10 +623,22 @@ fn conditions(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> (Option<Instant>, Option<I
 
 fn authn(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
     let Some(st) = ctx.child(ctx.assertion, SAML, "AuthnStatement") else {
-        out.push(Check::fail(C::AuthnStatement, "no AuthnStatement: this is not a login assertion").fix_opt(ctx.hint(C::AuthnStatement, None)));
+        out.push(
+            Check::fail(
+                C::AuthnStatement,
+                "no AuthnStatement: this is not a login assertion",
+            )
+            .fix_opt(ctx.hint(C::AuthnStatement, None)),
+        );
         return;
     };
-    out.push(Check::pass(C::AuthnStatement, "the assertion states how the user logged in").span(ctx.doc.span(st)));
+    out.push(
+        Check::pass(
+            C::AuthnStatement,
+            "the assertion states how the user logged in",
+        )
+        .span(ctx.doc.span(st)),
+    );
     let mut local = Vec::new();
     match time_attr(ctx, st, "SessionNotOnOrAfter", C::AuthnSession, &mut local) {
         Some(t) if ctx.policy.now >= t.plus_seconds(ctx.skew()) => out.push(
@@ -473,8 +646,14 @@ fn authn(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
                 .found(ctx.policy.now.to_rfc3339())
                 .span(ctx.doc.span(st)),
         ),
-        Some(t) => out.push(Check::pass(C::AuthnSession, format!("the IdP session lasts until {t}"))),
-        None if local.is_empty() => out.push(Check::pass(C::AuthnSession, "no SessionNotOnOrAfter (the SP decides the session length)")),
+        Some(t) => out.push(Check::pass(
+            C::AuthnSession,
+            format!("the IdP session lasts until {t}"),
+        )),
+        None if local.is_empty() => out.push(Check::pass(
+            C::AuthnSession,
+            "no SessionNotOnOrAfter (the SP decides the session length)",
+        )),
         None => {}
     }
     out.append(&mut local);
@@ -482,23 +661,35 @@ fn authn(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
 
 fn issue_instant(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<Instant> {
     let mut local = Vec::new();
-    let t = time_attr(ctx, ctx.assertion, "IssueInstant", C::TimeIssueInstant, &mut local)?;
+    let t = time_attr(
+        ctx,
+        ctx.assertion,
+        "IssueInstant",
+        C::TimeIssueInstant,
+        &mut local,
+    )?;
     out.append(&mut local);
     let now = ctx.policy.now;
     let skew = ctx.skew();
     if t > now.plus_seconds(skew) {
         out.push(
-            Check::fail(C::TimeIssueInstant, format!("issued in the future ({t}, now {now})"))
-                .found(t.to_rfc3339())
-                .fix_opt(ctx.hint(C::TimeIssueInstant, None)),
+            Check::fail(
+                C::TimeIssueInstant,
+                format!("issued in the future ({t}, now {now})"),
+            )
+            .found(t.to_rfc3339())
+            .fix_opt(ctx.hint(C::TimeIssueInstant, None)),
         );
     } else if let Some(max) = ctx.policy.max_issue_age_seconds
         && now > t.plus_seconds(max + skew)
     {
         out.push(
-            Check::fail(C::TimeIssueInstant, format!("issued at {t}, more than {max} s before now ({now})"))
-                .found(t.to_rfc3339())
-                .fix_opt(ctx.hint(C::TimeIssueInstant, None)),
+            Check::fail(
+                C::TimeIssueInstant,
+                format!("issued at {t}, more than {max} s before now ({now})"),
+            )
+            .found(t.to_rfc3339())
+            .fix_opt(ctx.hint(C::TimeIssueInstant, None)),
         );
     } else {
         out.push(Check::pass(C::TimeIssueInstant, "issued recently").found(t.to_rfc3339()));
@@ -520,11 +711,24 @@ fn comments(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
     out.push(match hit {
         None => Check::pass(C::ValueComments, "no comments inside values"),
         Some(n) => {
-            let parent = doc.parent(n).and_then(|p| doc.element(p)).map(|e| e.qname()).unwrap_or_default();
-            let c = if ctx.policy.allow_comments_in_values { Check::warn(C::ValueComments, format!("a comment inside <{parent}>; the value was read in full")) } else {
-                Check::fail(C::ValueComments, format!("a comment inside <{parent}> (comment injection); refused by policy"))
+            let parent = doc
+                .parent(n)
+                .and_then(|p| doc.element(p))
+                .map(|e| e.qname())
+                .unwrap_or_default();
+            let c = if ctx.policy.allow_comments_in_values {
+                Check::warn(
+                    C::ValueComments,
+                    format!("a comment inside <{parent}>; the value was read in full"),
+                )
+            } else {
+                Check::fail(
+                    C::ValueComments,
+                    format!("a comment inside <{parent}> (comment injection); refused by policy"),
+                )
             };
-            c.span(doc.span(n)).fix_opt(ctx.hint(C::ValueComments, None))
+            c.span(doc.span(n))
+                .fix_opt(ctx.hint(C::ValueComments, None))
         }
     });
 }
