@@ -47,9 +47,12 @@ pub fn backends() -> &'static [Backend] {
 
 #[derive(Debug, Clone)]
 enum KeyKind {
-    Rsa(rsa::PublicKey),
-    /// An RSA key the backend cannot use (e.g. under 1024 bits): reportable, never verifies.
-    RsaUnusable(String),
+    /// The pure-Rust key is built on first use: its Montgomery set-up costs more than parsing
+    /// the certificate, and KeyInfo certificates are parsed only to be compared and shown.
+    Rsa {
+        spki: Vec<u8>,
+        parsed: std::sync::OnceLock<Result<rsa::PublicKey, String>>,
+    },
     Other(&'static str),
 }
 
@@ -79,12 +82,10 @@ impl PublicKey {
         let pk = parsed.parsed().map_err(|e| e.to_string())?;
         let bits = pk.key_size();
         let kind = match pk {
-            x509_parser::public_key::PublicKey::RSA(_) => {
-                match rsa::PublicKey::from_public_key_der(spki) {
-                    Ok(k) => KeyKind::Rsa(k),
-                    Err(e) => KeyKind::RsaUnusable(e.to_string()),
-                }
-            }
+            x509_parser::public_key::PublicKey::RSA(_) => KeyKind::Rsa {
+                spki: spki.to_vec(),
+                parsed: std::sync::OnceLock::new(),
+            },
             x509_parser::public_key::PublicKey::EC(_) => KeyKind::Other("EC"),
             x509_parser::public_key::PublicKey::DSA(_) => KeyKind::Other("DSA"),
             _ => KeyKind::Other("unknown key type"),
@@ -98,7 +99,7 @@ impl PublicKey {
 
     pub fn algorithm_name(&self) -> &'static str {
         match self.kind {
-            KeyKind::Rsa(_) | KeyKind::RsaUnusable(_) => "RSA",
+            KeyKind::Rsa { .. } => "RSA",
             KeyKind::Other(name) => name,
         }
     }
@@ -115,13 +116,18 @@ impl PublicKey {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), CryptoError> {
-        let key = match &self.kind {
-            KeyKind::Rsa(k) => k,
-            KeyKind::RsaUnusable(why) => return Err(CryptoError::UnusableKey(why.clone())),
+        let (spki, parsed) = match &self.kind {
+            KeyKind::Rsa { spki, parsed } => (spki, parsed),
             KeyKind::Other(name) => return Err(CryptoError::KeyTypeMismatch(name)),
         };
         match backend {
             Backend::RustCrypto => {
+                let key = parsed
+                    .get_or_init(|| {
+                        rsa::PublicKey::from_public_key_der(spki).map_err(|e| e.to_string())
+                    })
+                    .as_ref()
+                    .map_err(|why| CryptoError::UnusableKey(why.clone()))?;
                 let hashed = algorithm.hash().digest(message);
                 key.verify(pkcs1v15_scheme(algorithm.hash()), &hashed, signature)
                     .map_err(|_| CryptoError::BadSignature)

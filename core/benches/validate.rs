@@ -1,0 +1,161 @@
+//! Validation cost of a JumpCloud-sized response (≈8 KB, Response and Assertion both signed),
+//! against baselines measured in the same run: the raw cost of its two RSA-2048 verifications
+//! with each backend. Ratios are printed after the measurements.
+//!
+//! Run: `cargo bench -p samlscope-core --bench validate`. The python-xmlsec baseline is
+//! `python3 core/benches/xmlsec_baseline.py` on the file this bench writes (see README).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // bench code
+
+use criterion::{Criterion, criterion_group};
+use samlscope_core::crypto::Backend;
+use samlscope_core::dsig::{SignOptions, SignatureAlgorithm, Signer, VerifyPolicy, sign_enveloped};
+use samlscope_core::saml::build::{NAMEID_EMAIL, ResponseSpec, STATUS_SUCCESS, response_xml};
+use samlscope_core::saml::time::Instant;
+use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
+use samlscope_core::validate::{Policy, validate};
+use std::hint::black_box;
+
+const KEY: &str = include_str!("../tests/data/keys/idp.key.pem");
+const CERT: &str = include_str!("../tests/data/keys/idp.crt.pem");
+
+fn spec() -> ResponseSpec {
+    let mut attributes = vec![
+        ("email".to_owned(), vec!["alice@acmecorp.com".to_owned()]),
+        ("firstname".to_owned(), vec!["Alice".to_owned()]),
+        ("lastname".to_owned(), vec!["Liddell".to_owned()]),
+        ("department".to_owned(), vec!["Engineering".to_owned()]),
+    ];
+    attributes.push((
+        "memberOf".to_owned(),
+        (0..6).map(|i| format!("group-{i}")).collect(),
+    ));
+    ResponseSpec {
+        response_id: "_r1f0c2d9e8b7a6c5d4e3f2a1b0c9d8e7f6".into(),
+        assertion_id: "_a5e4d3c2b1a09f8e7d6c5b4a3f2e1d0c9".into(),
+        issue_instant: "2026-11-28T12:00:00Z".into(),
+        not_before: "2026-11-28T11:55:00Z".into(),
+        not_on_or_after: "2026-11-28T12:05:00Z".into(),
+        session_not_on_or_after: Some("2026-11-29T12:00:00Z".into()),
+        idp_entity_id: "jumpcloud-acmecorp".into(),
+        sp_entity_id: "https://app.avoma.com".into(),
+        acs_url: "https://prod-api.avoma.com/saml2/acs".into(),
+        in_response_to: Some("_req42".into()),
+        name_id: "alice@acmecorp.com".into(),
+        name_id_format: NAMEID_EMAIL.into(),
+        session_index: "_sess1".into(),
+        attributes,
+        status: STATUS_SUCCESS.into(),
+    }
+}
+
+/// The ≈8 KB doubly signed response (also written to target/ for the xmlsec baseline).
+pub fn response() -> String {
+    let s = spec();
+    let signer = Signer {
+        key: samlscope_core::crypto::PrivateKey::from_pem(KEY).unwrap(),
+        certificate: Some(Certificate::all_from_pem(CERT).unwrap().remove(0)),
+    };
+    let o = SignOptions::default();
+    let x = sign_enveloped(&response_xml(&s), &s.assertion_id, &signer, &o).unwrap();
+    sign_enveloped(&x, &s.response_id, &signer, &o).unwrap()
+}
+
+fn policy(backend: Backend) -> Policy {
+    let mut trust = TrustStore::new();
+    trust.add_certificate(
+        Certificate::all_from_pem(CERT).unwrap().remove(0),
+        TrustSource::PinnedCertificate,
+    );
+    let mut p = Policy::new(trust, Instant::parse("2026-11-28T12:01:00Z").unwrap().0);
+    p.idp_entity_id = Some("jumpcloud-acmecorp".into());
+    p.sp_entity_id = Some("https://app.avoma.com".into());
+    p.acs_url = Some("https://prod-api.avoma.com/saml2/acs".into());
+    p.request_id = Some("_req42".into());
+    p.signatures.verify = VerifyPolicy {
+        backend,
+        ..VerifyPolicy::default()
+    };
+    p
+}
+
+fn benches(c: &mut Criterion) {
+    let xml = response();
+    let out = target_dir().join("bench-response.xml");
+    let _ = std::fs::write(&out, &xml);
+    eprintln!(
+        "response: {} bytes (written to {})",
+        xml.len(),
+        out.display()
+    );
+    let cert = Certificate::all_from_pem(CERT).unwrap().remove(0);
+    let key = samlscope_core::crypto::PrivateKey::from_pem(KEY).unwrap();
+    let msg = b"<ds:SignedInfo>canonical bytes of a typical SignedInfo, about 600 bytes long ...</ds:SignedInfo>".repeat(6);
+    let sig = key.sign(SignatureAlgorithm::RsaSha256, &msg).unwrap();
+
+    let mut g = c.benchmark_group("validate");
+    for (name, backend) in samlscope_core::crypto::backends()
+        .iter()
+        .map(|b| (format!("{b:?}"), *b))
+    {
+        let p = policy(backend);
+        assert_eq!(validate(xml.as_bytes(), &p).verdict.as_str(), "valid");
+        g.bench_function(format!("full_8kb_both_signed/{name}"), |b| {
+            b.iter(|| validate(black_box(xml.as_bytes()), &p))
+        });
+        g.bench_function(format!("two_rsa2048_verifies/{name}"), |b| {
+            b.iter(|| {
+                for _ in 0..2 {
+                    cert.public_key()
+                        .verify(
+                            backend,
+                            SignatureAlgorithm::RsaSha256,
+                            black_box(&msg),
+                            &sig,
+                        )
+                        .unwrap();
+                }
+            })
+        });
+    }
+    g.bench_function("parse_only", |b| {
+        b.iter(|| samlscope_core::xml::parse(black_box(xml.as_bytes())).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(name = group; config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(4)); targets = benches);
+
+fn target_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
+
+fn estimate_ns(id: &str) -> Option<f64> {
+    let dir = target_dir()
+        .join("criterion/validate")
+        .join(id)
+        .join("new/estimates.json");
+    let text = std::fs::read_to_string(dir).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    v["mean"]["point_estimate"].as_f64()
+}
+
+fn main() {
+    group();
+    Criterion::default().configure_from_args().final_summary();
+    println!("\nsamlscope validation vs baselines (same run):");
+    for b in samlscope_core::crypto::backends() {
+        let full = estimate_ns(&format!("full_8kb_both_signed_{b:?}"));
+        let rsa = estimate_ns(&format!("two_rsa2048_verifies_{b:?}"));
+        if let (Some(full), Some(rsa)) = (full, rsa) {
+            println!(
+                "  {b:?}: full validation {:.1} µs = {:.0} responses/s per core; two RSA verifies {:.1} µs; ratio full/RSA = {:.2}",
+                full / 1e3,
+                1e9 / full,
+                rsa / 1e3,
+                full / rsa
+            );
+        }
+    }
+}
