@@ -4,4 +4,5 @@
 //! the exact same code runs natively (CLI, server, tests) and as WebAssembly in the page.
 #![forbid(unsafe_code)]
 
+pub mod decode;
 pub mod xml;

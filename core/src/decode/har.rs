@@ -1,0 +1,162 @@
+//! HAR 1.2 (`log.entries[]`): SAML messages in request queries (Redirect), request bodies (POST)
+//! and in auto-post forms inside response bodies (the IdP's page). Every field is optional: HAR
+//! writers differ (Chrome, Firefox, Charles, sanitisers) and a missing field is not an error.
+
+use serde::Deserialize;
+
+use super::{
+    Binding, Collector, DecodeError, HarPart, Layer, Origin, Parameter, form, html_page,
+    json_error, query_pairs,
+};
+
+#[derive(Deserialize)]
+struct Har {
+    log: Log,
+}
+
+#[derive(Deserialize)]
+struct Log {
+    entries: Option<Vec<Entry>>,
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    request: Option<Request>,
+    response: Option<Response>,
+}
+
+#[derive(Deserialize)]
+struct Request {
+    method: Option<String>,
+    url: Option<String>,
+    #[serde(rename = "queryString")]
+    query_string: Option<Vec<NameValue>>,
+    #[serde(rename = "postData")]
+    post_data: Option<PostData>,
+}
+
+#[derive(Deserialize)]
+struct NameValue {
+    name: Option<String>,
+    value: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PostData {
+    text: Option<String>,
+    params: Option<Vec<NameValue>>,
+}
+
+#[derive(Deserialize)]
+struct Response {
+    content: Option<Content>,
+}
+
+#[derive(Deserialize)]
+struct Content {
+    text: Option<String>,
+    encoding: Option<String>,
+}
+
+pub(super) fn scan(c: &mut Collector<'_>, bytes: &[u8]) -> Result<String, DecodeError> {
+    let har: Har = serde_json::from_slice(bytes).map_err(|e| json_error("HAR", &e))?;
+    let entries = har.log.entries.unwrap_or_default();
+    for (entry, e) in entries.iter().enumerate() {
+        if c.full() {
+            c.push_limit();
+            break;
+        }
+        let req = e.request.as_ref();
+        let method = req.and_then(|r| r.method.clone()).unwrap_or_default();
+        let url = req.and_then(|r| r.url.clone()).unwrap_or_default();
+        let origin = |part| Origin::Har {
+            entry,
+            method: method.clone(),
+            url: url.clone(),
+            part,
+        };
+
+        if let Some(r) = req {
+            // The raw URL keeps the exact encoding (needed for the Redirect signature octets);
+            // `queryString` is a fallback for writers that strip it.
+            let raw_query = form::split_url(&url).1.unwrap_or("");
+            let in_url = query_pairs(
+                c,
+                raw_query,
+                origin(HarPart::RequestQuery),
+                Some(Binding::Redirect),
+            );
+            if !in_url && let Some(q) = synthesize(r.query_string.as_deref()) {
+                query_pairs(
+                    c,
+                    &q,
+                    origin(HarPart::RequestQuery),
+                    Some(Binding::Redirect),
+                );
+            }
+            if let Some(pd) = &r.post_data {
+                let text = pd.text.as_deref().unwrap_or("");
+                let in_text = has_saml_name(text)
+                    && query_pairs(c, text, origin(HarPart::RequestBody), Some(Binding::Post));
+                if !in_text && let Some(q) = synthesize(pd.params.as_deref()) {
+                    query_pairs(c, &q, origin(HarPart::RequestBody), Some(Binding::Post));
+                }
+            }
+        }
+
+        let content = e.response.as_ref().and_then(|r| r.content.as_ref());
+        if let Some(Content {
+            text: Some(text),
+            encoding,
+        }) = content
+        {
+            let is_b64 = encoding
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case("base64"));
+            let body = if is_b64 {
+                // Bounded by the input size already checked; undecodable bodies are not SAML.
+                match super::payload::base64_decode(text.as_bytes(), c.limits.max_input) {
+                    Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                    Err(_) => continue,
+                }
+            } else {
+                text.clone()
+            };
+            if has_saml_name(&body) {
+                let pre: &[Layer] = if is_b64 {
+                    &[Layer::HarContentBase64]
+                } else {
+                    &[]
+                };
+                html_page(c, &body, pre, |_| origin(HarPart::ResponseBody));
+            }
+        }
+    }
+    Ok(format!("HAR file with {} entries", entries.len()))
+}
+
+fn has_saml_name(text: &str) -> bool {
+    text.contains("SAMLResponse") || text.contains("SAMLRequest")
+}
+
+/// Rebuilds `name=value&…` from HAR name/value pairs when a SAML parameter is among them. Values
+/// may or may not be URL-encoded depending on the writer; later decoding tolerates both.
+fn synthesize(pairs: Option<&[NameValue]>) -> Option<String> {
+    let pairs = pairs?;
+    let saml = pairs
+        .iter()
+        .any(|p| p.name.as_deref().and_then(Parameter::from_name).is_some());
+    saml.then(|| {
+        pairs
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}={}",
+                    p.name.as_deref().unwrap_or(""),
+                    p.value.as_deref().unwrap_or("")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    })
+}

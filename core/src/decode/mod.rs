@@ -1,0 +1,713 @@
+//! decode — turn anything an admin pastes into a list of SAML messages.
+//!
+//! Accepted forms, tried in this order (the first that matches decides; nothing is guessed twice):
+//! 1. JSON: a HAR 1.2 file (`log.entries`) or a SAML-tracer export (`requests`).
+//! 2. Markup: an HTML page (the IdP's auto-posting form) or raw XML.
+//! 3. A URL (`https://…?SAMLRequest=…`): the Redirect binding.
+//! 4. A form body or bare query (`SAMLResponse=…&RelayState=…`): POST, or Redirect when the value
+//!    turns out to be DEFLATEd / `SigAlg` is present.
+//! 5. A bare value: base64 (line breaks allowed), optionally URL-encoded, optionally DEFLATEd.
+//!
+//! The message kind is not decided here: the strict XML parser decides later from the root
+//! element. Sans-IO: bytes in, values out. Limits are checked before every expansion.
+
+mod error;
+mod form;
+mod har;
+mod html;
+mod payload;
+mod tracer;
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+pub use error::{DecodeError, InflateFormat, PeelError, Where};
+pub use payload::looks_like_xml;
+
+use payload::Expect;
+
+/// Size limits, each enforced before the expansion it bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DecodeLimits {
+    /// Whole input (HAR files are big).
+    pub max_input: usize,
+    /// One decoded XML message, and one base64-decoded value.
+    pub max_message: usize,
+    /// Output of one inflate (CVE-2025-25293: deflate bombs).
+    pub max_inflate: usize,
+    /// Messages returned; scanning stops (with a finding) once reached.
+    pub max_messages: usize,
+}
+
+impl Default for DecodeLimits {
+    fn default() -> Self {
+        Self {
+            max_input: 64 << 20,
+            max_message: 1 << 20,
+            max_inflate: 1 << 20,
+            max_messages: 64,
+        }
+    }
+}
+
+/// How the message travelled (SAML Bindings 2.0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Binding {
+    /// XML pasted as is: no transport encoding.
+    Raw,
+    /// HTTP-POST: base64 in a form field. Also inferred for a bare base64 value that is not DEFLATEd.
+    Post,
+    /// HTTP-Redirect: raw DEFLATE + base64 in a query. Also inferred for a bare DEFLATEd value.
+    Redirect,
+}
+
+impl Binding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Raw => "raw XML",
+            Self::Post => "HTTP-POST",
+            Self::Redirect => "HTTP-Redirect",
+        }
+    }
+
+    /// The binding URN, as it appears in metadata; `None` for pasted XML.
+    pub fn urn(self) -> Option<&'static str> {
+        match self {
+            Self::Raw => None,
+            Self::Post => Some("urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"),
+            Self::Redirect => Some("urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"),
+        }
+    }
+}
+
+/// The form/query parameter that carried the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Parameter {
+    #[serde(rename = "SAMLRequest")]
+    SamlRequest,
+    #[serde(rename = "SAMLResponse")]
+    SamlResponse,
+}
+
+impl Parameter {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SamlRequest => "SAMLRequest",
+            Self::SamlResponse => "SAMLResponse",
+        }
+    }
+
+    /// Exact, case-sensitive as in SAML Bindings §3.4.4 / §3.5.4.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "SAMLRequest" => Some(Self::SamlRequest),
+            "SAMLResponse" => Some(Self::SamlResponse),
+            _ => None,
+        }
+    }
+}
+
+/// Which part of a HAR entry held the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HarPart {
+    /// `request.url` / `request.queryString` (Redirect binding).
+    RequestQuery,
+    /// `request.postData` (POST binding to the ACS or SSO URL).
+    RequestBody,
+    /// An auto-post form in `response.content.text` (the IdP's page).
+    ResponseBody,
+}
+
+/// Which field of a SAML-tracer request held the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TracerField {
+    /// The raw query of `url` (preferred for GET: keeps the exact signed octets).
+    Url,
+    /// `get` pairs (already URL-decoded by the browser).
+    Get,
+    /// `post` pairs (already form-decoded by the browser).
+    Post,
+    /// `saml`: SAML-tracer's own decoded XML (used when the raw parameters are missing or filtered).
+    Saml,
+}
+
+/// Where in the input a message was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Origin {
+    /// XML or a bare base64 value pasted as is.
+    Pasted,
+    /// A `SAMLResponse=…&RelayState=…` form body.
+    PostBody,
+    /// A Redirect-binding URL, or a bare query string (then `url` has no scheme).
+    RedirectUrl { url: String },
+    /// An auto-posting HTML form; `action` is where it posts (the ACS URL).
+    HtmlForm { action: Option<String> },
+    /// `log.entries[entry]` of a HAR file (0-based).
+    Har {
+        entry: usize,
+        method: String,
+        url: String,
+        part: HarPart,
+    },
+    /// `requests[index]` of a SAML-tracer export (0-based).
+    SamlTracer {
+        index: usize,
+        method: String,
+        url: String,
+        field: TracerField,
+    },
+}
+
+impl core::fmt::Display for Origin {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Pasted => f.write_str("pasted text"),
+            Self::PostBody => f.write_str("POST body"),
+            Self::RedirectUrl { url } if url.contains("://") => {
+                write!(f, "redirect URL {}", form::url_without_query(url))
+            }
+            Self::RedirectUrl { .. } => f.write_str("query string"),
+            Self::HtmlForm { action: Some(a) } => write!(f, "HTML form posting to {a}"),
+            Self::HtmlForm { action: None } => f.write_str("HTML form"),
+            Self::Har {
+                entry,
+                method,
+                url,
+                part,
+            } => {
+                let part = match part {
+                    HarPart::RequestQuery => "request query",
+                    HarPart::RequestBody => "request body",
+                    HarPart::ResponseBody => "response body form",
+                };
+                write!(
+                    f,
+                    "HAR log.entries[{entry}] ({method} {}) {part}",
+                    form::url_without_query(url)
+                )
+            }
+            Self::SamlTracer {
+                index,
+                method,
+                url,
+                field,
+            } => {
+                let field = match field {
+                    TracerField::Url => "url",
+                    TracerField::Get => "get",
+                    TracerField::Post => "post",
+                    TracerField::Saml => "saml",
+                };
+                write!(
+                    f,
+                    "SAML-tracer requests[{index}] ({method} {}) {field}",
+                    form::url_without_query(url)
+                )
+            }
+        }
+    }
+}
+
+/// One transformation peeled off on the way to the XML, for the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layer {
+    /// `%XX` (form/URL) decoding.
+    UrlDecoded,
+    /// HTML character references (`&#x2b;`, `&amp;`, …) in a form field.
+    HtmlEntities,
+    /// A HAR `response.content` stored with `"encoding": "base64"`.
+    HarContentBase64,
+    /// Base64 (whitespace ignored).
+    Base64,
+    /// Raw DEFLATE (RFC 1951), as the Redirect binding mandates.
+    Inflated,
+    /// zlib (RFC 1950) — a non-conforming sender.
+    ZlibInflated,
+    /// A UTF-8 byte-order mark was removed.
+    BomStripped,
+    /// Taken from SAML-tracer's own decoded `saml` field.
+    TracerDecoded,
+}
+
+impl Layer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UrlDecoded => "URL-decoded",
+            Self::HtmlEntities => "HTML entities",
+            Self::HarContentBase64 => "HAR content base64",
+            Self::Base64 => "base64",
+            Self::Inflated => "raw DEFLATE",
+            Self::ZlibInflated => "zlib",
+            Self::BomStripped => "BOM stripped",
+            Self::TracerDecoded => "SAML-tracer decoded",
+        }
+    }
+}
+
+/// One SAML message found in the input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decoded {
+    /// UTF-8 XML text, BOM stripped, otherwise exactly as decoded.
+    pub xml: String,
+    pub binding: Binding,
+    pub parameter: Option<Parameter>,
+    pub relay_state: Option<String>,
+    /// Redirect binding `SigAlg` URI.
+    pub sig_alg: Option<String>,
+    /// Redirect binding `Signature` (base64, URL-decoded).
+    pub signature: Option<String>,
+    /// Redirect binding: the octets the signature covers (SAML Bindings §3.4.4.1):
+    /// `SAMLRequest=…[&RelayState=…]&SigAlg=…` with the values exactly as URL-encoded in the input.
+    pub signed_query: Option<String>,
+    pub origin: Origin,
+    pub layers: Vec<Layer>,
+    /// Index of an earlier message with the same XML (a HAR holds the IdP's auto-post page *and*
+    /// the browser's POST to the ACS).
+    pub duplicate_of: Option<usize>,
+}
+
+/// Something noticed while scanning a container that did not stop the decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Finding {
+    /// A SAML parameter whose value a sanitiser replaced (`[REDACTED]`, `{hash:…}`, empty, …).
+    Redacted { at: Where, placeholder: String },
+    /// A SAML parameter that could not be decoded; other messages were.
+    Undecodable { at: Where, error: PeelError },
+    /// SAML-tracer's raw parameter was filtered or broken; its decoded `saml` field was used. A
+    /// "sanitised" SAML-tracer export still carries the full message there.
+    TracerFallback { at: Where },
+    /// `max_messages` was reached; the rest of the input was not scanned.
+    MessageLimit { limit: usize },
+}
+
+impl core::fmt::Display for Finding {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Redacted { at, placeholder } => {
+                write!(f, "{at} is redacted (value {placeholder:?})")
+            }
+            Self::Undecodable { at, error } => write!(f, "{at} skipped: {error}"),
+            Self::TracerFallback { at } => write!(
+                f,
+                "{at}: raw parameter missing or filtered, used SAML-tracer's decoded copy (a sanitised export still contains the message)"
+            ),
+            Self::MessageLimit { limit } => write!(f, "stopped after {limit} messages (limit)"),
+        }
+    }
+}
+
+/// Messages plus the non-fatal findings made on the way.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Decoding {
+    pub messages: Vec<Decoded>,
+    pub findings: Vec<Finding>,
+}
+
+/// Decodes every SAML message in `input`. Fails when none can be decoded, with the reason.
+pub fn decode(input: &[u8], limits: &DecodeLimits) -> Result<Vec<Decoded>, DecodeError> {
+    decode_all(input, limits).map(|d| d.messages)
+}
+
+/// Like [`decode`], but also returns the findings (redacted values, skipped values, …). When no
+/// message at all could be decoded this is an error: the first redaction, else the first
+/// decoding failure, else "no SAML found".
+pub fn decode_all(input: &[u8], limits: &DecodeLimits) -> Result<Decoding, DecodeError> {
+    if input.len() > limits.max_input {
+        return Err(DecodeError::InputTooLarge {
+            size: input.len(),
+            limit: limits.max_input,
+        });
+    }
+    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+    let start = input.iter().position(|b| !b.is_ascii_whitespace());
+    let Some(start) = start else {
+        return Err(DecodeError::Empty);
+    };
+    let trimmed = input.get(start..).unwrap_or_default();
+    let mut c = Collector {
+        limits,
+        out: Decoding::default(),
+    };
+
+    match trimmed.first() {
+        Some(b'{') => {
+            let what = json(&mut c, trimmed)?;
+            return c.finish(|| what);
+        }
+        Some(b'<') => {
+            let text = core::str::from_utf8(trimmed).map_err(|e| DecodeError::Peel {
+                at: Where {
+                    origin: Origin::Pasted,
+                    parameter: None,
+                },
+                source: PeelError::InvalidUtf8 {
+                    after: "input",
+                    offset: e.valid_up_to() + start,
+                },
+            })?;
+            if html::is_html(text) {
+                let n = html_page(&mut c, text, &[], |action| Origin::HtmlForm { action });
+                if c.out.messages.is_empty() && c.out.findings.is_empty() {
+                    return Err(DecodeError::HtmlWithoutSaml { inputs: n });
+                }
+                return c.finish(|| "HTML page".into());
+            }
+            let mut layers = Vec::new();
+            let xml = payload::xml_text(trimmed.to_vec(), "input", limits, &mut layers).map_err(
+                |source| DecodeError::Peel {
+                    at: Where {
+                        origin: Origin::Pasted,
+                        parameter: None,
+                    },
+                    source,
+                },
+            )?;
+            c.push(Decoded {
+                xml,
+                binding: Binding::Raw,
+                parameter: None,
+                relay_state: None,
+                sig_alg: None,
+                signature: None,
+                signed_query: None,
+                origin: Origin::Pasted,
+                layers,
+                duplicate_of: None,
+            });
+            return c.finish(|| "pasted XML".into());
+        }
+        _ => {}
+    }
+
+    let Ok(text) = core::str::from_utf8(trimmed) else {
+        return Err(DecodeError::Unrecognised {
+            reason: "the input is binary, not text".into(),
+        });
+    };
+    let text = text.trim_end();
+    if text
+        .bytes()
+        .any(|b| b.is_ascii_control() && !b.is_ascii_whitespace())
+    {
+        return Err(DecodeError::Unrecognised {
+            reason: "the input contains control characters".into(),
+        });
+    }
+
+    if text.starts_with("http://") || text.starts_with("https://") {
+        let (_, query) = form::split_url(text);
+        let found = query_pairs(
+            &mut c,
+            query.unwrap_or(""),
+            Origin::RedirectUrl {
+                url: text.to_string(),
+            },
+            Some(Binding::Redirect),
+        );
+        if !found {
+            return Err(DecodeError::UrlWithoutSaml);
+        }
+        return c.finish(|| "URL".into());
+    }
+
+    let query = text.strip_prefix('?').unwrap_or(text);
+    let is_form = form::pairs(query)
+        .iter()
+        .any(|p| Parameter::from_name(&p.name).is_some());
+    if is_form {
+        query_pairs(&mut c, query, Origin::PostBody, None);
+        return c.finish(|| "form body".into());
+    }
+
+    // A bare value: (URL-encoded) base64, DEFLATEd or not.
+    let (value, url_decoded) = form::base64_param(text);
+    let mut layers = Vec::new();
+    if url_decoded {
+        layers.push(Layer::UrlDecoded);
+    }
+    c.take(Candidate {
+        at: Where {
+            origin: Origin::Pasted,
+            parameter: None,
+        },
+        binding: None,
+        value,
+        layers,
+        expect: Expect::Plain,
+        relay_state: None,
+        sig_alg: None,
+        signature: None,
+        signed_query: None,
+    });
+    c.finish(|| "pasted value".into())
+}
+
+/// A SAML parameter value on its way to becoming a [`Decoded`].
+struct Candidate<'a> {
+    at: Where,
+    /// `None`: infer from the layers (DEFLATEd → Redirect, else POST).
+    binding: Option<Binding>,
+    /// Base64 text, transport decoding already applied.
+    value: Cow<'a, [u8]>,
+    layers: Vec<Layer>,
+    expect: Expect,
+    relay_state: Option<String>,
+    sig_alg: Option<String>,
+    signature: Option<String>,
+    signed_query: Option<String>,
+}
+
+struct Collector<'l> {
+    limits: &'l DecodeLimits,
+    out: Decoding,
+}
+
+impl Collector<'_> {
+    fn full(&self) -> bool {
+        self.out.messages.len() >= self.limits.max_messages
+    }
+
+    fn push(&mut self, mut d: Decoded) {
+        if self.full() {
+            if !self
+                .out
+                .findings
+                .iter()
+                .any(|f| matches!(f, Finding::MessageLimit { .. }))
+            {
+                self.out.findings.push(Finding::MessageLimit {
+                    limit: self.limits.max_messages,
+                });
+            }
+            return;
+        }
+        d.duplicate_of = self.out.messages.iter().position(|m| m.xml == d.xml);
+        self.out.messages.push(d);
+    }
+
+    /// Peels one candidate; failures become findings (the caller decides at the end).
+    fn take(&mut self, cand: Candidate<'_>) -> bool {
+        if self.full() {
+            self.push_limit();
+            return false;
+        }
+        let placeholder = core::str::from_utf8(&cand.value)
+            .ok()
+            .filter(|v| payload::redaction_placeholder(v));
+        if let Some(p) = placeholder {
+            self.out.findings.push(Finding::Redacted {
+                at: cand.at,
+                placeholder: p.trim().to_string(),
+            });
+            return false;
+        }
+        let mut layers = cand.layers;
+        match payload::peel_base64(&cand.value, cand.expect, self.limits, &mut layers) {
+            Ok(xml) => {
+                let inflated = layers
+                    .iter()
+                    .any(|l| matches!(l, Layer::Inflated | Layer::ZlibInflated));
+                let binding = cand.binding.unwrap_or(if inflated {
+                    Binding::Redirect
+                } else {
+                    Binding::Post
+                });
+                self.push(Decoded {
+                    xml,
+                    binding,
+                    parameter: cand.at.parameter,
+                    relay_state: cand.relay_state,
+                    sig_alg: cand.sig_alg,
+                    signature: cand.signature,
+                    signed_query: cand.signed_query,
+                    origin: cand.at.origin,
+                    layers,
+                    duplicate_of: None,
+                });
+                true
+            }
+            Err(error) => {
+                self.out
+                    .findings
+                    .push(Finding::Undecodable { at: cand.at, error });
+                false
+            }
+        }
+    }
+
+    fn push_limit(&mut self) {
+        if !self
+            .out
+            .findings
+            .iter()
+            .any(|f| matches!(f, Finding::MessageLimit { .. }))
+        {
+            self.out.findings.push(Finding::MessageLimit {
+                limit: self.limits.max_messages,
+            });
+        }
+    }
+
+    fn finish(self, what: impl FnOnce() -> String) -> Result<Decoding, DecodeError> {
+        if !self.out.messages.is_empty() {
+            return Ok(self.out);
+        }
+        let mut undecodable = None;
+        for f in self.out.findings {
+            match f {
+                Finding::Redacted { at, placeholder } => {
+                    return Err(DecodeError::Redacted { at, placeholder });
+                }
+                Finding::Undecodable { at, error } => {
+                    undecodable.get_or_insert(DecodeError::Peel { at, source: error });
+                }
+                Finding::TracerFallback { .. } | Finding::MessageLimit { .. } => {}
+            }
+        }
+        Err(undecodable.unwrap_or_else(|| DecodeError::NoSaml { what: what() }))
+    }
+}
+
+/// Handles the SAML parameters of a query string or form body. Returns whether any was present.
+fn query_pairs(
+    c: &mut Collector<'_>,
+    query: &str,
+    origin: Origin,
+    binding: Option<Binding>,
+) -> bool {
+    let pairs = form::pairs(query);
+    let find = |n: &str| pairs.iter().find(|p| p.name == n);
+    let relay_state = find("RelayState").map(|p| form::form_decode(p.raw_value));
+    let sig_alg = find("SigAlg").map(|p| form::form_decode(p.raw_value));
+    let signature = find("Signature").map(|p| {
+        let (v, _) = form::base64_param(p.raw_value);
+        String::from_utf8_lossy(&v)
+            .split_whitespace()
+            .collect::<String>()
+    });
+    let expect = if binding == Some(Binding::Redirect) || sig_alg.is_some() {
+        Expect::Deflated
+    } else {
+        Expect::Plain
+    };
+    let mut found = false;
+    for p in pairs.iter() {
+        let Some(parameter) = Parameter::from_name(&p.name) else {
+            continue;
+        };
+        found = true;
+        // SAML Bindings §3.4.4.1: the signature covers the parameters as they were encoded.
+        let signed_query = signature.as_ref().map(|_| {
+            let mut q = format!("{}={}", p.raw_name, p.raw_value);
+            for name in ["RelayState", "SigAlg"] {
+                if let Some(x) = find(name) {
+                    q.push_str(&format!("&{}={}", x.raw_name, x.raw_value));
+                }
+            }
+            q
+        });
+        let (value, url_decoded) = form::base64_param(p.raw_value);
+        c.take(Candidate {
+            at: Where {
+                origin: origin.clone(),
+                parameter: Some(parameter),
+            },
+            binding,
+            value,
+            layers: if url_decoded {
+                vec![Layer::UrlDecoded]
+            } else {
+                Vec::new()
+            },
+            expect,
+            relay_state: relay_state.clone(),
+            sig_alg: sig_alg.clone(),
+            signature: signature.clone(),
+            signed_query,
+        });
+    }
+    found
+}
+
+/// Scans an HTML page for SAML form fields. Returns the number of `<input>`s seen.
+fn html_page(
+    c: &mut Collector<'_>,
+    text: &str,
+    pre: &[Layer],
+    origin: impl Fn(Option<String>) -> Origin,
+) -> usize {
+    let inputs = html::inputs(text);
+    let relay_state = inputs
+        .iter()
+        .find(|i| i.name == "RelayState")
+        .map(|i| i.value.clone());
+    for input in &inputs {
+        let Some(parameter) = Parameter::from_name(&input.name) else {
+            continue;
+        };
+        // Some templates also URL-encode the value; base64 never contains `%`.
+        let (value, url_decoded) = form::base64_param(&input.value);
+        let mut layers = pre.to_vec();
+        if input.entities {
+            layers.push(Layer::HtmlEntities);
+        }
+        if url_decoded {
+            layers.push(Layer::UrlDecoded);
+        }
+        c.take(Candidate {
+            at: Where {
+                origin: origin(input.form_action.clone()),
+                parameter: Some(parameter),
+            },
+            binding: Some(Binding::Post),
+            value: Cow::Owned(value.into_owned()),
+            layers,
+            expect: Expect::Plain,
+            relay_state: relay_state.clone(),
+            sig_alg: None,
+            signature: None,
+            signed_query: None,
+        });
+    }
+    inputs.len()
+}
+
+/// HAR or SAML-tracer. Returns a description of the container for "no SAML found".
+fn json(c: &mut Collector<'_>, bytes: &[u8]) -> Result<String, DecodeError> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        log: Option<serde::de::IgnoredAny>,
+        requests: Option<serde::de::IgnoredAny>,
+    }
+    let probe: Probe = serde_json::from_slice(bytes).map_err(|e| json_error("JSON", &e))?;
+    if probe.log.is_some() {
+        har::scan(c, bytes)
+    } else if probe.requests.is_some() {
+        tracer::scan(c, bytes)
+    } else {
+        Err(DecodeError::UnknownJson)
+    }
+}
+
+fn json_error(kind: &'static str, e: &serde_json::Error) -> DecodeError {
+    let reason = e.to_string();
+    // serde_json appends " at line L column C"; keep the reason short.
+    let reason = reason
+        .split(" at line ")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    DecodeError::Json {
+        kind,
+        line: e.line(),
+        column: e.column(),
+        reason,
+    }
+}

@@ -1,0 +1,305 @@
+//! Peeling one SAML parameter value: (URL-decoding) → base64 → (inflate) → UTF-8 XML text.
+//!
+//! Every expansion is bounded *before* it happens (CVE-2025-25293 was a deflate bomb in a SAML
+//! library): base64 output length is computed from the input length, and inflation reads through
+//! `Read::take(limit + 1)` so a bomb costs at most `limit + 1` bytes of memory and time.
+
+use std::io::Read;
+
+use base64::Engine as _;
+use flate2::read::{DeflateDecoder, ZlibDecoder};
+
+use super::error::{InflateFormat, PeelError};
+use super::{DecodeLimits, Layer};
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Cheap sniff: after an optional UTF-8 BOM and whitespace, the bytes start with `<` followed by
+/// something that can start markup (a name, `?` or `!`). It does not parse anything.
+pub fn looks_like_xml(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
+    let mut rest = bytes.iter().skip_while(|b| b.is_ascii_whitespace());
+    matches!(rest.next(), Some(b'<'))
+        && matches!(rest.next(), Some(b) if b.is_ascii_alphabetic() || matches!(b, b'?' | b'!' | b'_' | b':') || *b >= 0x80)
+}
+
+/// Strict base64 (standard alphabet, RFC 4648 padding) that ignores ASCII whitespace, as
+/// Shibboleth inserts line feeds and people paste wrapped text. The size limit is checked before
+/// anything is allocated for the output.
+pub fn base64_decode(text: &[u8], max_out: usize) -> Result<Vec<u8>, PeelError> {
+    // First pass: validate and compute the compact length without allocating.
+    let mut len = 0usize;
+    let mut pad = 0usize;
+    for (offset, &b) in text.iter().enumerate() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' => {
+                if pad > 0 {
+                    return Err(PeelError::Base64Padding { offset });
+                }
+                len += 1;
+            }
+            b'=' => {
+                pad += 1;
+                len += 1;
+                if pad > 2 {
+                    return Err(PeelError::Base64Padding { offset });
+                }
+            }
+            b if b.is_ascii_whitespace() => {}
+            _ => {
+                return Err(PeelError::Base64InvalidChar {
+                    offset,
+                    found: char_at(text, offset),
+                });
+            }
+        }
+    }
+    if len == 0 {
+        return Err(PeelError::EmptyValue);
+    }
+    if !len.is_multiple_of(4) {
+        if pad > 0 {
+            return Err(PeelError::Base64Padding {
+                offset: last_non_ws(text),
+            });
+        }
+        return Err(PeelError::Base64Truncated { len });
+    }
+    let decoded = len / 4 * 3;
+    if decoded > max_out.saturating_add(2) {
+        return Err(PeelError::Base64TooLarge {
+            decoded,
+            limit: max_out,
+        });
+    }
+    let mut compact = Vec::with_capacity(len);
+    compact.extend(text.iter().copied().filter(|b| !b.is_ascii_whitespace()));
+    base64::engine::general_purpose::STANDARD
+        .decode(&compact)
+        .map_err(|e| match e {
+            base64::DecodeError::InvalidLastSymbol { offset, .. } => {
+                PeelError::Base64TrailingBits {
+                    offset: nth_non_ws(text, offset),
+                }
+            }
+            base64::DecodeError::InvalidPadding => PeelError::Base64Padding {
+                offset: last_non_ws(text),
+            },
+            base64::DecodeError::InvalidByte(i, _) => PeelError::Base64Padding {
+                offset: nth_non_ws(text, i),
+            },
+            base64::DecodeError::InvalidLength(n) => PeelError::Base64Truncated { len: n },
+        })
+}
+
+fn char_at(text: &[u8], offset: usize) -> char {
+    let tail = text.get(offset..).unwrap_or_default();
+    let end = tail.len().min(4);
+    for n in (1..=end).rev() {
+        if let Some(c) = tail
+            .get(..n)
+            .and_then(|s| core::str::from_utf8(s).ok())
+            .and_then(|s| s.chars().next())
+        {
+            return c;
+        }
+    }
+    char::from(tail.first().copied().unwrap_or(b'?'))
+}
+
+fn last_non_ws(text: &[u8]) -> usize {
+    text.iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0)
+}
+
+fn nth_non_ws(text: &[u8], n: usize) -> usize {
+    text.iter()
+        .enumerate()
+        .filter(|(_, b)| !b.is_ascii_whitespace())
+        .nth(n)
+        .map_or(0, |(i, _)| i)
+}
+
+/// Inflates with a hard output bound: reads at most `limit + 1` bytes and refuses if the stream
+/// has more. Trailing bytes after the end of the stream are ignored (as zlib's inflate does).
+pub fn inflate(data: &[u8], format: InflateFormat, limit: usize) -> Result<Vec<u8>, PeelError> {
+    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+    let mut out = Vec::new();
+    let result = match format {
+        InflateFormat::Raw => DeflateDecoder::new(data).take(cap).read_to_end(&mut out),
+        InflateFormat::Zlib => ZlibDecoder::new(data).take(cap).read_to_end(&mut out),
+    };
+    match result {
+        Err(e) => Err(PeelError::Inflate {
+            format,
+            reason: e.to_string(),
+        }),
+        Ok(n) if n > limit => Err(PeelError::InflateLimit { format, limit }),
+        Ok(0) => Err(PeelError::Inflate {
+            format,
+            reason: "the stream inflates to nothing".into(),
+        }),
+        Ok(_) => Ok(out),
+    }
+}
+
+/// Hint from the transport: the Redirect binding mandates raw DEFLATE, the POST binding none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    Deflated,
+    Plain,
+}
+
+/// Base64 text (already URL/entity-decoded) → XML text. Pushes the layers it peels.
+pub fn peel_base64(
+    text: &[u8],
+    expect: Expect,
+    limits: &DecodeLimits,
+    layers: &mut Vec<Layer>,
+) -> Result<String, PeelError> {
+    let bytes = base64_decode(text, limits.max_message.max(limits.max_inflate))?;
+    layers.push(Layer::Base64);
+    let try_plain = |layers: &mut Vec<Layer>| -> Option<Result<String, PeelError>> {
+        looks_like_xml(&bytes).then(|| xml_text(bytes.clone(), "base64", limits, layers))
+    };
+    if expect == Expect::Plain
+        && let Some(r) = try_plain(layers)
+    {
+        return r;
+    }
+    // Raw DEFLATE first (the Redirect binding), then zlib (seen from broken senders).
+    let mut first_err = None;
+    for (format, layer) in [
+        (InflateFormat::Raw, Layer::Inflated),
+        (InflateFormat::Zlib, Layer::ZlibInflated),
+    ] {
+        match inflate(&bytes, format, limits.max_inflate) {
+            Ok(out) if looks_like_xml(&out) => {
+                layers.push(layer);
+                return xml_text(out, layer.as_str(), limits, layers);
+            }
+            Ok(out) => {
+                first_err.get_or_insert(PeelError::NotXml {
+                    after: layer.as_str(),
+                    start: preview(&out),
+                });
+            }
+            Err(e @ PeelError::InflateLimit { .. }) => return Err(e),
+            Err(e) => {
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    if expect == Expect::Deflated
+        && let Some(r) = try_plain(layers)
+    {
+        return r;
+    }
+    if utf16(&bytes) {
+        return Err(PeelError::Utf16 { after: "base64" });
+    }
+    match (expect, first_err) {
+        // The Redirect binding promised DEFLATE: the inflate error is the useful fact.
+        (Expect::Deflated, Some(e)) => Err(e),
+        _ => Err(PeelError::NotXml {
+            after: "base64",
+            start: preview(&bytes),
+        }),
+    }
+}
+
+/// Decoded bytes → UTF-8 text with the BOM stripped, within the message limit.
+pub fn xml_text(
+    mut bytes: Vec<u8>,
+    after: &'static str,
+    limits: &DecodeLimits,
+    layers: &mut Vec<Layer>,
+) -> Result<String, PeelError> {
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
+        layers.push(Layer::BomStripped);
+    }
+    if utf16(&bytes) {
+        return Err(PeelError::Utf16 { after });
+    }
+    if bytes.len() > limits.max_message {
+        return Err(PeelError::MessageTooLarge {
+            size: bytes.len(),
+            limit: limits.max_message,
+        });
+    }
+    let text = String::from_utf8(bytes).map_err(|e| PeelError::InvalidUtf8 {
+        after,
+        offset: e.utf8_error().valid_up_to(),
+    })?;
+    // Every XML document ends with `>` (root end tag, or a trailing comment/PI). Anything else is a
+    // copy cut short — say so here rather than as a parse error at the last byte.
+    let trimmed = text.trim_end();
+    if !trimmed.ends_with('>') {
+        let skip = trimmed.chars().count().saturating_sub(16);
+        let tail: String = trimmed.chars().skip(skip).collect();
+        return Err(PeelError::TruncatedXml { after, tail });
+    }
+    Ok(text)
+}
+
+fn utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF")
+        || bytes.starts_with(b"<\0")
+        || bytes.starts_with(b"\0<")
+}
+
+/// The first bytes, as hex, for error messages about binary data.
+fn preview(bytes: &[u8]) -> String {
+    let mut s = String::new();
+    for b in bytes.iter().take(8) {
+        s.push_str(&format!("{b:02x} "));
+    }
+    if bytes.len() > 8 {
+        s.push('…');
+    }
+    let s = s.trim_end().to_string();
+    if s.is_empty() {
+        "nothing".into()
+    } else {
+        format!("bytes {s}")
+    }
+}
+
+/// Values that sanitisers put in place of a SAML message: empty, `[REDACTED]`-like words,
+/// SAML-tracer's export filters (`{hash:…}`, `{obf:alternative_0}`, `{overwritten}`), masks.
+pub fn redaction_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    if v.is_empty() {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    if (lower.starts_with('{') && lower.ends_with('}'))
+        && (lower.starts_with("{hash:") || lower.starts_with("{obf:") || lower == "{overwritten}")
+    {
+        return true;
+    }
+    let words = [
+        "redacted",
+        "sanitized",
+        "sanitised",
+        "removed",
+        "filtered",
+        "hidden",
+        "omitted",
+        "masked",
+        "scrubbed",
+    ];
+    if v.len() <= 64 && words.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    // A mask of one repeated character (`****`, `xxxx`) is not a SAML message.
+    let mut chars = v.chars();
+    let first = chars.next();
+    v.len() <= 64
+        && first.is_some_and(|c| {
+            matches!(c, '*' | 'x' | 'X' | '#' | '.' | '-') && chars.all(|d| d == c)
+        })
+}

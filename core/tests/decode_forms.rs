@@ -1,0 +1,398 @@
+//! Each paste form decodes a real (small, hand-written, JumpCloud-shaped) SAML message.
+//! The encoded forms are built here from tests/data/decode/{response,authnrequest}.xml; the HAR
+//! and SAML-tracer files are synthetic, made by tests/data/decode/make_fixtures.py.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use std::io::Write;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use flate2::Compression;
+use flate2::write::{DeflateEncoder, ZlibEncoder};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use samlscope_core::decode::{
+    Binding, DecodeLimits, Decoded, Finding, HarPart, Layer, Origin, Parameter, TracerField,
+    decode, decode_all, looks_like_xml,
+};
+
+const RESPONSE: &str = include_str!("data/decode/response.xml");
+const AUTHN_REQUEST: &str = include_str!("data/decode/authnrequest.xml");
+const SIGALG: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
+
+fn deflate(b: &[u8]) -> Vec<u8> {
+    let mut e = DeflateEncoder::new(Vec::new(), Compression::best());
+    e.write_all(b).unwrap();
+    e.finish().unwrap()
+}
+
+fn zlib(b: &[u8]) -> Vec<u8> {
+    let mut e = ZlibEncoder::new(Vec::new(), Compression::default());
+    e.write_all(b).unwrap();
+    e.finish().unwrap()
+}
+
+fn b64(b: &[u8]) -> String {
+    STANDARD.encode(b)
+}
+
+fn pct(s: &str) -> String {
+    utf8_percent_encode(s, NON_ALPHANUMERIC).to_string()
+}
+
+fn one(input: &[u8]) -> Decoded {
+    let mut all = decode(input, &DecodeLimits::default()).unwrap();
+    assert_eq!(all.len(), 1, "{all:#?}");
+    all.remove(0)
+}
+
+#[test]
+fn fixture_has_plus_in_base64_so_plus_handling_is_exercised() {
+    assert!(b64(RESPONSE.as_bytes()).contains('+'));
+}
+
+#[test]
+fn raw_xml() {
+    let d = one(RESPONSE.as_bytes());
+    assert_eq!(d.xml, RESPONSE);
+    assert_eq!(d.binding, Binding::Raw);
+    assert_eq!(d.origin, Origin::Pasted);
+    assert_eq!(d.parameter, None);
+    assert!(d.layers.is_empty());
+}
+
+#[test]
+fn raw_xml_with_bom_and_surrounding_whitespace() {
+    let input = format!("\u{feff}\n  {AUTHN_REQUEST}\n\n");
+    let d = one(input.as_bytes());
+    assert_eq!(d.xml.trim_end(), AUTHN_REQUEST);
+    assert_eq!(d.binding, Binding::Raw);
+}
+
+#[test]
+fn base64_single_line() {
+    let d = one(b64(RESPONSE.as_bytes()).as_bytes());
+    assert_eq!(d.xml, RESPONSE);
+    assert_eq!(d.binding, Binding::Post);
+    assert_eq!(d.layers, vec![Layer::Base64]);
+}
+
+#[test]
+fn base64_with_line_breaks_and_indentation() {
+    let wrapped: Vec<String> = b64(RESPONSE.as_bytes())
+        .as_bytes()
+        .chunks(76)
+        .map(|c| format!("    {}", std::str::from_utf8(c).unwrap()))
+        .collect();
+    let d = one(wrapped.join("\r\n").as_bytes());
+    assert_eq!(d.xml, RESPONSE);
+}
+
+#[test]
+fn base64_of_xml_with_bom_strips_it() {
+    let d = one(b64(format!("\u{feff}{RESPONSE}").as_bytes()).as_bytes());
+    assert_eq!(d.xml, RESPONSE);
+    assert_eq!(d.layers, vec![Layer::Base64, Layer::BomStripped]);
+}
+
+#[test]
+fn url_encoded_base64() {
+    let encoded = pct(&b64(RESPONSE.as_bytes()));
+    assert!(encoded.contains("%2B") && encoded.contains("%3D"));
+    let d = one(encoded.as_bytes());
+    assert_eq!(d.xml, RESPONSE);
+    assert_eq!(d.layers, vec![Layer::UrlDecoded, Layer::Base64]);
+}
+
+#[test]
+fn url_encoded_base64_with_plus_as_space_and_percent_2b() {
+    // A form encoder that wrote `%2B` for `+` and `+` for the spaces of wrapped lines.
+    let wrapped = b64(RESPONSE.as_bytes())
+        .replace('+', "%2B")
+        .replace('=', "%3D");
+    let (a, b) = wrapped.split_at(40);
+    let d = one(format!("{a}+{b}").as_bytes());
+    assert_eq!(d.xml, RESPONSE);
+}
+
+#[test]
+fn post_body_properly_encoded() {
+    let body = format!(
+        "SAMLResponse={}&RelayState={}",
+        pct(&b64(RESPONSE.as_bytes())),
+        "https%3A%2F%2Fsp.example.com%2Fapp%3Fx%3D1+2"
+    );
+    let d = one(body.as_bytes());
+    assert_eq!(d.xml, RESPONSE);
+    assert_eq!(d.binding, Binding::Post);
+    assert_eq!(d.parameter, Some(Parameter::SamlResponse));
+    assert_eq!(d.origin, Origin::PostBody);
+    assert_eq!(
+        d.relay_state.as_deref(),
+        Some("https://sp.example.com/app?x=1 2")
+    );
+    assert_eq!(d.layers, vec![Layer::UrlDecoded, Layer::Base64]);
+}
+
+#[test]
+fn post_body_hand_assembled_with_literal_plus() {
+    let body = format!("RelayState=abc&SAMLResponse={}", b64(RESPONSE.as_bytes()));
+    let d = one(body.as_bytes());
+    assert_eq!(d.xml, RESPONSE);
+    assert_eq!(d.relay_state.as_deref(), Some("abc"));
+}
+
+#[test]
+fn post_body_with_deflated_response_from_broken_idp() {
+    let body = format!("SAMLResponse={}", pct(&b64(&deflate(RESPONSE.as_bytes()))));
+    let d = one(body.as_bytes());
+    assert_eq!(d.xml, RESPONSE);
+    assert_eq!(
+        d.layers,
+        vec![Layer::UrlDecoded, Layer::Base64, Layer::Inflated]
+    );
+}
+
+#[test]
+fn base64_of_zlib_data() {
+    let d = one(b64(&zlib(RESPONSE.as_bytes())).as_bytes());
+    assert_eq!(d.xml, RESPONSE);
+    assert_eq!(d.layers, vec![Layer::Base64, Layer::ZlibInflated]);
+}
+
+fn redirect_query() -> (String, String, String, String) {
+    let req = pct(&b64(&deflate(AUTHN_REQUEST.as_bytes())));
+    let relay = pct("https://sp.example.com/app?tab=1");
+    let sigalg = pct(SIGALG);
+    let sig = b64(&[7u8; 64]);
+    (req, relay, sigalg, sig)
+}
+
+#[test]
+fn redirect_url_with_signature_facts() {
+    let (req, relay, sigalg, sig) = redirect_query();
+    let url = format!(
+        "https://sso.jumpcloud.com/saml2/example?SAMLRequest={req}&RelayState={relay}&SigAlg={sigalg}&Signature={}#frag",
+        pct(&sig)
+    );
+    let d = one(url.as_bytes());
+    assert_eq!(d.xml, AUTHN_REQUEST);
+    assert_eq!(d.binding, Binding::Redirect);
+    assert_eq!(d.parameter, Some(Parameter::SamlRequest));
+    assert_eq!(
+        d.relay_state.as_deref(),
+        Some("https://sp.example.com/app?tab=1")
+    );
+    assert_eq!(d.sig_alg.as_deref(), Some(SIGALG));
+    assert_eq!(d.signature.as_deref(), Some(sig.as_str()));
+    assert_eq!(
+        d.signed_query.as_deref(),
+        Some(format!("SAMLRequest={req}&RelayState={relay}&SigAlg={sigalg}").as_str())
+    );
+    assert_eq!(d.origin, Origin::RedirectUrl { url: url.clone() });
+    assert_eq!(
+        d.layers,
+        vec![Layer::UrlDecoded, Layer::Base64, Layer::Inflated]
+    );
+}
+
+#[test]
+fn bare_query_string_is_recognised_as_redirect_by_its_deflate() {
+    let (req, relay, _, _) = redirect_query();
+    let d = one(format!("?SAMLRequest={req}&RelayState={relay}").as_bytes());
+    assert_eq!(d.xml, AUTHN_REQUEST);
+    assert_eq!(d.binding, Binding::Redirect);
+    assert_eq!(d.signed_query, None);
+}
+
+#[test]
+fn bare_deflated_base64_value() {
+    let d = one(b64(&deflate(AUTHN_REQUEST.as_bytes())).as_bytes());
+    assert_eq!(d.xml, AUTHN_REQUEST);
+    assert_eq!(d.binding, Binding::Redirect);
+    assert_eq!(d.layers, vec![Layer::Base64, Layer::Inflated]);
+}
+
+#[test]
+fn html_auto_post_form_with_entities_and_odd_quoting() {
+    let value = b64(RESPONSE.as_bytes())
+        .replacen('+', "&#x2b;", 3)
+        .replacen('+', "&#43;", 3);
+    let page = format!(
+        r#"<!DOCTYPE html>
+<html><head><script>var s = "<input name='SAMLResponse' value='nope'>";</script></head>
+<body onload="document.forms[0].submit()">
+<!-- <input name="SAMLResponse" value="commented out"> -->
+<FORM METHOD=POST ACTION="https://sp.example.com/saml/acs?a=1&amp;b=2">
+<INPUT value='{value}' TYPE=hidden NAME="SAMLResponse"/>
+<input name=RelayState type="hidden" value="https://sp.example.com/app?a=1&amp;b=2">
+</FORM></body></html>"#
+    );
+    let d = one(page.as_bytes());
+    assert_eq!(d.xml, RESPONSE);
+    assert_eq!(d.binding, Binding::Post);
+    assert_eq!(d.parameter, Some(Parameter::SamlResponse));
+    assert_eq!(
+        d.relay_state.as_deref(),
+        Some("https://sp.example.com/app?a=1&b=2")
+    );
+    assert_eq!(
+        d.origin,
+        Origin::HtmlForm {
+            action: Some("https://sp.example.com/saml/acs?a=1&b=2".into())
+        }
+    );
+    assert_eq!(d.layers, vec![Layer::HtmlEntities, Layer::Base64]);
+}
+
+#[test]
+fn xhtml_page_is_html_not_xml() {
+    let page = format!(
+        r#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><form action="https://sp/acs"><input type="hidden" name="SAMLRequest" value="{}"/></form></body></html>"#,
+        b64(AUTHN_REQUEST.as_bytes())
+    );
+    let d = one(page.as_bytes());
+    assert_eq!(d.xml, AUTHN_REQUEST);
+    assert_eq!(d.parameter, Some(Parameter::SamlRequest));
+}
+
+#[test]
+fn har_file_requests_and_response_forms() {
+    let har = include_bytes!("data/decode/synthetic.har");
+    let out = decode_all(har, &DecodeLimits::default()).unwrap();
+    assert!(out.findings.is_empty(), "{:#?}", out.findings);
+    let m = &out.messages;
+    assert_eq!(m.len(), 3, "{m:#?}");
+
+    assert_eq!(m[0].xml, AUTHN_REQUEST);
+    assert_eq!(m[0].binding, Binding::Redirect);
+    assert!(
+        matches!(&m[0].origin, Origin::Har { entry: 1, part: HarPart::RequestQuery, method, .. } if method == "GET")
+    );
+    assert_eq!(m[0].sig_alg.as_deref(), Some(SIGALG));
+    assert_eq!(
+        m[0].relay_state.as_deref(),
+        Some("https://sp.example.com/app?tab=1&x=y z")
+    );
+    assert!(
+        m[0].signed_query
+            .as_deref()
+            .unwrap()
+            .starts_with("SAMLRequest=")
+    );
+
+    assert_eq!(m[1].xml, RESPONSE);
+    assert_eq!(m[1].binding, Binding::Post);
+    assert!(matches!(
+        m[1].origin,
+        Origin::Har {
+            entry: 2,
+            part: HarPart::ResponseBody,
+            ..
+        }
+    ));
+    assert_eq!(
+        m[1].layers,
+        vec![Layer::HarContentBase64, Layer::HtmlEntities, Layer::Base64]
+    );
+    assert_eq!(
+        m[1].relay_state.as_deref(),
+        Some("https://sp.example.com/app?tab=1&x=y z")
+    );
+    assert_eq!(m[1].duplicate_of, None);
+
+    assert_eq!(m[2].xml, RESPONSE);
+    assert!(matches!(
+        m[2].origin,
+        Origin::Har {
+            entry: 3,
+            part: HarPart::RequestBody,
+            ..
+        }
+    ));
+    assert_eq!(m[2].parameter, Some(Parameter::SamlResponse));
+    assert_eq!(m[2].duplicate_of, Some(1));
+}
+
+#[test]
+fn har_params_only_values_are_accepted_encoded_or_not() {
+    for value in [b64(RESPONSE.as_bytes()), pct(&b64(RESPONSE.as_bytes()))] {
+        let har = serde_json::json!({"log": {"entries": [{"request": {"method": "POST",
+            "url": "https://sp.example.com/acs",
+            "postData": {"params": [{"name": "SAMLResponse", "value": value}]}}}]}});
+        let d = one(har.to_string().as_bytes());
+        assert_eq!(d.xml, RESPONSE);
+    }
+}
+
+#[test]
+fn saml_tracer_export_prefers_raw_params_and_falls_back_to_decoded() {
+    let json = include_bytes!("data/decode/saml-tracer-export.json");
+    let out = decode_all(json, &DecodeLimits::default()).unwrap();
+    let m = &out.messages;
+    assert_eq!(m.len(), 2, "{m:#?}");
+
+    assert_eq!(m[0].xml, AUTHN_REQUEST);
+    assert_eq!(m[0].binding, Binding::Redirect);
+    assert!(matches!(
+        m[0].origin,
+        Origin::SamlTracer {
+            index: 0,
+            field: TracerField::Url,
+            ..
+        }
+    ));
+    assert_eq!(m[0].sig_alg.as_deref(), Some(SIGALG));
+    assert!(m[0].layers.contains(&Layer::Inflated));
+
+    // The `post` value was hashed by the export filter: the decoded `saml` field is used.
+    assert_eq!(m[1].xml, RESPONSE);
+    assert_eq!(m[1].binding, Binding::Post);
+    assert_eq!(m[1].parameter, Some(Parameter::SamlResponse));
+    assert!(matches!(
+        m[1].origin,
+        Origin::SamlTracer {
+            index: 1,
+            field: TracerField::Saml,
+            ..
+        }
+    ));
+    assert_eq!(m[1].layers, vec![Layer::TracerDecoded]);
+    assert_eq!(out.findings.len(), 1, "{:#?}", out.findings);
+    assert!(matches!(out.findings[0], Finding::TracerFallback { .. }));
+}
+
+#[test]
+fn saml_tracer_get_pairs_when_url_has_no_query() {
+    let req = b64(&deflate(AUTHN_REQUEST.as_bytes()));
+    let json = serde_json::json!({"requests": [{"method": "GET", "url": "https://idp/sso",
+        "get": [["SAMLRequest", req], ["RelayState", "r"]]}]});
+    let d = one(json.to_string().as_bytes());
+    assert_eq!(d.xml, AUTHN_REQUEST);
+    assert!(matches!(
+        d.origin,
+        Origin::SamlTracer {
+            field: TracerField::Get,
+            ..
+        }
+    ));
+    assert_eq!(d.relay_state.as_deref(), Some("r"));
+}
+
+#[test]
+fn looks_like_xml_is_a_cheap_sniff() {
+    assert!(looks_like_xml(b"\xEF\xBB\xBF  <samlp:Response/>"));
+    assert!(looks_like_xml(b"<?xml version='1.0'?><a/>"));
+    assert!(!looks_like_xml(b"PHNhbWxwOlJlc3BvbnNl"));
+    assert!(!looks_like_xml(b"< not xml"));
+    assert!(!looks_like_xml(b""));
+}
+
+#[test]
+fn decoded_serialises_to_json_with_the_documented_fields() {
+    let d = one(b64(RESPONSE.as_bytes()).as_bytes());
+    let v = serde_json::to_value(&d).unwrap();
+    assert_eq!(v["binding"], "post");
+    assert_eq!(v["origin"]["kind"], "pasted");
+    assert_eq!(v["layers"][0], "base64");
+    assert_eq!(v["xml"], RESPONSE);
+}

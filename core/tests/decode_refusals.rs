@@ -1,0 +1,414 @@
+//! Negative tests: every refusal is a typed error with the facts, fast, without panics.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use flate2::Compression;
+use flate2::write::{DeflateEncoder, ZlibEncoder};
+use samlscope_core::decode::{
+    DecodeError, DecodeLimits, Finding, InflateFormat, Origin, Parameter, PeelError, decode,
+    decode_all,
+};
+
+const RESPONSE: &str = include_str!("data/decode/response.xml");
+
+fn limits() -> DecodeLimits {
+    DecodeLimits::default()
+}
+
+fn peel_error(input: &[u8]) -> PeelError {
+    match decode(input, &limits()) {
+        Err(DecodeError::Peel { source, .. }) => source,
+        other => panic!("expected a peel error, got {other:?}"),
+    }
+}
+
+/// 100 MB of zeros, streamed through the encoder (compressed size ≈ 100 KB).
+fn zero_bomb<W: Write>(mut enc: W) -> W {
+    let chunk = vec![0u8; 1 << 20];
+    for _ in 0..100 {
+        enc.write_all(&chunk).unwrap();
+    }
+    enc
+}
+
+#[test]
+fn deflate_bomb_in_redirect_url_is_refused_fast() {
+    let bomb = zero_bomb(DeflateEncoder::new(Vec::new(), Compression::best()))
+        .finish()
+        .unwrap();
+    assert!(bomb.len() < 200_000, "{}", bomb.len());
+    let b64 = STANDARD.encode(&bomb);
+    let url = format!(
+        "https://idp.example.com/sso?SAMLRequest={}",
+        b64.replace('+', "%2B").replace('/', "%2F")
+    );
+    let t = Instant::now();
+    let err = decode(url.as_bytes(), &limits()).unwrap_err();
+    assert!(
+        t.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        t.elapsed()
+    );
+    match err {
+        DecodeError::Peel {
+            at,
+            source:
+                PeelError::InflateLimit {
+                    format: InflateFormat::Raw,
+                    limit,
+                },
+        } => {
+            assert_eq!(limit, 1 << 20);
+            assert_eq!(at.parameter, Some(Parameter::SamlRequest));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn zlib_bomb_in_post_body_is_refused() {
+    let bomb = zero_bomb(ZlibEncoder::new(Vec::new(), Compression::best()))
+        .finish()
+        .unwrap();
+    let body = format!("SAMLResponse={}", STANDARD.encode(&bomb));
+    let t = Instant::now();
+    let err = peel_error(body.as_bytes());
+    assert!(
+        t.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        t.elapsed()
+    );
+    assert_eq!(
+        err,
+        PeelError::InflateLimit {
+            format: InflateFormat::Zlib,
+            limit: 1 << 20
+        }
+    );
+}
+
+#[test]
+fn small_inflate_limit_is_respected_exactly() {
+    let mut enc = DeflateEncoder::new(Vec::new(), Compression::best());
+    enc.write_all(RESPONSE.as_bytes()).unwrap();
+    let b64 = STANDARD.encode(enc.finish().unwrap());
+    let tight = DecodeLimits {
+        max_inflate: RESPONSE.len() - 1,
+        ..limits()
+    };
+    assert!(matches!(
+        decode(b64.as_bytes(), &tight),
+        Err(DecodeError::Peel {
+            source: PeelError::InflateLimit { .. },
+            ..
+        })
+    ));
+    let exact = DecodeLimits {
+        max_inflate: RESPONSE.len(),
+        ..limits()
+    };
+    assert_eq!(decode(b64.as_bytes(), &exact).unwrap()[0].xml, RESPONSE);
+}
+
+#[test]
+fn truncated_base64_is_reported_as_truncated() {
+    let b64 = STANDARD.encode(RESPONSE);
+    let cut = &b64[..b64.len() - 3];
+    assert_eq!(
+        peel_error(cut.as_bytes()),
+        PeelError::Base64Truncated { len: cut.len() }
+    );
+    // Cut on a 4-character boundary: the base64 is fine but the XML stops mid-document.
+    let cut4 = &b64[..b64.len() / 2 / 4 * 4];
+    assert!(matches!(
+        peel_error(cut4.as_bytes()),
+        PeelError::TruncatedXml {
+            after: "base64",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn truncated_deflate_stream_is_an_inflate_error() {
+    let mut enc = DeflateEncoder::new(Vec::new(), Compression::best());
+    enc.write_all(RESPONSE.as_bytes()).unwrap();
+    let data = enc.finish().unwrap();
+    let b64 = STANDARD.encode(&data[..data.len() / 2]);
+    let url = format!(
+        "https://idp/sso?SAMLRequest={}",
+        b64.replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D")
+    );
+    let err = peel_error(url.as_bytes());
+    assert!(
+        matches!(
+            err,
+            PeelError::Inflate {
+                format: InflateFormat::Raw,
+                ..
+            } | PeelError::TruncatedXml { .. }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn misplaced_padding_and_bad_characters_have_offsets() {
+    assert_eq!(
+        peel_error(b"PHNh=bWxw"),
+        PeelError::Base64Padding { offset: 5 }
+    );
+    assert_eq!(
+        peel_error(b"hello world!"),
+        PeelError::Base64InvalidChar {
+            offset: 11,
+            found: '!'
+        }
+    );
+    assert_eq!(
+        peel_error("PHNh\u{e9}".as_bytes()),
+        PeelError::Base64InvalidChar {
+            offset: 4,
+            found: '\u{e9}'
+        }
+    );
+}
+
+#[test]
+fn input_above_max_input_is_refused_before_looking_at_it() {
+    let big = vec![b'A'; 100 << 20];
+    let t = Instant::now();
+    let err = decode(&big, &limits()).unwrap_err();
+    assert!(
+        t.elapsed() < Duration::from_millis(100),
+        "took {:?}",
+        t.elapsed()
+    );
+    assert_eq!(
+        err,
+        DecodeError::InputTooLarge {
+            size: 100 << 20,
+            limit: 64 << 20
+        }
+    );
+}
+
+#[test]
+fn base64_larger_than_message_limit_is_refused_before_decoding() {
+    let small = DecodeLimits {
+        max_message: 1000,
+        max_inflate: 1000,
+        ..limits()
+    };
+    let b64 = STANDARD.encode(RESPONSE);
+    assert!(matches!(
+        decode(b64.as_bytes(), &small),
+        Err(DecodeError::Peel {
+            source: PeelError::Base64TooLarge { limit: 1000, .. },
+            ..
+        })
+    ));
+}
+
+#[test]
+fn garbage_bytes_and_empty_input() {
+    assert_eq!(decode(b"", &limits()), Err(DecodeError::Empty));
+    assert_eq!(decode(b" \r\n\t ", &limits()), Err(DecodeError::Empty));
+    assert_eq!(decode(b"\xEF\xBB\xBF", &limits()), Err(DecodeError::Empty));
+    assert!(matches!(
+        decode(b"\x00\x9f\x92\x96garbage\xff", &limits()),
+        Err(DecodeError::Unrecognised { .. })
+    ));
+    // Valid base64 of random bytes: neither XML nor deflate.
+    let err = peel_error(
+        STANDARD
+            .encode([0x13u8, 0x37, 0xde, 0xad, 0xbe, 0xef, 0, 1, 2])
+            .as_bytes(),
+    );
+    assert!(
+        matches!(
+            err,
+            PeelError::NotXml {
+                after: "base64",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn invalid_utf8_in_decoded_xml() {
+    let b64 = STANDARD.encode(b"<a>caf\xe9</a>");
+    assert_eq!(
+        peel_error(b64.as_bytes()),
+        PeelError::InvalidUtf8 {
+            after: "base64",
+            offset: 6
+        }
+    );
+    let utf16: Vec<u8> = "\u{feff}<a/>"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    assert!(matches!(
+        peel_error(STANDARD.encode(utf16).as_bytes()),
+        PeelError::Utf16 { .. }
+    ));
+}
+
+#[test]
+fn har_without_saml() {
+    let err = decode(include_bytes!("data/decode/no_saml.har"), &limits()).unwrap_err();
+    assert_eq!(
+        err,
+        DecodeError::NoSaml {
+            what: "HAR file with 2 entries".into()
+        }
+    );
+}
+
+#[test]
+fn redacted_har_values_are_reported_as_redacted() {
+    let har = include_bytes!("data/decode/redacted.har");
+    match decode(har, &limits()).unwrap_err() {
+        DecodeError::Redacted { at, placeholder } => {
+            assert_eq!(placeholder, "[REDACTED]");
+            assert_eq!(at.parameter, Some(Parameter::SamlRequest));
+            assert!(matches!(at.origin, Origin::Har { entry: 0, .. }));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn redaction_next_to_a_real_message_is_a_finding() {
+    let body = format!(
+        r#"{{"log":{{"entries":[
+        {{"request":{{"method":"POST","url":"https://sp/acs","postData":{{"text":"SAMLResponse=%7Bhash%3Aabc%7D"}}}}}},
+        {{"request":{{"method":"POST","url":"https://sp/acs","postData":{{"text":"SAMLResponse={}"}}}}}}]}}}}"#,
+        STANDARD.encode(RESPONSE).replace('+', "%2B")
+    );
+    let out = decode_all(body.as_bytes(), &limits()).unwrap();
+    assert_eq!(out.messages.len(), 1);
+    assert!(
+        matches!(&out.findings[..], [Finding::Redacted { placeholder, .. }] if placeholder == "{hash:abc}")
+    );
+}
+
+#[test]
+fn html_page_without_saml_fields() {
+    let page = b"<!doctype html><html><body><form action=/login><input name=user><input type=password name=pass></form></body></html>";
+    assert_eq!(
+        decode(page, &limits()),
+        Err(DecodeError::HtmlWithoutSaml { inputs: 2 })
+    );
+}
+
+#[test]
+fn url_without_saml_and_unknown_json_and_broken_json() {
+    assert_eq!(
+        decode(b"https://sp.example.com/acs?x=1", &limits()),
+        Err(DecodeError::UrlWithoutSaml)
+    );
+    assert_eq!(
+        decode(br#"{"hello": 1}"#, &limits()),
+        Err(DecodeError::UnknownJson)
+    );
+    assert!(matches!(
+        decode(b"{\"log\": {\"entries\": [\n  {\"request\": ", &limits()),
+        Err(DecodeError::Json { line: 2, .. })
+    ));
+}
+
+#[test]
+fn message_count_limit_stops_with_a_finding() {
+    let v = STANDARD.encode(RESPONSE);
+    let page = format!(
+        "<html><form>{}</form></html>",
+        format!("<input name=SAMLResponse value=\"{v}\">").repeat(5)
+    );
+    let out = decode_all(
+        page.as_bytes(),
+        &DecodeLimits {
+            max_messages: 2,
+            ..limits()
+        },
+    )
+    .unwrap();
+    assert_eq!(out.messages.len(), 2);
+    assert_eq!(out.findings, vec![Finding::MessageLimit { limit: 2 }]);
+}
+
+#[test]
+fn error_messages_name_the_place_and_the_layer() {
+    let err = decode(b"SAMLResponse=PHNh&RelayState=x", &limits()).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.starts_with("SAMLResponse in POST body: "), "{msg}");
+    assert!(msg.contains("base64"), "{msg}");
+    assert!(!msg.contains('\n'));
+}
+
+/// Cheap deterministic fuzzing: mutated valid inputs of every form never panic or hang.
+#[test]
+fn mutated_inputs_never_panic() {
+    let b64 = STANDARD.encode(RESPONSE);
+    let seeds: Vec<Vec<u8>> = vec![
+        RESPONSE.as_bytes().to_vec(),
+        b64.clone().into_bytes(),
+        format!("SAMLResponse={b64}&RelayState=x").into_bytes(),
+        format!("https://i/s?SAMLRequest={b64}&SigAlg=a&Signature=b").into_bytes(),
+        format!("<html><form action='x'><input name=\"SAMLResponse\" value='{b64}'></form></html>")
+            .into_bytes(),
+        include_bytes!("data/decode/synthetic.har").to_vec(),
+        include_bytes!("data/decode/saml-tracer-export.json").to_vec(),
+    ];
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let t = Instant::now();
+    for seed in &seeds {
+        for _ in 0..150 {
+            let mut m = seed.clone();
+            for _ in 0..(next() % 8 + 1) {
+                let len = m.len().max(1) as u64;
+                match next() % 4 {
+                    0 if !m.is_empty() => {
+                        let i = (next() % len) as usize % m.len();
+                        m[i] = next() as u8;
+                    }
+                    1 if !m.is_empty() => {
+                        let i = (next() % len) as usize % m.len();
+                        m.truncate(i);
+                    }
+                    2 => {
+                        let i = (next() % (len + 1)) as usize % (m.len() + 1);
+                        m.insert(i, b"<>&=%+\"'{}[]"[(next() % 12) as usize]);
+                    }
+                    _ => {
+                        let i = (next() % len) as usize % m.len().max(1);
+                        if i < m.len() {
+                            m.remove(i);
+                        }
+                    }
+                }
+            }
+            let _ = decode_all(&m, &limits());
+        }
+    }
+    assert!(
+        t.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        t.elapsed()
+    );
+}
