@@ -1,0 +1,214 @@
+//! Signatures interoperate with libxmlsec1 in both directions: what samlscope signs verifies in
+//! `xmlsec1 --verify`, and what xmlsec1 (and Python's signxml) sign verifies in samlscope.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use samlscope_core::crypto::PrivateKey;
+use samlscope_core::dsig::{DigestAlgorithm, SignOptions, SignatureAlgorithm, Signer, VerifyPolicy, sign_enveloped};
+use samlscope_core::saml::build::{NAMEID_EMAIL, ResponseSpec, STATUS_SUCCESS, response_xml};
+use samlscope_core::saml::{SignaturePolicy, verify_response};
+use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
+use samlscope_tests::*;
+use std::process::Command;
+
+fn spec() -> ResponseSpec {
+    ResponseSpec {
+        response_id: "_resp-interop-1".into(),
+        assertion_id: "_assert-interop-1".into(),
+        issue_instant: "2026-11-28T12:00:00Z".into(),
+        not_before: "2026-11-28T11:55:00Z".into(),
+        not_on_or_after: "2026-11-28T12:05:00Z".into(),
+        session_not_on_or_after: None,
+        idp_entity_id: "jumpcloud-acmecorp".into(),
+        sp_entity_id: "https://app.avoma.com".into(),
+        acs_url: "https://prod-api.avoma.com/saml2/acs".into(),
+        in_response_to: None,
+        name_id: "alice@acmecorp.com".into(),
+        name_id_format: NAMEID_EMAIL.into(),
+        session_index: "_s1".into(),
+        attributes: vec![
+            ("groups".into(), vec!["a & b <c>".into(), "\"quoted\"\ttab".into()]),
+            ("note".into(), vec!["line1\r\nline2 ünïcødé".into()]),
+        ],
+        status: STATUS_SUCCESS.into(),
+    }
+}
+
+fn cert() -> Certificate {
+    Certificate::all_from_pem(&read_key("idp.crt.pem")).unwrap().remove(0)
+}
+
+fn signer() -> Signer {
+    Signer { key: PrivateKey::from_pem(&read_key("idp.key.pem")).unwrap(), certificate: Some(cert()) }
+}
+
+fn trust() -> TrustStore {
+    let mut t = TrustStore::new();
+    t.add_certificate(cert(), TrustSource::PinnedCertificate);
+    t
+}
+
+fn xmlsec_verify(xml: &str, name: &str) -> (bool, String) {
+    let dir = scratch("xmlsec-verify");
+    let file = dir.join(format!("{name}.xml"));
+    std::fs::write(&file, xml).unwrap();
+    let out = Command::new("xmlsec1")
+        .args(["--verify", "--pubkey-cert-pem"])
+        .arg(key_file("idp.crt.pem"))
+        .args([
+            "--id-attr:ID",
+            "urn:oasis:names:tc:SAML:2.0:protocol:Response",
+            "--id-attr:ID",
+            "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// The name of the verified signer in core, or the error.
+fn core_verify(xml: &str, allow_sha1: bool) -> Result<String, String> {
+    let doc = samlscope_core::xml::parse(xml.as_bytes()).map_err(|e| e.to_string())?;
+    let policy = SignaturePolicy {
+        verify: VerifyPolicy { allow_sha1, ..VerifyPolicy::default() },
+        ..SignaturePolicy::default()
+    };
+    let v = verify_response(&doc, &trust(), &policy).map_err(|e| e.to_string())?;
+    let a = v.assertion.map_err(|e| e.to_string())?;
+    Ok(a.identity().name_id.map(|n| n.value).unwrap_or_default())
+}
+
+#[test]
+fn core_signatures_verify_in_xmlsec1() {
+    if !xmlsec1_available() {
+        return;
+    }
+    let s = spec();
+    let mut cases = 0;
+    for (sig, dig) in [
+        (SignatureAlgorithm::RsaSha256, DigestAlgorithm::Sha256),
+        (SignatureAlgorithm::RsaSha512, DigestAlgorithm::Sha512),
+        (SignatureAlgorithm::RsaSha1, DigestAlgorithm::Sha1),
+    ] {
+        let o = SignOptions { signature: sig, digest: dig, ..SignOptions::default() };
+        // Assertion only and Response only: xmlsec1 verifies the first signature it finds.
+        for id in [&s.assertion_id, &s.response_id] {
+            let xml = sign_enveloped(&response_xml(&s), id, &signer(), &o).unwrap();
+            let (ok, err) = xmlsec_verify(&xml, &format!("{sig}-{id}"));
+            assert!(ok, "xmlsec1 rejected {sig}/{dig} over {id}: {err}\n{xml}");
+            cases += 1;
+        }
+        // Both: xmlsec1 checks the Response signature, which covers the signed assertion.
+        let xml = sign_enveloped(&response_xml(&s), &s.assertion_id, &signer(), &o).unwrap();
+        let xml = sign_enveloped(&xml, &s.response_id, &signer(), &o).unwrap();
+        let (ok, err) = xmlsec_verify(&xml, &format!("{sig}-both"));
+        assert!(ok, "xmlsec1 rejected both-signed {sig}: {err}");
+        cases += 1;
+    }
+    // A tampered copy must fail in xmlsec1 too (the oracle is not vacuous).
+    let xml = sign_enveloped(&response_xml(&s), &s.response_id, &signer(), &SignOptions::default()).unwrap();
+    let (ok, _) = xmlsec_verify(&xml.replace("alice@", "mallory@"), "tampered");
+    assert!(!ok, "xmlsec1 accepted a tampered response");
+    eprintln!("xmlsec1 verified {cases} samlscope-signed responses");
+}
+
+/// A response whose Assertion carries an empty signature template right after its Issuer.
+fn template(s: &ResponseSpec, sig_uri: &str, digest_uri: &str) -> String {
+    let tpl = format!(
+        concat!(
+            "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>",
+            "<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
+            "<ds:SignatureMethod Algorithm=\"{}\"/>",
+            "<ds:Reference URI=\"#{}\"><ds:Transforms>",
+            "<ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>",
+            "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/></ds:Transforms>",
+            "<ds:DigestMethod Algorithm=\"{}\"/><ds:DigestValue></ds:DigestValue></ds:Reference>",
+            "</ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>"
+        ),
+        sig_uri, s.assertion_id, digest_uri
+    );
+    let xml = response_xml(s);
+    let issuer_end = xml.find("</saml2:Issuer><saml2:Subject>").unwrap() + "</saml2:Issuer>".len();
+    format!("{}{}{}", &xml[..issuer_end], tpl, &xml[issuer_end..])
+}
+
+#[test]
+fn xmlsec1_signatures_verify_in_core() {
+    if !xmlsec1_available() {
+        return;
+    }
+    let s = spec();
+    let dir = scratch("xmlsec-sign");
+    let keyarg = format!(
+        "{},{}",
+        key_file("idp.key.pem").display(),
+        key_file("idp.crt.pem").display()
+    );
+    for (sig, dig, sha1) in [
+        (SignatureAlgorithm::RSA_SHA256_URI, DigestAlgorithm::SHA256_URI, false),
+        (SignatureAlgorithm::RSA_SHA512_URI, DigestAlgorithm::SHA512_URI, false),
+        (SignatureAlgorithm::RSA_SHA1_URI, DigestAlgorithm::SHA1_URI, true),
+    ] {
+        let input = dir.join("template.xml");
+        let output = dir.join("signed.xml");
+        std::fs::write(&input, template(&s, sig, dig)).unwrap();
+        let out = Command::new("xmlsec1")
+            .args(["--sign", "--privkey-pem", &keyarg, "--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion", "--output"])
+            .arg(&output)
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "xmlsec1 --sign failed: {}", String::from_utf8_lossy(&out.stderr));
+        let signed = std::fs::read_to_string(&output).unwrap();
+        assert_eq!(core_verify(&signed, sha1), Ok("alice@acmecorp.com".to_owned()), "{sig}");
+        if sha1 {
+            assert!(core_verify(&signed, false).is_err(), "SHA-1 accepted without policy");
+        }
+        // Tampering after xmlsec1 signed is caught.
+        assert!(core_verify(&signed.replace("alice@", "mallory@"), sha1).is_err());
+    }
+}
+
+#[test]
+fn signxml_signatures_verify_in_core() {
+    if !python_module_available("signxml") {
+        return;
+    }
+    let s = spec();
+    let dir = scratch("signxml");
+    let input = dir.join("unsigned.xml");
+    // signxml puts the enveloped signature where a placeholder stands.
+    let xml = response_xml(&s);
+    let issuer_end = xml.find("</saml2:Issuer><saml2:Subject>").unwrap() + "</saml2:Issuer>".len();
+    let xml = format!(
+        "{}<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" Id=\"placeholder\"></ds:Signature>{}",
+        &xml[..issuer_end],
+        &xml[issuer_end..]
+    );
+    std::fs::write(&input, xml).unwrap();
+    let script = r#"
+import sys
+from lxml import etree
+from signxml import XMLSigner, methods
+root = etree.parse(sys.argv[1]).getroot()
+ns = {"saml2": "urn:oasis:names:tc:SAML:2.0:assertion"}
+assertion = root.find("saml2:Assertion", ns)
+signer = XMLSigner(method=methods.enveloped, signature_algorithm="rsa-sha256", digest_algorithm="sha256",
+                   c14n_algorithm="http://www.w3.org/2001/10/xml-exc-c14n#")
+signed = signer.sign(assertion, key=open(sys.argv[2], "rb").read(), cert=open(sys.argv[3], "rb").read(),
+                     reference_uri=assertion.get("ID"), id_attribute="ID")
+root.replace(assertion, signed)
+sys.stdout.write(etree.tostring(root).decode())
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(&input)
+        .arg(key_file("idp.key.pem"))
+        .arg(key_file("idp.crt.pem"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "signxml failed: {}", String::from_utf8_lossy(&out.stderr));
+    let signed = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(core_verify(&signed, false), Ok("alice@acmecorp.com".to_owned()), "{signed}");
+    assert!(core_verify(&signed.replace("alice@", "mallory@"), false).is_err());
+}
