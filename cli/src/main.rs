@@ -1,1 +1,54 @@
-fn main() {}
+//! `samlscope` — the command line face of samlscope-core.
+//!
+//! One module per subcommand (`decode`, later `check`, `metadata`, `serve`, `scenarios`); shared
+//! plumbing in `input` (bounded reads of FILE or stdin) and `error` (exit codes).
+//!
+//! Exit codes: 0 success (for `check`: valid), 1 invalid (for `check`), 2 usage or input error.
+
+mod decode;
+mod error;
+mod input;
+mod pretty;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "samlscope",
+    version,
+    about = "Inspect and validate SAML messages (JumpCloud-aware)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Find and decode every SAML message in a paste: XML, base64, URL, POST body, HTML, HAR,
+    /// SAML-tracer export.
+    Decode(decode::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Decode(args) => decode::run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => e.report(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

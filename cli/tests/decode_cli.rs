@@ -1,0 +1,219 @@
+//! `samlscope decode` run as a process, as a person or a script would.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+const RESPONSE: &str = include_str!("../../core/tests/data/decode/response.xml");
+const HAR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../core/tests/data/decode/synthetic.har"
+);
+const REDACTED_HAR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../core/tests/data/decode/redacted.har"
+);
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_samlscope"))
+}
+
+fn tmp_file(name: &str, contents: &[u8]) -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("decode_cli_{}_{name}", std::process::id()));
+    std::fs::write(&p, contents).unwrap();
+    p
+}
+
+fn run_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    // The child may refuse early and close stdin; that is not a test failure.
+    let _ = input.write_all(stdin);
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn assert_one_line_error(o: &Output) {
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "stdout: {}\nstderr: {}",
+        stdout(o),
+        stderr(o)
+    );
+    let err = stderr(o);
+    assert!(err.starts_with("samlscope: "), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn decodes_base64_file_to_header_layers_and_pretty_xml() {
+    let path = tmp_file("b64.txt", STANDARD.encode(RESPONSE).as_bytes());
+    let o = bin().arg("decode").arg(&path).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("#1 HTTP-POST — pasted text\n"), "{out}");
+    assert!(out.contains("  Layers:     base64\n"), "{out}");
+    assert!(
+        out.contains(
+            "\n    <saml2:Issuer>https://sso.jumpcloud.com/saml2/example</saml2:Issuer>\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("<saml2:AttributeValue>Engineering &amp; Ops</saml2:AttributeValue>"),
+        "{out}"
+    );
+}
+
+#[test]
+fn reads_a_post_body_from_stdin() {
+    let body = format!(
+        "SAMLResponse={}&RelayState=%2Fhome",
+        STANDARD.encode(RESPONSE).replace('+', "%2B")
+    );
+    let o = run_stdin(&["decode", "-"], body.as_bytes());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("#1 HTTP-POST SAMLResponse — POST body\n"),
+        "{out}"
+    );
+    assert!(out.contains("  RelayState: /home\n"), "{out}");
+    assert!(
+        out.contains("  Layers:     URL-decoded → base64\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn raw_flag_prints_the_xml_exactly() {
+    let o = run_stdin(
+        &["decode", "--raw", "-"],
+        STANDARD.encode(RESPONSE).as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).ends_with(&format!("\n\n{RESPONSE}\n")),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn json_output_for_a_har_file() {
+    let o = bin().args(["decode", "--json", HAR]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 3);
+    assert_eq!(arr[0]["index"], 0);
+    assert_eq!(arr[0]["binding"], "redirect");
+    assert_eq!(arr[0]["parameter"], "SAMLRequest");
+    assert_eq!(
+        arr[0]["sig_alg"],
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
+    );
+    assert_eq!(arr[0]["origin"]["kind"], "har");
+    assert_eq!(arr[0]["origin"]["part"], "request_query");
+    assert_eq!(arr[1]["origin"]["part"], "response_body");
+    assert_eq!(arr[2]["xml"], RESPONSE);
+    assert_eq!(arr[2]["duplicate_of"], 1);
+    assert!(stderr(&o).is_empty());
+}
+
+#[test]
+fn garbage_is_exit_2_with_one_line() {
+    let o = run_stdin(&["decode", "-"], b"this is not saml!");
+    assert_one_line_error(&o);
+    assert!(stderr(&o).starts_with(
+        "samlscope: cannot decode input: pasted text: base64: character '!' at offset 16"
+    ));
+}
+
+#[test]
+fn redacted_har_says_redacted() {
+    let o = bin().args(["decode", REDACTED_HAR]).output().unwrap();
+    assert_one_line_error(&o);
+    assert!(
+        stderr(&o).contains("is redacted (value \"[REDACTED]\")"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn deflate_bomb_is_refused() {
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    let chunk = vec![0u8; 1 << 20];
+    for _ in 0..20 {
+        enc.write_all(&chunk).unwrap();
+    }
+    let url = format!(
+        "https://idp/sso?SAMLRequest={}",
+        STANDARD
+            .encode(enc.finish().unwrap())
+            .replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D")
+    );
+    let o = run_stdin(&["decode", "-"], url.as_bytes());
+    assert_one_line_error(&o);
+    assert!(
+        stderr(&o).contains("exceeds the 1048576-byte limit"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn empty_missing_and_oversized_inputs() {
+    assert_one_line_error(&run_stdin(&["decode", "-"], b""));
+    let o = bin()
+        .args(["decode", "/nonexistent/samlscope-input"])
+        .output()
+        .unwrap();
+    assert_one_line_error(&o);
+
+    // Sparse file just above the 64 MiB input limit: refused from its size, not read.
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("decode_cli_{}_big", std::process::id()));
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len((64 << 20) + 1).unwrap();
+    let o = bin().arg("decode").arg(&path).output().unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_one_line_error(&o);
+    assert!(
+        stderr(&o).contains("above the 67108864-byte input limit"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = bin().arg("decode").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let o = bin().arg("frobnicate").output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
