@@ -46,12 +46,12 @@ fn one(input: &[u8]) -> Decoded {
 }
 
 #[test]
-fn fixture_has_plus_in_base64_so_plus_handling_is_exercised() {
+fn decode_fixture_has_plus_in_base64_so_plus_handling_is_exercised() {
     assert!(b64(RESPONSE.as_bytes()).contains('+'));
 }
 
 #[test]
-fn raw_xml() {
+fn decode_raw_xml() {
     let d = one(RESPONSE.as_bytes());
     assert_eq!(d.xml, RESPONSE);
     assert_eq!(d.binding, Binding::Raw);
@@ -61,7 +61,7 @@ fn raw_xml() {
 }
 
 #[test]
-fn raw_xml_with_bom_and_surrounding_whitespace() {
+fn decode_raw_xml_with_bom_and_surrounding_whitespace() {
     let input = format!("\u{feff}\n  {AUTHN_REQUEST}\n\n");
     let d = one(input.as_bytes());
     assert_eq!(d.xml.trim_end(), AUTHN_REQUEST);
@@ -69,7 +69,7 @@ fn raw_xml_with_bom_and_surrounding_whitespace() {
 }
 
 #[test]
-fn base64_single_line() {
+fn decode_base64_single_line() {
     let d = one(b64(RESPONSE.as_bytes()).as_bytes());
     assert_eq!(d.xml, RESPONSE);
     assert_eq!(d.binding, Binding::Post);
@@ -77,7 +77,7 @@ fn base64_single_line() {
 }
 
 #[test]
-fn base64_with_line_breaks_and_indentation() {
+fn decode_base64_with_line_breaks_and_indentation() {
     let wrapped: Vec<String> = b64(RESPONSE.as_bytes())
         .as_bytes()
         .chunks(76)
@@ -88,14 +88,14 @@ fn base64_with_line_breaks_and_indentation() {
 }
 
 #[test]
-fn base64_of_xml_with_bom_strips_it() {
+fn decode_base64_of_xml_with_bom_strips_it() {
     let d = one(b64(format!("\u{feff}{RESPONSE}").as_bytes()).as_bytes());
     assert_eq!(d.xml, RESPONSE);
     assert_eq!(d.layers, vec![Layer::Base64, Layer::BomStripped]);
 }
 
 #[test]
-fn url_encoded_base64() {
+fn decode_url_encoded_base64() {
     let encoded = pct(&b64(RESPONSE.as_bytes()));
     assert!(encoded.contains("%2B") && encoded.contains("%3D"));
     let d = one(encoded.as_bytes());
@@ -104,7 +104,7 @@ fn url_encoded_base64() {
 }
 
 #[test]
-fn url_encoded_base64_with_plus_as_space_and_percent_2b() {
+fn decode_url_encoded_base64_with_plus_as_space_and_percent_2b() {
     // A form encoder that wrote `%2B` for `+` and `+` for the spaces of wrapped lines.
     let wrapped = b64(RESPONSE.as_bytes())
         .replace('+', "%2B")
@@ -115,7 +115,7 @@ fn url_encoded_base64_with_plus_as_space_and_percent_2b() {
 }
 
 #[test]
-fn post_body_properly_encoded() {
+fn decode_post_body_properly_encoded() {
     let body = format!(
         "SAMLResponse={}&RelayState={}",
         pct(&b64(RESPONSE.as_bytes())),
@@ -134,7 +134,7 @@ fn post_body_properly_encoded() {
 }
 
 #[test]
-fn post_body_hand_assembled_with_literal_plus() {
+fn decode_post_body_hand_assembled_with_literal_plus() {
     let body = format!("RelayState=abc&SAMLResponse={}", b64(RESPONSE.as_bytes()));
     let d = one(body.as_bytes());
     assert_eq!(d.xml, RESPONSE);
@@ -142,7 +142,7 @@ fn post_body_hand_assembled_with_literal_plus() {
 }
 
 #[test]
-fn post_body_with_deflated_response_from_broken_idp() {
+fn decode_post_body_with_deflated_response_from_broken_idp() {
     let body = format!("SAMLResponse={}", pct(&b64(&deflate(RESPONSE.as_bytes()))));
     let d = one(body.as_bytes());
     assert_eq!(d.xml, RESPONSE);
@@ -153,7 +153,7 @@ fn post_body_with_deflated_response_from_broken_idp() {
 }
 
 #[test]
-fn base64_of_zlib_data() {
+fn decode_base64_of_zlib_data() {
     let d = one(b64(&zlib(RESPONSE.as_bytes())).as_bytes());
     assert_eq!(d.xml, RESPONSE);
     assert_eq!(d.layers, vec![Layer::Base64, Layer::ZlibInflated]);
@@ -168,7 +168,7 @@ fn redirect_query() -> (String, String, String, String) {
 }
 
 #[test]
-fn redirect_url_with_signature_facts() {
+fn decode_redirect_url_with_signature_facts() {
     let (req, relay, sigalg, sig) = redirect_query();
     let url = format!(
         "https://sso.jumpcloud.com/saml2/example?SAMLRequest={req}&RelayState={relay}&SigAlg={sigalg}&Signature={}#frag",
@@ -196,7 +196,7 @@ fn redirect_url_with_signature_facts() {
 }
 
 #[test]
-fn bare_query_string_is_recognised_as_redirect_by_its_deflate() {
+fn decode_bare_query_string_is_recognised_as_redirect_by_its_deflate() {
     let (req, relay, _, _) = redirect_query();
     let d = one(format!("?SAMLRequest={req}&RelayState={relay}").as_bytes());
     assert_eq!(d.xml, AUTHN_REQUEST);
@@ -205,7 +205,7 @@ fn bare_query_string_is_recognised_as_redirect_by_its_deflate() {
 }
 
 #[test]
-fn bare_deflated_base64_value() {
+fn decode_bare_deflated_base64_value() {
     let d = one(b64(&deflate(AUTHN_REQUEST.as_bytes())).as_bytes());
     assert_eq!(d.xml, AUTHN_REQUEST);
     assert_eq!(d.binding, Binding::Redirect);
@@ -213,7 +213,7 @@ fn bare_deflated_base64_value() {
 }
 
 #[test]
-fn html_auto_post_form_with_entities_and_odd_quoting() {
+fn decode_html_auto_post_form_with_entities_and_odd_quoting() {
     let value = b64(RESPONSE.as_bytes())
         .replacen('+', "&#x2b;", 3)
         .replacen('+', "&#43;", 3);
@@ -245,7 +245,7 @@ fn html_auto_post_form_with_entities_and_odd_quoting() {
 }
 
 #[test]
-fn xhtml_page_is_html_not_xml() {
+fn decode_xhtml_page_is_html_not_xml() {
     let page = format!(
         r#"<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><form action="https://sp/acs"><input type="hidden" name="SAMLRequest" value="{}"/></form></body></html>"#,
         b64(AUTHN_REQUEST.as_bytes())
@@ -256,7 +256,7 @@ fn xhtml_page_is_html_not_xml() {
 }
 
 #[test]
-fn har_file_requests_and_response_forms() {
+fn decode_har_file_requests_and_response_forms() {
     let har = include_bytes!("data/decode/synthetic.har");
     let out = decode_all(har, &DecodeLimits::default()).unwrap();
     assert!(out.findings.is_empty(), "{:#?}", out.findings);
@@ -314,7 +314,7 @@ fn har_file_requests_and_response_forms() {
 }
 
 #[test]
-fn har_params_only_values_are_accepted_encoded_or_not() {
+fn decode_har_params_only_values_are_accepted_encoded_or_not() {
     for value in [b64(RESPONSE.as_bytes()), pct(&b64(RESPONSE.as_bytes()))] {
         let har = serde_json::json!({"log": {"entries": [{"request": {"method": "POST",
             "url": "https://sp.example.com/acs",
@@ -325,7 +325,7 @@ fn har_params_only_values_are_accepted_encoded_or_not() {
 }
 
 #[test]
-fn saml_tracer_export_prefers_raw_params_and_falls_back_to_decoded() {
+fn decode_saml_tracer_export_prefers_raw_params_and_falls_back_to_decoded() {
     let json = include_bytes!("data/decode/saml-tracer-export.json");
     let out = decode_all(json, &DecodeLimits::default()).unwrap();
     let m = &out.messages;
@@ -362,7 +362,7 @@ fn saml_tracer_export_prefers_raw_params_and_falls_back_to_decoded() {
 }
 
 #[test]
-fn saml_tracer_get_pairs_when_url_has_no_query() {
+fn decode_saml_tracer_get_pairs_when_url_has_no_query() {
     let req = b64(&deflate(AUTHN_REQUEST.as_bytes()));
     let json = serde_json::json!({"requests": [{"method": "GET", "url": "https://idp/sso",
         "get": [["SAMLRequest", req], ["RelayState", "r"]]}]});
@@ -379,7 +379,7 @@ fn saml_tracer_get_pairs_when_url_has_no_query() {
 }
 
 #[test]
-fn looks_like_xml_is_a_cheap_sniff() {
+fn decode_looks_like_xml_is_a_cheap_sniff() {
     assert!(looks_like_xml(b"\xEF\xBB\xBF  <samlp:Response/>"));
     assert!(looks_like_xml(b"<?xml version='1.0'?><a/>"));
     assert!(!looks_like_xml(b"PHNhbWxwOlJlc3BvbnNl"));

@@ -36,7 +36,7 @@ fn zero_bomb<W: Write>(mut enc: W) -> W {
 }
 
 #[test]
-fn deflate_bomb_in_redirect_url_is_refused_fast() {
+fn decode_deflate_bomb_in_redirect_url_is_refused_fast() {
     let bomb = zero_bomb(DeflateEncoder::new(Vec::new(), Compression::best()))
         .finish()
         .unwrap();
@@ -70,7 +70,7 @@ fn deflate_bomb_in_redirect_url_is_refused_fast() {
 }
 
 #[test]
-fn zlib_bomb_in_post_body_is_refused() {
+fn decode_zlib_bomb_in_post_body_is_refused() {
     let bomb = zero_bomb(ZlibEncoder::new(Vec::new(), Compression::best()))
         .finish()
         .unwrap();
@@ -92,7 +92,7 @@ fn zlib_bomb_in_post_body_is_refused() {
 }
 
 #[test]
-fn small_inflate_limit_is_respected_exactly() {
+fn decode_small_inflate_limit_is_respected_exactly() {
     let mut enc = DeflateEncoder::new(Vec::new(), Compression::best());
     enc.write_all(RESPONSE.as_bytes()).unwrap();
     let b64 = STANDARD.encode(enc.finish().unwrap());
@@ -115,7 +115,7 @@ fn small_inflate_limit_is_respected_exactly() {
 }
 
 #[test]
-fn truncated_base64_is_reported_as_truncated() {
+fn decode_truncated_base64_is_reported_as_truncated() {
     let b64 = STANDARD.encode(RESPONSE);
     let cut = &b64[..b64.len() - 3];
     assert_eq!(
@@ -134,7 +134,7 @@ fn truncated_base64_is_reported_as_truncated() {
 }
 
 #[test]
-fn truncated_deflate_stream_is_an_inflate_error() {
+fn decode_truncated_deflate_stream_is_an_inflate_error() {
     let mut enc = DeflateEncoder::new(Vec::new(), Compression::best());
     enc.write_all(RESPONSE.as_bytes()).unwrap();
     let data = enc.finish().unwrap();
@@ -159,7 +159,7 @@ fn truncated_deflate_stream_is_an_inflate_error() {
 }
 
 #[test]
-fn misplaced_padding_and_bad_characters_have_offsets() {
+fn decode_misplaced_padding_and_bad_characters_have_offsets() {
     assert_eq!(
         peel_error(b"PHNh=bWxw"),
         PeelError::Base64Padding { offset: 5 }
@@ -181,7 +181,7 @@ fn misplaced_padding_and_bad_characters_have_offsets() {
 }
 
 #[test]
-fn input_above_max_input_is_refused_before_looking_at_it() {
+fn decode_input_above_max_input_is_refused_before_looking_at_it() {
     let big = vec![b'A'; 100 << 20];
     let t = Instant::now();
     let err = decode(&big, &limits()).unwrap_err();
@@ -200,7 +200,7 @@ fn input_above_max_input_is_refused_before_looking_at_it() {
 }
 
 #[test]
-fn base64_larger_than_message_limit_is_refused_before_decoding() {
+fn decode_base64_larger_than_message_limit_is_refused_before_decoding() {
     let small = DecodeLimits {
         max_message: 1000,
         max_inflate: 1000,
@@ -217,7 +217,7 @@ fn base64_larger_than_message_limit_is_refused_before_decoding() {
 }
 
 #[test]
-fn garbage_bytes_and_empty_input() {
+fn decode_garbage_bytes_and_empty_input() {
     assert_eq!(decode(b"", &limits()), Err(DecodeError::Empty));
     assert_eq!(decode(b" \r\n\t ", &limits()), Err(DecodeError::Empty));
     assert_eq!(decode(b"\xEF\xBB\xBF", &limits()), Err(DecodeError::Empty));
@@ -244,7 +244,7 @@ fn garbage_bytes_and_empty_input() {
 }
 
 #[test]
-fn invalid_utf8_in_decoded_xml() {
+fn decode_invalid_utf8_in_decoded_xml() {
     let b64 = STANDARD.encode(b"<a>caf\xe9</a>");
     assert_eq!(
         peel_error(b64.as_bytes()),
@@ -264,7 +264,7 @@ fn invalid_utf8_in_decoded_xml() {
 }
 
 #[test]
-fn har_without_saml() {
+fn decode_har_without_saml() {
     let err = decode(include_bytes!("data/decode/no_saml.har"), &limits()).unwrap_err();
     assert_eq!(
         err,
@@ -275,7 +275,7 @@ fn har_without_saml() {
 }
 
 #[test]
-fn redacted_har_values_are_reported_as_redacted() {
+fn decode_redacted_har_values_are_reported_as_redacted() {
     let har = include_bytes!("data/decode/redacted.har");
     match decode(har, &limits()).unwrap_err() {
         DecodeError::Redacted { at, placeholder } => {
@@ -288,7 +288,7 @@ fn redacted_har_values_are_reported_as_redacted() {
 }
 
 #[test]
-fn redaction_next_to_a_real_message_is_a_finding() {
+fn decode_redaction_next_to_a_real_message_is_a_finding() {
     let body = format!(
         r#"{{"log":{{"entries":[
         {{"request":{{"method":"POST","url":"https://sp/acs","postData":{{"text":"SAMLResponse=%7Bhash%3Aabc%7D"}}}}}},
@@ -303,7 +303,7 @@ fn redaction_next_to_a_real_message_is_a_finding() {
 }
 
 #[test]
-fn html_page_without_saml_fields() {
+fn decode_html_page_without_saml_fields() {
     let page = b"<!doctype html><html><body><form action=/login><input name=user><input type=password name=pass></form></body></html>";
     assert_eq!(
         decode(page, &limits()),
@@ -312,7 +312,7 @@ fn html_page_without_saml_fields() {
 }
 
 #[test]
-fn url_without_saml_and_unknown_json_and_broken_json() {
+fn decode_url_without_saml_and_unknown_json_and_broken_json() {
     assert_eq!(
         decode(b"https://sp.example.com/acs?x=1", &limits()),
         Err(DecodeError::UrlWithoutSaml)
@@ -328,7 +328,7 @@ fn url_without_saml_and_unknown_json_and_broken_json() {
 }
 
 #[test]
-fn message_count_limit_stops_with_a_finding() {
+fn decode_message_count_limit_stops_with_a_finding() {
     let v = STANDARD.encode(RESPONSE);
     let page = format!(
         "<html><form>{}</form></html>",
@@ -347,7 +347,7 @@ fn message_count_limit_stops_with_a_finding() {
 }
 
 #[test]
-fn error_messages_name_the_place_and_the_layer() {
+fn decode_error_messages_name_the_place_and_the_layer() {
     let err = decode(b"SAMLResponse=PHNh&RelayState=x", &limits()).unwrap_err();
     let msg = err.to_string();
     assert!(msg.starts_with("SAMLResponse in POST body: "), "{msg}");
@@ -357,7 +357,7 @@ fn error_messages_name_the_place_and_the_layer() {
 
 /// Cheap deterministic fuzzing: mutated valid inputs of every form never panic or hang.
 #[test]
-fn mutated_inputs_never_panic() {
+fn decode_mutated_inputs_never_panic() {
     let b64 = STANDARD.encode(RESPONSE);
     let seeds: Vec<Vec<u8>> = vec![
         RESPONSE.as_bytes().to_vec(),

@@ -71,3 +71,26 @@ pub fn split_url(url: &str) -> (&str, Option<&str>) {
 pub fn url_without_query(url: &str) -> &str {
     split_url(url).0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{base64_param, form_decode, pairs, split_url};
+
+    #[test]
+    fn plus_is_literal_unless_the_value_proves_form_encoding() {
+        assert_eq!(&*base64_param("ab+c").0, b"ab+c");
+        assert_eq!(&*base64_param("ab+c%3D").0, b"ab+c=");
+        assert_eq!(&*base64_param("ab%2Bc+de").0, b"ab+c de");
+        assert!(!base64_param("abc").1);
+    }
+
+    #[test]
+    fn query_parsing() {
+        let p = pairs("a=1&&b&c=x%20y+z;d=");
+        let names: Vec<_> = p.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c", "d"]);
+        assert_eq!(form_decode(p[2].raw_value), "x y z");
+        assert_eq!(split_url("https://h/p?q=1#f"), ("https://h/p", Some("q=1")));
+        assert_eq!(split_url("https://h/p#f?x"), ("https://h/p", None));
+    }
+}

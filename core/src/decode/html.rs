@@ -256,3 +256,60 @@ pub fn is_html(text: &str) -> bool {
     }
     false
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{decode_entities, inputs, is_html};
+
+    #[test]
+    fn entities() {
+        assert_eq!(
+            decode_entities("a&#x2b;b&#43;c&amp;d&plus;&lt;&bogus;&#xZZ;&"),
+            "a+b+c&d+<&bogus;&#xZZ;&"
+        );
+        assert_eq!(decode_entities("&#1114112;"), "&#1114112;");
+    }
+
+    #[test]
+    fn inputs_with_varied_quoting_and_stray_characters() {
+        let page = r#"<form action='/acs'><input  value = "v1" name=SAMLResponse ><input name='RelayState' value=r"s><input "x" name=n/>"#;
+        let found = inputs(page);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(
+            (found[0].name.as_str(), found[0].value.as_str()),
+            ("SAMLResponse", "v1")
+        );
+        assert_eq!(found[0].form_action.as_deref(), Some("/acs"));
+        assert_eq!(found[1].value, "r\"s");
+        // HTML: an unquoted value runs up to whitespace or `>`, so `n/>` names the input "n/".
+        assert_eq!(found[2].name, "n/");
+    }
+
+    #[test]
+    fn unterminated_markup_does_not_loop_or_panic() {
+        for s in [
+            "<",
+            "<input",
+            "<input name=\"SAMLResponse",
+            "<!--",
+            "<script>",
+            "<input name=a value='",
+        ] {
+            let _ = inputs(s);
+            let _ = is_html(s);
+        }
+    }
+
+    #[test]
+    fn html_or_xml() {
+        assert!(is_html("<!DOCTYPE html><html>"));
+        assert!(is_html("<!-- x --><HTML lang=en>"));
+        assert!(is_html(
+            "<?xml version='1.0'?><html xmlns='http://www.w3.org/1999/xhtml'/>"
+        ));
+        assert!(!is_html("<samlp:Response/>"));
+        assert!(!is_html(
+            "<?xml version='1.0'?><!DOCTYPE Response [<!ENTITY x 'y'>]><Response/>"
+        ));
+    }
+}

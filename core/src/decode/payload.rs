@@ -65,8 +65,8 @@ pub fn base64_decode(text: &[u8], max_out: usize) -> Result<Vec<u8>, PeelError> 
         }
         return Err(PeelError::Base64Truncated { len });
     }
-    let decoded = len / 4 * 3;
-    if decoded > max_out.saturating_add(2) {
+    let decoded = len / 4 * 3 - pad;
+    if decoded > max_out {
         return Err(PeelError::Base64TooLarge {
             decoded,
             limit: max_out,
@@ -298,8 +298,63 @@ pub fn redaction_placeholder(value: &str) -> bool {
     // A mask of one repeated character (`****`, `xxxx`) is not a SAML message.
     let mut chars = v.chars();
     let first = chars.next();
-    v.len() <= 64
+    (3..=64).contains(&v.len())
         && first.is_some_and(|c| {
             matches!(c, '*' | 'x' | 'X' | '#' | '.' | '-') && chars.all(|d| d == c)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{base64_decode, redaction_placeholder};
+    use crate::decode::PeelError;
+
+    #[test]
+    fn base64_strictness() {
+        assert_eq!(
+            base64_decode(b"PGE+\n PC9h\r\nPg==", 100).unwrap(),
+            b"<a></a>"
+        );
+        assert_eq!(
+            base64_decode(b"PGE", 100),
+            Err(PeelError::Base64Truncated { len: 3 })
+        );
+        assert_eq!(
+            base64_decode(b"PGE=x", 100),
+            Err(PeelError::Base64Padding { offset: 4 })
+        );
+        assert_eq!(
+            base64_decode(b"PGF=", 100),
+            Err(PeelError::Base64TrailingBits { offset: 2 })
+        );
+        assert_eq!(base64_decode(b"  \n", 100), Err(PeelError::EmptyValue));
+        assert_eq!(
+            base64_decode(b"AAAAAAAA", 5),
+            Err(PeelError::Base64TooLarge {
+                decoded: 6,
+                limit: 5
+            })
+        );
+    }
+
+    #[test]
+    fn redaction_placeholders() {
+        for v in [
+            "",
+            "  ",
+            "[REDACTED]",
+            "<redacted>",
+            "{hash:0b8e}",
+            "{obf:alternative_0}",
+            "{overwritten}",
+            "****",
+            "xxxxxxxx",
+            "SANITIZED",
+        ] {
+            assert!(redaction_placeholder(v), "{v:?}");
+        }
+        for v in ["PHNhbWxwOlJlc3BvbnNl", "x", "PD94bWw="] {
+            assert!(!redaction_placeholder(v), "{v:?}");
+        }
+    }
 }
