@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 use samlscope_core::crypto::PrivateKey;
-use samlscope_core::dsig::{DigestAlgorithm, SignOptions, SignatureAlgorithm, Signer, VerifyPolicy, sign_enveloped};
+use samlscope_core::dsig::{
+    DigestAlgorithm, SignOptions, SignatureAlgorithm, Signer, VerifyPolicy, sign_enveloped,
+};
 use samlscope_core::saml::build::{NAMEID_EMAIL, ResponseSpec, STATUS_SUCCESS, response_xml};
 use samlscope_core::saml::{SignaturePolicy, verify_response};
 use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
@@ -26,7 +28,10 @@ fn spec() -> ResponseSpec {
         name_id_format: NAMEID_EMAIL.into(),
         session_index: "_s1".into(),
         attributes: vec![
-            ("groups".into(), vec!["a & b <c>".into(), "\"quoted\"\ttab".into()]),
+            (
+                "groups".into(),
+                vec!["a & b <c>".into(), "\"quoted\"\ttab".into()],
+            ),
             ("note".into(), vec!["line1\r\nline2 ünïcødé".into()]),
         ],
         status: STATUS_SUCCESS.into(),
@@ -34,11 +39,16 @@ fn spec() -> ResponseSpec {
 }
 
 fn cert() -> Certificate {
-    Certificate::all_from_pem(&read_key("idp.crt.pem")).unwrap().remove(0)
+    Certificate::all_from_pem(&read_key("idp.crt.pem"))
+        .unwrap()
+        .remove(0)
 }
 
 fn signer() -> Signer {
-    Signer { key: PrivateKey::from_pem(&read_key("idp.key.pem")).unwrap(), certificate: Some(cert()) }
+    Signer {
+        key: PrivateKey::from_pem(&read_key("idp.key.pem")).unwrap(),
+        certificate: Some(cert()),
+    }
 }
 
 fn trust() -> TrustStore {
@@ -63,14 +73,20 @@ fn xmlsec_verify(xml: &str, name: &str) -> (bool, String) {
         .arg(&file)
         .output()
         .unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// The name of the verified signer in core, or the error.
 fn core_verify(xml: &str, allow_sha1: bool) -> Result<String, String> {
     let doc = samlscope_core::xml::parse(xml.as_bytes()).map_err(|e| e.to_string())?;
     let policy = SignaturePolicy {
-        verify: VerifyPolicy { allow_sha1, ..VerifyPolicy::default() },
+        verify: VerifyPolicy {
+            allow_sha1,
+            ..VerifyPolicy::default()
+        },
         ..SignaturePolicy::default()
     };
     let v = verify_response(&doc, &trust(), &policy).map_err(|e| e.to_string())?;
@@ -90,7 +106,11 @@ fn core_signatures_verify_in_xmlsec1() {
         (SignatureAlgorithm::RsaSha512, DigestAlgorithm::Sha512),
         (SignatureAlgorithm::RsaSha1, DigestAlgorithm::Sha1),
     ] {
-        let o = SignOptions { signature: sig, digest: dig, ..SignOptions::default() };
+        let o = SignOptions {
+            signature: sig,
+            digest: dig,
+            ..SignOptions::default()
+        };
         // Assertion only and Response only: xmlsec1 verifies the first signature it finds.
         for id in [&s.assertion_id, &s.response_id] {
             let xml = sign_enveloped(&response_xml(&s), id, &signer(), &o).unwrap();
@@ -106,7 +126,13 @@ fn core_signatures_verify_in_xmlsec1() {
         cases += 1;
     }
     // A tampered copy must fail in xmlsec1 too (the oracle is not vacuous).
-    let xml = sign_enveloped(&response_xml(&s), &s.response_id, &signer(), &SignOptions::default()).unwrap();
+    let xml = sign_enveloped(
+        &response_xml(&s),
+        &s.response_id,
+        &signer(),
+        &SignOptions::default(),
+    )
+    .unwrap();
     let (ok, _) = xmlsec_verify(&xml.replace("alice@", "mallory@"), "tampered");
     assert!(!ok, "xmlsec1 accepted a tampered response");
     eprintln!("xmlsec1 verified {cases} samlscope-signed responses");
@@ -145,24 +171,54 @@ fn xmlsec1_signatures_verify_in_core() {
         key_file("idp.crt.pem").display()
     );
     for (sig, dig, sha1) in [
-        (SignatureAlgorithm::RSA_SHA256_URI, DigestAlgorithm::SHA256_URI, false),
-        (SignatureAlgorithm::RSA_SHA512_URI, DigestAlgorithm::SHA512_URI, false),
-        (SignatureAlgorithm::RSA_SHA1_URI, DigestAlgorithm::SHA1_URI, true),
+        (
+            SignatureAlgorithm::RSA_SHA256_URI,
+            DigestAlgorithm::SHA256_URI,
+            false,
+        ),
+        (
+            SignatureAlgorithm::RSA_SHA512_URI,
+            DigestAlgorithm::SHA512_URI,
+            false,
+        ),
+        (
+            SignatureAlgorithm::RSA_SHA1_URI,
+            DigestAlgorithm::SHA1_URI,
+            true,
+        ),
     ] {
         let input = dir.join("template.xml");
         let output = dir.join("signed.xml");
         std::fs::write(&input, template(&s, sig, dig)).unwrap();
         let out = Command::new("xmlsec1")
-            .args(["--sign", "--privkey-pem", &keyarg, "--id-attr:ID", "urn:oasis:names:tc:SAML:2.0:assertion:Assertion", "--output"])
+            .args([
+                "--sign",
+                "--privkey-pem",
+                &keyarg,
+                "--id-attr:ID",
+                "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+                "--output",
+            ])
             .arg(&output)
             .arg(&input)
             .output()
             .unwrap();
-        assert!(out.status.success(), "xmlsec1 --sign failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "xmlsec1 --sign failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let signed = std::fs::read_to_string(&output).unwrap();
-        assert_eq!(core_verify(&signed, sha1), Ok("alice@acmecorp.com".to_owned()), "{sig}");
+        assert_eq!(
+            core_verify(&signed, sha1),
+            Ok("alice@acmecorp.com".to_owned()),
+            "{sig}"
+        );
         if sha1 {
-            assert!(core_verify(&signed, false).is_err(), "SHA-1 accepted without policy");
+            assert!(
+                core_verify(&signed, false).is_err(),
+                "SHA-1 accepted without policy"
+            );
         }
         // Tampering after xmlsec1 signed is caught.
         assert!(core_verify(&signed.replace("alice@", "mallory@"), sha1).is_err());
@@ -207,8 +263,61 @@ sys.stdout.write(etree.tostring(root).decode())
         .arg(key_file("idp.crt.pem"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "signxml failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "signxml failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let signed = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(core_verify(&signed, false), Ok("alice@acmecorp.com".to_owned()), "{signed}");
+    assert_eq!(
+        core_verify(&signed, false),
+        Ok("alice@acmecorp.com".to_owned()),
+        "{signed}"
+    );
     assert!(core_verify(&signed.replace("alice@", "mallory@"), false).is_err());
+}
+
+/// InclusiveNamespaces PrefixList with `#default` on the reference transform: xmlsec1 renders
+/// the in-scope default namespace (exc-c14n §3); so must samlscope.
+#[test]
+fn xmlsec1_prefix_list_with_default_verifies_in_core() {
+    if !xmlsec1_available() {
+        return;
+    }
+    let tpl = concat!(
+        "<x:r xmlns:x=\"urn:x\" xmlns=\"urn:d\" xmlns:u=\"urn:unused\"><x:a ID=\"a1\">",
+        "<ds:Signature xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:SignedInfo>",
+        "<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
+        "<ds:SignatureMethod Algorithm=\"http://www.w3.org/2001/04/xmldsig-more#rsa-sha256\"/>",
+        "<ds:Reference URI=\"#a1\"><ds:Transforms>",
+        "<ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>",
+        "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\">",
+        "<ec:InclusiveNamespaces xmlns:ec=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"#default u\"/>",
+        "</ds:Transform></ds:Transforms>",
+        "<ds:DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><ds:DigestValue/></ds:Reference>",
+        "</ds:SignedInfo><ds:SignatureValue/></ds:Signature><x:b>t</x:b></x:a></x:r>"
+    );
+    let dir = scratch("prefixlist");
+    std::fs::write(dir.join("t.xml"), tpl).unwrap();
+    let out = Command::new("xmlsec1")
+        .args(["--sign", "--privkey-pem"])
+        .arg(key_file("idp.key.pem"))
+        .args(["--id-attr:ID", "urn:x:a", "--output"])
+        .arg(dir.join("s.xml"))
+        .arg(dir.join("t.xml"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let signed = std::fs::read_to_string(dir.join("s.xml")).unwrap();
+    let doc = samlscope_core::xml::parse(signed.as_bytes()).unwrap();
+    let sig = doc
+        .elements()
+        .find(|&n| doc.is(n, "http://www.w3.org/2000/09/xmldsig#", "Signature"))
+        .unwrap();
+    let v = samlscope_core::dsig::verify_enveloped(&doc, sig, &trust(), &VerifyPolicy::default());
+    assert!(v.is_ok(), "{v:?}");
 }

@@ -125,9 +125,8 @@ fn element<'a>(
             }
             None => out.extend_from_slice(b" xmlns"),
         }
-        out.extend_from_slice(b"=\"");
-        escape_attr(u, out);
-        out.push(b'"');
+        out.push(b'=');
+        write_ns_uri(u, out);
     }
     let mut attrs: Vec<&crate::xml::Attribute> = e.attributes.iter().collect();
     attrs.sort_by(|a, b| {
@@ -150,6 +149,30 @@ fn element<'a>(
     out.extend_from_slice(b"</");
     write_qname(e.prefix.as_deref(), &e.local, out);
     out.push(b'>');
+}
+
+/// Namespace URIs are written as libxml2 writes them (`xmlBufWriteQuotedString`): unescaped,
+/// in single quotes if the URI holds a double quote, and with `&quot;` only if it holds both
+/// kinds. The C14N spec would escape them like attribute values, but the bytes a signer's
+/// libxml2/xmlsec hashed are what a digest must match.
+fn write_ns_uri(uri: &str, out: &mut Vec<u8>) {
+    match (uri.contains('"'), uri.contains('\'')) {
+        (false, _) => {
+            out.push(b'"');
+            out.extend_from_slice(uri.as_bytes());
+            out.push(b'"');
+        }
+        (true, false) => {
+            out.push(b'\'');
+            out.extend_from_slice(uri.as_bytes());
+            out.push(b'\'');
+        }
+        (true, true) => {
+            out.push(b'"');
+            out.extend_from_slice(uri.replace('"', "&quot;").as_bytes());
+            out.push(b'"');
+        }
+    }
 }
 
 fn write_qname(prefix: Option<&str>, local: &str, out: &mut Vec<u8>) {
