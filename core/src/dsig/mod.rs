@@ -14,7 +14,7 @@ pub use algorithm::{
 };
 pub use error::SignatureError;
 pub use sign::{SignError, SignOptions, Signer, sign_enveloped};
-pub use verify::{SignatureFacts, Verified, VerifyPolicy, verify_enveloped};
+pub use verify::{SignatureFacts, Verified, VerifyPolicy, keyinfo_certificates, verify_enveloped};
 
 /// Byte comparison whose time does not depend on where the inputs differ (digest comparison:
 /// SimpleSAMLphp 201809-01 shows what loose comparison does).

@@ -121,7 +121,7 @@ pub fn verify_enveloped<'d>(
         })?;
     check_unique_id(doc, id)?;
 
-    let parsed = parse_signature(doc, signature, id, policy)?;
+    let parsed = parse_signature(doc, signature, id, policy, trust)?;
 
     // 1. SignatureValue over canonical SignedInfo, with trusted keys only.
     let mut signed_info = Vec::with_capacity(1024);
@@ -354,6 +354,7 @@ fn parse_signature(
     signature: NodeId,
     parent_id: &str,
     policy: &VerifyPolicy,
+    trust: &TrustStore,
 ) -> Result<Parsed, SignatureError> {
     // Signature: SignedInfo, SignatureValue, KeyInfo? — and no Object (xsw1, xsw6, xsw8 hide the
     // original element there).
@@ -498,7 +499,7 @@ fn parse_signature(
     )?;
 
     let keyinfo = key_info
-        .map(|ki| keyinfo_certificates(doc, ki))
+        .map(|ki| keyinfo_certificates(doc, ki, trust))
         .unwrap_or_default();
     Ok(Parsed {
         signed_info,
@@ -550,10 +551,21 @@ fn check_transforms(doc: &Document, transforms: NodeId) -> Result<Vec<String>, S
 }
 
 /// Certificates in `KeyInfo/X509Data/X509Certificate`. Unparseable ones are skipped: KeyInfo is
-/// never needed for trust, only for reporting and fingerprint pins.
-fn keyinfo_certificates(doc: &Document, key_info: NodeId) -> Vec<Certificate> {
+/// never needed for trust, only for reporting and fingerprint pins. One that is byte-for-byte a
+/// configured certificate is that certificate (no second X.509 parse on the hot path).
+pub fn keyinfo_certificates(
+    doc: &Document,
+    key_info: NodeId,
+    trust: &TrustStore,
+) -> Vec<Certificate> {
     doc.children_named(key_info, DS, "X509Data")
         .flat_map(|d| doc.children_named(d, DS, "X509Certificate"))
-        .filter_map(|c| Certificate::from_base64(&doc.text(c)).ok())
+        .filter_map(|c| {
+            let der = Certificate::der_from_base64(&doc.text(c)).ok()?;
+            match trust.certificate_with_der(&der) {
+                Some(known) => Some(known.clone()),
+                None => Certificate::from_der(&der).ok(),
+            }
+        })
         .collect()
 }

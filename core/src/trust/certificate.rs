@@ -33,9 +33,13 @@ pub enum CertificateError {
     Empty,
 }
 
-/// A parsed certificate: its DER, its facts and its public key.
+/// A parsed certificate: its DER, its facts and its public key. Cheap to clone (shared), since
+/// trust stores hand their certificates to every verification.
 #[derive(Debug, Clone)]
-pub struct Certificate {
+pub struct Certificate(std::sync::Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
     der: Vec<u8>,
     info: CertificateInfo,
     key: PublicKey,
@@ -43,7 +47,7 @@ pub struct Certificate {
 
 impl PartialEq for Certificate {
     fn eq(&self, other: &Self) -> bool {
-        self.der == other.der
+        self.0.der == other.0.der
     }
 }
 
@@ -73,24 +77,29 @@ impl Certificate {
             sha256_fingerprint: Fingerprint::of(FingerprintAlgorithm::Sha256, der).to_string(),
             sha1_fingerprint: Fingerprint::of(FingerprintAlgorithm::Sha1, der).to_string(),
         };
-        Ok(Self {
+        Ok(Self(std::sync::Arc::new(Inner {
             der: der.to_vec(),
             info,
             key,
-        })
+        })))
     }
 
     /// Parses the base64 body of `ds:X509Certificate` / metadata `X509Certificate` (whitespace
     /// tolerated).
     pub fn from_base64(text: &str) -> Result<Self, CertificateError> {
-        let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+        Self::from_der(&Self::der_from_base64(text)?)
+    }
+
+    /// The DER bytes of a base64 certificate body (whitespace tolerated), without parsing them:
+    /// comparing DER with the trusted set needs no X.509 parse.
+    pub fn der_from_base64(text: &str) -> Result<Vec<u8>, CertificateError> {
+        let compact: Vec<u8> = text.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
         if compact.is_empty() {
             return Err(CertificateError::Empty);
         }
-        let der = base64::engine::general_purpose::STANDARD
-            .decode(compact.as_bytes())
-            .map_err(|e| CertificateError::Base64(e.to_string()))?;
-        Self::from_der(&der)
+        base64::engine::general_purpose::STANDARD
+            .decode(&compact)
+            .map_err(|e| CertificateError::Base64(e.to_string()))
     }
 
     /// Parses every `-----BEGIN CERTIFICATE-----` block of a PEM text; a bare base64 body
@@ -115,19 +124,19 @@ impl Certificate {
     }
 
     pub fn der(&self) -> &[u8] {
-        &self.der
+        &self.0.der
     }
 
     pub fn info(&self) -> &CertificateInfo {
-        &self.info
+        &self.0.info
     }
 
     pub fn public_key(&self) -> &PublicKey {
-        &self.key
+        &self.0.key
     }
 
     pub fn to_pem(&self) -> String {
-        let b64 = base64::engine::general_purpose::STANDARD.encode(&self.der);
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&self.0.der);
         let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
         for chunk in b64.as_bytes().chunks(64) {
             pem.push_str(std::str::from_utf8(chunk).unwrap_or_default());
@@ -139,6 +148,6 @@ impl Certificate {
 
     /// Base64 of the DER without line breaks (for `ds:X509Certificate`).
     pub fn to_base64(&self) -> String {
-        base64::engine::general_purpose::STANDARD.encode(&self.der)
+        base64::engine::general_purpose::STANDARD.encode(&self.0.der)
     }
 }

@@ -83,6 +83,14 @@ impl TrustStore {
         keys
     }
 
+    /// The configured certificate with exactly these DER bytes, if any (no parsing needed).
+    pub fn certificate_with_der(&self, der: &[u8]) -> Option<&Certificate> {
+        self.certificates
+            .iter()
+            .map(|k| &k.certificate)
+            .find(|c| c.der() == der)
+    }
+
     /// Whether a certificate is exactly one of the configured ones (DER equality — never
     /// subject, issuer or serial, which an attacker can clone).
     pub fn contains(&self, certificate: &Certificate) -> bool {

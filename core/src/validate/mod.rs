@@ -152,15 +152,6 @@ fn assertion_issuer(doc: &Document, v: &ResponseVerification<'_>) -> Option<Stri
     }
 }
 
-/// Certificates carried in a Signature's KeyInfo (untrusted; shown and compared only).
-fn keyinfo_certs(doc: &Document, signature: NodeId) -> Vec<Certificate> {
-    doc.children_named(signature, DS, "KeyInfo")
-        .flat_map(|k| doc.children_named(k, DS, "X509Data"))
-        .flat_map(|d| doc.children_named(d, DS, "X509Certificate"))
-        .filter_map(|c| Certificate::from_base64(&doc.text(c)).ok())
-        .collect()
-}
-
 fn signature_checks(
     doc: &Document,
     v: &ResponseVerification<'_>,
@@ -193,7 +184,10 @@ fn signature_checks(
             continue;
         };
         any_signature = true;
-        let keyinfo = keyinfo_certs(doc, sig_node);
+        let keyinfo: Vec<Certificate> = doc
+            .children_named(sig_node, DS, "KeyInfo")
+            .flat_map(|k| crate::dsig::keyinfo_certificates(doc, k, &policy.trust))
+            .collect();
         for c in &keyinfo {
             let matches = policy.trust.contains(c);
             if !report

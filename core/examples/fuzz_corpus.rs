@@ -1,0 +1,69 @@
+//! Writes a seed corpus for `cargo fuzz run pipeline`: a valid signed response (raw and base64)
+//! and every variant of the attack catalogue. Usage: `cargo run -p samlscope-core --example
+//! fuzz_corpus -- fuzz/corpus/pipeline`.
+
+use base64::Engine as _;
+use samlscope_core::attacks::{Fixture, catalogue};
+use samlscope_core::crypto::PrivateKey;
+use samlscope_core::dsig::{SignOptions, Signer, sign_enveloped};
+use samlscope_core::saml::build::{NAMEID_EMAIL, ResponseSpec, STATUS_SUCCESS, response_xml};
+use samlscope_core::trust::Certificate;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::env::args().nth(1).ok_or("usage: fuzz_corpus DIR")?;
+    std::fs::create_dir_all(&dir)?;
+    let key = PrivateKey::from_pem(include_str!("../tests/data/keys/idp.key.pem"))?;
+    let cert = Certificate::all_from_pem(include_str!("../tests/data/keys/idp.crt.pem"))?.remove(0);
+    let akey = PrivateKey::from_pem(include_str!("../tests/data/keys/attacker.key.pem"))?;
+    let spec = ResponseSpec {
+        response_id: "_r1".into(),
+        assertion_id: "_a1".into(),
+        issue_instant: "2026-11-28T12:00:00Z".into(),
+        not_before: "2026-11-28T11:55:00Z".into(),
+        not_on_or_after: "2026-11-28T12:05:00Z".into(),
+        session_not_on_or_after: None,
+        idp_entity_id: "jumpcloud-acmecorp".into(),
+        sp_entity_id: "https://app.avoma.com".into(),
+        acs_url: "https://prod-api.avoma.com/saml2/acs".into(),
+        in_response_to: Some("_req".into()),
+        name_id: "alice@acmecorp.com".into(),
+        name_id_format: NAMEID_EMAIL.into(),
+        session_index: "_s".into(),
+        attributes: vec![("groups".into(), vec!["eng".into()])],
+        status: STATUS_SUCCESS.into(),
+    };
+    let idp = Signer {
+        key,
+        certificate: Some(cert.clone()),
+    };
+    let fx = Fixture {
+        spec: spec.clone(),
+        idp: idp.clone(),
+        attacker: Signer {
+            key: akey,
+            certificate: Some(cert),
+        },
+        options: SignOptions::default(),
+        evil_name_id: "admin@acmecorp.com".into(),
+    };
+    let valid = sign_enveloped(
+        &response_xml(&spec),
+        &spec.assertion_id,
+        &idp,
+        &SignOptions::default(),
+    )?;
+    std::fs::write(format!("{dir}/valid.xml"), &valid)?;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&valid);
+    std::fs::write(format!("{dir}/valid.b64"), &b64)?;
+    std::fs::write(
+        format!("{dir}/valid.post"),
+        format!("SAMLResponse={}&RelayState=x", b64.replace('+', "%2B")),
+    )?;
+    let mut n = 3;
+    for a in catalogue() {
+        std::fs::write(format!("{dir}/{}.xml", a.id), a.build(&fx)?)?;
+        n += 1;
+    }
+    println!("wrote {n} corpus files to {dir}");
+    Ok(())
+}
