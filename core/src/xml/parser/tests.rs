@@ -739,37 +739,6 @@ fn saml_response_parses_quickly() {
     assert!(per < Duration::from_millis(2), "{per:?} per parse");
 }
 
-#[test]
-#[ignore]
-fn perf_breakdown() {
-    let n = 20_000u32;
-    let t = Instant::now();
-    for _ in 0..n {
-        std::hint::black_box(parse(std::hint::black_box(SAML.as_bytes())).unwrap());
-    }
-    eprintln!("full {:?}", t.elapsed() / n);
-    let t = Instant::now();
-    for _ in 0..n {
-        assert!(std::hint::black_box(
-            escape::check_chars(std::hint::black_box(SAML)).is_ok()
-        ));
-    }
-    eprintln!("chars {:?}", t.elapsed() / n);
-    let t = Instant::now();
-    for _ in 0..n {
-        let mut r = Reader::from_str(std::hint::black_box(SAML));
-        let mut k = 0;
-        loop {
-            match r.read_event().unwrap() {
-                Event::Eof => break,
-                _ => k += 1,
-            }
-        }
-        std::hint::black_box(k);
-    }
-    eprintln!("quick-xml {:?}", t.elapsed() / n);
-}
-
 /// Random byte edits of a real response: the parser must never panic, and whatever it accepts
 /// must have spans that slice the source on character boundaries, nested in their parents.
 #[test]
