@@ -5,7 +5,9 @@
 use base64::Engine as _;
 use samlscope_core::crypto::PrivateKey;
 use samlscope_core::dsig::{SignOptions, Signer, sign_enveloped};
-use samlscope_core::saml::build::{NAMEID_EMAIL, ResponseSpec, STATUS_SUCCESS, idp_metadata_xml, response_xml};
+use samlscope_core::saml::build::{
+    NAMEID_EMAIL, ResponseSpec, STATUS_SUCCESS, idp_metadata_xml, response_xml,
+};
 use samlscope_core::trust::Certificate;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -34,7 +36,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ("email".into(), vec!["alice@acmecorp.com".into()]),
             ("firstname".into(), vec!["Alice".into()]),
             ("lastname".into(), vec!["Liddell".into()]),
-            ("memberOf".into(), vec!["engineering".into(), "avoma-users".into()]),
+            (
+                "memberOf".into(),
+                vec!["engineering".into(), "avoma-users".into()],
+            ),
         ],
         status: STATUS_SUCCESS.into(),
     };

@@ -37,7 +37,9 @@ fn ci() -> bool {
 
 fn run(what: &str, cmd: &mut Command) -> Result<()> {
     eprintln!("xtask: {what}: {cmd:?}");
-    let status = cmd.status().with_context(|| format!("{what}: cannot start"))?;
+    let status = cmd
+        .status()
+        .with_context(|| format!("{what}: cannot start"))?;
     if !status.success() {
         bail!("{what} failed ({status})");
     }
@@ -72,16 +74,22 @@ fn setup() -> Result<()> {
         .map(|(_, pkg)| pkg)
         .collect();
     if !apt_missing.is_empty() {
-        soft("Debian packages", (|| {
-            run("apt-get update", Command::new("apt-get").args(["update", "-qq"]))?;
-            run(
-                "apt-get install",
-                Command::new("apt-get")
-                    .args(["install", "-y", "-qq", "--no-install-recommends"])
-                    .args(&apt_missing)
-                    .env("DEBIAN_FRONTEND", "noninteractive"),
-            )
-        })())?;
+        soft(
+            "Debian packages",
+            (|| {
+                run(
+                    "apt-get update",
+                    Command::new("apt-get").args(["update", "-qq"]),
+                )?;
+                run(
+                    "apt-get install",
+                    Command::new("apt-get")
+                        .args(["install", "-y", "-qq", "--no-install-recommends"])
+                        .args(&apt_missing)
+                        .env("DEBIAN_FRONTEND", "noninteractive"),
+                )
+            })(),
+        )?;
     }
     let py_missing: Vec<&str> = ["lxml", "signxml"]
         .into_iter()
@@ -93,7 +101,13 @@ fn setup() -> Result<()> {
             run(
                 "pip install",
                 Command::new("python3")
-                    .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+                    .args([
+                        "-m",
+                        "pip",
+                        "install",
+                        "--quiet",
+                        "--disable-pip-version-check",
+                    ])
                     .args(&py_missing),
             ),
         )?;
@@ -111,21 +125,47 @@ fn test() -> Result<()> {
         Ok(())
     };
     step("setup", &mut setup)?;
-    step("fmt", &mut || run("cargo fmt", Command::new("cargo").args(["fmt", "--all", "--", "--check"])))?;
+    step("fmt", &mut || {
+        run(
+            "cargo fmt",
+            Command::new("cargo").args(["fmt", "--all", "--", "--check"]),
+        )
+    })?;
     step("clippy", &mut || {
         run(
             "cargo clippy",
-            Command::new("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+            Command::new("cargo").args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
         )
     })?;
     step("wasm32 core", &mut || {
         run(
             "core for wasm32",
-            Command::new("cargo").args(["build", "-p", "samlscope-core", "--target", "wasm32-unknown-unknown"]),
+            Command::new("cargo").args([
+                "build",
+                "-p",
+                "samlscope-core",
+                "--target",
+                "wasm32-unknown-unknown",
+            ]),
         )
     })?;
-    step("tests", &mut || run("cargo test", Command::new("cargo").args(["test", "--workspace"])))?;
-    eprintln!("\nxtask test: all steps passed in {:.0} s", started.elapsed().as_secs_f64());
+    step("tests", &mut || {
+        run(
+            "cargo test",
+            Command::new("cargo").args(["test", "--workspace"]),
+        )
+    })?;
+    eprintln!(
+        "\nxtask test: all steps passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     for (name, secs) in &steps {
         eprintln!("  {name:<12} {secs:>6.1} s");
     }
@@ -138,7 +178,15 @@ fn serve(extra: &[String]) -> Result<()> {
     run(
         "samlscope check (bundled example)",
         Command::new("cargo")
-            .args(["run", "--quiet", "-p", "samlscope", "--", "decode", "examples/jumpcloud/response.b64"])
+            .args([
+                "run",
+                "--quiet",
+                "-p",
+                "samlscope",
+                "--",
+                "decode",
+                "examples/jumpcloud/response.b64",
+            ])
             .args(extra),
     )
 }
