@@ -186,7 +186,7 @@ fn decode_input_above_max_input_is_refused_before_looking_at_it() {
     let t = Instant::now();
     let err = decode(&big, &limits()).unwrap_err();
     assert!(
-        t.elapsed() < Duration::from_millis(100),
+        t.elapsed() < Duration::from_secs(2),
         "took {:?}",
         t.elapsed()
     );

@@ -340,9 +340,10 @@ impl<'a> Builder<'a> {
             };
             let uri = escape::decode_attr(a.value, a.value_start)?;
             namespaces::check_decl(declared, &uri).map_err(|k| Fail::new(k, a.start))?;
+            let uri: std::sync::Arc<str> = std::sync::Arc::from(&*uri);
             ns_decls.push(NsDecl {
                 prefix: declared.map(Box::from),
-                uri: Box::from(&*uri),
+                uri: uri.clone(),
             });
             self.scope.bind(declared, uri);
         }
@@ -369,7 +370,7 @@ impl<'a> Builder<'a> {
             .scope
             .resolve(prefix)
             .map_err(|k| Fail::new(k, start + 1))?
-            .map(Box::from);
+            .cloned();
 
         let mut attributes: Vec<Attribute> =
             Vec::with_capacity(raw.len().saturating_sub(ns_decls.len()));
@@ -380,7 +381,7 @@ impl<'a> Builder<'a> {
             }
             // Namespaces in XML §6.3: unprefixed attributes are in no namespace (not the
             // default one); prefixed ones take their prefix's URI.
-            let ns: Option<&str> = match p {
+            let ns = match p {
                 None => None,
                 Some(_) => self.scope.resolve(p).map_err(|k| Fail::new(k, a.start))?,
             };
@@ -389,7 +390,7 @@ impl<'a> Builder<'a> {
             if ns.is_some()
                 && attributes
                     .iter()
-                    .any(|b| b.ns.as_deref() == ns && &*b.local == l)
+                    .any(|b| b.ns.as_deref() == ns.map(|n| &**n) && &*b.local == l)
             {
                 return Err(Fail::new(
                     XmlErrorKind::DuplicateAttribute(a.name.to_owned()),
@@ -400,7 +401,7 @@ impl<'a> Builder<'a> {
             attributes.push(Attribute {
                 prefix: p.map(Box::from),
                 local: Box::from(l),
-                ns: ns.map(Box::from),
+                ns: ns.cloned(),
                 value: cow_into_box(value),
                 span: Span::new(a.start, a.end),
             });

@@ -4,6 +4,8 @@
 //! Elements are matched by (namespace URI, local name), never by prefix: a prefix is only a
 //! local alias and an attacker chooses it.
 
+use std::sync::Arc;
+
 /// Index of a node in its [`Document`]. Only meaningful for the document that produced it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct NodeId(pub(crate) u32);
@@ -36,7 +38,9 @@ impl Span {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NsDecl {
     pub prefix: Option<Box<str>>,
-    pub uri: Box<str>,
+    /// Shared with every element and attribute in that namespace (one allocation per
+    /// declaration, not per use).
+    pub uri: Arc<str>,
 }
 
 /// An attribute (never a namespace declaration: those are in [`Element::ns_decls`]).
@@ -46,7 +50,7 @@ pub struct Attribute {
     pub prefix: Option<Box<str>>,
     pub local: Box<str>,
     /// Resolved namespace URI; `None` for unprefixed attributes (they are in no namespace).
-    pub ns: Option<Box<str>>,
+    pub ns: Option<Arc<str>>,
     pub value: Box<str>,
     /// The whole `name="value"` in the input.
     pub span: Span,
@@ -67,7 +71,7 @@ pub struct Element {
     pub prefix: Option<Box<str>>,
     pub local: Box<str>,
     /// Resolved namespace URI; `None` when no default namespace is in scope.
-    pub ns: Option<Box<str>>,
+    pub ns: Option<Arc<str>>,
     /// In document order, namespace declarations excluded.
     pub attributes: Vec<Attribute>,
     /// Declarations written on this element, in document order.

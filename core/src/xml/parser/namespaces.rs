@@ -2,17 +2,28 @@
 //! canonicalization needs it (void-c14n: Exclusive C14N cannot handle relative namespace URIs,
 //! and a redeclared `xml`/`xmlns` prefix is one more way for two parsers to disagree).
 
-use std::borrow::Cow;
+use std::sync::Arc;
 
 use super::super::{XmlErrorKind, ns};
 
 /// The in-scope bindings as a stack; an element's declarations are pushed on entry and popped
 /// (by truncating to a mark) when it ends. Lookups scan from the top: SAML documents have a
 /// handful of bindings, so this beats any map.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Scope<'a> {
     /// `(prefix, uri)`; `None` is the default namespace, an empty URI undeclares it.
-    bindings: Vec<(Option<&'a str>, Cow<'a, str>)>,
+    bindings: Vec<(Option<&'a str>, Arc<str>)>,
+    /// The `xml` prefix's URI, bound by definition.
+    xml: Arc<str>,
+}
+
+impl Default for Scope<'_> {
+    fn default() -> Self {
+        Self {
+            bindings: Vec::new(),
+            xml: Arc::from(ns::XML),
+        }
+    }
 }
 
 impl<'a> Scope<'a> {
@@ -24,15 +35,15 @@ impl<'a> Scope<'a> {
         self.bindings.truncate(mark);
     }
 
-    pub(super) fn bind(&mut self, prefix: Option<&'a str>, uri: Cow<'a, str>) {
+    pub(super) fn bind(&mut self, prefix: Option<&'a str>, uri: Arc<str>) {
         self.bindings.push((prefix, uri));
     }
 
     /// The URI of an element's prefix (or of the default namespace when `prefix` is `None`).
     /// `Ok(None)` means "no namespace". The `xml` prefix is bound by definition.
-    pub(super) fn resolve(&self, prefix: Option<&str>) -> Result<Option<&str>, XmlErrorKind> {
+    pub(super) fn resolve(&self, prefix: Option<&str>) -> Result<Option<&Arc<str>>, XmlErrorKind> {
         match prefix {
-            Some("xml") => Ok(Some(ns::XML)),
+            Some("xml") => Ok(Some(&self.xml)),
             // Namespaces in XML §3: element names must not have the prefix xmlns.
             Some("xmlns") => Err(XmlErrorKind::ReservedPrefix("xmlns".into())),
             _ => {
@@ -99,14 +110,20 @@ mod tests {
     #[test]
     fn scope_shadows_and_pops() {
         let mut s = Scope::default();
-        s.bind(Some("p"), "urn:a".into());
+        s.bind(Some("p"), Arc::from("urn:a"));
         let m = s.mark();
-        s.bind(Some("p"), "urn:b".into());
-        s.bind(None, "urn:d".into());
-        assert_eq!(s.resolve(Some("p")), Ok(Some("urn:b")));
-        assert_eq!(s.resolve(None), Ok(Some("urn:d")));
+        s.bind(Some("p"), Arc::from("urn:b"));
+        s.bind(None, Arc::from("urn:d"));
+        assert_eq!(
+            s.resolve(Some("p")).map(|u| u.map(|u| &**u)),
+            Ok(Some("urn:b"))
+        );
+        assert_eq!(s.resolve(None).map(|u| u.map(|u| &**u)), Ok(Some("urn:d")));
         s.truncate(m);
-        assert_eq!(s.resolve(Some("p")), Ok(Some("urn:a")));
+        assert_eq!(
+            s.resolve(Some("p")).map(|u| u.map(|u| &**u)),
+            Ok(Some("urn:a"))
+        );
         assert_eq!(s.resolve(None), Ok(None));
         assert_eq!(
             s.resolve(Some("q")),
