@@ -156,11 +156,10 @@ fn test() -> Result<()> {
             ]),
         )
     })?;
+    let mut totals = (0u64, 0u64);
     step("tests", &mut || {
-        run(
-            "cargo test",
-            Command::new("cargo").args(["test", "--workspace"]),
-        )
+        totals = cargo_test(&["test", "--workspace"])?;
+        Ok(())
     })?;
     eprintln!(
         "\nxtask test: all steps passed in {:.0} s",
@@ -169,7 +168,53 @@ fn test() -> Result<()> {
     for (name, secs) in &steps {
         eprintln!("  {name:<12} {secs:>6.1} s");
     }
+    // One closing line over every test binary (cargo's last line is often a doc-test run of
+    // zero tests, which says nothing about the rest).
+    println!("tests: {} passed, {} failed", totals.0, totals.1);
     Ok(())
+}
+
+/// Runs `cargo test`, streaming its output, and sums the "test result:" lines.
+fn cargo_test(args: &[&str]) -> Result<(u64, u64)> {
+    use std::io::{BufRead as _, Write as _};
+    eprintln!("xtask: cargo {}", args.join(" "));
+    let mut child = Command::new("cargo")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("cargo test: cannot start")?;
+    let stdout = child.stdout.take().context("cargo test: no stdout")?;
+    let (mut passed, mut failed) = (0u64, 0u64);
+    let mut out = std::io::stdout().lock();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line?;
+        writeln!(out, "{line}")?;
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            for part in rest.split(';') {
+                let mut words = part.split_whitespace().rev();
+                let (Some(kind), Some(n)) = (words.next(), words.next()) else {
+                    continue;
+                };
+                let n: u64 = n
+                    .trim_start_matches("ok.")
+                    .trim_start_matches("FAILED.")
+                    .trim()
+                    .parse()
+                    .unwrap_or(0);
+                match kind {
+                    "passed" => passed += n,
+                    "failed" => failed += n,
+                    _ => {}
+                }
+            }
+        }
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        println!("tests: {passed} passed, {failed} failed");
+        bail!("cargo test failed ({status})");
+    }
+    Ok((passed, failed))
 }
 
 fn serve(extra: &[String]) -> Result<()> {
