@@ -59,6 +59,25 @@ pub fn sign_enveloped(
     signer: &Signer,
     options: &SignOptions,
 ) -> Result<String, SignError> {
+    sign_enveloped_with(
+        xml,
+        id,
+        signer.certificate.as_ref(),
+        options,
+        &|message: &[u8]| signer.key.sign(options.signature, message),
+    )
+}
+
+/// [`sign_enveloped`] with the raw signature computed by the caller: a native server can use
+/// a faster RSA implementation (with its own blinding randomness, which core does not have)
+/// while the XML, the canonicalization and the digest stay this crate's.
+pub fn sign_enveloped_with(
+    xml: &str,
+    id: &str,
+    certificate: Option<&Certificate>,
+    options: &SignOptions,
+    sign: &dyn Fn(&[u8]) -> Result<Vec<u8>, CryptoError>,
+) -> Result<String, SignError> {
     let doc = parse(xml.as_bytes())?;
     let target = find_by_id(&doc, id)?;
 
@@ -78,7 +97,7 @@ pub fn sign_enveloped(
     let b64 = base64::engine::general_purpose::STANDARD;
     let digest = b64.encode(options.digest.digest(&canonical));
 
-    let key_info = signer.certificate.as_ref().map_or(String::new(), |c| {
+    let key_info = certificate.map_or(String::new(), |c| {
         format!(
             "<ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>",
             c.to_base64()
@@ -137,7 +156,7 @@ pub fn sign_enveloped(
         },
         &mut si,
     )?;
-    let value = b64.encode(signer.key.sign(options.signature, &si)?);
+    let value = b64.encode(sign(&si)?);
     let span = doc.span(value_node);
     let mut out = String::with_capacity(with_template.len() + value.len() + 40);
     out.push_str(&with_template[..span.start]);
