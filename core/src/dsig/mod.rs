@@ -13,7 +13,7 @@ pub use algorithm::{
     AlgorithmError, AlgorithmRole, Canonicalization, DigestAlgorithm, SignatureAlgorithm, Transform,
 };
 pub use error::SignatureError;
-pub use sign::{SignError, SignOptions, Signer, sign_enveloped, sign_enveloped_with};
+pub use sign::{RawSigner, SignError, SignOptions, Signer, sign_enveloped, sign_enveloped_with};
 pub use verify::{SignatureFacts, Verified, VerifyPolicy, keyinfo_certificates, verify_enveloped};
 
 /// Byte comparison whose time does not depend on where the inputs differ (digest comparison:

@@ -68,6 +68,9 @@ pub fn sign_enveloped(
     )
 }
 
+/// Computes the raw signature value over canonical SignedInfo bytes.
+pub type RawSigner<'a> = dyn Fn(&[u8]) -> Result<Vec<u8>, CryptoError> + 'a;
+
 /// [`sign_enveloped`] with the raw signature computed by the caller: a native server can use
 /// a faster RSA implementation (with its own blinding randomness, which core does not have)
 /// while the XML, the canonicalization and the digest stay this crate's.
@@ -76,7 +79,7 @@ pub fn sign_enveloped_with(
     id: &str,
     certificate: Option<&Certificate>,
     options: &SignOptions,
-    sign: &dyn Fn(&[u8]) -> Result<Vec<u8>, CryptoError>,
+    sign: &RawSigner<'_>,
 ) -> Result<String, SignError> {
     let doc = parse(xml.as_bytes())?;
     let target = find_by_id(&doc, id)?;
