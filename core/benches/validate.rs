@@ -9,7 +9,7 @@
 use criterion::{Criterion, criterion_group};
 use samlscope_core::crypto::Backend;
 use samlscope_core::dsig::{SignOptions, SignatureAlgorithm, Signer, VerifyPolicy, sign_enveloped};
-use samlscope_core::saml::build::{NAMEID_EMAIL, ResponseSpec, STATUS_SUCCESS, response_xml};
+use samlscope_core::saml::build::{ResponseSpec, response_xml};
 use samlscope_core::saml::time::Instant;
 use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
 use samlscope_core::validate::{Policy, validate};
@@ -30,21 +30,8 @@ fn spec() -> ResponseSpec {
         (0..6).map(|i| format!("group-{i}")).collect(),
     ));
     ResponseSpec {
-        response_id: "_r1f0c2d9e8b7a6c5d4e3f2a1b0c9d8e7f6".into(),
-        assertion_id: "_a5e4d3c2b1a09f8e7d6c5b4a3f2e1d0c9".into(),
-        issue_instant: "2026-11-28T12:00:00Z".into(),
-        not_before: "2026-11-28T11:55:00Z".into(),
-        not_on_or_after: "2026-11-28T12:05:00Z".into(),
-        session_not_on_or_after: Some("2026-11-29T12:00:00Z".into()),
-        idp_entity_id: "jumpcloud-acmecorp".into(),
-        sp_entity_id: "https://app.avoma.com".into(),
-        acs_url: "https://prod-api.avoma.com/saml2/acs".into(),
-        in_response_to: Some("_req42".into()),
-        name_id: "alice@acmecorp.com".into(),
-        name_id_format: NAMEID_EMAIL.into(),
-        session_index: "_sess1".into(),
         attributes,
-        status: STATUS_SUCCESS.into(),
+        ..ResponseSpec::example()
     }
 }
 

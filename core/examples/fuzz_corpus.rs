@@ -6,7 +6,7 @@ use base64::Engine as _;
 use samlscope_core::attacks::{Fixture, catalogue};
 use samlscope_core::crypto::PrivateKey;
 use samlscope_core::dsig::{SignOptions, Signer, sign_enveloped};
-use samlscope_core::saml::build::{NAMEID_EMAIL, ResponseSpec, STATUS_SUCCESS, response_xml};
+use samlscope_core::saml::build::{ResponseSpec, response_xml};
 use samlscope_core::trust::Certificate;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -15,23 +15,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let key = PrivateKey::from_pem(include_str!("../tests/data/keys/idp.key.pem"))?;
     let cert = Certificate::all_from_pem(include_str!("../tests/data/keys/idp.crt.pem"))?.remove(0);
     let akey = PrivateKey::from_pem(include_str!("../tests/data/keys/attacker.key.pem"))?;
-    let spec = ResponseSpec {
-        response_id: "_r1".into(),
-        assertion_id: "_a1".into(),
-        issue_instant: "2026-11-28T12:00:00Z".into(),
-        not_before: "2026-11-28T11:55:00Z".into(),
-        not_on_or_after: "2026-11-28T12:05:00Z".into(),
-        session_not_on_or_after: None,
-        idp_entity_id: "jumpcloud-acmecorp".into(),
-        sp_entity_id: "https://app.avoma.com".into(),
-        acs_url: "https://prod-api.avoma.com/saml2/acs".into(),
-        in_response_to: Some("_req".into()),
-        name_id: "alice@acmecorp.com".into(),
-        name_id_format: NAMEID_EMAIL.into(),
-        session_index: "_s".into(),
-        attributes: vec![("groups".into(), vec!["eng".into()])],
-        status: STATUS_SUCCESS.into(),
-    };
+    let spec = ResponseSpec::example();
     let idp = Signer {
         key,
         certificate: Some(cert.clone()),

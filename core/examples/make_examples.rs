@@ -5,9 +5,7 @@
 use base64::Engine as _;
 use samlscope_core::crypto::PrivateKey;
 use samlscope_core::dsig::{SignOptions, Signer, sign_enveloped};
-use samlscope_core::saml::build::{
-    NAMEID_EMAIL, ResponseSpec, STATUS_SUCCESS, idp_metadata_xml, response_xml,
-};
+use samlscope_core::saml::build::{NAMEID_EMAIL, ResponseSpec, idp_metadata_xml, response_xml};
 use samlscope_core::trust::Certificate;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -21,27 +19,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let spec = ResponseSpec {
         response_id: "_8f3a2c1e9b7d4f6a0c5e".into(),
         assertion_id: "_2d9c4b7e1a3f5c8e6b0d".into(),
-        issue_instant: "2026-11-28T12:00:00Z".into(),
-        not_before: "2026-11-28T11:55:00Z".into(),
-        not_on_or_after: "2026-11-28T12:05:00Z".into(),
-        session_not_on_or_after: Some("2026-11-29T12:00:00Z".into()),
-        idp_entity_id: "jumpcloud-acmecorp".into(),
-        sp_entity_id: "https://app.avoma.com".into(),
-        acs_url: "https://prod-api.avoma.com/saml2/acs".into(),
         in_response_to: None,
-        name_id: "alice@acmecorp.com".into(),
-        name_id_format: NAMEID_EMAIL.into(),
         session_index: "_sess-7f2b".into(),
-        attributes: vec![
-            ("email".into(), vec!["alice@acmecorp.com".into()]),
-            ("firstname".into(), vec!["Alice".into()]),
-            ("lastname".into(), vec!["Liddell".into()]),
-            (
-                "memberOf".into(),
-                vec!["engineering".into(), "avoma-users".into()],
-            ),
-        ],
-        status: STATUS_SUCCESS.into(),
+        ..ResponseSpec::example()
     };
     let o = SignOptions::default();
     let xml = sign_enveloped(&response_xml(&spec), &spec.assertion_id, &signer, &o)?;

@@ -6,27 +6,15 @@ use samlscope_core::crypto::PrivateKey;
 use samlscope_core::dsig::{
     DigestAlgorithm, SignOptions, SignatureAlgorithm, Signer, VerifyPolicy, sign_enveloped,
 };
-use samlscope_core::saml::build::{NAMEID_EMAIL, ResponseSpec, STATUS_SUCCESS, response_xml};
+use samlscope_core::saml::build::{ResponseSpec, response_xml};
 use samlscope_core::saml::{SignaturePolicy, verify_response};
 use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
 use samlscope_tests::*;
 use std::process::Command;
 
 fn spec() -> ResponseSpec {
+    // Values that stress escaping and line ends inside the signed content.
     ResponseSpec {
-        response_id: "_resp-interop-1".into(),
-        assertion_id: "_assert-interop-1".into(),
-        issue_instant: "2026-11-28T12:00:00Z".into(),
-        not_before: "2026-11-28T11:55:00Z".into(),
-        not_on_or_after: "2026-11-28T12:05:00Z".into(),
-        session_not_on_or_after: None,
-        idp_entity_id: "jumpcloud-acmecorp".into(),
-        sp_entity_id: "https://app.avoma.com".into(),
-        acs_url: "https://prod-api.avoma.com/saml2/acs".into(),
-        in_response_to: None,
-        name_id: "alice@acmecorp.com".into(),
-        name_id_format: NAMEID_EMAIL.into(),
-        session_index: "_s1".into(),
         attributes: vec![
             (
                 "groups".into(),
@@ -34,7 +22,7 @@ fn spec() -> ResponseSpec {
             ),
             ("note".into(), vec!["line1\r\nline2 ünïcødé".into()]),
         ],
-        status: STATUS_SUCCESS.into(),
+        ..ResponseSpec::example()
     }
 }
 

@@ -33,6 +33,38 @@ pub struct ResponseSpec {
     pub status: String,
 }
 
+impl ResponseSpec {
+    /// The setup guide's JumpCloud app (org `acmecorp`, app `avoma`, user alice), issued
+    /// 2026-11-28T12:00:00Z for five minutes. One definition for tests, benches, examples and
+    /// the fuzz corpus, which then change only what they are about.
+    pub fn example() -> Self {
+        Self {
+            response_id: "_r1f0c2d9e8b7a6".into(),
+            assertion_id: "_a5e4d3c2b1a09".into(),
+            issue_instant: "2026-11-28T12:00:00Z".into(),
+            not_before: "2026-11-28T11:55:00Z".into(),
+            not_on_or_after: "2026-11-28T12:05:00Z".into(),
+            session_not_on_or_after: Some("2026-11-29T12:00:00Z".into()),
+            idp_entity_id: "jumpcloud-acmecorp".into(),
+            sp_entity_id: "https://app.avoma.com".into(),
+            acs_url: "https://prod-api.avoma.com/saml2/acs".into(),
+            in_response_to: Some("_req42".into()),
+            name_id: "alice@acmecorp.com".into(),
+            name_id_format: NAMEID_EMAIL.into(),
+            session_index: "_sess1".into(),
+            attributes: vec![
+                ("email".into(), vec!["alice@acmecorp.com".into()]),
+                ("firstname".into(), vec!["Alice".into()]),
+                (
+                    "groups".into(),
+                    vec!["engineering".into(), "sso-admins".into()],
+                ),
+            ],
+            status: STATUS_SUCCESS.into(),
+        }
+    }
+}
+
 /// Escapes text content.
 pub fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
