@@ -1,0 +1,467 @@
+//! The IdP's configuration: JumpCloud's data model as an admin sees it in the console — SSO
+//! applications with their SSO-tab fields, users, user groups and group ↔ application bindings
+//! (reference/jumpcloud.md §1.1). Read from TOML and validated once at start, so a typo is a clear
+//! error naming the field instead of a strange response later.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+/// The configuration bundled with the binary: the Avoma setup guide plus the demo SP app.
+pub const DEFAULT_TOML: &str = include_str!("default.toml");
+
+/// Placeholder replaced by the server's own URL at start (the demo app's ACS lives there).
+pub const BASE_URL_PLACEHOLDER: &str = "{base_url}";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The JumpCloud organisation (informational; shows in pages).
+    pub org: String,
+    /// Overrides the URL the IdP advertises (metadata, demo SP) when it sits behind a proxy.
+    #[serde(default)]
+    pub public_url: Option<String>,
+    /// Conditions window half-width: NotBefore = now − this, NotOnOrAfter = now + this.
+    #[serde(default = "default_window")]
+    pub assertion_lifetime_seconds: i64,
+    /// SessionNotOnOrAfter = now + this.
+    #[serde(default = "default_session")]
+    pub session_lifetime_seconds: i64,
+    #[serde(default)]
+    pub apps: Vec<App>,
+    #[serde(default)]
+    pub users: Vec<User>,
+    #[serde(default)]
+    pub groups: Vec<Group>,
+}
+
+fn default_window() -> i64 {
+    300
+}
+fn default_session() -> i64 {
+    8 * 3600
+}
+
+/// Where the enveloped signature goes (the SSO tab's "Sign" radio).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sign {
+    Assertion,
+    Response,
+    Both,
+}
+
+impl Sign {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Assertion => "assertion",
+            Self::Response => "response",
+            Self::Both => "both",
+        }
+    }
+}
+
+/// The SSO tab's "Signature Algorithm" dropdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignatureAlgorithm {
+    #[serde(rename = "RSA-SHA256")]
+    RsaSha256,
+    #[serde(rename = "RSA-SHA1")]
+    RsaSha1,
+}
+
+/// One "user attribute mapping" row: SAML attribute `name` ← JumpCloud user property `value`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeMapping {
+    pub name: String,
+    pub value: String,
+}
+
+/// One SSO application (a JumpCloud "Custom SAML App").
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct App {
+    /// IDP URL label: the app answers at `/saml2/{label}`.
+    pub label: String,
+    #[serde(default)]
+    pub display_label: Option<String>,
+    pub idp_entity_id: String,
+    pub sp_entity_id: String,
+    pub acs_urls: Vec<String>,
+    /// PEM of the SP's certificate, to verify signed AuthnRequests (Redirect binding).
+    #[serde(default)]
+    pub sp_certificate: Option<String>,
+    /// SAMLSubject NameID: the user property put into NameID.
+    #[serde(default = "default_name_id_field")]
+    pub name_id_field: String,
+    /// SAMLSubject NameID Format.
+    #[serde(default = "default_name_id_format")]
+    pub name_id_format: String,
+    #[serde(default = "default_sign")]
+    pub sign: Sign,
+    #[serde(default = "default_alg")]
+    pub signature_algorithm: SignatureAlgorithm,
+    #[serde(default)]
+    pub default_relay_state: Option<String>,
+    /// Where the User Portal tile sends the user (forces SP-initiated login when set).
+    #[serde(default)]
+    pub login_url: Option<String>,
+    #[serde(default)]
+    pub declare_redirect_endpoint: bool,
+    #[serde(default)]
+    pub attributes: Vec<AttributeMapping>,
+    #[serde(default)]
+    pub constant_attributes: Vec<AttributeMapping>,
+    #[serde(default)]
+    pub include_group_attribute: bool,
+    #[serde(default)]
+    pub group_attribute_name: Option<String>,
+    /// User groups bound to the app (the "User Groups" tab); everyone else is refused.
+    #[serde(default)]
+    pub user_groups: Vec<String>,
+}
+
+fn default_name_id_field() -> String {
+    "email".into()
+}
+fn default_name_id_format() -> String {
+    samlscope_core::saml::build::NAMEID_EMAIL.into()
+}
+fn default_sign() -> Sign {
+    Sign::Assertion
+}
+fn default_alg() -> SignatureAlgorithm {
+    SignatureAlgorithm::RsaSha256
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct User {
+    pub email: String,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub firstname: Option<String>,
+    #[serde(default)]
+    pub lastname: Option<String>,
+    #[serde(default)]
+    pub displayname: Option<String>,
+    pub password: String,
+    /// Custom attributes (JumpCloud "User Attributes"), usable in mappings by name.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// The built-in lower-case JumpCloud user properties a mapping may name.
+pub const USER_PROPERTIES: &[&str] = &["email", "username", "firstname", "lastname", "displayname"];
+
+impl User {
+    /// The value of a JumpCloud user property (built-in or custom); `None` if unset.
+    pub fn property(&self, name: &str) -> Option<String> {
+        match name {
+            "email" => Some(self.email.clone()),
+            "username" => self.username.clone(),
+            "firstname" => self.firstname.clone(),
+            "lastname" => self.lastname.clone(),
+            "displayname" => {
+                self.displayname
+                    .clone()
+                    .or_else(|| match (&self.firstname, &self.lastname) {
+                        (Some(f), Some(l)) => Some(format!("{f} {l}")),
+                        (Some(f), None) => Some(f.clone()),
+                        (None, Some(l)) => Some(l.clone()),
+                        (None, None) => None,
+                    })
+            }
+            other => self.attributes.get(other).cloned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub name: String,
+    #[serde(default)]
+    pub members: Vec<String>,
+}
+
+/// Why a configuration was refused. Each names the place and the fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration is not valid TOML or has an unknown/missing field: {0}")]
+    Parse(String),
+    #[error("configuration: {0}")]
+    Invalid(String),
+}
+
+impl Config {
+    /// The bundled default (never fails: it is tested).
+    pub fn bundled() -> Result<Self, ConfigError> {
+        Self::from_toml(DEFAULT_TOML)
+    }
+
+    /// Parses and validates.
+    pub fn from_toml(text: &str) -> Result<Self, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn app(&self, label: &str) -> Option<&App> {
+        self.apps.iter().find(|a| a.label == label)
+    }
+
+    pub fn user(&self, email: &str) -> Option<&User> {
+        self.users
+            .iter()
+            .find(|u| u.email.eq_ignore_ascii_case(email))
+    }
+
+    /// The names of the user groups `email` belongs to, in configuration order.
+    pub fn groups_of(&self, email: &str) -> Vec<String> {
+        self.groups
+            .iter()
+            .filter(|g| g.members.iter().any(|m| m.eq_ignore_ascii_case(email)))
+            .map(|g| g.name.clone())
+            .collect()
+    }
+
+    /// JumpCloud denies by default: a user gets a response only through a bound group.
+    pub fn is_assigned(&self, app: &App, email: &str) -> bool {
+        self.groups_of(email)
+            .iter()
+            .any(|g| app.user_groups.contains(g))
+    }
+
+    /// Replaces `{base_url}` everywhere it may appear (URLs of the demo app).
+    pub fn with_base_url(mut self, base_url: &str) -> Self {
+        let sub = |s: &mut String| {
+            if s.contains(BASE_URL_PLACEHOLDER) {
+                *s = s.replace(BASE_URL_PLACEHOLDER, base_url);
+            }
+        };
+        for app in &mut self.apps {
+            sub(&mut app.idp_entity_id);
+            sub(&mut app.sp_entity_id);
+            app.acs_urls.iter_mut().for_each(sub);
+            if let Some(v) = app.default_relay_state.as_mut() {
+                sub(v);
+            }
+            if let Some(v) = app.login_url.as_mut() {
+                sub(v);
+            }
+        }
+        self
+    }
+
+    /// Every rule an admin could break, checked once.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |m: String| Err(ConfigError::Invalid(m));
+        if self.assertion_lifetime_seconds <= 0 || self.session_lifetime_seconds <= 0 {
+            return bad(
+                "assertion_lifetime_seconds and session_lifetime_seconds must be > 0".into(),
+            );
+        }
+        if let Some(url) = &self.public_url
+            && !is_http_url(url)
+        {
+            return bad(format!(
+                "public_url {url:?} must start with http:// or https://"
+            ));
+        }
+        let mut emails = HashSet::new();
+        for u in &self.users {
+            let e = u.email.to_ascii_lowercase();
+            if !e.contains('@') {
+                return bad(format!("user email {:?} is not an email address", u.email));
+            }
+            if !emails.insert(e) {
+                return bad(format!("user {:?} is defined twice", u.email));
+            }
+        }
+        let mut groups = HashSet::new();
+        for g in &self.groups {
+            if g.name.trim().is_empty() {
+                return bad("a user group has an empty name".into());
+            }
+            if !groups.insert(g.name.as_str()) {
+                return bad(format!("user group {:?} is defined twice", g.name));
+            }
+            for m in &g.members {
+                if !emails.contains(&m.to_ascii_lowercase()) {
+                    return bad(format!(
+                        "user group {:?} lists member {m:?}, who is not in [[users]]",
+                        g.name
+                    ));
+                }
+            }
+        }
+        let known_property = |p: &str| {
+            USER_PROPERTIES.contains(&p) || self.users.iter().any(|u| u.attributes.contains_key(p))
+        };
+        let mut labels = HashSet::new();
+        for app in &self.apps {
+            let l = &app.label;
+            let where_ = format!("app {l:?}");
+            if l.is_empty()
+                || !l
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            {
+                return bad(format!(
+                    "{where_}: label (the IDP URL label) must be non-empty and use only letters, digits, '-', '_', '.'"
+                ));
+            }
+            if !labels.insert(l.as_str()) {
+                return bad(format!("{where_} is defined twice"));
+            }
+            if app.idp_entity_id.trim().is_empty() {
+                return bad(format!("{where_}: idp_entity_id (IdP Entity ID) is empty"));
+            }
+            if app.sp_entity_id.trim().is_empty() {
+                return bad(format!("{where_}: sp_entity_id (SP Entity ID) is empty"));
+            }
+            if app.acs_urls.is_empty() {
+                return bad(format!(
+                    "{where_}: acs_urls (ACS URLs) needs at least one URL"
+                ));
+            }
+            for acs in &app.acs_urls {
+                if !is_http_url(acs) && !acs.contains(BASE_URL_PLACEHOLDER) {
+                    return bad(format!(
+                        "{where_}: ACS URL {acs:?} must start with http:// or https://"
+                    ));
+                }
+            }
+            if !known_property(&app.name_id_field) {
+                return bad(format!(
+                    "{where_}: name_id_field {:?} is not a user property (one of {} or a custom user attribute)",
+                    app.name_id_field,
+                    USER_PROPERTIES.join(", ")
+                ));
+            }
+            if !app.name_id_format.starts_with("urn:") {
+                return bad(format!(
+                    "{where_}: name_id_format {:?} is not a URN",
+                    app.name_id_format
+                ));
+            }
+            for m in &app.attributes {
+                if m.name.trim().is_empty() {
+                    return bad(format!("{where_}: an attribute mapping has an empty name"));
+                }
+                if !known_property(&m.value) {
+                    return bad(format!(
+                        "{where_}: attribute {:?} maps user property {:?}, which no user has (built-in: {})",
+                        m.name,
+                        m.value,
+                        USER_PROPERTIES.join(", ")
+                    ));
+                }
+            }
+            if app
+                .constant_attributes
+                .iter()
+                .any(|m| m.name.trim().is_empty())
+            {
+                return bad(format!("{where_}: a constant attribute has an empty name"));
+            }
+            if app.include_group_attribute
+                && app
+                    .group_attribute_name
+                    .as_deref()
+                    .is_none_or(|n| n.trim().is_empty())
+            {
+                return bad(format!(
+                    "{where_}: include_group_attribute is set but group_attribute_name is empty"
+                ));
+            }
+            for g in &app.user_groups {
+                if !groups.contains(g.as_str()) {
+                    return bad(format!(
+                        "{where_}: bound user group {g:?} is not in [[groups]]"
+                    ));
+                }
+            }
+            if let Some(pem) = &app.sp_certificate
+                && samlscope_core::trust::Certificate::all_from_pem(pem)
+                    .map(|v| v.is_empty())
+                    .unwrap_or(true)
+            {
+                return bad(format!("{where_}: sp_certificate is not a PEM certificate"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_http_url(s: &str) -> bool {
+    s.starts_with("http://") || s.starts_with("https://")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+    use super::*;
+
+    #[test]
+    fn bundled_config_reproduces_the_setup_guide() {
+        let c = Config::bundled().unwrap();
+        assert_eq!(c.org, "acmecorp");
+        let a = c.app("avoma").unwrap();
+        assert_eq!(a.idp_entity_id, "jumpcloud-acmecorp");
+        assert_eq!(a.sp_entity_id, "https://app.avoma.com");
+        assert_eq!(a.acs_urls, vec!["https://prod-api.avoma.com/saml2/acs"]);
+        assert_eq!(a.sign, Sign::Both);
+        assert!(a.declare_redirect_endpoint);
+        assert!(c.is_assigned(a, "alice@acmecorp.com"));
+        assert!(!c.is_assigned(a, "mallory@acmecorp.com"));
+        let c = c.with_base_url("http://127.0.0.1:1");
+        assert_eq!(
+            c.app("demo-sp").unwrap().acs_urls,
+            vec!["http://127.0.0.1:1/sp/acs"]
+        );
+    }
+
+    #[test]
+    fn invalid_configs_are_clear_errors() {
+        let cases = [
+            ("org = 1", "not valid TOML"),
+            ("org = \"x\"\nbogus = 1", "unknown field"),
+            (
+                "org='x'\n[[apps]]\nlabel='a b'\nidp_entity_id='i'\nsp_entity_id='s'\nacs_urls=['https://x']",
+                "label",
+            ),
+            (
+                "org='x'\n[[apps]]\nlabel='a'\nidp_entity_id='i'\nsp_entity_id='s'\nacs_urls=[]",
+                "ACS URLs",
+            ),
+            (
+                "org='x'\n[[apps]]\nlabel='a'\nidp_entity_id='i'\nsp_entity_id='s'\nacs_urls=['ftp://x']",
+                "must start with http",
+            ),
+            (
+                "org='x'\n[[apps]]\nlabel='a'\nidp_entity_id='i'\nsp_entity_id='s'\nacs_urls=['https://x']\nsign='nope'",
+                "unknown variant",
+            ),
+            (
+                "org='x'\n[[apps]]\nlabel='a'\nidp_entity_id='i'\nsp_entity_id='s'\nacs_urls=['https://x']\nuser_groups=['g']",
+                "not in [[groups]]",
+            ),
+            (
+                "org='x'\n[[apps]]\nlabel='a'\nidp_entity_id='i'\nsp_entity_id='s'\nacs_urls=['https://x']\nattributes=[{name='n',value='shoesize'}]",
+                "shoesize",
+            ),
+            (
+                "org='x'\n[[groups]]\nname='g'\nmembers=['nobody@x.com']",
+                "not in [[users]]",
+            ),
+        ];
+        for (text, needle) in cases {
+            let err = Config::from_toml(text).unwrap_err().to_string();
+            assert!(err.contains(needle), "{text:?}: {err}");
+        }
+    }
+}

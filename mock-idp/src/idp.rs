@@ -1,0 +1,349 @@
+//! The IdP's state and the making of responses: content from the configuration (NameID,
+//! attributes, groups, session, conditions window, InResponseTo), signatures as the app's Sign
+//! option says, and the scenario variants.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use samlscope_core::attacks::Fixture;
+use samlscope_core::dsig::{self, SignOptions};
+use samlscope_core::saml::build::{self, ResponseSpec, STATUS_SUCCESS};
+use samlscope_core::saml::time::Instant;
+
+use crate::config::{App, Config, Sign, SignatureAlgorithm, User};
+use crate::keys::{KeyError, KeyMaterial, KeyStore};
+use crate::scenarios::{Kind, PolicyFailure, Scenario};
+
+/// Everything the handlers share.
+#[derive(Debug)]
+pub struct Idp {
+    /// The configuration with `{base_url}` already substituted.
+    pub config: Config,
+    pub base_url: String,
+    keys: HashMap<String, RwLock<Arc<KeyMaterial>>>,
+    attacker: Arc<KeyMaterial>,
+    store: KeyStore,
+    /// Demo SP: RelayState token → AuthnRequest ID it sent (bounded).
+    pub(crate) sp_pending: Mutex<VecDeque<(String, String)>>,
+}
+
+/// Why a response could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum IdpError {
+    #[error("no application with IDP URL label {0:?}")]
+    UnknownApp(String),
+    #[error("no user {0:?} in the directory")]
+    UnknownUser(String),
+    #[error("no scenario {0:?} (GET /api/scenarios lists them)")]
+    UnknownScenario(String),
+    #[error("{0}")]
+    Keys(#[from] KeyError),
+    #[error("building the response failed: {0}")]
+    Build(String),
+}
+
+/// A response ready to post.
+#[derive(Debug, Clone)]
+pub struct Made {
+    pub xml: String,
+    pub acs_url: String,
+}
+
+pub fn now() -> Instant {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    Instant::from_unix_seconds(secs)
+}
+
+/// A SAML ID: `_` + 160 random bits in hex (an xs:ID must not start with a digit).
+pub fn random_id() -> String {
+    let mut b = [0u8; 20];
+    if getrandom::fill(&mut b).is_err() {
+        // The OS RNG failing is not recoverable in a meaningful way; fall back to the clock so
+        // the IdP keeps answering (IDs need uniqueness, not secrecy).
+        let t = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        b[..16].copy_from_slice(&t.to_be_bytes());
+    }
+    let mut s = String::with_capacity(41);
+    s.push('_');
+    for x in b {
+        s.push_str(&format!("{x:02x}"));
+    }
+    s
+}
+
+impl Idp {
+    /// Loads or creates every app's key and the attacker key.
+    pub fn new(config: Config, base_url: &str, store: KeyStore) -> Result<Self, KeyError> {
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        let config = config.with_base_url(&base_url);
+        let mut keys = HashMap::new();
+        for app in &config.apps {
+            let k = store.load_or_create(&app.label, &common_name(app))?;
+            keys.insert(app.label.clone(), RwLock::new(k));
+        }
+        // The attacker's certificate copies the IdP's subject (a look-alike): only the key
+        // differs, which is what an SP that trusts KeyInfo by name would miss.
+        let attacker = store.load_or_create("attacker", "JumpCloud")?;
+        Ok(Self {
+            config,
+            base_url,
+            keys,
+            attacker,
+            store,
+            sp_pending: Mutex::new(VecDeque::new()),
+        })
+    }
+
+    pub fn app(&self, label: &str) -> Result<&App, IdpError> {
+        self.config
+            .app(label)
+            .ok_or_else(|| IdpError::UnknownApp(label.to_owned()))
+    }
+
+    pub fn keys(&self, label: &str) -> Result<Arc<KeyMaterial>, IdpError> {
+        let slot = self
+            .keys
+            .get(label)
+            .ok_or_else(|| IdpError::UnknownApp(label.to_owned()))?;
+        Ok(match slot.read() {
+            Ok(k) => k.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        })
+    }
+
+    /// "Regenerate certificate": a new key and certificate; the old ones are gone (JumpCloud
+    /// has no overlap period).
+    pub fn rotate(&self, label: &str) -> Result<Arc<KeyMaterial>, IdpError> {
+        let app = self.app(label)?;
+        let slot = self
+            .keys
+            .get(label)
+            .ok_or_else(|| IdpError::UnknownApp(label.to_owned()))?;
+        let k = self.store.create(label, &common_name(app))?;
+        match slot.write() {
+            Ok(mut g) => *g = k.clone(),
+            Err(poisoned) => *poisoned.into_inner() = k.clone(),
+        }
+        Ok(k)
+    }
+
+    /// `{base_url}/saml2/{label}`: the IDP URL (both bindings share it, like JumpCloud).
+    pub fn sso_url(&self, label: &str) -> String {
+        format!("{}/saml2/{label}", self.base_url)
+    }
+
+    pub fn metadata_url(&self, label: &str) -> String {
+        format!("{}/saml2/{label}/metadata", self.base_url)
+    }
+
+    /// The Metadata URL's document.
+    pub fn metadata(&self, label: &str) -> Result<String, IdpError> {
+        let app = self.app(label)?;
+        let keys = self.keys(label)?;
+        Ok(build::idp_metadata_xml(
+            &app.idp_entity_id,
+            &self.sso_url(label),
+            &keys.certificate.to_base64(),
+            app.declare_redirect_endpoint,
+            &app.name_id_format,
+        ))
+    }
+
+    /// The response content for `user` at `now`, as configured.
+    pub fn spec(
+        &self,
+        app: &App,
+        user: &User,
+        acs_url: &str,
+        in_response_to: Option<&str>,
+        now: Instant,
+    ) -> ResponseSpec {
+        let w = self.config.assertion_lifetime_seconds;
+        let mut attributes: Vec<(String, Vec<String>)> = Vec::new();
+        for m in &app.attributes {
+            if let Some(v) = user.property(&m.value) {
+                attributes.push((m.name.clone(), vec![v]));
+            }
+        }
+        for c in &app.constant_attributes {
+            attributes.push((c.name.clone(), vec![c.value.clone()]));
+        }
+        if app.include_group_attribute
+            && let Some(name) = &app.group_attribute_name
+        {
+            let groups = self.config.groups_of(&user.email);
+            if !groups.is_empty() {
+                attributes.push((name.clone(), groups));
+            }
+        }
+        ResponseSpec {
+            response_id: random_id(),
+            assertion_id: random_id(),
+            issue_instant: now.to_rfc3339(),
+            not_before: now.plus_seconds(-w).to_rfc3339(),
+            not_on_or_after: now.plus_seconds(w).to_rfc3339(),
+            session_not_on_or_after: Some(
+                now.plus_seconds(self.config.session_lifetime_seconds)
+                    .to_rfc3339(),
+            ),
+            idp_entity_id: app.idp_entity_id.clone(),
+            sp_entity_id: app.sp_entity_id.clone(),
+            acs_url: acs_url.to_owned(),
+            in_response_to: in_response_to.map(str::to_owned),
+            name_id: user.property(&app.name_id_field).unwrap_or_default(),
+            name_id_format: app.name_id_format.clone(),
+            session_index: random_id(),
+            attributes,
+            status: STATUS_SUCCESS.to_owned(),
+        }
+    }
+
+    fn options(app: &App) -> SignOptions {
+        match app.signature_algorithm {
+            SignatureAlgorithm::RsaSha256 => SignOptions::default(),
+            SignatureAlgorithm::RsaSha1 => SignOptions {
+                signature: dsig::SignatureAlgorithm::RsaSha1,
+                digest: dsig::DigestAlgorithm::Sha1,
+                ..SignOptions::default()
+            },
+        }
+    }
+
+    /// Signs as `sign` says: the assertion first, so a Response signature covers it signed.
+    fn sign(
+        keys: &KeyMaterial,
+        options: &SignOptions,
+        spec: &ResponseSpec,
+        xml: String,
+        sign: Sign,
+    ) -> Result<String, IdpError> {
+        let mut xml = xml;
+        let has_assertion = spec.status == STATUS_SUCCESS;
+        let mut ids = Vec::new();
+        if matches!(sign, Sign::Assertion | Sign::Both) && has_assertion {
+            ids.push(spec.assertion_id.as_str());
+        }
+        if matches!(sign, Sign::Response | Sign::Both) || !has_assertion {
+            ids.push(spec.response_id.as_str());
+        }
+        for id in ids {
+            xml = dsig::sign_enveloped_with(
+                &xml,
+                id,
+                Some(&keys.certificate),
+                options,
+                &|m: &[u8]| keys.sign_raw(options.signature, m),
+            )
+            .map_err(|e| IdpError::Build(e.to_string()))?;
+        }
+        Ok(xml)
+    }
+
+    /// The normal response of the SSO flow (the app's Sign option).
+    pub fn response(
+        &self,
+        label: &str,
+        email: &str,
+        acs_url: Option<&str>,
+        in_response_to: Option<&str>,
+        scenario: Option<&Scenario>,
+    ) -> Result<Made, IdpError> {
+        let app = self.app(label)?;
+        let user = self
+            .config
+            .user(email)
+            .ok_or_else(|| IdpError::UnknownUser(email.to_owned()))?;
+        let acs = acs_url
+            .or_else(|| app.acs_urls.first().map(String::as_str))
+            .unwrap_or_default()
+            .to_owned();
+        let keys = self.keys(label)?;
+        let options = Self::options(app);
+        let now = now();
+        let mut spec = self.spec(app, user, &acs, in_response_to, now);
+        let kind = scenario.map(|s| s.kind).unwrap_or(Kind::Valid(app.sign));
+        let xml = match kind {
+            Kind::Valid(sign) => {
+                Self::sign(&keys, &options, &spec, build::response_xml(&spec), sign)?
+            }
+            Kind::Attack(attack) => {
+                let domain = user.email.rsplit('@').next().unwrap_or("example.com");
+                let fixture = Fixture {
+                    spec,
+                    idp: keys.signer.clone(),
+                    attacker: self.attacker.signer.clone(),
+                    options,
+                    evil_name_id: format!("admin@{domain}"),
+                };
+                attack
+                    .build(&fixture)
+                    .map_err(|e| IdpError::Build(format!("{}: {e}", attack.id)))?
+            }
+            Kind::Policy(p) => {
+                let mut sign = app.sign;
+                let shift = |spec: &mut ResponseSpec, by: i64| {
+                    let w = self.config.assertion_lifetime_seconds;
+                    let t = now.plus_seconds(by);
+                    spec.issue_instant = t.to_rfc3339();
+                    spec.not_before = t.plus_seconds(-w).to_rfc3339();
+                    spec.not_on_or_after = t.plus_seconds(w).to_rfc3339();
+                };
+                let mut edit: Option<(String, String)> = None;
+                match p {
+                    PolicyFailure::Expired => shift(&mut spec, -7200),
+                    PolicyFailure::NotYetValid => shift(&mut spec, 7200),
+                    PolicyFailure::WrongAudience => {
+                        spec.sp_entity_id = "https://evil.example.com/sp".into();
+                    }
+                    PolicyFailure::WrongIssuer => {
+                        spec.idp_entity_id = format!("{}-impostor", app.idp_entity_id);
+                    }
+                    PolicyFailure::InResponseToMismatch => {
+                        spec.in_response_to = Some(format!("_not_{}", random_id()));
+                    }
+                    PolicyFailure::ErrorStatus => {
+                        spec.status = "urn:oasis:names:tc:SAML:2.0:status:Responder".into();
+                    }
+                    PolicyFailure::WrongRecipient => {
+                        edit = Some((
+                            format!("Recipient=\"{}\"", build::escape_attr(&acs)),
+                            "Recipient=\"https://evil.example.com/acs\"".into(),
+                        ));
+                    }
+                    PolicyFailure::WrongDestination => {
+                        edit = Some((
+                            format!("Destination=\"{}\"", build::escape_attr(&acs)),
+                            "Destination=\"https://evil.example.com/acs\"".into(),
+                        ));
+                    }
+                    PolicyFailure::Unsigned => {}
+                }
+                let mut xml = build::response_xml(&spec);
+                if let Some((from, to)) = edit {
+                    xml = xml.replacen(&from, &to, 1);
+                }
+                if p == PolicyFailure::Unsigned {
+                    xml
+                } else {
+                    if p == PolicyFailure::ErrorStatus {
+                        sign = Sign::Response;
+                    }
+                    Self::sign(&keys, &options, &spec, xml, sign)?
+                }
+            }
+        };
+        Ok(Made { xml, acs_url: acs })
+    }
+}
+
+fn common_name(app: &App) -> String {
+    // JumpCloud's certificates name the org/app; an SP shows this in its IdP settings.
+    format!("JumpCloud {}", app.label)
+}

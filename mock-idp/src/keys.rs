@@ -1,0 +1,244 @@
+//! Per-application signing keys and certificates (JumpCloud generates one pair per app on
+//! activation and regenerates both on "Regenerate certificate", reference/jumpcloud.md §1.6).
+//!
+//! RSA-2048 keys come from the `rsa` crate (ring cannot generate RSA keys), certificates from
+//! rcgen, and signing at serving time from ring (≈ OpenSSL speed; its blinding uses the OS RNG,
+//! which core — sans-IO — does not have). Key material is kept in the state directory so the
+//! metadata stays the same across restarts.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use rsa::pkcs8::EncodePrivateKey as _;
+use samlscope_core::crypto::{CryptoError, PrivateKey};
+use samlscope_core::dsig::{SignatureAlgorithm, Signer};
+use samlscope_core::trust::Certificate;
+
+/// One key pair with its self-signed certificate, ready to sign.
+pub struct KeyMaterial {
+    /// Core's signer (pure-Rust RSA): used by the attack generators and for RSA-SHA1.
+    pub signer: Signer,
+    pub certificate: Certificate,
+    ring_key: ring::signature::RsaKeyPair,
+    rng: ring::rand::SystemRandom,
+    pub key_pem: String,
+    pub cert_pem: String,
+}
+
+impl std::fmt::Debug for KeyMaterial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyMaterial")
+            .field("certificate", &self.certificate.info())
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("RSA key generation failed: {0}")]
+    Generate(String),
+    #[error("certificate generation failed: {0}")]
+    Certificate(String),
+    #[error("stored key material in {path} is unusable: {why}")]
+    Stored { path: PathBuf, why: String },
+    #[error("state directory {path}: {why}")]
+    Io { path: PathBuf, why: String },
+}
+
+impl KeyMaterial {
+    /// From PEM texts (PKCS#8 key + certificate).
+    pub fn from_pem(key_pem: &str, cert_pem: &str) -> Result<Self, String> {
+        let key = PrivateKey::from_pem(key_pem).map_err(|e| e.to_string())?;
+        let certificate = Certificate::all_from_pem(cert_pem)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .next()
+            .ok_or("no certificate in the PEM")?;
+        let pkcs8 = key.rsa().to_pkcs8_der().map_err(|e| e.to_string())?;
+        let ring_key =
+            ring::signature::RsaKeyPair::from_pkcs8(pkcs8.as_bytes()).map_err(|e| e.to_string())?;
+        Ok(Self {
+            signer: Signer {
+                key,
+                certificate: Some(certificate.clone()),
+            },
+            certificate,
+            ring_key,
+            rng: ring::rand::SystemRandom::new(),
+            key_pem: key_pem.to_owned(),
+            cert_pem: cert_pem.to_owned(),
+        })
+    }
+
+    /// A fresh RSA-2048 key and a self-signed certificate with this common name.
+    pub fn generate(common_name: &str) -> Result<Self, KeyError> {
+        let rsa_key = rsa::PrivateKey::new(&mut getrandom::SysRng, 2048)
+            .map_err(|e| KeyError::Generate(e.to_string()))?;
+        let pkcs8 = rsa_key
+            .to_pkcs8_der()
+            .map_err(|e| KeyError::Generate(e.to_string()))?;
+        let kp = rcgen::KeyPair::try_from(pkcs8.as_bytes())
+            .map_err(|e| KeyError::Certificate(e.to_string()))?;
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new())
+            .map_err(|e| KeyError::Certificate(e.to_string()))?;
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, common_name);
+        params.distinguished_name.push(
+            rcgen::DnType::OrganizationName,
+            "JumpCloud (samlscope mock)",
+        );
+        // JumpCloud's app certificates are valid for years; SPs check expiry.
+        let now = time::OffsetDateTime::now_utc();
+        params.not_before = now - time::Duration::days(1);
+        params.not_after = now + time::Duration::days(5 * 365);
+        let cert = params
+            .self_signed(&kp)
+            .map_err(|e| KeyError::Certificate(e.to_string()))?;
+        let key_pem = kp.serialize_pem();
+        let cert_pem = cert.pem();
+        Self::from_pem(&key_pem, &cert_pem).map_err(KeyError::Generate)
+    }
+
+    /// The raw PKCS#1 v1.5 signature over canonical SignedInfo.
+    pub fn sign_raw(
+        &self,
+        algorithm: SignatureAlgorithm,
+        message: &[u8],
+    ) -> Result<Vec<u8>, CryptoError> {
+        let padding: &dyn ring::signature::RsaEncoding = match algorithm {
+            SignatureAlgorithm::RsaSha256 => &ring::signature::RSA_PKCS1_SHA256,
+            SignatureAlgorithm::RsaSha384 => &ring::signature::RSA_PKCS1_SHA384,
+            SignatureAlgorithm::RsaSha512 => &ring::signature::RSA_PKCS1_SHA512,
+            // ring does not sign with SHA-1: core's pure-Rust signer does.
+            SignatureAlgorithm::RsaSha1 => return self.signer.key.sign(algorithm, message),
+        };
+        let mut sig = vec![0; self.ring_key.public().modulus_len()];
+        self.ring_key
+            .sign(padding, &self.rng, message, &mut sig)
+            .map_err(|e| CryptoError::Signing(e.to_string()))?;
+        Ok(sig)
+    }
+}
+
+/// Where key material lives.
+#[derive(Debug, Clone)]
+pub enum KeyStore {
+    /// `<dir>/apps/<label>/{idp.key.pem,idp.crt.pem}` and `<dir>/attacker.*`.
+    Dir(PathBuf),
+    /// Process-wide in-memory cache (library use in tests): keys made once per label per process.
+    Memory,
+}
+
+type Cache = Mutex<HashMap<String, Arc<KeyMaterial>>>;
+static MEMORY: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+
+/// The default state directory: `$XDG_DATA_HOME/samlscope`, else `~/.local/share/samlscope`.
+pub fn default_state_dir() -> PathBuf {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(x).join("samlscope");
+    }
+    if let Some(h) = std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(h).join(".local/share/samlscope");
+    }
+    PathBuf::from(".samlscope")
+}
+
+impl KeyStore {
+    /// The key of `name` (an app label, or `attacker`), made on first use.
+    pub fn load_or_create(
+        &self,
+        name: &str,
+        common_name: &str,
+    ) -> Result<Arc<KeyMaterial>, KeyError> {
+        match self {
+            Self::Memory => {
+                let cache = MEMORY.get_or_init(Default::default);
+                if let Some(k) = cache.lock().ok().and_then(|c| c.get(name).cloned()) {
+                    return Ok(k);
+                }
+                let k = Arc::new(KeyMaterial::generate(common_name)?);
+                if let Ok(mut c) = cache.lock() {
+                    return Ok(c.entry(name.to_owned()).or_insert(k).clone());
+                }
+                Ok(k)
+            }
+            Self::Dir(dir) => {
+                let (key_path, cert_path) = paths(dir, name);
+                if key_path.exists() && cert_path.exists() {
+                    let read = |p: &Path| {
+                        std::fs::read_to_string(p).map_err(|e| KeyError::Io {
+                            path: p.to_owned(),
+                            why: e.to_string(),
+                        })
+                    };
+                    let km = KeyMaterial::from_pem(&read(&key_path)?, &read(&cert_path)?).map_err(
+                        |why| KeyError::Stored {
+                            path: key_path.clone(),
+                            why,
+                        },
+                    )?;
+                    return Ok(Arc::new(km));
+                }
+                self.create(name, common_name)
+            }
+        }
+    }
+
+    /// Makes (or remakes: rotation) the key of `name` and stores it.
+    pub fn create(&self, name: &str, common_name: &str) -> Result<Arc<KeyMaterial>, KeyError> {
+        let k = Arc::new(KeyMaterial::generate(common_name)?);
+        match self {
+            Self::Memory => {
+                if let Some(Ok(mut c)) = MEMORY.get().map(|m| m.lock()) {
+                    c.insert(name.to_owned(), k.clone());
+                }
+            }
+            Self::Dir(dir) => {
+                let (key_path, cert_path) = paths(dir, name);
+                write_atomic(&key_path, &k.key_pem, true)?;
+                write_atomic(&cert_path, &k.cert_pem, false)?;
+            }
+        }
+        Ok(k)
+    }
+}
+
+fn paths(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let d = if name == "attacker" {
+        dir.to_owned()
+    } else {
+        dir.join("apps").join(name)
+    };
+    let stem = if name == "attacker" {
+        "attacker"
+    } else {
+        "idp"
+    };
+    (
+        d.join(format!("{stem}.key.pem")),
+        d.join(format!("{stem}.crt.pem")),
+    )
+}
+
+/// Writes via a temporary file and rename, so a crash never leaves half a key.
+fn write_atomic(path: &Path, text: &str, secret: bool) -> Result<(), KeyError> {
+    let io = |e: std::io::Error| KeyError::Io {
+        path: path.to_owned(),
+        why: e.to_string(),
+    };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io)?;
+    }
+    let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+    std::fs::write(&tmp, text).map_err(io)?;
+    #[cfg(unix)]
+    if secret {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600)).map_err(io)?;
+    }
+    #[cfg(not(unix))]
+    let _ = secret;
+    std::fs::rename(&tmp, path).map_err(io)
+}

@@ -1,0 +1,204 @@
+//! The scenario list: the valid responses (one per Sign option), every attack of core's
+//! catalogue (never a second hand-written list: new attacks appear here by themselves) and the
+//! policy failures an SP must refuse. One list drives the API, the browser flow, the CLI and the
+//! tests.
+
+use std::sync::OnceLock;
+
+use samlscope_core::attacks::{Attack, Expected, Family, catalogue};
+use samlscope_core::checks::CheckId;
+use serde::Serialize;
+
+use crate::config::Sign;
+
+/// A policy failure: a correctly signed response that a correct SP must still refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyFailure {
+    Expired,
+    NotYetValid,
+    WrongAudience,
+    WrongRecipient,
+    WrongDestination,
+    WrongIssuer,
+    InResponseToMismatch,
+    ErrorStatus,
+    Unsigned,
+}
+
+impl PolicyFailure {
+    pub const ALL: [Self; 9] = [
+        Self::Expired,
+        Self::NotYetValid,
+        Self::WrongAudience,
+        Self::WrongRecipient,
+        Self::WrongDestination,
+        Self::WrongIssuer,
+        Self::InResponseToMismatch,
+        Self::ErrorStatus,
+        Self::Unsigned,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Expired => "expired",
+            Self::NotYetValid => "not-yet-valid",
+            Self::WrongAudience => "wrong-audience",
+            Self::WrongRecipient => "wrong-recipient",
+            Self::WrongDestination => "wrong-destination",
+            Self::WrongIssuer => "wrong-issuer",
+            Self::InResponseToMismatch => "in-response-to-mismatch",
+            Self::ErrorStatus => "error-status",
+            Self::Unsigned => "unsigned",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Expired => {
+                "validly signed, but issued two hours ago: Conditions/NotOnOrAfter is in the past"
+            }
+            Self::NotYetValid => {
+                "validly signed, but issued two hours in the future: Conditions/NotBefore not reached"
+            }
+            Self::WrongAudience => {
+                "validly signed for another SP: Audience is not this SP's entity ID (JumpCloud field: SP Entity ID)"
+            }
+            Self::WrongRecipient => {
+                "validly signed, but SubjectConfirmationData/Recipient is another ACS URL (JumpCloud field: ACS URLs)"
+            }
+            Self::WrongDestination => {
+                "validly signed, but Response/Destination is another ACS URL (JumpCloud field: ACS URLs)"
+            }
+            Self::WrongIssuer => {
+                "validly signed with the right key, but the Issuer is not the IdP Entity ID the SP expects"
+            }
+            Self::InResponseToMismatch => {
+                "validly signed, but InResponseTo names another AuthnRequest (pass in_response_to= to make the SP's request ID explicit)"
+            }
+            Self::ErrorStatus => "signed Response whose StatusCode is Responder, with no assertion",
+            Self::Unsigned => "no signature at all (Sign option ignored)",
+        }
+    }
+
+    /// The check a correct SP fails.
+    pub fn check(self) -> CheckId {
+        match self {
+            Self::Expired | Self::NotYetValid => CheckId::ConditionsWindow,
+            Self::WrongAudience => CheckId::ConditionsAudience,
+            Self::WrongRecipient => CheckId::SubjectRecipient,
+            Self::WrongDestination => CheckId::ResponseDestination,
+            Self::WrongIssuer => CheckId::ResponseIssuer,
+            Self::InResponseToMismatch => CheckId::ResponseInResponseTo,
+            Self::ErrorStatus => CheckId::ResponseStatus,
+            Self::Unsigned => CheckId::SignaturePresent,
+        }
+    }
+}
+
+/// What a scenario makes.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    Valid(Sign),
+    Attack(&'static Attack),
+    Policy(PolicyFailure),
+}
+
+/// What a correct SP does with the scenario's response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpVerdict {
+    Valid,
+    Invalid,
+}
+
+impl SpVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Valid => "valid",
+            Self::Invalid => "invalid",
+        }
+    }
+}
+
+/// One entry of `GET /api/scenarios`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    /// `valid`, `policy` or `attack`.
+    pub category: &'static str,
+    /// For attacks: the catalogue family (`tampered`, `signed_malformed`, `attacker_key`, `parser`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family: Option<Family>,
+    pub expected_sp_verdict: SpVerdict,
+    /// The check a correct SP fails (samlscope's check id), when invalid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_check: Option<&'static str>,
+    #[serde(skip)]
+    pub kind: Kind,
+}
+
+/// Every scenario, in a stable order: valid, policy failures, then the catalogue.
+pub fn scenarios() -> &'static [Scenario] {
+    static LIST: OnceLock<Vec<Scenario>> = OnceLock::new();
+    LIST.get_or_init(build)
+}
+
+pub fn find(name: &str) -> Option<&'static Scenario> {
+    scenarios().iter().find(|s| s.name == name)
+}
+
+fn build() -> Vec<Scenario> {
+    let mut out = Vec::new();
+    for (sign, what) in [
+        (Sign::Assertion, "the Assertion"),
+        (Sign::Response, "the Response"),
+        (Sign::Both, "the Assertion and the Response"),
+    ] {
+        out.push(Scenario {
+            name: format!("valid-{}", sign.as_str()),
+            description: format!(
+                "a correct response for the user, signed over {what} (JumpCloud Sign = {}), whatever the app's Sign setting",
+                sign.as_str()
+            ),
+            category: "valid",
+            family: None,
+            expected_sp_verdict: SpVerdict::Valid,
+            expected_check: None,
+            kind: Kind::Valid(sign),
+        });
+    }
+    for p in PolicyFailure::ALL {
+        out.push(Scenario {
+            name: p.name().to_owned(),
+            description: p.description().to_owned(),
+            category: "policy",
+            family: None,
+            expected_sp_verdict: SpVerdict::Invalid,
+            expected_check: Some(p.check().as_str()),
+            kind: Kind::Policy(p),
+        });
+    }
+    for a in catalogue() {
+        let (verdict, check, note) = match a.expected {
+            Expected::Reject { check } => (SpVerdict::Invalid, check, ""),
+            // The full NameID is read, but an SP with a default policy refuses comments in
+            // values; samlscope's default policy does (a lenient one would accept).
+            Expected::AcceptFullNameId => (
+                SpVerdict::Invalid,
+                CheckId::ValueComments,
+                " (a lenient SP must at least read the full NameID, never the truncated one)",
+            ),
+        };
+        out.push(Scenario {
+            name: a.id.to_owned(),
+            description: format!("{}{note}", a.title),
+            category: "attack",
+            family: Some(a.family),
+            expected_sp_verdict: verdict,
+            expected_check: Some(check.as_str()),
+            kind: Kind::Attack(a),
+        });
+    }
+    out
+}
