@@ -1,0 +1,426 @@
+//! End-to-end SSO flows over real HTTP on 127.0.0.1, following the pages as a browser would:
+//! SP-initiated (Redirect and POST), IdP-initiated, unassigned user, mismatching requests, the
+//! demo SP round trip, certificate rotation, and bad input that must be a 4xx, never a crash.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+mod common;
+
+use common::*;
+use samlscope_core::report::Verdict;
+use samlscope_idp::http::form_encode;
+
+const ALICE: (&str, &str) = ("alice@acmecorp.com", "alice-password");
+
+/// Login page → submit the form with credentials → the IdP's answer.
+async fn sign_in(
+    idp: &samlscope_idp::RunningIdp,
+    login_page: &Resp,
+    who: (&str, &str),
+    scenario: &str,
+) -> Resp {
+    assert_eq!(login_page.status, 200, "{}", login_page.body);
+    let mut f = form(&login_page.body).expect("login form");
+    f.set("email", who.0);
+    f.set("password", who.1);
+    f.set("scenario", scenario);
+    post_form(idp.addr(), &f.action, &f.pairs()).await
+}
+
+#[tokio::test]
+async fn sp_initiated_redirect_binding() {
+    let idp = start().await;
+    let req = authn_request(
+        "_req_redirect",
+        "https://app.avoma.com",
+        Some("https://prod-api.avoma.com/saml2/acs"),
+    );
+    let q = form_encode(&[
+        ("SAMLRequest", &deflate_b64(&req)),
+        ("RelayState", "/after/login"),
+    ]);
+    let page = get(idp.addr(), &format!("/saml2/avoma?{q}")).await;
+    let done = sign_in(&idp, &page, ALICE, "").await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let f = form(&done.body).unwrap();
+    assert_eq!(f.action, "https://prod-api.avoma.com/saml2/acs");
+    assert_eq!(f.get("RelayState"), Some("/after/login"));
+    let xml = b64(f.get("SAMLResponse").unwrap());
+    assert!(xml.contains("InResponseTo=\"_req_redirect\""));
+    // Sign = both in the bundled config: two signatures.
+    assert_eq!(xml.matches("<ds:Signature ").count(), 2);
+    assert!(xml.contains("<saml2:Attribute Name=\"memberOf\""));
+    assert!(xml.contains(">avoma-users<"));
+    assert!(xml.contains("Name=\"org\""));
+    let r = sp_validate(&idp, "avoma", &xml, Some("_req_redirect")).await;
+    assert_eq!(r.verdict, Verdict::Valid, "{:?}", failed_ids(&r));
+    assert_eq!(r.name_id.as_deref(), Some("alice@acmecorp.com"));
+    // Answering another request is caught by the SP.
+    let r = sp_validate(&idp, "avoma", &xml, Some("_other")).await;
+    assert_eq!(r.verdict, Verdict::Invalid);
+}
+
+#[tokio::test]
+async fn sp_initiated_post_binding() {
+    let idp = start().await;
+    let req = authn_request("_req_post", "https://app.avoma.com", None);
+    let page = post_form(
+        idp.addr(),
+        "/saml2/avoma",
+        &[("SAMLRequest", &b64_plain(&req)), ("RelayState", "xyz")],
+    )
+    .await;
+    let done = sign_in(&idp, &page, ALICE, "").await;
+    let f = form(&done.body).unwrap();
+    assert_eq!(f.get("RelayState"), Some("xyz"));
+    let xml = b64(f.get("SAMLResponse").unwrap());
+    let r = sp_validate(&idp, "avoma", &xml, Some("_req_post")).await;
+    assert_eq!(r.verdict, Verdict::Valid, "{:?}", failed_ids(&r));
+}
+
+#[tokio::test]
+async fn idp_initiated_uses_default_relay_state_and_no_in_response_to() {
+    let idp = start().await;
+    let page = get(idp.addr(), "/saml2/avoma").await;
+    assert!(page.body.contains("IdP-initiated"));
+    let done = sign_in(&idp, &page, ALICE, "").await;
+    let f = form(&done.body).unwrap();
+    assert_eq!(f.get("RelayState"), Some("https://app.avoma.com"));
+    let xml = b64(f.get("SAMLResponse").unwrap());
+    assert!(!xml.contains("InResponseTo"));
+    let r = sp_validate(&idp, "avoma", &xml, None).await;
+    assert_eq!(r.verdict, Verdict::Valid, "{:?}", failed_ids(&r));
+}
+
+#[tokio::test]
+async fn browser_flow_with_a_scenario() {
+    let idp = start().await;
+    let page = get(idp.addr(), "/saml2/avoma?scenario=wrong-audience").await;
+    assert!(page.body.contains("value=\"wrong-audience\" selected"));
+    let done = sign_in(&idp, &page, ALICE, "wrong-audience").await;
+    let xml = b64(form(&done.body).unwrap().get("SAMLResponse").unwrap());
+    let r = sp_validate(&idp, "avoma", &xml, None).await;
+    assert!(
+        failed_ids(&r).contains(&"conditions.audience"),
+        "{:?}",
+        failed_ids(&r)
+    );
+    let bad = get(idp.addr(), "/saml2/avoma?scenario=nope").await;
+    assert_eq!(bad.status, 400);
+}
+
+#[tokio::test]
+async fn unassigned_user_is_refused_without_a_response() {
+    let idp = start().await;
+    let page = get(idp.addr(), "/saml2/avoma").await;
+    let done = sign_in(
+        &idp,
+        &page,
+        ("mallory@acmecorp.com", "mallory-password"),
+        "",
+    )
+    .await;
+    assert_eq!(done.status, 403);
+    assert!(done.body.contains("has not been given access"));
+    assert!(!done.body.contains("SAMLResponse"));
+    // Bob exists and is assigned to the demo app only.
+    let done = sign_in(&idp, &page, ("bob@acmecorp.com", "bob-password"), "").await;
+    assert_eq!(done.status, 403);
+    // Wrong password: the login page again, 401.
+    let done = sign_in(&idp, &page, ("alice@acmecorp.com", "wrong"), "").await;
+    assert_eq!(done.status, 401);
+    assert!(done.body.contains("Invalid email or password"));
+    assert!(!done.body.contains("SAMLResponse"));
+}
+
+#[tokio::test]
+async fn mismatching_requests_are_refused_with_a_clear_page() {
+    let idp = start().await;
+    let cases = [
+        (authn_request("_r", "https://app.avoma.com", Some("https://evil.example.com/acs")), "AssertionConsumerServiceURL"),
+        (authn_request("_r", "https://app.avoma.com/", None), "does not match the application's SP Entity ID"),
+        ("<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_r\" Version=\"2.0\" IssueInstant=\"2026-01-01T00:00:00Z\"/>".to_owned(), "no <Issuer>"),
+        ("<x/>".to_owned(), "not a usable AuthnRequest"),
+    ];
+    for (req, needle) in cases {
+        for redirect in [true, false] {
+            let r = if redirect {
+                get(
+                    idp.addr(),
+                    &format!(
+                        "/saml2/avoma?{}",
+                        form_encode(&[("SAMLRequest", &deflate_b64(&req))])
+                    ),
+                )
+                .await
+            } else {
+                post_form(
+                    idp.addr(),
+                    "/saml2/avoma",
+                    &[("SAMLRequest", &b64_plain(&req))],
+                )
+                .await
+            };
+            assert_eq!(r.status, 400, "{needle}: {}", r.body);
+            assert!(unescape(&r.body).contains(needle), "{needle}: {}", r.body);
+            assert!(
+                !r.body.contains("name=\"password\""),
+                "no login page for a refused request"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn demo_sp_round_trip() {
+    let idp = start().await;
+    let base = idp.base_url();
+    let home = get(idp.addr(), "/sp/").await;
+    assert!(home.body.contains("Log in with JumpCloud (mock)"));
+    let go = get(idp.addr(), "/sp/login").await;
+    assert_eq!(go.status, 302);
+    let loc = go.header("location").unwrap().to_owned();
+    assert!(loc.starts_with(&format!("{base}/saml2/demo-sp?SAMLRequest=")));
+    let page = get(idp.addr(), &local(&loc, &base)).await;
+    let done = sign_in(&idp, &page, ALICE, "").await;
+    let f = form(&done.body).unwrap();
+    assert_eq!(f.action, format!("{base}/sp/acs"));
+    let acs = post_form(idp.addr(), &local(&f.action, &base), &f.pairs()).await;
+    assert_eq!(acs.status, 200, "{}", acs.body);
+    assert!(acs.body.contains("data-verdict=\"valid\""));
+    assert!(acs.body.contains("id=\"name-id\">alice@acmecorp.com<"));
+    // A signature-wrapping attack chosen on the login page: the ACS refuses it and says why.
+    let page = get(
+        idp.addr(),
+        &local(
+            &get(idp.addr(), "/sp/login")
+                .await
+                .header("location")
+                .unwrap()
+                .to_owned(),
+            &base,
+        ),
+    )
+    .await;
+    let done = sign_in(&idp, &page, ALICE, "xsw1").await;
+    let f = form(&done.body).unwrap();
+    let acs = post_form(idp.addr(), "/sp/acs", &f.pairs()).await;
+    assert_eq!(acs.status, 403);
+    assert!(acs.body.contains("data-verdict=\"invalid\""));
+    assert!(
+        acs.body
+            .contains("data-id=\"structure.unique_ids\" data-status=\"fail\""),
+        "{}",
+        acs.body
+    );
+    // Bad posts to the ACS.
+    let r = post_form(idp.addr(), "/sp/acs", &[("SAMLResponse", "%%%not base64")]).await;
+    assert_eq!(r.status, 400);
+    let r = post_form(idp.addr(), "/sp/acs", &[("nothing", "here")]).await;
+    assert_eq!(r.status, 400);
+}
+
+#[tokio::test]
+async fn metadata_is_jumpcloud_shaped_and_rotation_changes_the_key() {
+    let idp = start().await;
+    let md = get(idp.addr(), "/saml2/avoma/metadata").await;
+    assert_eq!(md.status, 200);
+    assert!(md.body.starts_with("<md:EntityDescriptor"));
+    assert!(md.body.contains("entityID=\"jumpcloud-acmecorp\""));
+    assert!(md.body.contains("WantAuthnRequestsSigned=\"false\""));
+    let sso = format!("Location=\"{}/saml2/avoma\"", idp.base_url());
+    assert_eq!(md.body.matches(&sso).count(), 2, "Redirect declared + POST");
+    assert!(md.body.contains("HTTP-Redirect"));
+    assert!(!md.body.contains("SingleLogoutService"));
+    // An app without Declare Redirect Endpoint lists POST only.
+    let mut cfg = samlscope_idp::Config::bundled().unwrap();
+    cfg.apps[0].declare_redirect_endpoint = false;
+    cfg.apps[0].label = "postonly".into();
+    let other = samlscope_idp::start(cfg).await.unwrap();
+    let md2 = get(other.addr(), "/saml2/postonly/metadata").await;
+    assert!(!md2.body.contains("HTTP-Redirect") && md2.body.contains("HTTP-POST"));
+    drop(other);
+
+    // Rotation, on a server with its own state directory so other tests keep their keys.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("rotate-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let run = samlscope_idp::start_with(
+        samlscope_idp::Config::bundled().unwrap(),
+        samlscope_idp::KeyStore::Dir(dir.clone()),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    let before = get(run.addr(), "/saml2/avoma/metadata").await.body;
+    let old = run
+        .response("avoma", "alice@acmecorp.com", "valid-both")
+        .unwrap()
+        .xml;
+    let rot = raw(
+        run.addr(),
+        "POST",
+        "/api/apps/avoma/certificate/rotate",
+        None,
+        b"",
+        None,
+    )
+    .await;
+    assert_eq!(rot.status, 200, "{}", rot.body);
+    let after = get(run.addr(), "/saml2/avoma/metadata").await.body;
+    assert_ne!(before, after);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("apps/avoma/idp.crt.pem")).unwrap(),
+        serde_json::from_str::<serde_json::Value>(&rot.body).unwrap()["certificate_pem"]
+            .as_str()
+            .unwrap()
+    );
+    // A response signed before the rotation no longer verifies against the new metadata.
+    let r = sp_validate(&run, "avoma", &old, None).await;
+    assert!(
+        failed_ids(&r).contains(&"signature.trusted"),
+        "{:?}",
+        failed_ids(&r)
+    );
+    drop(run);
+    // Restart with the same state dir: same metadata (stable across restarts).
+    let run = samlscope_idp::start_with(
+        samlscope_idp::Config::bundled().unwrap(),
+        samlscope_idp::KeyStore::Dir(dir.clone()),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    let again = get(run.addr(), "/saml2/avoma/metadata").await.body;
+    let strip = |s: &str| {
+        s.replace(&run.base_url(), "")
+            .replace(&format!("http://{}", "x"), "")
+    };
+    assert_eq!(cert_of(&strip(&again)), cert_of(&after));
+    let r = raw(
+        run.addr(),
+        "POST",
+        "/api/apps/nope/certificate/rotate",
+        None,
+        b"",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 404);
+}
+
+fn cert_of(md: &str) -> String {
+    let i = md.find("<ds:X509Certificate>").unwrap();
+    let j = md.find("</ds:X509Certificate>").unwrap();
+    md[i..j].to_owned()
+}
+
+#[tokio::test]
+async fn bad_requests_are_4xx_and_the_server_keeps_serving() {
+    let idp = start().await;
+    let a = idp.addr();
+    let cases: Vec<(Resp, u16, &str)> = vec![
+        (
+            get(a, "/saml2/avoma?SAMLRequest=%%%garbage").await,
+            400,
+            "could not be decoded",
+        ),
+        (
+            get(a, "/saml2/avoma?SAMLRequest=bm90IGRlZmxhdGVk").await,
+            400,
+            "SAMLRequest",
+        ),
+        (get(a, "/saml2/avoma?SAMLRequest=").await, 400, "empty"),
+        (
+            post_form(a, "/saml2/avoma", &[("SAMLRequest", "!!!!")]).await,
+            400,
+            "could not be decoded",
+        ),
+        (
+            raw(
+                a,
+                "POST",
+                "/saml2/avoma",
+                Some("application/x-www-form-urlencoded"),
+                b"SAMLRequest=\xff\xfe\x00\x01",
+                None,
+            )
+            .await,
+            400,
+            "SAMLRequest",
+        ),
+        (get(a, "/saml2/nope").await, 404, "no application"),
+        (get(a, "/saml2/nope/metadata").await, 404, "no application"),
+        (
+            raw(a, "DELETE", "/saml2/avoma", None, b"", None).await,
+            405,
+            "not allowed",
+        ),
+        (
+            raw(a, "PUT", "/api/scenarios", None, b"", None).await,
+            405,
+            "not allowed",
+        ),
+        (get(a, "/saml2/avoma/login").await, 405, "not allowed"),
+        (get(a, "/no/such/thing").await, 404, "nothing at"),
+        (
+            post_form(
+                a,
+                "/saml2/avoma/login",
+                &[
+                    ("email", "alice@acmecorp.com"),
+                    ("password", "alice-password"),
+                    ("SAMLRequest", "zz"),
+                ],
+            )
+            .await,
+            400,
+            "could not be decoded",
+        ),
+    ];
+    for (i, (r, status, needle)) in cases.iter().enumerate() {
+        assert_eq!(r.status, *status, "case {i}: {}", r.body);
+        assert!(unescape(&r.body).contains(needle), "case {i}: {}", r.body);
+    }
+    // A 10 MB body: refused from its Content-Length, 413.
+    let big = vec![b'a'; 64 * 1024];
+    let r = raw(
+        a,
+        "POST",
+        "/saml2/avoma",
+        Some("application/x-www-form-urlencoded"),
+        &big,
+        Some(10 << 20),
+    )
+    .await;
+    assert_eq!(r.status, 413);
+    let r = raw(
+        a,
+        "POST",
+        "/sp/acs",
+        Some("application/x-www-form-urlencoded"),
+        &big,
+        Some(10 << 20),
+    )
+    .await;
+    assert_eq!(r.status, 413);
+    // Still serving.
+    let md = get(a, "/saml2/avoma/metadata").await;
+    assert_eq!(md.status, 200);
+}
+
+#[tokio::test]
+async fn invalid_config_is_a_clear_error_at_start() {
+    let mut cfg = samlscope_idp::Config::bundled().unwrap();
+    cfg.apps[0].user_groups.push("ghosts".into());
+    let err = samlscope_idp::start(cfg).await.unwrap_err().to_string();
+    assert!(
+        err.contains("ghosts") && err.contains("not in [[groups]]"),
+        "{err}"
+    );
+    let err = samlscope_idp::load_config(Some(std::path::Path::new("/nonexistent/x.toml")))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("/nonexistent/x.toml"), "{err}");
+}
