@@ -189,18 +189,8 @@ async fn demo_sp_round_trip() {
     assert!(acs.body.contains("data-verdict=\"valid\""));
     assert!(acs.body.contains("id=\"name-id\">alice@acmecorp.com<"));
     // A signature-wrapping attack chosen on the login page: the ACS refuses it and says why.
-    let page = get(
-        idp.addr(),
-        &local(
-            &get(idp.addr(), "/sp/login")
-                .await
-                .header("location")
-                .unwrap()
-                .to_owned(),
-            &base,
-        ),
-    )
-    .await;
+    let go = get(idp.addr(), "/sp/login").await;
+    let page = get(idp.addr(), &local(go.header("location").unwrap(), &base)).await;
     let done = sign_in(&idp, &page, ALICE, "xsw1").await;
     let f = form(&done.body).unwrap();
     let acs = post_form(idp.addr(), "/sp/acs", &f.pairs()).await;
