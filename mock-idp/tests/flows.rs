@@ -414,3 +414,56 @@ async fn invalid_config_is_a_clear_error_at_start() {
         .to_string();
     assert!(err.contains("/nonexistent/x.toml"), "{err}");
 }
+
+/// With an SP Certificate configured, a Redirect AuthnRequest's signature (SAML Bindings
+/// §3.4.4.1) is checked: the right key passes, another key is refused.
+#[tokio::test]
+async fn signed_redirect_requests_are_checked_with_the_sp_certificate() {
+    use base64::Engine as _;
+    use samlscope_core::dsig::SignatureAlgorithm;
+    let sp_key = samlscope_idp::keys::KeyMaterial::generate("avoma sp").unwrap();
+    let other = samlscope_idp::keys::KeyMaterial::generate("someone else").unwrap();
+    let mut cfg = samlscope_idp::Config::bundled().unwrap();
+    cfg.apps[0].sp_certificate = Some(sp_key.cert_pem.clone());
+    let idp = samlscope_idp::start(cfg).await.unwrap();
+    let req = authn_request("_signed", "https://app.avoma.com", None);
+    let alg = SignatureAlgorithm::RsaSha256.as_uri();
+    let signed = form_encode(&[
+        ("SAMLRequest", &deflate_b64(&req)),
+        ("RelayState", "r"),
+        ("SigAlg", alg),
+    ]);
+    for (key, status) in [(&sp_key, 200), (&other, 400)] {
+        let sig = key
+            .sign_raw(SignatureAlgorithm::RsaSha256, signed.as_bytes())
+            .unwrap();
+        let sig = base64::engine::general_purpose::STANDARD.encode(sig);
+        let q = format!("{signed}&{}", form_encode(&[("Signature", &sig)]));
+        let r = get(idp.addr(), &format!("/saml2/avoma?{q}")).await;
+        assert_eq!(r.status, status, "{}", r.body);
+        if status == 400 {
+            assert!(
+                r.body
+                    .contains("does not verify with the configured SP Certificate")
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn serve_banner_lists_the_urls() {
+    let idp = start().await;
+    let banner = samlscope_idp::urls(&idp, std::path::Path::new("/tmp/state"), None);
+    let base = idp.base_url();
+    for needle in [
+        format!("{base}/sp/"),
+        format!("{base}/saml2/avoma/metadata"),
+        format!("{base}/api/scenarios"),
+        "/tmp/state".to_owned(),
+    ] {
+        assert!(banner.contains(&needle), "{needle} missing from:\n{banner}");
+    }
+    let index = get(idp.addr(), "/").await;
+    assert_eq!(index.status, 200);
+    assert!(index.body.contains("/saml2/avoma/metadata"));
+}
