@@ -9,6 +9,8 @@ mod decode;
 mod error;
 mod input;
 mod pretty;
+mod scenarios;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -30,12 +32,18 @@ enum Command {
     /// Find and decode every SAML message in a paste: XML, base64, URL, POST body, HTML, HAR,
     /// SAML-tracer export.
     Decode(decode::Args),
+    /// Run the mock JumpCloud IdP, the demo SP and the inspector page (prints the URLs).
+    Serve(serve::Args),
+    /// List the mock IdP's scenarios (valid, policy failures, attacks) with the expected verdict.
+    Scenarios(scenarios::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Decode(args) => decode::run(&args),
+        Command::Serve(args) => serve::run(&args),
+        Command::Scenarios(args) => scenarios::run(&args),
     };
     match result {
         Ok(code) => code,

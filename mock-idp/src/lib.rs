@@ -220,7 +220,7 @@ pub fn urls(running: &RunningIdp, state_dir: &std::path::Path, web: Option<&Path
             d.display()
         )),
         None => s.push_str(&format!(
-            "  index:             {base}/   (web inspector not built: run `cargo xtask web`)\n"
+            "  index:             {base}/   (the web inspector is not built yet)\n"
         )),
     }
     s.push_str(&format!("  demo SP:           {base}/sp/\n"));

@@ -219,18 +219,19 @@ fn cargo_test(args: &[&str]) -> Result<(u64, u64)> {
 
 fn serve(extra: &[String]) -> Result<()> {
     setup()?;
-    // Until the server lands, the main job is the validator on the bundled JumpCloud example.
+    // The main job: the mock JumpCloud IdP with the bundled configuration, the demo SP and the
+    // inspector page, on 127.0.0.1:8080 unless `--addr` is given. It prints its URLs.
     run(
-        "samlscope check (bundled example)",
+        "samlscope serve",
         Command::new("cargo")
             .args([
                 "run",
+                "--release",
                 "--quiet",
                 "-p",
                 "samlscope",
                 "--",
-                "decode",
-                "examples/jumpcloud/response.b64",
+                "serve",
             ])
             .args(extra),
     )
