@@ -5,6 +5,7 @@
 //!
 //! Exit codes: 0 success (for `check`: valid), 1 invalid (for `check`), 2 usage or input error.
 
+mod check;
 mod decode;
 mod error;
 mod input;
@@ -32,6 +33,10 @@ enum Command {
     /// Find and decode every SAML message in a paste: XML, base64, URL, POST body, HTML, HAR,
     /// SAML-tracer export.
     Decode(decode::Args),
+    /// Validate SAML Responses: signature and trust, what was signed, times, audience,
+    /// recipient, destination, issuer — with the IdP console field to fix. Exit 0 valid, 1
+    /// invalid, 2 usage/input error.
+    Check(check::Args),
     /// Run the mock JumpCloud IdP, the demo SP and the inspector page (prints the URLs).
     Serve(serve::Args),
     /// List the mock IdP's scenarios (valid, policy failures, attacks) with the expected verdict.
@@ -42,6 +47,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Decode(args) => decode::run(&args),
+        Command::Check(args) => check::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Scenarios(args) => scenarios::run(&args),
     };

@@ -1,0 +1,276 @@
+//! `samlscope check`: validate SAML Responses against the SP's settings and print the Report.
+//!
+//! Batch mode: several FILE arguments, or `-` with one message per line on stdin (each line in
+//! any form `decode` accepts), all in one process; `--json` prints one Report per line. Time
+//! N responses with e.g.
+//! `yes "$(base64 -w0 resp.xml)" | head -n 10000 | samlscope check - --idp-cert idp.pem --sp-entity-id … --acs-url … --json > /dev/null`.
+
+use crate::error::CliError;
+use crate::input::read_bounded;
+use samlscope_core::decode::{DecodeLimits, decode};
+use samlscope_core::metadata::trust_from_metadata;
+use samlscope_core::report::{Report, Status, Verdict};
+use samlscope_core::saml::time::Instant;
+use samlscope_core::trust::{Certificate, Fingerprint, TrustSource, TrustStore};
+use samlscope_core::validate::{Policy, validate};
+use std::io::{BufRead as _, IsTerminal as _, Write as _};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const CONTEXT: &str = "check";
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Files to check (any paste form; a HAR may hold several responses), or `-` for one
+    /// message per line on stdin.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// IdP metadata (trusted signing certificates and the IdP entity ID). Repeatable.
+    #[arg(long)]
+    metadata: Vec<PathBuf>,
+    /// A trusted IdP certificate (PEM or bare base64). Repeatable (rollover).
+    #[arg(long)]
+    idp_cert: Vec<PathBuf>,
+    /// A trusted certificate fingerprint (SHA-256 hex; SHA-1 accepted and reported weak).
+    #[arg(long)]
+    fingerprint: Vec<String>,
+    /// The SP's entity ID (the Audience).
+    #[arg(long)]
+    sp_entity_id: String,
+    /// The SP's ACS URL (Destination and Recipient).
+    #[arg(long)]
+    acs_url: String,
+    /// The IdP's entity ID (default: from --metadata).
+    #[arg(long)]
+    idp_entity_id: Option<String>,
+    /// Check as of this time (RFC 3339, UTC) instead of now.
+    #[arg(long)]
+    now: Option<String>,
+    /// Allowed clock skew in seconds.
+    #[arg(long, default_value_t = 180)]
+    skew: i64,
+    /// The ID of the AuthnRequest this response answers (else InResponseTo is "not checked").
+    #[arg(long)]
+    request_id: Option<String>,
+    /// The SP private key (PEM) for encrypted assertions.
+    #[arg(long)]
+    sp_key: Option<PathBuf>,
+    /// Accept RSA-SHA1 / SHA-1 (reported as weak).
+    #[arg(long)]
+    allow_sha1: bool,
+    /// Minimum RSA key size.
+    #[arg(long, default_value_t = 2048)]
+    min_rsa_bits: usize,
+    /// Require the Assertion to be signed.
+    #[arg(long)]
+    require_signed_assertion: bool,
+    /// Require the Response to be signed.
+    #[arg(long)]
+    require_signed_response: bool,
+    /// Do not check the trusted certificate's own validity period.
+    #[arg(long)]
+    no_cert_validity: bool,
+    /// Print the Report as JSON (one object per line).
+    #[arg(long)]
+    json: bool,
+}
+
+fn policy(args: &Args) -> Result<Policy, CliError> {
+    let mut trust = TrustStore::new();
+    let mut idp_entity_id = args.idp_entity_id.clone();
+    let limits = DecodeLimits::default();
+    for m in &args.metadata {
+        let bytes = read_bounded(m, limits.max_message).map_err(|e| CliError::input(CONTEXT, e))?;
+        let (t, entity) = trust_from_metadata(&bytes)
+            .map_err(|e| CliError::input(CONTEXT, format!("{}: {e}", m.display())))?;
+        for k in t.certificates() {
+            trust.add_certificate(k.certificate.clone(), TrustSource::Metadata);
+        }
+        idp_entity_id.get_or_insert(entity);
+    }
+    for c in &args.idp_cert {
+        let bytes = read_bounded(c, limits.max_message).map_err(|e| CliError::input(CONTEXT, e))?;
+        let text = String::from_utf8_lossy(&bytes);
+        for cert in Certificate::all_from_pem(&text)
+            .map_err(|e| CliError::input(CONTEXT, format!("{}: {e}", c.display())))?
+        {
+            trust.add_certificate(cert, TrustSource::PinnedCertificate);
+        }
+    }
+    for f in &args.fingerprint {
+        trust.add_fingerprint(Fingerprint::parse(f).map_err(|e| CliError::input(CONTEXT, e))?);
+    }
+    if trust.is_empty() {
+        return Err(CliError::input(
+            CONTEXT,
+            "no trust given: pass --metadata, --idp-cert or --fingerprint",
+        ));
+    }
+    if args.sp_key.is_some() {
+        return Err(CliError::input(
+            CONTEXT,
+            "--sp-key: decryption of EncryptedAssertion is not available in this build yet",
+        ));
+    }
+    let now = match &args.now {
+        Some(t) => {
+            Instant::parse(t)
+                .map_err(|e| CliError::input(CONTEXT, e))?
+                .0
+        }
+        None => {
+            let secs = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_err(|e| CliError::input(CONTEXT, e))?
+                .as_millis();
+            Instant(i64::try_from(secs).unwrap_or(i64::MAX))
+        }
+    };
+    let mut p = Policy::new(trust, now);
+    p.idp_entity_id = idp_entity_id;
+    p.sp_entity_id = Some(args.sp_entity_id.clone());
+    p.acs_url = Some(args.acs_url.clone());
+    p.skew_seconds = args.skew;
+    p.request_id = args.request_id.clone();
+    p.signatures.verify.allow_sha1 = args.allow_sha1;
+    p.signatures.verify.min_rsa_bits = args.min_rsa_bits;
+    p.signatures.require_signed_assertion = args.require_signed_assertion;
+    p.signatures.require_signed_response = args.require_signed_response;
+    p.check_certificate_validity = !args.no_cert_validity;
+    Ok(p)
+}
+
+/// Checks every message found in one input; returns the reports (an input with no decodable
+/// message is an input error).
+fn check_input(bytes: &[u8], policy: &Policy) -> Result<Vec<Report>, String> {
+    let messages = decode(bytes, &DecodeLimits::default()).map_err(|e| e.to_string())?;
+    Ok(messages
+        .iter()
+        .map(|m| validate(m.xml.as_bytes(), policy))
+        .collect())
+}
+
+struct Out {
+    json: bool,
+    color: bool,
+    valid: usize,
+    invalid: usize,
+    errors: usize,
+}
+
+impl Out {
+    fn report(&mut self, input: &str, r: &Report) {
+        match r.verdict {
+            Verdict::Valid => self.valid += 1,
+            Verdict::Invalid => self.invalid += 1,
+        }
+        let mut stdout = std::io::stdout().lock();
+        if self.json {
+            let mut v = serde_json::to_value(r).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                o.insert("input".into(), input.into());
+            }
+            let _ = writeln!(stdout, "{v}");
+            return;
+        }
+        let paint = |code: &str, s: &str| {
+            if self.color {
+                format!("\x1b[{code}m{s}\x1b[0m")
+            } else {
+                s.to_owned()
+            }
+        };
+        let head = match (r.verdict, &r.name_id) {
+            (Verdict::Valid, Some(n)) => paint("1;32", &format!("VALID — {n}")),
+            (Verdict::Valid, None) => paint("1;32", "VALID"),
+            (Verdict::Invalid, _) => paint("1;31", "INVALID"),
+        };
+        let _ = writeln!(stdout, "{input}: {head}");
+        for c in &r.checks {
+            let mark = match c.status {
+                Status::Pass => paint("32", "✔"),
+                Status::Fail => paint("31", "✖"),
+                Status::Warn => paint("33", "!"),
+                Status::Skipped => "-".to_owned(),
+            };
+            let _ = writeln!(stdout, "  {mark} {:<28} {}", c.id.as_str(), c.message);
+            if matches!(c.status, Status::Fail | Status::Warn) {
+                if let Some(e) = &c.expected {
+                    let _ = writeln!(stdout, "      expected: {e}");
+                }
+                if let Some(f) = &c.found {
+                    let _ = writeln!(stdout, "      found:    {f}");
+                }
+                if let Some(f) = &c.fix {
+                    let _ = writeln!(stdout, "      fix:      {f}");
+                }
+            }
+        }
+    }
+}
+
+pub fn run(args: &Args) -> Result<ExitCode, CliError> {
+    let policy = policy(args)?;
+    let limits = DecodeLimits::default();
+    let mut out = Out {
+        json: args.json,
+        color: !args.json && std::io::stdout().is_terminal(),
+        valid: 0,
+        invalid: 0,
+        errors: 0,
+    };
+    let batch = args.inputs.len() > 1 || args.inputs.iter().any(|p| p.as_os_str() == "-");
+    for path in &args.inputs {
+        if path.as_os_str() == "-" {
+            // One message per line, streamed: memory stays bounded by one line.
+            let stdin = std::io::stdin().lock();
+            for (i, line) in stdin.split(b'\n').enumerate() {
+                let line = line.map_err(|e| CliError::input(CONTEXT, e))?;
+                let name = format!("stdin:{}", i + 1);
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                if line.len() > limits.max_input {
+                    eprintln!("samlscope: {name}: line above the input limit");
+                    out.errors += 1;
+                    continue;
+                }
+                match check_input(&line, &policy) {
+                    Ok(reports) => reports.iter().for_each(|r| out.report(&name, r)),
+                    Err(e) => {
+                        eprintln!("samlscope: {name}: {e}");
+                        out.errors += 1;
+                    }
+                }
+            }
+        } else {
+            let name = path.display().to_string();
+            let bytes =
+                read_bounded(path, limits.max_input).map_err(|e| CliError::input(CONTEXT, e))?;
+            match check_input(&bytes, &policy) {
+                Ok(reports) => reports.iter().for_each(|r| out.report(&name, r)),
+                Err(e) if !batch => return Err(CliError::input(CONTEXT, format!("{name}: {e}"))),
+                Err(e) => {
+                    eprintln!("samlscope: {name}: {e}");
+                    out.errors += 1;
+                }
+            }
+        }
+    }
+    if batch {
+        eprintln!(
+            "samlscope: {} checked: {} valid, {} invalid, {} unreadable",
+            out.valid + out.invalid,
+            out.valid,
+            out.invalid,
+            out.errors
+        );
+    }
+    Ok(if out.errors > 0 && out.valid + out.invalid == 0 {
+        ExitCode::from(crate::error::EXIT_INPUT)
+    } else if out.invalid > 0 || out.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,163 @@
+//! `samlscope check` end to end on the bundled JumpCloud example (examples/jumpcloud).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+
+fn samlscope(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_samlscope"))
+        .current_dir(ROOT)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const SP: &[&str] = &[
+    "--sp-entity-id",
+    "https://app.avoma.com",
+    "--acs-url",
+    "https://prod-api.avoma.com/saml2/acs",
+    "--now",
+    "2026-11-28T12:01:00Z",
+];
+
+fn with(extra: &[&str]) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = Vec::new();
+    for e in extra {
+        v.push(Box::leak(e.to_string().into_boxed_str()));
+    }
+    v.extend_from_slice(SP);
+    v
+}
+
+#[test]
+fn valid_response_exits_0_with_the_name_id_in_json() {
+    let args = with(&[
+        "check",
+        "examples/jumpcloud/response.b64",
+        "--metadata",
+        "examples/jumpcloud/metadata.xml",
+        "--json",
+    ]);
+    let (code, out, err) = samlscope(&args, None);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["verdict"], "valid");
+    assert_eq!(v["name_id"], "alice@acmecorp.com");
+}
+
+#[test]
+fn every_trust_option_works() {
+    let cert = "core/tests/data/keys/idp.crt.pem";
+    let der_fp = {
+        let pem = std::fs::read_to_string(format!("{ROOT}/{cert}")).unwrap();
+        samlscope_core::trust::Certificate::all_from_pem(&pem).unwrap()[0]
+            .info()
+            .sha256_fingerprint
+            .clone()
+    };
+    for trust in [
+        vec!["--idp-cert", cert],
+        vec!["--fingerprint", der_fp.as_str()],
+    ] {
+        let mut args = vec![
+            "check",
+            "examples/jumpcloud/response.xml",
+            "--idp-entity-id",
+            "jumpcloud-acmecorp",
+        ];
+        args.extend(trust.iter().copied());
+        let args = with(&args);
+        let (code, out, err) = samlscope(&args, None);
+        assert_eq!(code, 0, "{trust:?}: {out}{err}");
+        assert!(out.contains("VALID — alice@acmecorp.com"), "{out}");
+    }
+}
+
+#[test]
+fn acs_url_typo_exits_1_and_names_the_jumpcloud_field() {
+    let (code, out, _) = samlscope(
+        &[
+            "check",
+            "examples/jumpcloud/response.b64",
+            "--metadata",
+            "examples/jumpcloud/metadata.xml",
+            "--sp-entity-id",
+            "https://app.avoma.com",
+            "--acs-url",
+            "https://prod-api.avoma.com/saml/acs",
+            "--now",
+            "2026-11-28T12:01:00Z",
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(out.contains("INVALID"));
+    assert!(out.contains("✖ response.destination"));
+    assert!(
+        out.contains("fix:      In JumpCloud, open the application's SSO tab: under ACS URLs"),
+        "{out}"
+    );
+}
+
+#[test]
+fn garbage_and_missing_trust_exit_2_with_one_line() {
+    let dir = std::env::temp_dir().join(format!("samlscope-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let junk = dir.join("junk.txt");
+    std::fs::write(&junk, "%%% not a saml message %%%").unwrap();
+    let args = with(&[
+        "check",
+        junk.to_str().unwrap(),
+        "--metadata",
+        "examples/jumpcloud/metadata.xml",
+    ]);
+    let (code, _, err) = samlscope(&args, None);
+    assert_eq!(code, 2);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let args = with(&["check", "examples/jumpcloud/response.b64"]);
+    let (code, _, err) = samlscope(&args, None);
+    assert_eq!(code, 2);
+    assert!(err.contains("no trust given"), "{err}");
+}
+
+#[test]
+fn batch_from_stdin_prints_one_json_line_per_message() {
+    let b64 = std::fs::read_to_string(format!("{ROOT}/examples/jumpcloud/response.b64")).unwrap();
+    let b64 = b64.trim();
+    let expired = format!("{b64}\n{b64}\n{b64}\n");
+    let args = with(&[
+        "check",
+        "-",
+        "--metadata",
+        "examples/jumpcloud/metadata.xml",
+        "--json",
+    ]);
+    let (code, out, err) = samlscope(&args, Some(&expired));
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[2]["input"], "stdin:3");
+    assert!(err.contains("3 checked: 3 valid"), "{err}");
+    // One bad line makes the batch exit 1 but the others are still checked.
+    let (code, out, _) = samlscope(&args, Some(&format!("{b64}\nnot-base64!\n")));
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 1);
+}
