@@ -263,6 +263,27 @@ sys.stdout.write(etree.tostring(root).decode())
         "{signed}"
     );
     assert!(core_verify(&signed.replace("alice@", "mallory@"), false).is_err());
+
+    // The whole verdict (what `samlscope check` prints) agrees: valid with the right NameID at
+    // a fixed clock; the tampered copy is invalid.
+    let mut policy = samlscope_core::validate::Policy::new(
+        trust(),
+        samlscope_core::saml::time::Instant::parse("2026-11-28T12:01:00Z")
+            .unwrap()
+            .0,
+    );
+    policy.idp_entity_id = Some(s.idp_entity_id.clone());
+    policy.sp_entity_id = Some(s.sp_entity_id.clone());
+    policy.acs_url = Some(s.acs_url.clone());
+    policy.request_id = s.in_response_to.clone();
+    let report = samlscope_core::validate::validate(signed.as_bytes(), &policy);
+    assert_eq!(report.verdict.as_str(), "valid", "{:#?}", report.checks);
+    assert_eq!(report.name_id.as_deref(), Some("alice@acmecorp.com"));
+    let tampered = samlscope_core::validate::validate(
+        signed.replace("alice@", "mallory@").as_bytes(),
+        &policy,
+    );
+    assert_eq!(tampered.verdict.as_str(), "invalid");
 }
 
 /// InclusiveNamespaces PrefixList with `#default` on the reference transform: xmlsec1 renders
