@@ -48,3 +48,27 @@ pub fn scratch(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// `xmlsec1 --verify` of a SAML document with the given PEM certificate, SAML `ID`s declared.
+/// xmlsec1 checks the first Signature it finds. Returns xmlsec1's stderr on failure.
+pub fn xmlsec1_verify(xml: &str, cert: &Path, name: &str) -> Result<(), String> {
+    let file = scratch("xmlsec1-verify").join(format!("{name}.xml"));
+    std::fs::write(&file, xml).unwrap();
+    let out = Command::new("xmlsec1")
+        .args(["--verify", "--pubkey-cert-pem"])
+        .arg(cert)
+        .args([
+            "--id-attr:ID",
+            "urn:oasis:names:tc:SAML:2.0:protocol:Response",
+            "--id-attr:ID",
+            "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}

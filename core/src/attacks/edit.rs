@@ -68,6 +68,17 @@ impl Work {
         self.child(self.doc.root(), SAMLP, "Status")
     }
 
+    /// The Signature of the Assertion (or the Response) and its SignedInfo.
+    pub fn signed_info(&self, of_assertion: bool) -> Result<(NodeId, NodeId), EditError> {
+        let parent = if of_assertion {
+            self.assertion()?
+        } else {
+            self.response()
+        };
+        let sig = self.signature_of(parent)?;
+        Ok((sig, self.child(sig, DS, "SignedInfo")?))
+    }
+
     pub fn first_named(&self, ns: &str, local: &str) -> Result<NodeId, EditError> {
         self.doc
             .elements()
@@ -167,24 +178,12 @@ pub(crate) fn resign(
     edit: impl Fn(&str) -> Result<String, EditError>,
 ) -> Result<String, EditError> {
     let w = Work::new(xml.to_owned())?;
-    let parent = if parent_is_assertion {
-        w.assertion()?
-    } else {
-        w.response()
-    };
-    let sig = w.signature_of(parent)?;
-    let si = w.child(sig, DS, "SignedInfo")?;
+    let (_, si) = w.signed_info(parent_is_assertion)?;
     let new_si = edit(w.node_text(si))?;
     let xml = splice(&w.xml, w.doc.span(si), &new_si);
 
     let w = Work::new(xml)?;
-    let parent = if parent_is_assertion {
-        w.assertion()?
-    } else {
-        w.response()
-    };
-    let sig = w.signature_of(parent)?;
-    let si = w.child(sig, DS, "SignedInfo")?;
+    let (sig, si) = w.signed_info(parent_is_assertion)?;
     let value = w.child(sig, DS, "SignatureValue")?;
     let mut canonical = Vec::new();
     canonicalize(
