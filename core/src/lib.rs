@@ -15,4 +15,5 @@ pub mod report;
 pub mod saml;
 pub mod trust;
 pub mod validate;
+pub mod xenc;
 pub mod xml;

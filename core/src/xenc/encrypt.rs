@@ -1,0 +1,101 @@
+//! Assertion → `EncryptedAssertion`, for the mock IdP and for tests. Randomness comes from the
+//! caller (core has no RNG): the content key, IV and OAEP seed are derived from it.
+
+use base64::Engine as _;
+use rsa::pkcs8::DecodePublicKey as _;
+
+use super::rng::SeedStream;
+use super::{DataEncryption, KeyTransport, XencError, cipher, ns};
+
+/// The least caller randomness [`encrypt_assertion`] accepts (256 bits). Give fresh random
+/// bytes per message: the same bytes give the same content key and IV, which for GCM with a
+/// different assertion would be a nonce reuse.
+pub const MIN_RANDOMNESS: usize = 32;
+
+/// Encrypts an Assertion (XML text whose root is `saml:Assertion`, standalone: every prefix it
+/// uses declared inside it) for the SP's RSA public key (`SubjectPublicKeyInfo` DER, e.g. from
+/// the SP certificate), and returns the `<saml2:EncryptedAssertion>` element text.
+///
+/// All randomness is derived from `randomness` (at least [`MIN_RANDOMNESS`] bytes): content
+/// key, IV / nonce and OAEP seed come from SHA-256 in counter mode over it, domain-separated.
+/// The EncryptedKey is placed in `EncryptedData/ds:KeyInfo`.
+pub fn encrypt_assertion(
+    assertion_xml: &str,
+    sp_public_key_spki_der: &[u8],
+    data: DataEncryption,
+    transport: KeyTransport,
+    randomness: &[u8],
+) -> Result<String, XencError> {
+    if randomness.len() < MIN_RANDOMNESS {
+        return Err(XencError::NotEnoughRandomness(randomness.len()));
+    }
+    let doc = crate::xml::parse(assertion_xml.as_bytes())
+        .map_err(|e| XencError::Plaintext(e.to_string()))?;
+    let root = doc.root();
+    if !doc.is(root, ns::SAML, "Assertion") {
+        return Err(XencError::Plaintext(format!(
+            "the root element is <{}>",
+            doc.element(root).map(|e| e.qname()).unwrap_or_default()
+        )));
+    }
+    // The element itself (XML Enc Type=Element): no XML declaration, nothing around it.
+    let plaintext = doc.slice(doc.span(root));
+
+    let public = rsa::PublicKey::from_public_key_der(sp_public_key_spki_der)
+        .map_err(|e| XencError::Key(format!("SP public key (SPKI DER): {e}")))?;
+    encrypt_element(plaintext.as_bytes(), &public, data, transport, randomness)
+}
+
+/// The encryption itself, on element text that is not checked (tests use it to build
+/// plaintexts no well-behaved caller would pass, e.g. with undeclared prefixes).
+pub(crate) fn encrypt_element(
+    plaintext: &[u8],
+    public: &rsa::PublicKey,
+    data: DataEncryption,
+    transport: KeyTransport,
+    randomness: &[u8],
+) -> Result<String, XencError> {
+    let content_key = SeedStream::new("content-key", randomness).take(data.key_len());
+    let iv = SeedStream::new("iv", randomness).take(data.iv_len());
+    let mut oaep_rng = SeedStream::new("oaep-seed", randomness);
+
+    let wrapped = cipher::oaep_encrypt(public, transport, &mut oaep_rng, &content_key)?;
+    let content = cipher::content_encrypt(data, &content_key, &iv, plaintext)?;
+    let b64 = base64::engine::general_purpose::STANDARD;
+
+    let mut key_params = format!(
+        r#"<ds:DigestMethod Algorithm="{}"/>"#,
+        transport.digest().as_digest_uri()
+    );
+    if let KeyTransport::RsaOaep { mgf, .. } = transport {
+        key_params.push_str(&format!(
+            r#"<xenc11:MGF xmlns:xenc11="{}" Algorithm="{}"/>"#,
+            ns::XENC11,
+            mgf.as_mgf_uri()
+        ));
+    }
+    Ok(format!(
+        concat!(
+            r#"<saml2:EncryptedAssertion xmlns:saml2="{saml}">"#,
+            r#"<xenc:EncryptedData xmlns:xenc="{xenc}" Type="{xenc}Element">"#,
+            r#"<xenc:EncryptionMethod Algorithm="{data_alg}"/>"#,
+            r#"<ds:KeyInfo xmlns:ds="{ds}">"#,
+            r#"<xenc:EncryptedKey>"#,
+            r#"<xenc:EncryptionMethod Algorithm="{key_alg}">{key_params}</xenc:EncryptionMethod>"#,
+            r#"<xenc:CipherData><xenc:CipherValue>{wrapped}</xenc:CipherValue></xenc:CipherData>"#,
+            r#"</xenc:EncryptedKey>"#,
+            r#"</ds:KeyInfo>"#,
+            r#"<xenc:CipherData><xenc:CipherValue>{content}</xenc:CipherValue></xenc:CipherData>"#,
+            r#"</xenc:EncryptedData>"#,
+            r#"</saml2:EncryptedAssertion>"#,
+        ),
+        saml = ns::SAML,
+        xenc = ns::XENC,
+        ds = ns::DS,
+        data_alg = data.as_uri(),
+        key_alg = transport.as_uri(),
+        key_params = key_params,
+        wrapped = b64.encode(wrapped),
+        content = b64.encode(content),
+    ))
+}

@@ -1,0 +1,95 @@
+//! XML Encryption (xmlenc) for SAML `EncryptedAssertion` (validator-spec §H, attacks §1.10).
+//!
+//! Encryption is not authentication: anyone can encrypt for the SP's public key, so a decrypted
+//! assertion goes through the same structure and signature checks as a plain one, as a
+//! standalone document (never the pre-decryption tree).
+//!
+//! What this module refuses, and why:
+//! - RSA PKCS#1 v1.5 key transport (`xmlenc#rsa-1_5`): Bleichenbacher's oracle, and the
+//!   "backwards compatibility" attacks (Jager, Paterson, Somorovsky, NDSS 2013).
+//! - AES-CBC unless the policy allows it, and then it is reported weak: the padding/parsing
+//!   oracle of Jager & Somorovsky, CCS 2011 *How to Break XML Encryption*.
+//! - Any distinguishable failure after the structure and algorithm checks: wrong key, bad OAEP,
+//!   bad GCM tag, bad CBC padding, non-UTF-8 or unparsable plaintext all give the one
+//!   [`XencError::DecryptionFailed`] with one message, so nothing can serve as an oracle.
+//!
+//! Sans-IO like the rest of core: encryption (for the mock IdP and tests) takes its randomness
+//! from the caller; decryption needs none (RSA blinding is derived from the key and ciphertext).
+
+mod algorithm;
+mod cipher;
+mod decrypt;
+mod encrypt;
+mod namespaces;
+mod rng;
+
+pub use algorithm::{DataEncryption, KeyTransport, OaepDigest};
+pub use decrypt::{Decrypted, DecryptionKey, XencPolicy, decrypt_assertion};
+pub use encrypt::{MIN_RANDOMNESS, encrypt_assertion};
+
+/// Namespace URIs this module needs (kept here so xenc depends on nothing but `crate::xml`).
+pub mod ns {
+    /// XML Encryption 1.0.
+    pub const XENC: &str = "http://www.w3.org/2001/04/xmlenc#";
+    /// XML Encryption 1.1 (GCM, `rsa-oaep`, `MGF`).
+    pub const XENC11: &str = "http://www.w3.org/2009/xmlenc11#";
+    /// XML-DSig (`KeyInfo`, `DigestMethod`).
+    pub const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
+    /// SAML 2.0 assertions (`EncryptedAssertion`, `Assertion`).
+    pub const SAML: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
+}
+
+/// The largest decoded `CipherValue` accepted (1 MiB): bounds memory and RSA/AES work.
+pub const MAX_CIPHER_VALUE: usize = 1 << 20;
+
+/// Why an `EncryptedAssertion` could not be decrypted, or an assertion not encrypted.
+///
+/// Structure and algorithm errors are specific (they depend only on the public message);
+/// every cryptographic failure is [`XencError::DecryptionFailed`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum XencError {
+    #[error("expected <{expected}>, found <{found}>")]
+    WrongElement {
+        expected: &'static str,
+        found: String,
+    },
+    #[error("<{missing}> is missing in <{parent}>")]
+    Missing {
+        parent: &'static str,
+        missing: &'static str,
+    },
+    #[error("more than one <{0}>: exactly one is allowed")]
+    Duplicate(&'static str),
+    #[error("unexpected <{found}> in <{parent}>")]
+    Unexpected { parent: &'static str, found: String },
+    #[error("{role} algorithm {uri:?} is refused: {reason}")]
+    Refused {
+        role: &'static str,
+        uri: String,
+        reason: &'static str,
+    },
+    #[error("{role} algorithm {uri:?} is not supported")]
+    Unsupported { role: &'static str, uri: String },
+    #[error("more than {limit} <{element}>")]
+    TooMany { element: &'static str, limit: usize },
+    #[error("<{0}> has no Algorithm attribute")]
+    NoAlgorithm(&'static str),
+    #[error("EncryptedData Type {0:?} is not an encrypted element (xmlenc#Element)")]
+    WrongType(String),
+    #[error("<{0}> is not valid base64")]
+    Base64(&'static str),
+    #[error("<{element}> is larger than the {limit}-byte limit")]
+    TooLarge { element: &'static str, limit: usize },
+    #[error("the RSA key could not be read: {0}")]
+    Key(String),
+    #[error("the assertion to encrypt is not a standalone saml:Assertion element: {0}")]
+    Plaintext(String),
+    #[error("at least {MIN_RANDOMNESS} bytes of caller randomness are needed, got {0}")]
+    NotEnoughRandomness(usize),
+    #[error("encryption failed: {0}")]
+    EncryptionFailed(String),
+    /// The one error for every cryptographic failure: wrong key, bad OAEP, bad tag, bad
+    /// padding, a plaintext that is not UTF-8 or not XML. One message, no oracle.
+    #[error("the EncryptedAssertion could not be decrypted with the SP key")]
+    DecryptionFailed,
+}
