@@ -490,4 +490,49 @@ mod xenc {
             Err(XencError::Plaintext(_))
         ));
     }
+
+    #[test]
+    fn mangled_input_never_panics() {
+        // Deterministic mutations all over the EncryptedAssertion text: delete a byte, duplicate
+        // a byte, swap in a special character. Whatever still parses must give a result, not
+        // a panic; whatever decrypts must still be the genuine assertion.
+        let good = encrypt_assertion(
+            ASSERTION,
+            &sp_spki(),
+            DataEncryption::Aes128Cbc,
+            KeyTransport::RSA_OAEP_MGF1P,
+            &randomness(8),
+        )
+        .unwrap();
+        let bytes = good.as_bytes();
+        let mut parsed = 0;
+        for (i, pos) in (0..bytes.len()).step_by(7).enumerate() {
+            let mut m = bytes.to_vec();
+            match i % 3 {
+                0 => {
+                    m.remove(pos);
+                }
+                1 => m.insert(pos, bytes[pos]),
+                _ => m[pos] = b"<>\"=/ A+"[i % 8],
+            }
+            let Ok(text) = String::from_utf8(m) else {
+                continue;
+            };
+            let xml = response_with(&text);
+            let Ok(doc) = parse(xml.as_bytes()) else {
+                continue;
+            };
+            let Some(ea) = doc
+                .elements()
+                .find(|&n| doc.is(n, SAML, "EncryptedAssertion"))
+            else {
+                continue;
+            };
+            parsed += 1;
+            if let Ok(out) = decrypt_assertion(&doc, ea, &sp_key(), &XencPolicy::default()) {
+                assert!(out.xml.contains("ann@example.com"), "{}", out.xml);
+            }
+        }
+        assert!(parsed > 50, "{parsed}");
+    }
 }
