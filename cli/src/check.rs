@@ -106,12 +106,17 @@ fn policy(args: &Args) -> Result<Policy, CliError> {
             "no trust given: pass --metadata, --idp-cert or --fingerprint",
         ));
     }
-    if args.sp_key.is_some() {
-        return Err(CliError::input(
-            CONTEXT,
-            "--sp-key: decryption of EncryptedAssertion is not available in this build yet",
-        ));
-    }
+    let sp_key = match &args.sp_key {
+        Some(path) => {
+            let bytes =
+                read_bounded(path, limits.max_message).map_err(|e| CliError::input(CONTEXT, e))?;
+            Some(
+                samlscope_core::xenc::DecryptionKey::from_pem(&String::from_utf8_lossy(&bytes))
+                    .map_err(|e| CliError::input(CONTEXT, format!("{}: {e}", path.display())))?,
+            )
+        }
+        None => None,
+    };
     let now = match &args.now {
         Some(t) => {
             Instant::parse(t)
@@ -137,6 +142,7 @@ fn policy(args: &Args) -> Result<Policy, CliError> {
     p.signatures.require_signed_assertion = args.require_signed_assertion;
     p.signatures.require_signed_response = args.require_signed_response;
     p.check_certificate_validity = !args.no_cert_validity;
+    p.sp_key = sp_key;
     Ok(p)
 }
 

@@ -505,3 +505,86 @@ fn every_attack_scenario_is_invalid_in_the_report() {
         }
     }
 }
+
+/// Encrypted assertions: decrypted with the SP key and then checked like any assertion; an
+/// unsigned one in an unsigned Response is refused (encryption is not authentication).
+#[test]
+fn encrypted_assertions_are_decrypted_then_checked() {
+    use samlscope_core::xenc::{
+        DataEncryption, DecryptionKey, KeyTransport, MIN_RANDOMNESS, encrypt_assertion,
+    };
+    let spec = common::spec();
+    let sp_cert = common::cert(common::IDP2_CERT); // the SP's key pair in this test
+    let spki = {
+        let (_, c) = x509_parser::parse_x509_certificate(sp_cert.der()).unwrap();
+        c.public_key().raw.to_vec()
+    };
+    let randomness: Vec<u8> = (0..MIN_RANDOMNESS.max(128))
+        .map(|i| (i * 37 % 251) as u8)
+        .collect();
+    let build = |sign_assertion: bool, sign_response: bool| {
+        let mut assertion = samlscope_core::saml::build::assertion_xml(&spec);
+        if sign_assertion {
+            assertion = sign_enveloped(
+                &assertion,
+                &spec.assertion_id,
+                &common::idp_signer(),
+                &Default::default(),
+            )
+            .unwrap();
+        }
+        let enc = encrypt_assertion(
+            &assertion,
+            &spki,
+            DataEncryption::Aes256Gcm,
+            KeyTransport::RSA_OAEP_MGF1P,
+            &randomness,
+        )
+        .unwrap();
+        let plain = response_xml(&spec);
+        let s = plain.find("<saml2:Assertion").unwrap();
+        let e = plain.rfind("</saml2:Assertion>").unwrap() + "</saml2:Assertion>".len();
+        let xml = format!("{}{}{}", &plain[..s], enc, &plain[e..]);
+        if sign_response {
+            sign_enveloped(
+                &xml,
+                &spec.response_id,
+                &common::idp_signer(),
+                &Default::default(),
+            )
+            .unwrap()
+        } else {
+            xml
+        }
+    };
+    let key = DecryptionKey::from_pem(common::IDP2_KEY).unwrap();
+    let mut p = policy();
+    // Without the SP key: refused, with the hint to provide it.
+    let r = run_xml(&build(true, false), &p);
+    assert_only_failure(&r, &[C::AssertionEncrypted]);
+    // With it: decrypted, its own signature verified, valid.
+    p.sp_key = Some(key.clone());
+    let r = run_xml(&build(true, false), &p);
+    assert_eq!(r.verdict, Verdict::Valid, "{:#?}", r.checks);
+    assert_eq!(r.name_id.as_deref(), Some("alice@acmecorp.com"));
+    assert!(
+        r.decrypted_assertion
+            .as_deref()
+            .unwrap()
+            .contains("alice@acmecorp.com")
+    );
+    // A signed Response covering the EncryptedAssertion also suffices.
+    assert_eq!(run_xml(&build(false, true), &p).verdict, Verdict::Valid);
+    // Unsigned inside an unsigned Response (anyone can encrypt for the SP): refused.
+    let r = run_xml(&build(false, false), &p);
+    assert_eq!(r.verdict, Verdict::Invalid);
+    assert!(
+        r.failed().any(|c| c.id == C::SignaturePresent),
+        "{:#?}",
+        r.checks
+    );
+    // The wrong key: one uniform error.
+    p.sp_key = Some(DecryptionKey::from_pem(common::IDP_KEY).unwrap());
+    let r = run_xml(&build(true, false), &p);
+    assert_only_failure(&r, &[C::AssertionEncrypted]);
+}

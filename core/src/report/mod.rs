@@ -156,6 +156,10 @@ pub struct Report {
     pub time_window: Option<TimeWindow>,
     /// The XML the spans point into.
     pub xml: String,
+    /// The decrypted Assertion when the message carried an EncryptedAssertion; spans of the
+    /// assertion's checks point into this text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decrypted_assertion: Option<String>,
 }
 
 impl Report {
@@ -174,6 +178,7 @@ impl Report {
             signed_regions: Vec::new(),
             time_window: None,
             xml,
+            decrypted_assertion: None,
         }
     }
 

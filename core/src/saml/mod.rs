@@ -17,5 +17,6 @@ pub use structure::{
     response_layout,
 };
 pub use verified::{
-    ConsumeError, ResponseVerification, SignaturePolicy, VerifiedAssertion, verify_response,
+    ConsumeError, DecryptedVerification, ResponseVerification, SignaturePolicy, VerifiedAssertion,
+    verify_decrypted, verify_response,
 };

@@ -163,3 +163,44 @@ fn decide(
     }
     Ok((node, by_response, by_assertion))
 }
+
+/// What was learned about a decrypted assertion (parsed as its own document).
+#[derive(Debug, Clone)]
+pub struct DecryptedVerification<'d> {
+    pub layout: super::structure::AssertionLayout,
+    /// `None` when the decrypted assertion carries no signature.
+    pub signature: Option<Result<Verified<'d>, SignatureError>>,
+    pub assertion: Result<VerifiedAssertion<'d>, ConsumeError>,
+}
+
+/// Checks a decrypted assertion: its own structure and signature (Reference = its own ID). It
+/// is consumable when its own signature verifies, or when the Response's signature verified
+/// over the EncryptedAssertion that carried it (`response_signed`) — encryption alone proves
+/// nothing, anyone can encrypt for the SP.
+pub fn verify_decrypted<'d>(
+    doc: &'d Document,
+    trust: &TrustStore,
+    policy: &SignaturePolicy,
+    response_signed: bool,
+) -> Result<DecryptedVerification<'d>, StructureError> {
+    let layout = super::structure::assertion_layout(doc)?;
+    let signature = layout
+        .signature
+        .map(|s| verify_enveloped(doc, s, trust, &policy.verify));
+    let assertion = match &signature {
+        Some(Err(e)) => Err(ConsumeError::AssertionSignature(e.clone())),
+        None if policy.require_signed_assertion => Err(ConsumeError::AssertionNotSigned),
+        None if !response_signed => Err(ConsumeError::Unsigned),
+        _ => Ok(VerifiedAssertion {
+            doc,
+            node: layout.assertion,
+            by_response: response_signed,
+            by_assertion: matches!(signature, Some(Ok(_))),
+        }),
+    };
+    Ok(DecryptedVerification {
+        layout,
+        signature,
+        assertion,
+    })
+}

@@ -105,6 +105,22 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
         (Err(_), Some(AssertionSlot::Plain { node, .. })) => (Some(node), false),
         _ => (None, false),
     };
+    let response_signed = matches!(verification.response_signature, Some(Ok(_)));
+    if let (Some(AssertionSlot::Encrypted { node }), Some(key)) =
+        (verification.layout.assertion, policy.sp_key.as_ref())
+    {
+        let ctx = semantics::Ctx {
+            doc,
+            assertion: response,
+            policy,
+            jumpcloud: jc,
+            response_signed,
+        };
+        semantics::run_response(&ctx, response, &mut report.checks);
+        encrypted(doc, node, key, policy, response_signed, jc, &mut report);
+        report.settle();
+        return report;
+    }
     if let Err(e) = &verification.assertion {
         let id = e.check_id();
         if !report
@@ -117,7 +133,6 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
                 .push(Check::fail(id, e.to_string()).fix_opt(fix(id, jc, None)));
         }
     }
-    let response_signed = matches!(verification.response_signature, Some(Ok(_)));
     let ctx = semantics::Ctx {
         doc,
         assertion: assertion.unwrap_or(response),
@@ -140,6 +155,127 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
     }
     report.settle();
     report
+}
+
+/// The EncryptedAssertion path: decrypt with the SP key, parse the plaintext as its own
+/// document, check its structure and its own signature, then the profile checks on it.
+fn encrypted(
+    doc: &Document,
+    node: NodeId,
+    key: &crate::xenc::DecryptionKey,
+    policy: &Policy,
+    response_signed: bool,
+    jc: bool,
+    report: &mut Report,
+) {
+    let decrypted = match crate::xenc::decrypt_assertion(doc, node, key, &policy.decryption) {
+        Ok(d) => d,
+        Err(e) => {
+            report.checks.push(
+                Check::fail(C::AssertionEncrypted, e.to_string())
+                    .span(doc.span(node))
+                    .fix_opt(fix(C::AssertionEncrypted, jc, None)),
+            );
+            return;
+        }
+    };
+    let mut c = Check::pass(
+        C::AssertionEncrypted,
+        format!(
+            "decrypted ({}); the assertion is checked as its own document",
+            decrypted.data_algorithm.as_uri()
+        ),
+    );
+    if decrypted.data_algorithm.is_cbc() {
+        c = Check::warn(
+            C::AssertionEncrypted,
+            format!(
+                "decrypted, but with weak algorithms: {}",
+                decrypted.weak.join(", ")
+            ),
+        );
+    }
+    report.checks.push(c.span(doc.span(node)));
+    let inner = match parse(decrypted.xml.as_bytes()) {
+        Ok(d) => d,
+        Err(e) => {
+            report.checks.push(Check::fail(
+                e.check_id(),
+                format!("decrypted assertion: {e}"),
+            ));
+            report.decrypted_assertion = Some(decrypted.xml);
+            return;
+        }
+    };
+    let v = match crate::saml::verify_decrypted(
+        &inner,
+        &policy.trust,
+        &policy.signatures,
+        response_signed,
+    ) {
+        Ok(v) => v,
+        Err(e) => {
+            report.checks.push(Check::fail(
+                e.check_id(),
+                format!("decrypted assertion: {e}"),
+            ));
+            report.decrypted_assertion = Some(decrypted.xml);
+            return;
+        }
+    };
+    match &v.signature {
+        Some(Ok(ver)) => {
+            let f = ver.facts();
+            report.checks.push(
+                Check::pass(
+                    C::SignatureTrusted,
+                    format!(
+                        "decrypted assertion signature verified with {}",
+                        f.verified_with.subject
+                    ),
+                )
+                .found(f.verified_with.sha256_fingerprint.clone()),
+            );
+            report.checks.push(Check::pass(
+                C::SignatureDigest,
+                "the decrypted assertion is unchanged (digest matches)",
+            ));
+        }
+        Some(Err(e)) => {
+            report.checks.push(
+                Check::fail(e.check_id(), format!("decrypted assertion signature: {e}"))
+                    .fix_opt(fix(e.check_id(), jc, None)),
+            )
+        }
+        None => {}
+    }
+    if let Err(e) = &v.assertion
+        && !report
+            .checks
+            .iter()
+            .any(|c| c.id == e.check_id() && c.status == Status::Fail)
+    {
+        report
+            .checks
+            .push(Check::fail(e.check_id(), e.to_string()).fix_opt(fix(e.check_id(), jc, None)));
+    }
+    let ctx = semantics::Ctx {
+        doc: &inner,
+        assertion: v.layout.assertion,
+        policy,
+        jumpcloud: jc,
+        response_signed,
+    };
+    report.time_window = Some(semantics::run_assertion(&ctx, &mut report.checks));
+    match &v.assertion {
+        Ok(a) => {
+            let identity = a.identity();
+            report.name_id = identity.name_id.as_ref().map(|n| n.value.clone());
+            report.identity = Some(identity);
+        }
+        Err(_) => report.unverified_identity = Some(read_identity(&inner, v.layout.assertion)),
+    }
+    report.decrypted_assertion = Some(decrypted.xml);
 }
 
 fn assertion_issuer(doc: &Document, v: &ResponseVerification<'_>) -> Option<String> {
@@ -207,7 +343,14 @@ fn signature_checks(
             Err(e) => failed_check(element, e, &keyinfo, policy, jc, doc.span(sig_node), report),
         }
     }
-    if !any_signature {
+    let encrypted = matches!(v.layout.assertion, Some(AssertionSlot::Encrypted { .. }));
+    if !any_signature && encrypted {
+        // The assertion's own signature is inside the ciphertext: judged after decryption.
+        report.checks.push(Check::skipped(
+            C::SignaturePresent,
+            "the Response is not signed; the encrypted assertion's signature is checked after decryption",
+        ));
+    } else if !any_signature {
         report.checks.push(
             Check::fail(
                 C::SignaturePresent,

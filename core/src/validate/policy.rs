@@ -27,6 +27,9 @@ pub struct Policy {
     pub check_certificate_validity: bool,
     /// Accept comments inside NameID/attribute values (they are always read in full).
     pub allow_comments_in_values: bool,
+    /// The SP's private key, to decrypt an EncryptedAssertion (kept in memory only).
+    pub sp_key: Option<crate::xenc::DecryptionKey>,
+    pub decryption: crate::xenc::XencPolicy,
 }
 
 impl Policy {
@@ -44,6 +47,8 @@ impl Policy {
             signatures: SignaturePolicy::default(),
             check_certificate_validity: true,
             allow_comments_in_values: false,
+            sp_key: None,
+            decryption: crate::xenc::XencPolicy::default(),
         }
     }
 }
