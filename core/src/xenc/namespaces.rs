@@ -41,7 +41,7 @@ pub(crate) fn inherit(plaintext: &str, in_scope: &[(Option<&str>, &str)]) -> Opt
                 let _ = write!(added, " xmlns:{p}=\"");
             }
         }
-        escape_attr(uri, &mut added);
+        added.push_str(&crate::saml::build::escape_attr(uri));
         added.push('"');
     }
 
@@ -86,20 +86,6 @@ fn is_xml_space(c: char) -> bool {
 
 fn is_name_start(c: char) -> bool {
     c.is_alphabetic() || c == '_' || c == ':' || !c.is_ascii()
-}
-
-fn escape_attr(value: &str, out: &mut String) {
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '"' => out.push_str("&quot;"),
-            '\t' => out.push_str("&#9;"),
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]
