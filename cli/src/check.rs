@@ -6,11 +6,11 @@
 //! `yes "$(base64 -w0 resp.xml)" | head -n 10000 | samlscope check - --idp-cert idp.pem --sp-entity-id … --acs-url … --json > /dev/null`.
 
 use crate::error::CliError;
+use crate::input::decode_messages;
 use crate::input::read_bounded;
-use samlscope_core::decode::{DecodeLimits, decode};
+use samlscope_core::decode::DecodeLimits;
 use samlscope_core::metadata::trust_from_metadata;
-use samlscope_core::report::{Report, Status, Verdict};
-use samlscope_core::saml::time::Instant;
+use samlscope_core::report::{Report, Verdict};
 use samlscope_core::trust::{Certificate, Fingerprint, TrustSource, TrustStore};
 use samlscope_core::validate::{Policy, validate};
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
@@ -117,20 +117,7 @@ fn policy(args: &Args) -> Result<Policy, CliError> {
         }
         None => None,
     };
-    let now = match &args.now {
-        Some(t) => {
-            Instant::parse(t)
-                .map_err(|e| CliError::input(CONTEXT, e))?
-                .0
-        }
-        None => {
-            let secs = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_err(|e| CliError::input(CONTEXT, e))?
-                .as_millis();
-            Instant(i64::try_from(secs).unwrap_or(i64::MAX))
-        }
-    };
+    let now = crate::clock::now(args.now.as_deref(), CONTEXT)?;
     let mut p = Policy::new(trust, now);
     p.idp_entity_id = idp_entity_id;
     p.sp_entity_id = Some(args.sp_entity_id.clone());
@@ -149,7 +136,7 @@ fn policy(args: &Args) -> Result<Policy, CliError> {
 /// Checks every message found in one input; returns the reports (an input with no decodable
 /// message is an input error).
 fn check_input(bytes: &[u8], policy: &Policy) -> Result<Vec<Report>, String> {
-    let messages = decode(bytes, &DecodeLimits::default()).map_err(|e| e.to_string())?;
+    let messages = decode_messages(bytes)?;
     Ok(messages
         .iter()
         .map(|m| validate(m.xml.as_bytes(), policy))
@@ -179,39 +166,17 @@ impl Out {
             let _ = writeln!(stdout, "{v}");
             return;
         }
-        let paint = |code: &str, s: &str| {
-            if self.color {
-                format!("\x1b[{code}m{s}\x1b[0m")
-            } else {
-                s.to_owned()
-            }
-        };
+        let painter = crate::render::Painter { color: self.color };
         let head = match (r.verdict, &r.name_id) {
-            (Verdict::Valid, Some(n)) => paint("1;32", &format!("VALID — {n}")),
-            (Verdict::Valid, None) => paint("1;32", "VALID"),
-            (Verdict::Invalid, _) => paint("1;31", "INVALID"),
+            (Verdict::Valid, Some(n)) => painter.paint("1;32", &format!("VALID — {n}")),
+            (Verdict::Valid, None) => painter.paint("1;32", "VALID"),
+            (Verdict::Invalid, _) => painter.paint("1;31", "INVALID"),
         };
-        let _ = writeln!(stdout, "{input}: {head}");
+        let mut text = format!("{input}: {head}\n");
         for c in &r.checks {
-            let mark = match c.status {
-                Status::Pass => paint("32", "✔"),
-                Status::Fail => paint("31", "✖"),
-                Status::Warn => paint("33", "!"),
-                Status::Skipped => "-".to_owned(),
-            };
-            let _ = writeln!(stdout, "  {mark} {:<28} {}", c.id.as_str(), c.message);
-            if matches!(c.status, Status::Fail | Status::Warn) {
-                if let Some(e) = &c.expected {
-                    let _ = writeln!(stdout, "      expected: {e}");
-                }
-                if let Some(f) = &c.found {
-                    let _ = writeln!(stdout, "      found:    {f}");
-                }
-                if let Some(f) = &c.fix {
-                    let _ = writeln!(stdout, "      fix:      {f}");
-                }
-            }
+            painter.check(&mut text, c);
         }
+        let _ = stdout.write_all(text.as_bytes());
     }
 }
 

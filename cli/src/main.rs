@@ -1,15 +1,19 @@
 //! `samlscope` — the command line face of samlscope-core.
 //!
-//! One module per subcommand (`decode`, later `check`, `metadata`, `serve`, `scenarios`); shared
+//! One module per subcommand (`decode`, `check`, `metadata`, `request`, `serve`, `scenarios`); shared
 //! plumbing in `input` (bounded reads of FILE or stdin) and `error` (exit codes).
 //!
 //! Exit codes: 0 success (for `check`: valid), 1 invalid (for `check`), 2 usage or input error.
 
 mod check;
+mod clock;
 mod decode;
 mod error;
 mod input;
+mod metadata;
 mod pretty;
+mod render;
+mod request;
 mod scenarios;
 mod serve;
 
@@ -37,6 +41,12 @@ enum Command {
     /// recipient, destination, issuer — with the IdP console field to fix. Exit 0 valid, 1
     /// invalid, 2 usage/input error.
     Check(check::Args),
+    /// Inspect IdP metadata: entity ID, endpoints and bindings, NameID formats, signing
+    /// certificates, and lints with fix hints. Exit 0 no lint failed, 1 one did, 2 input error.
+    Metadata(metadata::Args),
+    /// Inspect an AuthnRequest (e.g. the Redirect URL): issuer, ACS URL, NameID policy, and the
+    /// ID to pass as `check --request-id`. Exit 0 no lint failed, 1 one did, 2 input error.
+    Request(request::Args),
     /// Run the mock JumpCloud IdP, the demo SP and the inspector page (prints the URLs).
     Serve(serve::Args),
     /// List the mock IdP's scenarios (valid, policy failures, attacks) with the expected verdict.
@@ -48,6 +58,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Decode(args) => decode::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Metadata(args) => metadata::run(&args),
+        Command::Request(args) => request::run(&args),
         Command::Serve(args) => serve::run(&args),
         Command::Scenarios(args) => scenarios::run(&args),
     };

@@ -65,6 +65,9 @@ check_ids! {
     MetadataEntityId => "metadata.entity_id",
     MetadataCertificate => "metadata.certificate",
     MetadataEndpoints => "metadata.endpoints",
+    RequestId => "request.id",
+    RequestIssuer => "request.issuer",
+    RequestAcsUrl => "request.acs_url",
 }
 
 impl fmt::Display for CheckId {

@@ -142,3 +142,32 @@ fn inspects_authn_requests_and_refuses_other_roots() {
     assert!(inspect_authn_request(jumpcloud_metadata(false).as_bytes()).is_err());
     assert!(inspect_metadata(req.as_bytes(), now()).is_err());
 }
+
+#[test]
+fn lints_authn_requests() {
+    let good = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_req42" Version="2.0" IssueInstant="2026-11-28T12:00:00Z" AssertionConsumerServiceURL="https://prod-api.avoma.com/saml2/acs" ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"><saml:Issuer>https://app.avoma.com</saml:Issuer></samlp:AuthnRequest>"#;
+    let info = inspect_authn_request(good.as_bytes()).unwrap();
+    assert!(!info.has_failures(), "{:#?}", info.lints);
+    assert!(info.lints.iter().all(|c| c.status == Status::Pass));
+    let statuses = |xml: &str, id: C| {
+        let info = inspect_authn_request(xml.as_bytes()).unwrap();
+        info.lints
+            .iter()
+            .filter(|c| c.id == id)
+            .map(|c| c.status)
+            .collect::<Vec<_>>()
+    };
+    let no_issuer = good.replace("<saml:Issuer>https://app.avoma.com</saml:Issuer>", "");
+    assert_eq!(statuses(&no_issuer, C::RequestIssuer), vec![Status::Fail]);
+    let no_id = good.replace(r#" ID="_req42""#, "");
+    assert_eq!(statuses(&no_id, C::RequestId), vec![Status::Fail]);
+    let digit_id = good.replace("_req42", "42req");
+    assert_eq!(statuses(&digit_id, C::RequestId), vec![Status::Warn]);
+    let http = good.replace("https://prod-api", "http://prod-api");
+    assert_eq!(statuses(&http, C::RequestAcsUrl), vec![Status::Warn]);
+    let artifact = good.replace("bindings:HTTP-POST", "bindings:HTTP-Artifact");
+    assert_eq!(
+        statuses(&artifact, C::RequestAcsUrl),
+        vec![Status::Pass, Status::Warn]
+    );
+}

@@ -1,6 +1,8 @@
 //! `samlp:AuthnRequest`: what the SP asks for, and the ID to use as the expected InResponseTo.
 
-use super::InspectError;
+use super::{Binding, InspectError};
+use crate::checks::CheckId;
+use crate::report::{Check, Status};
 use crate::saml::ns::{SAML, SAMLP};
 use crate::xml::parse;
 
@@ -17,7 +19,18 @@ pub struct AuthnRequestInfo {
     pub allow_create: Option<String>,
     pub force_authn: bool,
     pub is_passive: bool,
+    /// An enveloped XML signature (POST binding). A Redirect-binding signature travels in the
+    /// query string, not the XML: see `decode::Decoded::signature`.
     pub signed: bool,
+    /// Lints, each a pass, warn or fail with a hint.
+    pub lints: Vec<Check>,
+}
+
+impl AuthnRequestInfo {
+    /// Whether any lint failed.
+    pub fn has_failures(&self) -> bool {
+        self.lints.iter().any(|c| c.status == Status::Fail)
+    }
 }
 
 pub fn inspect_authn_request(xml: &[u8]) -> Result<AuthnRequestInfo, InspectError> {
@@ -38,7 +51,7 @@ pub fn inspect_authn_request(xml: &[u8]) -> Result<AuthnRequestInfo, InspectErro
             .and_then(|e| e.attr(n))
             .map(str::to_owned)
     };
-    Ok(AuthnRequestInfo {
+    let mut info = AuthnRequestInfo {
         id: attr("ID").unwrap_or_default(),
         issuer: doc
             .children_named(root, SAML, "Issuer")
@@ -56,5 +69,61 @@ pub fn inspect_authn_request(xml: &[u8]) -> Result<AuthnRequestInfo, InspectErro
             .children_named(root, crate::saml::ns::DS, "Signature")
             .next()
             .is_some(),
-    })
+        lints: Vec::new(),
+    };
+    info.lints = lint(&info);
+    Ok(info)
+}
+
+fn lint(info: &AuthnRequestInfo) -> Vec<Check> {
+    let mut out = Vec::new();
+    // The response's InResponseTo must echo this ID (SAML core §3.2.2); without one the SP
+    // cannot tie a response to its request, and an xs:ID may not start with a digit.
+    let id = info.id.trim();
+    out.push(if id.is_empty() {
+        Check::fail(CheckId::RequestId, "the AuthnRequest has no ID")
+            .fix("The service provider must send a unique ID with every request; check its SAML library settings.")
+    } else if !id.starts_with(|c: char| c.is_alphabetic() || c == '_') {
+        Check::warn(
+            CheckId::RequestId,
+            format!("the ID {id:?} is not a valid xs:ID (it must not start with a digit or symbol); strict IdPs refuse it"),
+        )
+        .found(id)
+    } else {
+        Check::pass(CheckId::RequestId, "use this ID as --request-id when checking the response").found(id)
+    });
+    // Web Browser SSO profile §4.1.4.1: the Issuer is required; it is how the IdP finds the app.
+    out.push(match info.issuer.as_deref() {
+        None | Some("") => Check::fail(CheckId::RequestIssuer, "the AuthnRequest has no Issuer: the IdP cannot tell which application asks")
+            .fix("Set the SP entity ID in the service provider; it must equal the SP Entity ID configured at the IdP."),
+        Some(i) => Check::pass(CheckId::RequestIssuer, "must equal the SP Entity ID configured at the IdP (JumpCloud: SP Entity ID on the SSO tab)").found(i),
+    });
+    match info.acs_url.as_deref() {
+        None => out.push(Check::pass(
+            CheckId::RequestAcsUrl,
+            "no ACS URL in the request: the IdP uses the one configured for the application",
+        )),
+        Some(u) if !u.starts_with("https://") => out.push(
+            Check::warn(CheckId::RequestAcsUrl, "the ACS URL is not HTTPS: the assertion would travel in clear text")
+                .found(u),
+        ),
+        Some(u) => out.push(
+            Check::pass(CheckId::RequestAcsUrl, "must be one of the ACS URLs configured at the IdP (JumpCloud: ACS URLs on the SSO tab)")
+                .found(u),
+        ),
+    }
+    if let Some(b) = info.protocol_binding.as_deref()
+        && Binding::from_uri(b) != Binding::HttpPost
+    {
+        out.push(
+            Check::warn(
+                CheckId::RequestAcsUrl,
+                format!("the request asks for the response via {b}; most IdPs (JumpCloud included) only answer with HTTP-POST"),
+            )
+            .expected(Binding::POST)
+            .found(b)
+            .fix("Configure the service provider to receive responses with the HTTP-POST binding."),
+        );
+    }
+    out
 }

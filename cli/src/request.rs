@@ -1,0 +1,129 @@
+//! `samlscope request FILE|-`: what an SP's AuthnRequest asks for, and the ID to pass as
+//! `check --request-id`.
+//!
+//! Input in any form `decode` accepts; the typical paste is the Redirect-binding URL the browser
+//! was sent to, whose signature (if any) travels in the query string rather than the XML. Exit 0
+//! when no lint failed, 1 when one did, 2 when the input holds no readable AuthnRequest.
+//! `--json` prints one object per request (one line each): the fields of `AuthnRequestInfo`
+//! plus `binding` and, for the Redirect binding, `sig_alg` and `redirect_signed`.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use samlscope_core::decode::Decoded;
+use samlscope_core::metadata::{AuthnRequestInfo, inspect_authn_request};
+
+use crate::error::CliError;
+use crate::input::read_messages;
+use crate::render::{Painter, emit};
+
+const CONTEXT: &str = "request";
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The AuthnRequest (file or `-` for stdin): Redirect URL, POST body, XML, base64, HAR, …
+    pub input: PathBuf,
+    /// Print the facts and lints as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: &Args) -> Result<ExitCode, CliError> {
+    let messages = read_messages(&args.input).map_err(|e| CliError::input(CONTEXT, e))?;
+    let mut found: Vec<(&Decoded, AuthnRequestInfo)> = Vec::new();
+    let mut first_error = None;
+    for m in &messages {
+        match inspect_authn_request(m.xml.as_bytes()) {
+            Ok(info) => found.push((m, info)),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    if found.is_empty() {
+        let reason =
+            first_error.map_or_else(|| "no AuthnRequest found".to_owned(), |e| e.to_string());
+        return Err(CliError::input(CONTEXT, reason));
+    }
+    let painter = Painter {
+        color: !args.json && std::io::stdout().is_terminal(),
+    };
+    let mut out = String::new();
+    for (i, (m, info)) in found.iter().enumerate() {
+        if args.json {
+            let mut v = serde_json::to_value(info).map_err(|e| CliError::input(CONTEXT, e))?;
+            if let Some(o) = v.as_object_mut() {
+                o.insert("binding".into(), m.binding.as_str().into());
+                o.insert("relay_state".into(), m.relay_state.clone().into());
+                o.insert("sig_alg".into(), m.sig_alg.clone().into());
+                o.insert("redirect_signed".into(), m.signature.is_some().into());
+            }
+            let _ = writeln!(out, "{v}");
+        } else {
+            if i > 0 {
+                out.push('\n');
+            }
+            text(&mut out, m, info, painter);
+        }
+    }
+    emit(&out);
+    Ok(if found.iter().any(|(_, i)| i.has_failures()) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn text(out: &mut String, m: &Decoded, info: &AuthnRequestInfo, painter: Painter) {
+    let none = "(none)";
+    let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| none.to_owned());
+    let _ = writeln!(out, "AuthnRequest via {}", m.binding.as_str());
+    let _ = writeln!(
+        out,
+        "  ID:               {}   (use as --request-id)",
+        info.id
+    );
+    let _ = writeln!(out, "  Issuer:           {}", or_none(&info.issuer));
+    let _ = writeln!(out, "  ACS URL:          {}", or_none(&info.acs_url));
+    let _ = writeln!(
+        out,
+        "  ProtocolBinding:  {}",
+        or_none(&info.protocol_binding)
+    );
+    let _ = writeln!(
+        out,
+        "  NameIDPolicy:     {}{}",
+        or_none(&info.name_id_policy_format),
+        info.allow_create
+            .as_deref()
+            .map_or(String::new(), |a| format!(" (AllowCreate={a})"))
+    );
+    let _ = writeln!(out, "  Destination:      {}", or_none(&info.destination));
+    let _ = writeln!(out, "  IssueInstant:     {}", or_none(&info.issue_instant));
+    let _ = writeln!(
+        out,
+        "  ForceAuthn:       {}   IsPassive: {}",
+        info.force_authn, info.is_passive
+    );
+    if let Some(r) = &m.relay_state {
+        let _ = writeln!(out, "  RelayState:       {r}");
+    }
+    // A Redirect-binding request is signed over the query string (SAML Bindings §3.4.4.1); a
+    // POSTed one carries an enveloped XML signature. Presence only: verifying needs the SP's
+    // certificate.
+    let signature = match (&m.signature, info.signed) {
+        (Some(_), _) => format!(
+            "query-string signature ({})",
+            m.sig_alg.as_deref().unwrap_or("no SigAlg")
+        ),
+        (None, true) => "enveloped XML signature".to_owned(),
+        (None, false) => "unsigned".to_owned(),
+    };
+    let _ = writeln!(out, "  Signature:        {signature}");
+    let _ = writeln!(out, "Lints:");
+    for c in &info.lints {
+        painter.check(out, c);
+    }
+}

@@ -1,0 +1,195 @@
+//! `samlscope metadata` and `samlscope request` end to end: facts, lints, exit codes, JSON.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use base64::Engine as _;
+
+const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+
+fn samlscope(args: &[&str], stdin: &str) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_samlscope"))
+        .current_dir(ROOT)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).unwrap();
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn metadata_xml() -> String {
+    std::fs::read_to_string(format!("{ROOT}/examples/jumpcloud/metadata.xml")).unwrap()
+}
+
+const NOW: &str = "2026-11-28T12:01:00Z";
+
+#[test]
+fn bundled_jumpcloud_metadata_is_ok_with_its_facts() {
+    let (code, out, err) = samlscope(
+        &["metadata", "examples/jumpcloud/metadata.xml", "--now", NOW],
+        "",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Entity ID:  jumpcloud-acmecorp"), "{out}");
+    assert!(
+        out.contains("HTTP-POST      https://sso.jumpcloud.com/saml2/avoma"),
+        "{out}"
+    );
+    assert!(
+        out.contains("urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"),
+        "{out}"
+    );
+    assert!(out.contains("Key:      RSA 2048 bits"), "{out}");
+    assert!(out.contains("SHA-256:  "), "{out}");
+    // JumpCloud's default entity ID and POST-only endpoint are warnings with the console field.
+    assert!(out.contains("! metadata.entity_id"), "{out}");
+    assert!(out.contains("Declare Redirect Endpoint"), "{out}");
+    assert!(!out.contains('✖'), "{out}");
+}
+
+#[test]
+fn metadata_json_parses_and_base64_input_is_accepted() {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(metadata_xml());
+    let (code, out, err) = samlscope(&["metadata", "-", "--json", "--now", NOW], &b64);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["entity_id"], "jumpcloud-acmecorp");
+    assert_eq!(v["sso_endpoints"][0]["binding"], "http_post");
+    assert_eq!(v["signing_certificates"][0]["key_bits"], 2048);
+    assert!(v["lints"].as_array().unwrap().len() >= 3);
+}
+
+#[test]
+fn placeholder_entity_id_is_an_error_lint() {
+    let xml = metadata_xml().replace(
+        "entityID=\"jumpcloud-acmecorp\"",
+        "entityID=\"https://example.com/your-idp\"",
+    );
+    assert!(xml.contains("your-idp"));
+    let (code, out, err) = samlscope(&["metadata", "-", "--now", NOW], &xml);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("✖ metadata.entity_id"), "{out}");
+    assert!(out.contains("placeholder"), "{out}");
+    assert!(out.contains("fix:"), "{out}");
+}
+
+#[test]
+fn expired_certificate_is_an_error_lint() {
+    let (code, out, err) = samlscope(
+        &[
+            "metadata",
+            "examples/jumpcloud/metadata.xml",
+            "--now",
+            "2200-01-01T00:00:00Z",
+        ],
+        "",
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("✖ metadata.certificate"), "{out}");
+    assert!(out.contains("has expired"), "{out}");
+    assert!(out.contains("IDP Certificate"), "{out}");
+}
+
+#[test]
+fn garbage_and_wrong_documents_are_input_errors() {
+    for cmd in ["metadata", "request"] {
+        let (code, out, err) = samlscope(&[cmd, "-"], "this is not SAML at all");
+        assert_eq!(code, 2, "{cmd}: {out}{err}");
+        assert!(err.starts_with(&format!("samlscope: {cmd}: ")), "{err}");
+        assert!(out.is_empty());
+    }
+    // A Response is SAML, but neither metadata nor an AuthnRequest.
+    let (code, _, err) = samlscope(&["metadata", "examples/jumpcloud/response.xml"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("not md:EntityDescriptor"), "{err}");
+    let (code, _, err) = samlscope(&["request", "examples/jumpcloud/metadata.xml"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("not samlp:AuthnRequest"), "{err}");
+    let (code, _, _) = samlscope(&["metadata", "--now", "yesterday", "-"], "");
+    assert_eq!(code, 2);
+}
+
+const REQUEST: &str = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_req7f3a" Version="2.0" IssueInstant="2026-11-28T12:00:00Z" Destination="https://sso.jumpcloud.com/saml2/avoma" AssertionConsumerServiceURL="https://prod-api.avoma.com/saml2/acs" ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" ForceAuthn="true"><saml:Issuer>https://app.avoma.com</saml:Issuer><samlp:NameIDPolicy Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress" AllowCreate="true"/></samlp:AuthnRequest>"#;
+
+/// The HTTP-Redirect encoding (SAML Bindings §3.4.4.1): raw DEFLATE, base64, URL-encoding.
+fn redirect_url(xml: &str, signed: bool) -> String {
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    z.write_all(xml.as_bytes()).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(z.finish().unwrap());
+    let enc = |s: &str| {
+        s.replace('%', "%25")
+            .replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D")
+            .replace(':', "%3A")
+            .replace('#', "%23")
+    };
+    let mut url = format!(
+        "https://sso.jumpcloud.com/saml2/avoma?SAMLRequest={}&RelayState=%2Fdashboard",
+        enc(&b64)
+    );
+    if signed {
+        url.push_str(&format!(
+            "&SigAlg={}&Signature={}",
+            enc("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"),
+            enc("c2lnbmF0dXJlIGJ5dGVz")
+        ));
+    }
+    url
+}
+
+#[test]
+fn request_from_a_redirect_url() {
+    let (code, out, err) = samlscope(&["request", "-"], &redirect_url(REQUEST, false));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("AuthnRequest via HTTP-Redirect"), "{out}");
+    assert!(out.contains("_req7f3a   (use as --request-id)"), "{out}");
+    assert!(
+        out.contains("Issuer:           https://app.avoma.com"),
+        "{out}"
+    );
+    assert!(
+        out.contains("ACS URL:          https://prod-api.avoma.com/saml2/acs"),
+        "{out}"
+    );
+    assert!(out.contains("AllowCreate=true"), "{out}");
+    assert!(out.contains("ForceAuthn:       true"), "{out}");
+    assert!(out.contains("RelayState:       /dashboard"), "{out}");
+    assert!(out.contains("Signature:        unsigned"), "{out}");
+
+    let (code, out, err) = samlscope(&["request", "-"], &redirect_url(REQUEST, true));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("query-string signature (http://www.w3.org/2001/04/xmldsig-more#rsa-sha256)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn request_json_parses_and_a_request_without_issuer_fails() {
+    let (code, out, err) = samlscope(&["request", "-", "--json"], &redirect_url(REQUEST, true));
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["id"], "_req7f3a");
+    assert_eq!(v["issuer"], "https://app.avoma.com");
+    assert_eq!(v["force_authn"], true);
+    assert_eq!(v["binding"], "HTTP-Redirect");
+    assert_eq!(v["redirect_signed"], true);
+    assert_eq!(v["signed"], false);
+
+    let no_issuer = REQUEST.replace("<saml:Issuer>https://app.avoma.com</saml:Issuer>", "");
+    let (code, out, err) = samlscope(&["request", "-"], &no_issuer);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("✖ request.issuer"), "{out}");
+}
