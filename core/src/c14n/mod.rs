@@ -19,11 +19,33 @@ pub struct C14nOptions<'a> {
     pub omit: Option<NodeId>,
 }
 
+/// Where canonical bytes go: a buffer (signing, tests, SignedInfo for RSA) or straight into a
+/// digest (the referenced element, which can be the whole message: no copy of it is kept).
+pub trait Output {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Output for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
 pub fn canonicalize(
     doc: &Document,
     apex: NodeId,
     opts: &C14nOptions,
     out: &mut Vec<u8>,
+) -> Result<(), C14nError> {
+    canonicalize_into(doc, apex, opts, out)
+}
+
+/// [`canonicalize`] into any [`Output`].
+pub fn canonicalize_into<O: Output>(
+    doc: &Document,
+    apex: NodeId,
+    opts: &C14nOptions,
+    out: &mut O,
 ) -> Result<(), C14nError> {
     if doc.element(apex).is_none() {
         return Err(C14nError::NotElement);
@@ -46,26 +68,30 @@ fn lookup<'a>(rendered: &[(Option<&'a str>, &'a str)], prefix: Option<&str>) -> 
 /// Exc-C14N §3: a namespace node is output when visibly utilized (or in the PrefixList) and
 /// not already rendered with the same URI by an output ancestor. For the default namespace this
 /// yields `xmlns=""` exactly when an ancestor rendered a non-empty default.
+///
+/// `rendered[..mark]` is what the output ancestors rendered; `rendered[mark..]` collects this
+/// element's own declarations (one stack for the whole walk: no allocation per element).
 fn need<'a>(
-    decls: &mut Vec<(Option<&'a str>, &'a str)>,
-    rendered: &[(Option<&'a str>, &'a str)],
+    rendered: &mut Vec<(Option<&'a str>, &'a str)>,
+    mark: usize,
     prefix: Option<&'a str>,
     uri: &'a str,
 ) {
-    if decls.iter().any(|(p, _)| *p == prefix) {
+    let (ancestors, own) = rendered.split_at(mark);
+    if own.iter().any(|(p, _)| *p == prefix) {
         return;
     }
-    if lookup(rendered, prefix) != uri {
-        decls.push((prefix, uri));
+    if lookup(ancestors, prefix) != uri {
+        rendered.push((prefix, uri));
     }
 }
 
-fn walk<'a>(
+fn walk<'a, O: Output>(
     doc: &'a Document,
     n: NodeId,
     opts: &C14nOptions,
     rendered: &mut Vec<(Option<&'a str>, &'a str)>,
-    out: &mut Vec<u8>,
+    out: &mut O,
 ) {
     if Some(n) == opts.omit {
         return;
@@ -75,26 +101,31 @@ fn walk<'a>(
         NodeKind::Text(t) | NodeKind::CData(t) => escape_text(t, out),
         NodeKind::Comment(c) => {
             if opts.with_comments {
-                out.extend_from_slice(b"<!--");
-                out.extend_from_slice(c.as_bytes());
-                out.extend_from_slice(b"-->");
+                out.put(b"<!--");
+                out.put(c.as_bytes());
+                out.put(b"-->");
             }
         }
     }
 }
 
-fn element<'a>(
+/// Exc-C14N attribute order: namespace URI, then local name (unqualified attributes first).
+fn attr_key(a: &crate::xml::Attribute) -> (&str, &str) {
+    (a.ns.as_deref().unwrap_or(""), &*a.local)
+}
+
+fn element<'a, O: Output>(
     doc: &'a Document,
     n: NodeId,
     e: &'a Element,
     opts: &C14nOptions,
     rendered: &mut Vec<(Option<&'a str>, &'a str)>,
-    out: &mut Vec<u8>,
+    out: &mut O,
 ) {
-    let mut decls: Vec<(Option<&'a str>, &'a str)> = Vec::new();
+    let mark = rendered.len();
     need(
-        &mut decls,
         rendered,
+        mark,
         e.prefix.as_deref(),
         e.ns.as_deref().unwrap_or(""),
     );
@@ -102,7 +133,7 @@ fn element<'a>(
         if let (Some(p), Some(u)) = (a.prefix.as_deref(), a.ns.as_deref())
             && p != "xml"
         {
-            need(&mut decls, rendered, Some(p), u);
+            need(rendered, mark, Some(p), u);
         }
     }
     if !opts.inclusive_prefixes.is_empty() {
@@ -110,101 +141,116 @@ fn element<'a>(
         for &p in opts.inclusive_prefixes {
             let prefix = if p == "#default" { None } else { Some(p) };
             if let Some((q, u)) = scope.iter().find(|(q, _)| *q == prefix) {
-                need(&mut decls, rendered, *q, u);
+                need(rendered, mark, *q, u);
             }
         }
     }
-    decls.sort_by(|a, b| a.0.unwrap_or("").cmp(b.0.unwrap_or("")));
-    out.push(b'<');
+    if let Some(own) = rendered.get_mut(mark..) {
+        own.sort_by(|a, b| a.0.unwrap_or("").cmp(b.0.unwrap_or("")));
+    }
+    out.put(b"<");
     write_qname(e.prefix.as_deref(), &e.local, out);
-    for (p, u) in &decls {
+    for (p, u) in rendered.get(mark..).unwrap_or(&[]) {
         match p {
             Some(p) => {
-                out.extend_from_slice(b" xmlns:");
-                out.extend_from_slice(p.as_bytes());
+                out.put(b" xmlns:");
+                out.put(p.as_bytes());
             }
-            None => out.extend_from_slice(b" xmlns"),
+            None => out.put(b" xmlns"),
         }
-        out.push(b'=');
+        out.put(b"=");
         write_ns_uri(u, out);
     }
-    let mut attrs: Vec<&crate::xml::Attribute> = e.attributes.iter().collect();
-    attrs.sort_by(|a, b| {
-        (a.ns.as_deref().unwrap_or(""), &*a.local).cmp(&(b.ns.as_deref().unwrap_or(""), &*b.local))
-    });
-    for a in attrs {
-        out.push(b' ');
-        write_qname(a.prefix.as_deref(), &a.local, out);
-        out.extend_from_slice(b"=\"");
-        escape_attr(&a.value, out);
-        out.push(b'"');
+    // Usually already in canonical order (signers write them so): then no sorted copy.
+    if e.attributes.is_sorted_by(|a, b| attr_key(a) <= attr_key(b)) {
+        e.attributes.iter().for_each(|a| write_attr(a, out));
+    } else {
+        let mut attrs: Vec<&crate::xml::Attribute> = e.attributes.iter().collect();
+        attrs.sort_by(|a, b| attr_key(a).cmp(&attr_key(b)));
+        attrs.into_iter().for_each(|a| write_attr(a, out));
     }
-    out.push(b'>');
-    let mark = rendered.len();
-    rendered.extend(decls);
+    out.put(b">");
     for &c in &e.children {
         walk(doc, c, opts, rendered, out);
     }
     rendered.truncate(mark);
-    out.extend_from_slice(b"</");
+    out.put(b"</");
     write_qname(e.prefix.as_deref(), &e.local, out);
-    out.push(b'>');
+    out.put(b">");
+}
+
+fn write_attr<O: Output>(a: &crate::xml::Attribute, out: &mut O) {
+    out.put(b" ");
+    write_qname(a.prefix.as_deref(), &a.local, out);
+    out.put(b"=\"");
+    escape_attr(&a.value, out);
+    out.put(b"\"");
 }
 
 /// Namespace URIs are written as libxml2 writes them (`xmlBufWriteQuotedString`): unescaped,
 /// in single quotes if the URI holds a double quote, and with `&quot;` only if it holds both
 /// kinds. The C14N spec would escape them like attribute values, but the bytes a signer's
 /// libxml2/xmlsec hashed are what a digest must match.
-fn write_ns_uri(uri: &str, out: &mut Vec<u8>) {
+fn write_ns_uri<O: Output>(uri: &str, out: &mut O) {
     match (uri.contains('"'), uri.contains('\'')) {
         (false, _) => {
-            out.push(b'"');
-            out.extend_from_slice(uri.as_bytes());
-            out.push(b'"');
+            out.put(b"\"");
+            out.put(uri.as_bytes());
+            out.put(b"\"");
         }
         (true, false) => {
-            out.push(b'\'');
-            out.extend_from_slice(uri.as_bytes());
-            out.push(b'\'');
+            out.put(b"'");
+            out.put(uri.as_bytes());
+            out.put(b"'");
         }
         (true, true) => {
-            out.push(b'"');
-            out.extend_from_slice(uri.replace('"', "&quot;").as_bytes());
-            out.push(b'"');
+            out.put(b"\"");
+            out.put(uri.replace('"', "&quot;").as_bytes());
+            out.put(b"\"");
         }
     }
 }
 
-fn write_qname(prefix: Option<&str>, local: &str, out: &mut Vec<u8>) {
+fn write_qname<O: Output>(prefix: Option<&str>, local: &str, out: &mut O) {
     if let Some(p) = prefix {
-        out.extend_from_slice(p.as_bytes());
-        out.push(b':');
+        out.put(p.as_bytes());
+        out.put(b":");
     }
-    out.extend_from_slice(local.as_bytes());
+    out.put(local.as_bytes());
 }
 
-fn escape_text(t: &str, out: &mut Vec<u8>) {
-    for b in t.bytes() {
-        match b {
-            b'&' => out.extend_from_slice(b"&amp;"),
-            b'<' => out.extend_from_slice(b"&lt;"),
-            b'>' => out.extend_from_slice(b"&gt;"),
-            b'\r' => out.extend_from_slice(b"&#xD;"),
-            _ => out.push(b),
+/// Writes `t` with the bytes `escape` maps replaced, copying the runs between them whole.
+fn escape_with<O: Output>(t: &str, out: &mut O, escape: impl Fn(u8) -> Option<&'static [u8]>) {
+    let bytes = t.as_bytes();
+    let mut from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if let Some(rep) = escape(b) {
+            out.put(bytes.get(from..i).unwrap_or(&[]));
+            out.put(rep);
+            from = i + 1;
         }
     }
+    out.put(bytes.get(from..).unwrap_or(&[]));
 }
 
-fn escape_attr(t: &str, out: &mut Vec<u8>) {
-    for b in t.bytes() {
-        match b {
-            b'&' => out.extend_from_slice(b"&amp;"),
-            b'<' => out.extend_from_slice(b"&lt;"),
-            b'"' => out.extend_from_slice(b"&quot;"),
-            b'\t' => out.extend_from_slice(b"&#x9;"),
-            b'\n' => out.extend_from_slice(b"&#xA;"),
-            b'\r' => out.extend_from_slice(b"&#xD;"),
-            _ => out.push(b),
-        }
-    }
+fn escape_text<O: Output>(t: &str, out: &mut O) {
+    escape_with(t, out, |b| match b {
+        b'&' => Some(b"&amp;"),
+        b'<' => Some(b"&lt;"),
+        b'>' => Some(b"&gt;"),
+        b'\r' => Some(b"&#xD;"),
+        _ => None,
+    });
+}
+
+fn escape_attr<O: Output>(t: &str, out: &mut O) {
+    escape_with(t, out, |b| match b {
+        b'&' => Some(b"&amp;"),
+        b'<' => Some(b"&lt;"),
+        b'"' => Some(b"&quot;"),
+        b'\t' => Some(b"&#x9;"),
+        b'\n' => Some(b"&#xA;"),
+        b'\r' => Some(b"&#xD;"),
+        _ => None,
+    });
 }

@@ -102,6 +102,21 @@ impl DigestAlgorithm {
         }
     }
 
+    /// An incremental hasher that canonical bytes can be written into (see
+    /// [`crate::c14n::canonicalize_into`]).
+    pub fn hasher(self) -> Hasher {
+        use sha2::Digest as _;
+        Hasher {
+            state: match self {
+                Self::Sha1 => HashState::Sha1(sha1::Sha1::new()),
+                Self::Sha256 => HashState::Sha256(sha2::Sha256::new()),
+                Self::Sha384 => HashState::Sha384(sha2::Sha384::new()),
+                Self::Sha512 => HashState::Sha512(sha2::Sha512::new()),
+            },
+            buf: Vec::with_capacity(Hasher::BUF),
+        }
+    }
+
     pub fn output_len(self) -> usize {
         match self {
             Self::Sha1 => 20,
@@ -109,6 +124,61 @@ impl DigestAlgorithm {
             Self::Sha384 => 48,
             Self::Sha512 => 64,
         }
+    }
+}
+
+enum HashState {
+    Sha1(sha1::Sha1),
+    Sha256(sha2::Sha256),
+    Sha384(sha2::Sha384),
+    Sha512(sha2::Sha512),
+}
+
+impl HashState {
+    fn update(&mut self, data: &[u8]) {
+        use sha2::Digest as _;
+        match self {
+            Self::Sha1(h) => h.update(data),
+            Self::Sha256(h) => h.update(data),
+            Self::Sha384(h) => h.update(data),
+            Self::Sha512(h) => h.update(data),
+        }
+    }
+}
+
+/// A digest being computed. Canonicalization writes many tiny pieces (`<`, a name, `="`…), so
+/// they are gathered into a small buffer and hashed in blocks.
+pub struct Hasher {
+    state: HashState,
+    buf: Vec<u8>,
+}
+
+impl Hasher {
+    const BUF: usize = 2048;
+
+    pub fn finish(mut self) -> Vec<u8> {
+        use sha2::Digest as _;
+        self.state.update(&self.buf);
+        match self.state {
+            HashState::Sha1(h) => h.finalize().to_vec(),
+            HashState::Sha256(h) => h.finalize().to_vec(),
+            HashState::Sha384(h) => h.finalize().to_vec(),
+            HashState::Sha512(h) => h.finalize().to_vec(),
+        }
+    }
+}
+
+impl crate::c14n::Output for Hasher {
+    fn put(&mut self, bytes: &[u8]) {
+        if self.buf.len() + bytes.len() > Self::BUF {
+            self.state.update(&self.buf);
+            self.buf.clear();
+            if bytes.len() >= Self::BUF {
+                self.state.update(bytes);
+                return;
+            }
+        }
+        self.buf.extend_from_slice(bytes);
     }
 }
 

@@ -10,7 +10,8 @@ mod sign;
 mod verify;
 
 pub use algorithm::{
-    AlgorithmError, AlgorithmRole, Canonicalization, DigestAlgorithm, SignatureAlgorithm, Transform,
+    AlgorithmError, AlgorithmRole, Canonicalization, DigestAlgorithm, Hasher, SignatureAlgorithm,
+    Transform,
 };
 pub use error::SignatureError;
 pub use sign::{RawSigner, SignError, SignOptions, Signer, sign_enveloped, sign_enveloped_with};

@@ -9,7 +9,7 @@ use super::{
     AlgorithmRole, Canonicalization, DigestAlgorithm, SignatureAlgorithm, SignatureError,
     Transform, constant_time_eq,
 };
-use crate::c14n::{C14nOptions, canonicalize};
+use crate::c14n::{C14nOptions, canonicalize, canonicalize_into};
 use crate::saml::ns::{DS, EXC_C14N};
 use crate::trust::{Certificate, CertificateInfo, TrustSource, TrustStore};
 use crate::xml::{Document, NodeId, NodeKind, Span};
@@ -185,8 +185,10 @@ pub fn verify_enveloped<'d>(
         .iter()
         .map(String::as_str)
         .collect();
-    let mut canonical = Vec::with_capacity(doc.span(parent).end - doc.span(parent).start);
-    canonicalize(
+    // Streamed into the hasher: the signed element can be the whole message, and no copy of
+    // its canonical form is needed once digested.
+    let mut hasher = parsed.digest_algorithm.hasher();
+    canonicalize_into(
         doc,
         parent,
         &C14nOptions {
@@ -194,9 +196,9 @@ pub fn verify_enveloped<'d>(
             inclusive_prefixes: &ref_prefixes,
             omit: Some(signature),
         },
-        &mut canonical,
+        &mut hasher,
     )?;
-    let digest = parsed.digest_algorithm.digest(&canonical);
+    let digest = hasher.finish();
     if !constant_time_eq(&digest, &parsed.digest_value) {
         return Err(SignatureError::DigestMismatch);
     }
@@ -561,7 +563,12 @@ pub fn keyinfo_certificates(
     doc.children_named(key_info, DS, "X509Data")
         .flat_map(|d| doc.children_named(d, DS, "X509Certificate"))
         .filter_map(|c| {
-            let der = Certificate::der_from_base64(&doc.text(c)).ok()?;
+            let text = doc.text(c);
+            // The usual case (the IdP sends the certificate the SP trusts) needs no decoding.
+            if let Some(known) = trust.certificate_with_base64(&text) {
+                return Some(known.clone());
+            }
+            let der = Certificate::der_from_base64(&text).ok()?;
             match trust.certificate_with_der(&der) {
                 Some(known) => Some(known.clone()),
                 None => Certificate::from_der(&der).ok(),

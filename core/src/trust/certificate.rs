@@ -41,6 +41,9 @@ pub struct Certificate(std::sync::Arc<Inner>);
 #[derive(Debug)]
 struct Inner {
     der: Vec<u8>,
+    /// Standard base64 of `der`, no line breaks: KeyInfo carries certificates in this form, and
+    /// comparing text is much cheaper than decoding it on every message.
+    base64: Box<str>,
     info: CertificateInfo,
     key: PublicKey,
 }
@@ -79,6 +82,9 @@ impl Certificate {
         };
         Ok(Self(std::sync::Arc::new(Inner {
             der: der.to_vec(),
+            base64: base64::engine::general_purpose::STANDARD
+                .encode(der)
+                .into_boxed_str(),
             info,
             key,
         })))
@@ -148,6 +154,48 @@ impl Certificate {
 
     /// Base64 of the DER without line breaks (for `ds:X509Certificate`).
     pub fn to_base64(&self) -> String {
-        base64::engine::general_purpose::STANDARD.encode(&self.0.der)
+        self.0.base64.to_string()
+    }
+
+    /// Whether `text` (a `ds:X509Certificate` body, ASCII whitespace ignored as
+    /// [`Self::der_from_base64`] ignores it) is exactly this certificate. Canonical base64 has
+    /// one spelling per byte string and the decoder refuses the others (non-zero trailing bits),
+    /// so this equals "decodes to this DER" without decoding.
+    pub fn is_base64_text(&self, text: &str) -> bool {
+        let mut want = self.0.base64.bytes();
+        for b in text.bytes().filter(|b| !b.is_ascii_whitespace()) {
+            if want.next() != Some(b) {
+                return false;
+            }
+        }
+        want.next().is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+    use super::Certificate;
+
+    #[test]
+    fn base64_text_matches_exactly_what_decodes_to_the_der() {
+        let c = Certificate::all_from_pem(include_str!("../../tests/data/keys/idp.crt.pem"))
+            .unwrap()
+            .remove(0);
+        let b64 = c.to_base64();
+        assert!(c.is_base64_text(&b64));
+        let wrapped: String = b64
+            .as_bytes()
+            .chunks(64)
+            .map(|l| format!("\n  {}\r\n", std::str::from_utf8(l).unwrap()))
+            .collect();
+        assert!(c.is_base64_text(&wrapped));
+        assert_eq!(Certificate::der_from_base64(&wrapped).unwrap(), c.der());
+        assert!(!c.is_base64_text(&b64[..b64.len() - 4]));
+        assert!(!c.is_base64_text(&format!("{b64}AAAA")));
+        assert!(!c.is_base64_text(""));
+        let mut flipped = b64.clone().into_bytes();
+        flipped[100] = if flipped[100] == b'A' { b'B' } else { b'A' };
+        assert!(!c.is_base64_text(std::str::from_utf8(&flipped).unwrap()));
     }
 }

@@ -91,6 +91,15 @@ impl TrustStore {
             .find(|c| c.der() == der)
     }
 
+    /// The configured certificate whose base64 text this is (see
+    /// [`Certificate::is_base64_text`]), found without decoding.
+    pub fn certificate_with_base64(&self, text: &str) -> Option<&Certificate> {
+        self.certificates
+            .iter()
+            .map(|k| &k.certificate)
+            .find(|c| c.is_base64_text(text))
+    }
+
     /// Whether a certificate is exactly one of the configured ones (DER equality — never
     /// subject, issuer or serial, which an attacker can clone).
     pub fn contains(&self, certificate: &Certificate) -> bool {

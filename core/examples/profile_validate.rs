@@ -1,0 +1,60 @@
+//! A fixed-count loop over `validate` of the bench's ≈8.5 KB doubly signed response, for
+//! profilers and instruction counters (criterion's adaptive loop hides the per-call count):
+//! `perf stat -e instructions:u target/release/examples/profile_validate 2000` or
+//! `perf record -g …`. Pass `parse` as the second argument to time the parser alone.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // profiling harness
+
+use samlscope_core::dsig::{SignOptions, Signer, sign_enveloped};
+use samlscope_core::saml::build::{ResponseSpec, response_xml};
+use samlscope_core::saml::time::Instant;
+use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
+use samlscope_core::validate::{Policy, validate};
+use std::hint::black_box;
+
+const KEY: &str = include_str!("../tests/data/keys/idp.key.pem");
+const CERT: &str = include_str!("../tests/data/keys/idp.crt.pem");
+
+fn main() {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(2000);
+    let parse_only = std::env::args().nth(2).as_deref() == Some("parse");
+    let mut spec = ResponseSpec::example();
+    spec.attributes = vec![
+        ("email".into(), vec!["alice@acmecorp.com".into()]),
+        ("firstname".into(), vec!["Alice".into()]),
+        ("lastname".into(), vec!["Liddell".into()]),
+        ("department".into(), vec!["Engineering".into()]),
+        (
+            "memberOf".into(),
+            (0..6).map(|i| format!("group-{i}")).collect(),
+        ),
+    ];
+    let cert = Certificate::all_from_pem(CERT).unwrap().remove(0);
+    let signer = Signer {
+        key: samlscope_core::crypto::PrivateKey::from_pem(KEY).unwrap(),
+        certificate: Some(cert.clone()),
+    };
+    let o = SignOptions::default();
+    let x = sign_enveloped(&response_xml(&spec), &spec.assertion_id, &signer, &o).unwrap();
+    let xml = sign_enveloped(&x, &spec.response_id, &signer, &o).unwrap();
+    let mut trust = TrustStore::new();
+    trust.add_certificate(cert, TrustSource::PinnedCertificate);
+    let mut p = Policy::new(trust, Instant::parse("2026-11-28T12:01:00Z").unwrap().0);
+    p.idp_entity_id = Some("jumpcloud-acmecorp".into());
+    p.sp_entity_id = Some("https://app.avoma.com".into());
+    p.acs_url = Some("https://prod-api.avoma.com/saml2/acs".into());
+    p.request_id = Some("_req42".into());
+    assert_eq!(validate(xml.as_bytes(), &p).verdict.as_str(), "valid");
+    let start = std::time::Instant::now();
+    for _ in 0..n {
+        if parse_only {
+            black_box(samlscope_core::xml::parse(black_box(xml.as_bytes())).unwrap());
+        } else {
+            black_box(validate(black_box(xml.as_bytes()), &p));
+        }
+    }
+    let per = start.elapsed().as_secs_f64() / n as f64;
+    println!("{} bytes, {n} runs, {:.1} µs per run", xml.len(), per * 1e6);
+}
