@@ -475,6 +475,8 @@ struct AppInfo<'a> {
     sign: &'static str,
     declare_redirect_endpoint: bool,
     user_groups: &'a [String],
+    /// A user assigned to the app, for examples (the inspector's "Load example" menu).
+    example_user: Option<&'a str>,
 }
 
 async fn list_apps(State(idp): State<SharedIdp>) -> Json<serde_json::Value> {
@@ -493,6 +495,12 @@ async fn list_apps(State(idp): State<SharedIdp>) -> Json<serde_json::Value> {
             sign: a.sign.as_str(),
             declare_redirect_endpoint: a.declare_redirect_endpoint,
             user_groups: &a.user_groups,
+            example_user: idp
+                .config
+                .users
+                .iter()
+                .find(|u| idp.config.is_assigned(a, &u.email))
+                .map(|u| u.email.as_str()),
         })
         .collect();
     Json(serde_json::to_value(apps).unwrap_or_default())

@@ -1,0 +1,451 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+//! The inspector page in headless Chromium, served by the mock IdP exactly as `samlscope serve`
+//! serves it (`dist/`, built by `cargo xtask web`, which `cargo xtask test` runs first).
+//!
+//! Every byte the browser sends goes through a recording proxy on 127.0.0.1, and the page's own
+//! resource list is read back: the test fails if any request went elsewhere or carried anything
+//! that was pasted or typed. Screenshots of the main states go to `target/screenshots/`
+//! (`docs/` holds copies).
+
+use base64::Engine as _;
+use fantoccini::{Client, ClientBuilder, Locator};
+use samlscope_idp::{Config, KeyStore, RunningIdp};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::{TcpListener, TcpStream};
+
+const USER: &str = "alice@acmecorp.com";
+const APP: &str = "avoma";
+/// Typed into the SP Entity ID box; must never appear in any request.
+const MARKER_SP: &str = "https://marker-7f3a9c.example/sp";
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn dist() -> Option<PathBuf> {
+    let d = workspace().join("dist");
+    if d.join("index.html").is_file() && d.join("web_bg.wasm").is_file() {
+        return Some(d);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("dist/ is not built under CI=true; `cargo xtask test` builds it before the tests");
+    }
+    eprintln!("SKIPPED: dist/ is not built (run `cargo xtask web`)");
+    None
+}
+
+/// Kills chromedriver (and so its Chromium) when the test ends, pass or fail.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn browser(profile: &Path) -> (Driver, Client) {
+    let port = free_port();
+    let driver = Driver(
+        Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver"),
+    );
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--disable-extensions", "--window-size=1440,1100",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }
+    });
+    let caps = match caps {
+        serde_json::Value::Object(m) => m,
+        _ => unreachable!(),
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => return (driver, c),
+            Err(e) if Instant::now() > deadline => panic!("chromedriver did not answer: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+/// A TCP proxy in front of the server that records everything the browser sends.
+async fn recording_proxy(upstream: SocketAddr) -> (SocketAddr, Arc<Mutex<Vec<u8>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let record = sent.clone();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let record = record.clone();
+            tokio::spawn(async move {
+                let Ok(server) = TcpStream::connect(upstream).await else {
+                    return;
+                };
+                let (mut client_r, mut client_w) = client.into_split();
+                let (mut server_r, mut server_w) = server.into_split();
+                let up = async {
+                    let mut buf = vec![0u8; 16 * 1024];
+                    loop {
+                        let n = match client_r.read(&mut buf).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => n,
+                        };
+                        record.lock().unwrap().extend_from_slice(&buf[..n]);
+                        if server_w.write_all(&buf[..n]).await.is_err() {
+                            break;
+                        }
+                    }
+                    let _ = server_w.shutdown().await;
+                };
+                let down = async {
+                    let _ = tokio::io::copy(&mut server_r, &mut client_w).await;
+                    let _ = client_w.shutdown().await;
+                };
+                tokio::join!(up, down);
+            });
+        }
+    });
+    (addr, sent)
+}
+
+/// Sets a field's value the way a paste does (one `input` event), returns once dispatched.
+async fn paste(c: &Client, testid: &str, text: &str) {
+    c.execute(
+        "const el = document.querySelector(`[data-testid=\"${arguments[0]}\"]`);
+         el.value = arguments[1];
+         el.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![json!(testid), json!(text)],
+    )
+    .await
+    .unwrap();
+}
+
+async fn text_of(c: &Client, css: &str) -> Option<String> {
+    match c.find(Locator::Css(css)).await {
+        Ok(el) => el.text().await.ok(),
+        Err(_) => None,
+    }
+}
+
+async fn run_count(c: &Client) -> u64 {
+    let el = c.find(Locator::Css("[data-testid=result]")).await.unwrap();
+    el.attr("data-run")
+        .await
+        .unwrap()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Waits until the page has validated again since `before` and then stayed quiet for longer
+/// than its debounce (so the result reflects every edit made), at most 20 s; returns the
+/// verdict banner's text.
+async fn settled(c: &Client, before: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut last = before;
+    let mut quiet_since = Instant::now();
+    loop {
+        let now = run_count(c).await;
+        if now != last {
+            last = now;
+            quiet_since = Instant::now();
+        }
+        if last != before && quiet_since.elapsed() > Duration::from_millis(500) {
+            return text_of(c, "[data-testid=verdict]")
+                .await
+                .unwrap_or_default();
+        }
+        if Instant::now() > deadline {
+            panic!("the page did not validate again (runs: {before} → {last})");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Pastes into each field, then waits for the page's verdict on all of them together.
+async fn edit(c: &Client, fields: &[(&str, &str)]) -> String {
+    let before = run_count(c).await;
+    for (testid, text) in fields {
+        paste(c, testid, text).await;
+    }
+    settled(c, before).await
+}
+
+fn verdict_word(text: &str) -> String {
+    text.split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_lowercase()
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    let dir = workspace().join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+fn response_b64(idp: &RunningIdp, scenario: &str) -> String {
+    let made = idp.response(APP, USER, scenario).unwrap();
+    base64::engine::general_purpose::STANDARD.encode(made.xml)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inspector_in_headless_chromium() {
+    let Some(dist) = dist() else { return };
+    if !samlscope_tests::oracle_available(
+        "chromium + chromedriver",
+        Command::new("chromedriver").arg("--version"),
+    ) {
+        return;
+    }
+    let idp = samlscope_idp::start_with(
+        Config::bundled().unwrap(),
+        KeyStore::Memory,
+        None,
+        Some(dist),
+    )
+    .await
+    .unwrap();
+    let (proxy, sent) = recording_proxy(idp.addr()).await;
+    let origin = format!("http://{proxy}");
+    let profile = samlscope_tests::scratch("chromium-profile");
+    let (_driver, c) = browser(&profile).await;
+
+    c.goto(&format!("{origin}/")).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=input]"))
+        .await
+        .expect("the page rendered");
+    screenshot(&c, "01-empty").await;
+
+    // 1. A valid, doubly signed response with its metadata: valid, and the user.
+    let metadata = idp.metadata(APP).unwrap();
+    let valid = response_b64(&idp, "valid-both");
+    let v = edit(
+        &c,
+        &[
+            ("trust", &metadata),
+            ("sp-entity-id", "https://app.avoma.com"),
+            ("acs-url", "https://prod-api.avoma.com/saml2/acs"),
+            ("input", &valid),
+        ],
+    )
+    .await;
+    assert_eq!(verdict_word(&v), "valid", "{v}");
+    assert!(v.contains("jumpcloud-acmecorp"), "{v}");
+    assert_eq!(
+        text_of(&c, "[data-testid=name-id]").await.as_deref(),
+        Some(USER)
+    );
+    let groups = text_of(&c, "[data-testid=groups]")
+        .await
+        .unwrap_or_default();
+    assert!(groups.contains("avoma-users"), "{groups}");
+    let sig = c
+        .find(Locator::Css("[data-testid='check-signature.trusted']"))
+        .await
+        .unwrap();
+    assert_eq!(
+        sig.attr("data-status").await.unwrap().as_deref(),
+        Some("pass")
+    );
+    screenshot(&c, "02-valid").await;
+
+    // Validation time in the page: each toggle of "Allow SHA-1" re-runs the whole pipeline
+    // synchronously (no debounce) on the 8 KB doubly signed response.
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        let before = run_count(&c).await;
+        c.find(Locator::Css("[data-testid=allow-sha1]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        settled(&c, before).await;
+        let ms = c
+            .find(Locator::Css("[data-testid=elapsed]"))
+            .await
+            .unwrap()
+            .attr("data-ms")
+            .await
+            .unwrap();
+        times.push(ms.unwrap_or_default().parse::<f64>().unwrap());
+    }
+    times.sort_by(f64::total_cmp);
+    eprintln!(
+        "page validation of the {} B doubly signed response: median {:.3} ms, min {:.3} ms, max {:.3} ms ({} runs)",
+        idp.response(APP, USER, "valid-both").unwrap().xml.len(),
+        times[times.len() / 2],
+        times[0],
+        times[times.len() - 1],
+        times.len()
+    );
+    // 2. The SP entity ID with a typo: invalid, the audience check fails with its fix.
+    let v = edit(&c, &[("sp-entity-id", MARKER_SP)]).await;
+    assert_eq!(verdict_word(&v), "invalid", "{v}");
+    let audience = c
+        .find(Locator::Css("[data-testid='check-conditions.audience']"))
+        .await
+        .unwrap();
+    assert_eq!(
+        audience.attr("data-status").await.unwrap().as_deref(),
+        Some("fail")
+    );
+    let fix = text_of(&c, "[data-testid='failure-conditions.audience']")
+        .await
+        .unwrap_or_default();
+    assert!(fix.contains("SP Entity ID"), "{fix}");
+    screenshot(&c, "03-audience-typo").await;
+    let v = edit(&c, &[("sp-entity-id", "https://app.avoma.com")]).await;
+    assert_eq!(verdict_word(&v), "valid", "{v}");
+
+    // 3. Signature wrapping: invalid, the wrapping is caught, and no verified user is shown.
+    let xsw = response_b64(&idp, "xsw1");
+    let v = edit(&c, &[("input", &xsw)]).await;
+    assert_eq!(verdict_word(&v), "invalid", "{v}");
+    let wrapped = c
+        .find(Locator::Css("[data-testid='check-structure.unique_ids']"))
+        .await
+        .unwrap();
+    assert_eq!(
+        wrapped.attr("data-status").await.unwrap().as_deref(),
+        Some("fail")
+    );
+    assert!(text_of(&c, "[data-testid=name-id]").await.is_none());
+    screenshot(&c, "04-xsw-attack").await;
+
+    // 4. A tampered NameID: the digest fails, and the XML view marks what is not vouched for.
+    let tampered = response_b64(&idp, "tamper-nameid");
+    let v = edit(&c, &[("input", &tampered)]).await;
+    assert_eq!(verdict_word(&v), "invalid", "{v}");
+    let digest = c
+        .find(Locator::Css("[data-testid='check-signature.digest']"))
+        .await
+        .unwrap();
+    assert_eq!(
+        digest.attr("data-status").await.unwrap().as_deref(),
+        Some("fail")
+    );
+
+    // 5. Metadata pasted as the message: the metadata view.
+    let m = edit(&c, &[("input", &metadata)]).await;
+    assert_eq!(verdict_word(&m), "metadata", "{m}");
+    assert_eq!(
+        text_of(&c, "[data-testid=entity-id]").await.as_deref(),
+        Some("jumpcloud-acmecorp"),
+        "{m}"
+    );
+    screenshot(&c, "05-metadata").await;
+
+    // 6. Robustness: 5 MB of garbage gets an inline error, then the page still works.
+    let garbage = "A1b2C3d4/".repeat(5 * 1024 * 1024 / 9);
+    let g = edit(&c, &[("input", &garbage)]).await;
+    assert!(g.contains("Not a SAML message"), "{g}");
+    let v = edit(&c, &[("input", &valid)]).await;
+    assert_eq!(verdict_word(&v), "valid", "{v}");
+
+    // 7. An example from the menu (a fixed scenario name, fetched from the mock IdP).
+    let before = run_count(&c).await;
+    c.execute(
+        "const s = document.querySelector('[data-testid=examples]');
+         s.value = 'expired';
+         s.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    )
+    .await
+    .unwrap();
+    let v = settled(&c, before).await;
+    assert_eq!(verdict_word(&v), "invalid", "{v}");
+    let window = c
+        .find(Locator::Css("[data-testid='check-conditions.window']"))
+        .await
+        .unwrap();
+    assert_eq!(
+        window.attr("data-status").await.unwrap().as_deref(),
+        Some("fail")
+    );
+
+    // 8. Privacy: every request went to this origin, and none carried what was pasted/typed.
+    let urls = c
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => e.name)
+                 .concat(performance.getEntriesByType('navigation').map(e => e.name));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let urls: Vec<String> = serde_json::from_value(urls).unwrap();
+    assert!(!urls.is_empty());
+    for u in &urls {
+        assert!(
+            u.starts_with(&origin),
+            "request outside the page's origin: {u}"
+        );
+    }
+    let sent = sent.lock().unwrap().clone();
+    let sent = String::from_utf8_lossy(&sent);
+    assert!(
+        sent.contains("GET /web_bg.wasm"),
+        "the proxy saw the page load"
+    );
+    for (what, needle) in [
+        (
+            "the pasted response",
+            &valid[valid.len() / 2..valid.len() / 2 + 64],
+        ),
+        ("the XSW response", &xsw[xsw.len() / 2..xsw.len() / 2 + 64]),
+        ("the typed SP entity ID", "marker-7f3a9c"),
+        ("the garbage paste", "A1b2C3d4/A1b2C3d4/"),
+        ("the pasted metadata", metadata_chunk(&metadata)),
+    ] {
+        assert!(
+            !sent.contains(needle),
+            "{what} was sent over the network: {needle:?}"
+        );
+    }
+    let posts = sent.matches("POST ").count();
+    assert_eq!(posts, 0, "the page made POST requests");
+    eprintln!(
+        "privacy: {} requests, all to {origin}, none carried pasted or typed text",
+        urls.len()
+    );
+    c.close().await.unwrap();
+}
+
+/// A stretch of the certificate's base64 in the metadata (distinctive, not a URL).
+fn metadata_chunk(metadata: &str) -> &str {
+    let start = metadata.find("<ds:X509Certificate>").unwrap() + 40;
+    &metadata[start..start + 64]
+}

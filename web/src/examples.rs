@@ -1,0 +1,140 @@
+//! "Load example": the mock IdP's scenarios (valid responses, policy failures, attacks), fetched
+//! from the server that serves the page. These requests carry only a scenario name and the
+//! app's own demo user — never anything the admin pasted or typed.
+
+use serde::Deserialize;
+use wasm_bindgen::JsCast as _;
+use wasm_bindgen_futures::JsFuture;
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub category: String,
+    pub expected_sp_verdict: String,
+    #[serde(default)]
+    pub expected_check: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct App {
+    pub label: String,
+    #[serde(default)]
+    pub display_label: Option<String>,
+    pub sp_entity_id: String,
+    pub acs_urls: Vec<String>,
+    #[serde(default)]
+    pub example_user: Option<String>,
+}
+
+/// What the menu offers: one app of the mock IdP and its scenarios.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Catalogue {
+    pub app: App,
+    pub scenarios: Vec<Scenario>,
+}
+
+/// A loaded example: what goes into the page's inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    pub saml_response: String,
+    pub metadata: String,
+    pub sp_entity_id: String,
+    pub acs_url: String,
+    pub request_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ScenarioResponse {
+    saml_response: String,
+    acs_url: String,
+    #[serde(default)]
+    in_response_to: Option<String>,
+}
+
+/// The category headings of the menu, in order.
+pub const CATEGORIES: [(&str, &str); 3] = [
+    ("valid", "Valid responses"),
+    ("policy", "Setup mistakes"),
+    ("attack", "Attacks"),
+];
+
+/// Query-string encoding of a fixed value (scenario names and the demo user's email).
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn fetch_text(url: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|_| format!("{url}: no answer (examples need `samlscope serve`)"))?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| format!("{url}: not an HTTP response"))?;
+    let text = JsFuture::from(response.text().map_err(|_| format!("{url}: no body"))?)
+        .await
+        .map_err(|_| format!("{url}: body not readable"))?
+        .as_string()
+        .unwrap_or_default();
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}: {text}", response.status()));
+    }
+    Ok(text)
+}
+
+/// The first app of the mock IdP (the JumpCloud setup-guide app) and every scenario.
+pub async fn load_catalogue() -> Result<Catalogue, String> {
+    let apps: Vec<App> = serde_json::from_str(&fetch_text("/api/apps").await?)
+        .map_err(|e| format!("/api/apps: {e}"))?;
+    let app = apps
+        .into_iter()
+        .next()
+        .ok_or("the mock IdP has no application")?;
+    let scenarios: Vec<Scenario> = serde_json::from_str(&fetch_text("/api/scenarios").await?)
+        .map_err(|e| format!("/api/scenarios: {e}"))?;
+    Ok(Catalogue { app, scenarios })
+}
+
+/// A freshly issued response for one scenario, with the app's metadata and SP settings.
+pub async fn load_example(app: &App, scenario: &str) -> Result<Example, String> {
+    let user = app
+        .example_user
+        .as_deref()
+        .ok_or("the app has no assigned user to issue a response for")?;
+    let label = encode(&app.label);
+    let response = fetch_text(&format!(
+        "/api/apps/{label}/responses/{}?user={}",
+        encode(scenario),
+        encode(user)
+    ))
+    .await?;
+    let response: ScenarioResponse =
+        serde_json::from_str(&response).map_err(|e| format!("scenario response: {e}"))?;
+    let metadata = fetch_text(&format!("/api/apps/{label}/metadata")).await?;
+    Ok(Example {
+        saml_response: response.saml_response,
+        metadata,
+        sp_entity_id: app.sp_entity_id.clone(),
+        acs_url: response.acs_url,
+        request_id: response.in_response_to,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode;
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(encode("alice@acmecorp.com"), "alice%40acmecorp.com");
+        assert_eq!(encode("xsw-1 a/b"), "xsw-1%20a%2Fb");
+    }
+}

@@ -1,0 +1,355 @@
+//! What the page computes from its inputs, with no DOM: the same function runs natively in
+//! `cargo test` and as WebAssembly in the page. Everything here is local; nothing is sent.
+
+use crate::trust::TrustSetup;
+use samlscope_core::decode::{self, DecodeLimits, Decoded};
+use samlscope_core::metadata::{
+    AuthnRequestInfo, MetadataInfo, inspect_authn_request, inspect_metadata,
+};
+use samlscope_core::report::Report;
+use samlscope_core::saml::MessageKind;
+use samlscope_core::saml::time::Instant;
+use samlscope_core::validate::{Policy, validate, validate_document};
+use samlscope_core::xenc::DecryptionKey;
+use samlscope_core::xml;
+
+/// The SP side of the check, as the admin types it. Persisted in local storage (no keys).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub sp_entity_id: String,
+    pub acs_url: String,
+    pub request_id: String,
+    pub skew_seconds: i64,
+    pub allow_sha1: bool,
+    /// Check the message as of this xs:dateTime instead of now (blank: now).
+    pub check_at: String,
+    /// The trust box (metadata, certificates or fingerprints: public material).
+    pub trust: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            sp_entity_id: String::new(),
+            acs_url: String::new(),
+            request_id: String::new(),
+            skew_seconds: 180,
+            allow_sha1: false,
+            check_at: String::new(),
+            trust: String::new(),
+        }
+    }
+}
+
+/// One message found in the paste, for the picker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageLabel {
+    pub label: String,
+}
+
+/// What is shown for the selected message.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Nothing pasted yet.
+    Empty,
+    /// The paste held no decodable SAML: why.
+    Undecodable(String),
+    /// A Response (or bare Assertion, or anything else the validator judges).
+    Verdict(Box<Report>),
+    Metadata {
+        xml: String,
+        info: Result<Box<MetadataInfo>, String>,
+    },
+    Request {
+        xml: String,
+        info: Result<Box<AuthnRequestInfo>, String>,
+        relay_state: Option<String>,
+        redirect_signed: bool,
+    },
+}
+
+/// The page's whole view model for one set of inputs.
+#[derive(Debug)]
+pub struct Inspection {
+    pub messages: Vec<MessageLabel>,
+    /// Index into `messages` actually shown (clamped).
+    pub selected: usize,
+    /// Non-fatal notes from decoding (redacted values in a HAR, …).
+    pub findings: Vec<String>,
+    pub trust: Result<String, String>,
+    /// Why the "check at" or SP key input was not used, if so.
+    pub input_errors: Vec<String>,
+    pub outcome: Outcome,
+}
+
+/// The inputs that are not settings: the paste, the optional SP key, the clock, the picker.
+pub struct Inputs<'a> {
+    pub paste: &'a str,
+    pub settings: &'a Settings,
+    /// PEM of the SP's private key; in memory only.
+    pub sp_key: &'a str,
+    pub now: Instant,
+    pub selected: usize,
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+fn label(i: usize, m: &Decoded, root: Option<String>) -> String {
+    let root = root.unwrap_or_else(|| "not well-formed XML".into());
+    let param = m
+        .parameter
+        .map(|p| format!(" {}", p.as_str()))
+        .unwrap_or_default();
+    let dup = m
+        .duplicate_of
+        .map(|d| format!(" (same as #{})", d + 1))
+        .unwrap_or_default();
+    format!("#{} {}{param}: {root}{dup}", i + 1, m.binding.as_str())
+}
+
+fn root_name(doc: &xml::Document) -> Option<String> {
+    doc.element(doc.root()).map(|e| e.qname())
+}
+
+/// Builds the policy from the settings; returns the problems with optional inputs separately
+/// (a bad "check at" time falls back to now, loudly).
+fn policy(inputs: &Inputs<'_>, trust: &TrustSetup, errors: &mut Vec<String>) -> Policy {
+    let s = inputs.settings;
+    let now = match non_empty(&s.check_at) {
+        Some(t) => match Instant::parse(&t) {
+            Ok((at, _)) => at,
+            Err(e) => {
+                errors.push(format!("Check at: {e}; checking as of now."));
+                inputs.now
+            }
+        },
+        None => inputs.now,
+    };
+    // The store shares its parsed certificates (and their public keys) between runs.
+    let mut p = Policy::new(trust.store.clone(), now);
+    p.idp_entity_id = trust.idp_entity_id.clone();
+    p.sp_entity_id = non_empty(&s.sp_entity_id);
+    p.acs_url = non_empty(&s.acs_url);
+    p.request_id = non_empty(&s.request_id);
+    p.skew_seconds = s.skew_seconds.clamp(0, 24 * 3600);
+    p.signatures.verify.allow_sha1 = s.allow_sha1;
+    if let Some(pem) = non_empty(inputs.sp_key) {
+        match DecryptionKey::from_pem(&pem) {
+            Ok(k) => p.sp_key = Some(k),
+            Err(e) => errors.push(format!("SP private key not usable: {e}")),
+        }
+    }
+    p
+}
+
+/// Decodes the paste, picks the message, and judges it. `trust` is
+/// [`crate::trust::parse_trust`] of the
+/// trust box, computed once per edit of that box (the page caches it).
+pub fn inspect(inputs: &Inputs<'_>, trust: &Result<TrustSetup, String>) -> Inspection {
+    let mut input_errors = Vec::new();
+    let no_trust = TrustSetup::default();
+    let (trust_setup, trust_summary) = match trust {
+        Ok(t) => (t, Ok(t.summary.clone())),
+        Err(e) => (&no_trust, Err(e.clone())),
+    };
+    let mut inspection = Inspection {
+        messages: Vec::new(),
+        selected: 0,
+        findings: Vec::new(),
+        trust: trust_summary,
+        input_errors: Vec::new(),
+        outcome: Outcome::Empty,
+    };
+    if inputs.paste.trim().is_empty() {
+        return inspection;
+    }
+    let decoding = match decode::decode_all(inputs.paste.as_bytes(), &DecodeLimits::default()) {
+        Ok(d) => d,
+        Err(e) => {
+            inspection.outcome = Outcome::Undecodable(e.to_string());
+            return inspection;
+        }
+    };
+    inspection.findings = decoding.findings.iter().map(ToString::to_string).collect();
+    let selected = inputs
+        .selected
+        .min(decoding.messages.len().saturating_sub(1));
+    inspection.selected = selected;
+    let Some(message) = decoding.messages.get(selected) else {
+        inspection.outcome = Outcome::Undecodable("no SAML message found".into());
+        return inspection;
+    };
+    // The selected message is parsed once: for its label, its kind and the validation.
+    let parsed = xml::parse(message.xml.as_bytes());
+    inspection.messages = decoding
+        .messages
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let root = if i == selected {
+                parsed.as_ref().ok().and_then(root_name)
+            } else {
+                xml::parse(m.xml.as_bytes())
+                    .ok()
+                    .as_ref()
+                    .and_then(root_name)
+            };
+            MessageLabel {
+                label: label(i, m, root),
+            }
+        })
+        .collect();
+    let kind = parsed
+        .as_ref()
+        .map(MessageKind::of)
+        .unwrap_or(MessageKind::Other);
+    inspection.outcome = match kind {
+        MessageKind::EntityDescriptor | MessageKind::EntitiesDescriptor => Outcome::Metadata {
+            xml: message.xml.clone(),
+            info: inspect_metadata(message.xml.as_bytes(), inputs.now)
+                .map(Box::new)
+                .map_err(|e| e.to_string()),
+        },
+        MessageKind::AuthnRequest => Outcome::Request {
+            xml: message.xml.clone(),
+            info: inspect_authn_request(message.xml.as_bytes())
+                .map(Box::new)
+                .map_err(|e| e.to_string()),
+            relay_state: message.relay_state.clone(),
+            redirect_signed: message.signature.is_some(),
+        },
+        _ => {
+            let policy = policy(inputs, trust_setup, &mut input_errors);
+            let report = match &parsed {
+                Ok(doc) => validate_document(doc, &policy),
+                // The validator turns the parse error into its rejection report.
+                Err(_) => validate(message.xml.as_bytes(), &policy),
+            };
+            Outcome::Verdict(Box::new(report))
+        }
+    };
+    inspection.input_errors = input_errors;
+    inspection
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trust::parse_trust;
+    use samlscope_core::report::Verdict;
+
+    const RESPONSE_B64: &str = include_str!("../../examples/jumpcloud/response.b64");
+    const METADATA: &str = include_str!("../../examples/jumpcloud/metadata.xml");
+
+    fn settings() -> Settings {
+        Settings {
+            sp_entity_id: "https://app.avoma.com".into(),
+            acs_url: "https://prod-api.avoma.com/saml2/acs".into(),
+            trust: METADATA.into(),
+            ..Settings::default()
+        }
+    }
+
+    fn run(paste: &str, settings: &Settings) -> Inspection {
+        let trust = parse_trust(&settings.trust);
+        inspect(
+            &Inputs {
+                paste,
+                settings,
+                sp_key: "",
+                now: Instant::parse("2026-11-28T12:01:00Z").unwrap().0,
+                selected: 0,
+            },
+            &trust,
+        )
+    }
+
+    fn report(i: &Inspection) -> &Report {
+        match &i.outcome {
+            Outcome::Verdict(r) => r,
+            other => panic!("expected a verdict, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn bundled_response_is_valid_against_its_metadata() {
+        let i = run(RESPONSE_B64, &settings());
+        let r = report(&i);
+        assert_eq!(
+            r.verdict,
+            Verdict::Valid,
+            "{:#?}",
+            r.failed().collect::<Vec<_>>()
+        );
+        assert_eq!(r.name_id.as_deref(), Some("alice@acmecorp.com"));
+        assert_eq!(i.messages.len(), 1);
+        assert!(i.messages[0].label.contains("Response"), "{:?}", i.messages);
+    }
+
+    #[test]
+    fn wrong_sp_entity_id_is_invalid_and_without_trust_nothing_is_trusted() {
+        let mut s = settings();
+        s.sp_entity_id = "https://app.avoma.co".into();
+        assert_eq!(report(&run(RESPONSE_B64, &s)).verdict, Verdict::Invalid);
+        let mut s = settings();
+        s.trust.clear();
+        let i = run(RESPONSE_B64, &s);
+        assert_eq!(report(&i).verdict, Verdict::Invalid);
+        assert!(i.trust.unwrap().contains("No trust"));
+    }
+
+    #[test]
+    fn check_at_moves_the_clock_and_a_bad_one_is_reported() {
+        let mut s = settings();
+        s.check_at = "2027-01-01T00:00:00Z".into();
+        assert_eq!(report(&run(RESPONSE_B64, &s)).verdict, Verdict::Invalid);
+        s.check_at = "yesterday".into();
+        let i = run(RESPONSE_B64, &s);
+        assert_eq!(i.input_errors.len(), 1);
+        assert_eq!(report(&i).verdict, Verdict::Valid);
+    }
+
+    #[test]
+    fn metadata_and_garbage_and_empty() {
+        let i = run(METADATA, &settings());
+        assert!(matches!(i.outcome, Outcome::Metadata { info: Ok(_), .. }));
+        assert!(matches!(
+            run("not saml at all", &settings()).outcome,
+            Outcome::Undecodable(_)
+        ));
+        assert!(matches!(run("  ", &settings()).outcome, Outcome::Empty));
+        // Truncated base64 of a real response.
+        let cut = &RESPONSE_B64[..RESPONSE_B64.len() / 2];
+        let i = run(cut, &settings());
+        assert!(!matches!(i.outcome, Outcome::Empty));
+    }
+
+    #[test]
+    fn a_five_megabyte_paste_gets_an_answer() {
+        let big = "A".repeat(5 << 20);
+        let i = run(&big, &settings());
+        assert!(
+            matches!(i.outcome, Outcome::Undecodable(_)),
+            "{:?}",
+            i.outcome
+        );
+        let big_xml = format!("<r>{}</r>", "x".repeat(5 << 20));
+        let i = run(&big_xml, &settings());
+        assert!(!matches!(i.outcome, Outcome::Empty));
+    }
+
+    #[test]
+    fn settings_round_trip_through_json_and_old_json_gets_defaults() {
+        let s = settings();
+        let json = serde_json::to_string(&s).unwrap();
+        let back: Settings = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, s);
+        let partial: Settings = serde_json::from_str(r#"{"acs_url":"x"}"#).unwrap();
+        assert_eq!(partial.skew_seconds, 180);
+        assert_eq!(partial.acs_url, "x");
+    }
+}
