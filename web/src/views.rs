@@ -78,6 +78,8 @@ fn verdict(r: &Report, actions: &Actions) -> Html {
     };
     let detail = if failed.is_empty() {
         format!("{} checks passed or were not applicable.", r.checks.len())
+    } else if failed.len() == 1 {
+        format!("1 of {} checks failed.", r.checks.len())
     } else {
         format!(
             "{} of {} checks failed. Fix the first one first: later checks often follow from it.",

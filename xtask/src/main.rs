@@ -446,7 +446,15 @@ fn test() -> Result<()> {
         step("wasm tests", &mut || {
             totals.add(
                 "wasm32 (headless Chromium)",
-                cargo_test(&["test", "-p", "samlscope-core", "--target", WASM_TARGET])?,
+                cargo_test(&[
+                    "test",
+                    "-p",
+                    "samlscope-core",
+                    "--target",
+                    WASM_TARGET,
+                    "--test",
+                    "wasm_smoke",
+                ])?,
             );
             Ok(())
         })?;
