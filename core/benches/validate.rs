@@ -2,8 +2,9 @@
 //! against baselines measured in the same run: the raw cost of its two RSA-2048 verifications
 //! with each backend. Ratios are printed after the measurements.
 //!
-//! Run: `cargo bench -p samlscope-core --bench validate`. The python-xmlsec baseline is
-//! `python3 core/benches/xmlsec_baseline.py` on the file this bench writes (see README).
+//! Run: `cargo bench -p samlscope-core --bench validate`. When python3 has the `xmlsec` module,
+//! the bench then runs `core/benches/xmlsec_baseline.py` on the file it wrote (same response,
+//! same certificate) and prints the ratio; the script can also be run alone.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // bench code
 
 use criterion::{Criterion, criterion_group};
@@ -128,21 +129,66 @@ fn estimate_ns(id: &str) -> Option<f64> {
     v["mean"]["point_estimate"].as_f64()
 }
 
+/// python-xmlsec (libxmlsec1 in-process) verifying both signatures of the same file, run from
+/// this process so it shares the machine state of the measurements above. `None` when python3
+/// or its `xmlsec` module is missing (the script's own error is shown).
+fn xmlsec_baseline_us(response: &std::path::Path) -> Option<f64> {
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/xmlsec_baseline.py");
+    let cert = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/keys/idp.crt.pem");
+    let out = std::process::Command::new("python3")
+        .arg(script)
+        .arg(response)
+        .arg(cert)
+        .arg("4")
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        eprintln!(
+            "python-xmlsec baseline not run: {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("python3 failed")
+        );
+        return None;
+    }
+    println!("  {}", text.trim());
+    // "python-xmlsec: N responses/s (X µs per response, …)"
+    let (_, rest) = text.split_once('(')?;
+    rest.split_whitespace().next()?.parse().ok()
+}
+
 fn main() {
     group();
     Criterion::default().configure_from_args().final_summary();
     println!("\nsamlscope validation vs baselines (same run):");
+    let mut full_ring = None;
     for b in samlscope_core::crypto::backends() {
         let full = estimate_ns(&format!("full_8kb_both_signed_{b:?}"));
         let rsa = estimate_ns(&format!("two_rsa2048_verifies_{b:?}"));
         if let (Some(full), Some(rsa)) = (full, rsa) {
             println!(
-                "  {b:?}: full validation {:.1} µs = {:.0} responses/s per core; two RSA verifies {:.1} µs; ratio full/RSA = {:.2}",
+                "  {b:?}: full validation {:.1} µs = {:.0} responses/s per core; two RSA verifies alone {:.1} µs = {:.0}/s; ratio full/RSA = {:.2}",
                 full / 1e3,
                 1e9 / full,
                 rsa / 1e3,
+                1e9 / rsa,
                 full / rsa
             );
+            if *b == Backend::default() {
+                full_ring = Some(full);
+            }
         }
+    }
+    if let Some(xmlsec_us) = xmlsec_baseline_us(&target_dir().join("bench-response.xml"))
+        && let Some(full) = full_ring
+    {
+        println!(
+            "  samlscope ({:?}) is {:.1}x python-xmlsec on this file (target: >= 10x)",
+            Backend::default(),
+            xmlsec_us * 1e3 / full
+        );
     }
 }

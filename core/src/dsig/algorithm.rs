@@ -113,7 +113,8 @@ impl DigestAlgorithm {
                 Self::Sha384 => HashState::Sha384(sha2::Sha384::new()),
                 Self::Sha512 => HashState::Sha512(sha2::Sha512::new()),
             },
-            buf: Vec::with_capacity(Hasher::BUF),
+            buf: [0; Hasher::BUF],
+            len: 0,
         }
     }
 
@@ -148,17 +149,21 @@ impl HashState {
 
 /// A digest being computed. Canonicalization writes many tiny pieces (`<`, a name, `="`…), so
 /// they are gathered into a small buffer and hashed in blocks.
+///
+/// The buffer is inline, not on the heap: an allocation of a kilobyte or more makes glibc's
+/// malloc consolidate its free lists, which showed in profiles.
 pub struct Hasher {
     state: HashState,
-    buf: Vec<u8>,
+    buf: [u8; Hasher::BUF],
+    len: usize,
 }
 
 impl Hasher {
-    const BUF: usize = 2048;
+    const BUF: usize = 512;
 
     pub fn finish(mut self) -> Vec<u8> {
         use sha2::Digest as _;
-        self.state.update(&self.buf);
+        self.state.update(self.buf.get(..self.len).unwrap_or(&[]));
         match self.state {
             HashState::Sha1(h) => h.finalize().to_vec(),
             HashState::Sha256(h) => h.finalize().to_vec(),
@@ -170,15 +175,20 @@ impl Hasher {
 
 impl crate::c14n::Output for Hasher {
     fn put(&mut self, bytes: &[u8]) {
-        if self.buf.len() + bytes.len() > Self::BUF {
-            self.state.update(&self.buf);
-            self.buf.clear();
-            if bytes.len() >= Self::BUF {
-                self.state.update(bytes);
-                return;
-            }
+        let end = self.len + bytes.len();
+        if let Some(dst) = self.buf.get_mut(self.len..end) {
+            dst.copy_from_slice(bytes);
+            self.len = end;
+            return;
         }
-        self.buf.extend_from_slice(bytes);
+        self.state.update(self.buf.get(..self.len).unwrap_or(&[]));
+        self.len = 0;
+        if let Some(dst) = self.buf.get_mut(..bytes.len()) {
+            dst.copy_from_slice(bytes);
+            self.len = bytes.len();
+        } else {
+            self.state.update(bytes);
+        }
     }
 }
 

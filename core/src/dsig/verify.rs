@@ -124,7 +124,8 @@ pub fn verify_enveloped<'d>(
     let parsed = parse_signature(doc, signature, id, policy, trust)?;
 
     // 1. SignatureValue over canonical SignedInfo, with trusted keys only.
-    let mut signed_info = Vec::with_capacity(1024);
+    // Below glibc's 1 KiB large-request threshold (see `Hasher`); a longer one just grows.
+    let mut signed_info = Vec::with_capacity(1000);
     let prefixes: Vec<&str> = parsed.c14n_prefixes.iter().map(String::as_str).collect();
     canonicalize(
         doc,
@@ -563,7 +564,7 @@ pub fn keyinfo_certificates(
     doc.children_named(key_info, DS, "X509Data")
         .flat_map(|d| doc.children_named(d, DS, "X509Certificate"))
         .filter_map(|c| {
-            let text = doc.text(c);
+            let text = doc.text_cow(c);
             // The usual case (the IdP sends the certificate the SP trusts) needs no decoding.
             if let Some(known) = trust.certificate_with_base64(&text) {
                 return Some(known.clone());

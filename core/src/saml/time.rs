@@ -115,17 +115,47 @@ impl Instant {
         let days = secs.div_euclid(86_400);
         let sod = secs.rem_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
-        let base = format!(
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
-            sod / 3600,
-            (sod / 60) % 60,
-            sod % 60
-        );
-        if millis == 0 {
-            format!("{base}Z")
-        } else {
-            format!("{base}.{millis:03}Z")
+        if !(0..=9999).contains(&y) {
+            let base = format!(
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+                sod / 3600,
+                (sod / 60) % 60,
+                sod % 60
+            );
+            return if millis == 0 {
+                format!("{base}Z")
+            } else {
+                format!("{base}.{millis:03}Z")
+            };
         }
+        // Written digit by digit: reports show dozens of times, and `format!` with padding
+        // was a visible share of a validation.
+        let mut out = String::with_capacity(24);
+        push_digits(&mut out, y, 4);
+        out.push('-');
+        push_digits(&mut out, m, 2);
+        out.push('-');
+        push_digits(&mut out, d, 2);
+        out.push('T');
+        push_digits(&mut out, sod / 3600, 2);
+        out.push(':');
+        push_digits(&mut out, (sod / 60) % 60, 2);
+        out.push(':');
+        push_digits(&mut out, sod % 60, 2);
+        if millis != 0 {
+            out.push('.');
+            push_digits(&mut out, millis, 3);
+        }
+        out.push('Z');
+        out
+    }
+}
+
+/// `v` (0 ≤ v < 10^n) as exactly `n` decimal digits.
+fn push_digits(out: &mut String, v: i64, n: u32) {
+    for i in (0..n).rev() {
+        let digit = (v / 10_i64.pow(i)).rem_euclid(10);
+        out.push(char::from(b'0' + u8::try_from(digit).unwrap_or(0)));
     }
 }
 
@@ -214,5 +244,42 @@ mod tests {
             let t = Instant::from_unix_seconds(d * 86_400 + 3_723);
             assert_eq!(Instant::parse(&t.to_rfc3339()).unwrap().0, t);
         }
+    }
+
+    #[test]
+    fn writes_digits_like_format_would() {
+        for ms in [
+            0,
+            7,
+            45,
+            999,
+            1_000,
+            86_399_999,
+            253_402_300_799_999,
+            1_795_867_200_123,
+        ] {
+            let t = Instant(ms);
+            let secs = ms.div_euclid(1000);
+            let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+            let sod = secs.rem_euclid(86_400);
+            let mut want = format!(
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+                sod / 3600,
+                (sod / 60) % 60,
+                sod % 60
+            );
+            if ms % 1000 != 0 {
+                want.push_str(&format!(".{:03}", ms % 1000));
+            }
+            want.push('Z');
+            assert_eq!(t.to_rfc3339(), want);
+        }
+        assert_eq!(Instant(5).to_rfc3339(), "1970-01-01T00:00:00.005Z");
+        // Outside four-digit years the general path is used.
+        assert!(
+            Instant::from_unix_seconds(-62_200_000_000)
+                .to_rfc3339()
+                .starts_with('-')
+        );
     }
 }

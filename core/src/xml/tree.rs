@@ -236,6 +236,22 @@ impl Document {
         out
     }
 
+    /// [`Self::text`] without a copy in the common case of a single text (or CDATA) child.
+    pub fn text_cow(&self, id: NodeId) -> std::borrow::Cow<'_, str> {
+        let mut texts = self
+            .children(id)
+            .iter()
+            .filter_map(|&c| match &self.node(c).kind {
+                NodeKind::Text(t) | NodeKind::CData(t) => Some(&**t),
+                _ => None,
+            });
+        match (texts.next(), texts.next()) {
+            (None, _) => std::borrow::Cow::Borrowed(""),
+            (Some(only), None) => std::borrow::Cow::Borrowed(only),
+            _ => std::borrow::Cow::Owned(self.text(id)),
+        }
+    }
+
     /// Whether an element has a comment among its direct children.
     pub fn has_comment_child(&self, id: NodeId) -> bool {
         self.children(id)
