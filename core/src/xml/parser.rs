@@ -24,6 +24,7 @@ mod tag;
 mod tests;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use quick_xml::Reader;
 use quick_xml::errors::{Error as QxError, IllFormedError, SyntaxError};
@@ -114,6 +115,73 @@ struct Builder<'a> {
     /// The pending run of text and references `[start, end)`: quick-xml reports `a&amp;b` as
     /// three events, the tree holds one text node.
     text: Option<(usize, usize)>,
+    /// Names and namespace URIs seen so far: a SAML message repeats a few dozen of them, so each
+    /// gets one shared allocation per document instead of one per occurrence (the parser's
+    /// allocations were most of a validation's).
+    names: Interner<'a>,
+}
+
+/// A small open-addressing table from a string of the input to its shared copy.
+struct Interner<'a> {
+    slots: Vec<Option<(&'a str, Arc<str>)>>,
+    len: usize,
+}
+
+impl<'a> Interner<'a> {
+    fn new() -> Self {
+        Self {
+            slots: vec![None; 64],
+            len: 0,
+        }
+    }
+
+    fn hash(s: &str) -> usize {
+        // FNV-1a: names are short, and a table private to one parse needs no flooding
+        // resistance beyond what the node and attribute limits already bound (a collision only
+        // costs a probe).
+        let mut h: u32 = 0x811c_9dc5;
+        for &b in s.as_bytes() {
+            h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        }
+        h as usize
+    }
+
+    fn get(&mut self, s: &'a str) -> Arc<str> {
+        if self.len * 2 >= self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = Self::hash(s) & mask;
+        loop {
+            match self.slots.get_mut(i) {
+                Some(Some((k, v))) if *k == s => return v.clone(),
+                Some(Some(_)) => i = (i + 1) & mask,
+                Some(slot @ None) => {
+                    let v: Arc<str> = Arc::from(s);
+                    *slot = Some((s, v.clone()));
+                    self.len += 1;
+                    return v;
+                }
+                // Not reached: `i` is masked to the table size.
+                None => return Arc::from(s),
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let bigger = vec![None; self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, bigger);
+        let mask = self.slots.len() - 1;
+        for (k, v) in old.into_iter().flatten() {
+            let mut i = Self::hash(k) & mask;
+            while let Some(Some(_)) = self.slots.get(i) {
+                i = (i + 1) & mask;
+            }
+            if let Some(slot) = self.slots.get_mut(i) {
+                *slot = Some((k, v));
+            }
+        }
+    }
 }
 
 impl<'a> Builder<'a> {
@@ -132,6 +200,7 @@ impl<'a> Builder<'a> {
             root: None,
             raw_attrs: Vec::new(),
             text: None,
+            names: Interner::new(),
         }
     }
 
@@ -340,9 +409,12 @@ impl<'a> Builder<'a> {
             };
             let uri = escape::decode_attr(a.value, a.value_start)?;
             namespaces::check_decl(declared, &uri).map_err(|k| Fail::new(k, a.start))?;
-            let uri: std::sync::Arc<str> = std::sync::Arc::from(&*uri);
+            let uri: Arc<str> = match uri {
+                Cow::Borrowed(u) => self.names.get(u),
+                Cow::Owned(u) => Arc::from(u),
+            };
             ns_decls.push(NsDecl {
-                prefix: declared.map(Box::from),
+                prefix: declared.map(|p| self.names.get(p)),
                 uri: uri.clone(),
             });
             self.scope.bind(declared, uri);
@@ -359,9 +431,9 @@ impl<'a> Builder<'a> {
     }
 
     fn resolve_element(
-        &self,
-        prefix: Option<&str>,
-        local: &str,
+        &mut self,
+        prefix: Option<&'a str>,
+        local: &'a str,
         start: usize,
         raw: &[RawAttr<'a>],
         ns_decls: Vec<NsDecl>,
@@ -399,8 +471,8 @@ impl<'a> Builder<'a> {
             }
             let value = escape::decode_attr(a.value, a.value_start)?;
             attributes.push(Attribute {
-                prefix: p.map(Box::from),
-                local: Box::from(l),
+                prefix: p.map(|p| self.names.get(p)),
+                local: self.names.get(l),
                 ns: ns.cloned(),
                 value: cow_into_box(value),
                 span: Span::new(a.start, a.end),
@@ -408,8 +480,8 @@ impl<'a> Builder<'a> {
         }
 
         Ok(Element {
-            prefix: prefix.map(Box::from),
-            local: Box::from(local),
+            prefix: prefix.map(|p| self.names.get(p)),
+            local: self.names.get(local),
             ns,
             attributes,
             ns_decls,

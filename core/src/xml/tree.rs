@@ -37,7 +37,7 @@ impl Span {
 /// `xmlns:p="uri"`. An empty `uri` only occurs for `xmlns=""` (undeclaring the default).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NsDecl {
-    pub prefix: Option<Box<str>>,
+    pub prefix: Option<Arc<str>>,
     /// Shared with every element and attribute in that namespace (one allocation per
     /// declaration, not per use).
     pub uri: Arc<str>,
@@ -47,8 +47,9 @@ pub struct NsDecl {
 /// `value` is after entity expansion and XML attribute-value normalization.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
-    pub prefix: Option<Box<str>>,
-    pub local: Box<str>,
+    /// Names are shared within a document (one allocation per distinct name).
+    pub prefix: Option<Arc<str>>,
+    pub local: Arc<str>,
     /// Resolved namespace URI; `None` for unprefixed attributes (they are in no namespace).
     pub ns: Option<Arc<str>>,
     pub value: Box<str>,
@@ -68,8 +69,9 @@ impl Attribute {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Element {
-    pub prefix: Option<Box<str>>,
-    pub local: Box<str>,
+    /// Names are shared within a document (one allocation per distinct name).
+    pub prefix: Option<Arc<str>>,
+    pub local: Arc<str>,
     /// Resolved namespace URI; `None` when no default namespace is in scope.
     pub ns: Option<Arc<str>>,
     /// In document order, namespace declarations excluded.
