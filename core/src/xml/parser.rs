@@ -33,7 +33,7 @@ use quick_xml::events::Event;
 use super::tree::Node;
 use super::{
     Attribute, Document, Element, Limits, NodeId, NodeKind, NsDecl, Position, Span, XmlError,
-    XmlErrorKind,
+    XmlErrorKind, XmlStr,
 };
 use namespaces::Scope;
 use tag::RawAttr;
@@ -74,7 +74,12 @@ pub fn parse_with_limits(input: &[u8], limits: Limits) -> Result<Document, XmlEr
     };
     let src = std::str::from_utf8(bytes)
         .map_err(|e| fail_at(Fail::new(XmlErrorKind::NotUtf8, e.valid_up_to())))?;
-    Builder::new(src, limits).run().map_err(fail_at)
+    // The document keeps one shared copy of the input; values that need no decoding are ranges
+    // of it, not copies.
+    let shared: Arc<str> = Arc::from(src);
+    Builder::new(&shared, shared.clone(), limits)
+        .run()
+        .map_err(fail_at)
 }
 
 /// An error before it is given a line and column (computed once, on failure only).
@@ -105,6 +110,8 @@ struct Open<'a> {
 
 struct Builder<'a> {
     src: &'a str,
+    /// `src`, shared with every value that is a range of it.
+    shared: Arc<str>,
     limits: Limits,
     nodes: Vec<Node>,
     open: Vec<Open<'a>>,
@@ -185,7 +192,7 @@ impl<'a> Interner<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(src: &'a str, limits: Limits) -> Self {
+    fn new(src: &'a str, shared: Arc<str>, limits: Limits) -> Self {
         // Sizing the arena up front avoids re-allocating (and moving) it while parsing: each
         // `<` opens a tag, and there is about one text node per two tags in indented XML.
         let tags = src.bytes().filter(|&b| b == b'<').count();
@@ -193,6 +200,7 @@ impl<'a> Builder<'a> {
         let guess = (tags + tags / 2 + 1).min(limits.max_nodes).min(4096);
         Self {
             src,
+            shared,
             limits,
             nodes: Vec::with_capacity(guess),
             open: Vec::new(),
@@ -253,6 +261,18 @@ impl<'a> Builder<'a> {
                 Event::Text(_) | Event::GeneralRef(_) => {}
                 Event::Eof => return self.finish(),
             }
+        }
+    }
+
+    /// A decoded value as stored in the tree: unchanged text (borrowed from the input at
+    /// `at`) becomes a range of the shared source, decoded text an owned copy.
+    fn value(&self, text: Cow<'a, str>, at: usize) -> XmlStr {
+        match text {
+            Cow::Borrowed(t) if std::ptr::eq(t.as_ptr(), self.src.as_ptr().wrapping_add(at)) => {
+                XmlStr::source(&self.shared, at, at + t.len())
+            }
+            Cow::Borrowed(t) => XmlStr::from(t),
+            Cow::Owned(t) => XmlStr::from(t),
         }
     }
 
@@ -317,7 +337,8 @@ impl<'a> Builder<'a> {
         }
         self.check_node_budget(start)?;
         let text = escape::decode_text(raw, start)?;
-        self.push_node(NodeKind::Text(text.into()), Span::new(start, end))?;
+        let text = self.value(text, start);
+        self.push_node(NodeKind::Text(text), Span::new(start, end))?;
         Ok(())
     }
 
@@ -474,7 +495,7 @@ impl<'a> Builder<'a> {
                 prefix: p.map(|p| self.names.get(p)),
                 local: self.names.get(l),
                 ns: ns.cloned(),
-                value: cow_into_box(value),
+                value: self.value(value, a.value_start),
                 span: Span::new(a.start, a.end),
             });
         }
@@ -523,7 +544,8 @@ impl<'a> Builder<'a> {
         self.check_node_budget(start)?;
         let content = self.sub(start + 9, end.saturating_sub(3))?;
         let text = escape::normalize_line_ends(content);
-        self.push_node(NodeKind::CData(text.into()), Span::new(start, end))?;
+        let text = self.value(text, start + 9);
+        self.push_node(NodeKind::CData(text), Span::new(start, end))?;
         Ok(())
     }
 
@@ -550,7 +572,8 @@ impl<'a> Builder<'a> {
         }
         self.check_node_budget(start)?;
         let text = escape::normalize_line_ends(content);
-        self.push_node(NodeKind::Comment(text.into()), Span::new(start, end))?;
+        let text = self.value(text, start + 4);
+        self.push_node(NodeKind::Comment(text), Span::new(start, end))?;
         Ok(())
     }
 
@@ -571,7 +594,7 @@ impl<'a> Builder<'a> {
             return Err(Fail::new(XmlErrorKind::NoRoot, self.src.len()));
         };
         Ok(Document {
-            source: self.src.into(),
+            source: self.shared,
             nodes: self.nodes,
             root,
         })
@@ -614,11 +637,4 @@ fn bad_bang() -> XmlErrorKind {
     XmlErrorKind::Malformed(
         "unknown <! markup: only comments and CDATA sections are allowed".into(),
     )
-}
-
-fn cow_into_box(s: Cow<'_, str>) -> Box<str> {
-    match s {
-        Cow::Borrowed(b) => Box::from(b),
-        Cow::Owned(o) => o.into_boxed_str(),
-    }
 }

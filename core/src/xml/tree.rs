@@ -33,6 +33,96 @@ impl Span {
     }
 }
 
+/// A string of a document: a range of its shared source when the text needed no decoding (the
+/// usual case), else an owned copy. It derefs to `str` and compares by content, so it reads like
+/// one; sharing the source means parsing allocates nothing per attribute value or text node.
+#[derive(Clone)]
+pub struct XmlStr(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Source { src: Arc<str>, start: u32, end: u32 },
+    Owned(Box<str>),
+}
+
+impl XmlStr {
+    /// `src[start..end]`, shared; an owned copy when the range does not fit in `u32` or is not
+    /// a `str` range of `src`.
+    pub(crate) fn source(src: &Arc<str>, start: usize, end: usize) -> Self {
+        match (
+            u32::try_from(start),
+            u32::try_from(end),
+            src.get(start..end),
+        ) {
+            (Ok(s), Ok(e), Some(_)) => Self(Repr::Source {
+                src: Arc::clone(src),
+                start: s,
+                end: e,
+            }),
+            (_, _, text) => Self(Repr::Owned(Box::from(text.unwrap_or("")))),
+        }
+    }
+
+    /// Whether this is a range of the document's source rather than a copy.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.0, Repr::Source { .. })
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Source { src, start, end } => {
+                src.get(*start as usize..*end as usize).unwrap_or("")
+            }
+            Repr::Owned(s) => s,
+        }
+    }
+}
+
+impl std::ops::Deref for XmlStr {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for XmlStr {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for XmlStr {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for XmlStr {}
+
+impl std::fmt::Debug for XmlStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for XmlStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for XmlStr {
+    fn from(s: &str) -> Self {
+        Self(Repr::Owned(Box::from(s)))
+    }
+}
+
+impl From<String> for XmlStr {
+    fn from(s: String) -> Self {
+        Self(Repr::Owned(s.into_boxed_str()))
+    }
+}
+
 /// A namespace declaration as written on an element: `xmlns="uri"` (prefix `None`) or
 /// `xmlns:p="uri"`. An empty `uri` only occurs for `xmlns=""` (undeclaring the default).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,7 +142,7 @@ pub struct Attribute {
     pub local: Arc<str>,
     /// Resolved namespace URI; `None` for unprefixed attributes (they are in no namespace).
     pub ns: Option<Arc<str>>,
-    pub value: Box<str>,
+    pub value: XmlStr,
     /// The whole `name="value"` in the input.
     pub span: Span,
 }
@@ -114,11 +204,11 @@ impl Element {
 pub enum NodeKind {
     Element(Element),
     /// Character data after entity expansion and line-end normalization.
-    Text(Box<str>),
+    Text(XmlStr),
     /// The content of a CDATA section (line ends normalized).
-    CData(Box<str>),
+    CData(XmlStr),
     /// The content of a comment, without `<!--` and `-->`.
-    Comment(Box<str>),
+    Comment(XmlStr),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,7 +222,7 @@ pub struct Node {
 /// A parsed document: the input it came from plus the arena. Immutable once built.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
-    pub(crate) source: Box<str>,
+    pub(crate) source: Arc<str>,
     pub(crate) nodes: Vec<Node>,
     pub(crate) root: NodeId,
 }

@@ -774,3 +774,46 @@ fn mutated_inputs_never_panic() {
     // Many edits land in text or attribute values and keep the document well-formed.
     assert!(accepted > 100, "{accepted}");
 }
+
+#[test]
+fn unchanged_values_share_the_source_and_decoded_ones_are_copies() {
+    let d = ok(
+        "<r a='plain' b='x &amp; y' c='two\nlines'>text<![CDATA[cd]]><!--note-->a&lt;b\r\nc</r>",
+    );
+    let r = root_el(&d);
+    let a = &r.attribute(None, "a").unwrap().value;
+    assert_eq!(&**a, "plain");
+    assert!(a.is_shared());
+    let b = &r.attribute(None, "b").unwrap().value;
+    assert_eq!(&**b, "x & y");
+    assert!(!b.is_shared());
+    let c = &r.attribute(None, "c").unwrap().value;
+    assert_eq!(&**c, "two lines");
+    assert!(!c.is_shared());
+    let kinds: Vec<(String, bool)> = r
+        .children
+        .iter()
+        .map(|&k| match &d.node(k).kind {
+            NodeKind::Text(t) | NodeKind::CData(t) | NodeKind::Comment(t) => {
+                (t.to_string(), t.is_shared())
+            }
+            NodeKind::Element(_) => panic!("no element children here"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("text".to_owned(), true),
+            ("cd".to_owned(), true),
+            ("note".to_owned(), true),
+            ("a<b\nc".to_owned(), false),
+        ]
+    );
+    // A clone of the document keeps reading the same values.
+    let copy = d.clone();
+    drop(d);
+    assert_eq!(
+        &*root_el(&copy).attribute(None, "a").unwrap().value,
+        "plain"
+    );
+}
