@@ -128,6 +128,46 @@ struct Builder<'a> {
     names: Interner<'a>,
 }
 
+/// Names, prefixes and namespace URIs nearly every SAML message uses: allocated once per
+/// process and shared by every document, so a typical parse allocates no name at all.
+#[rustfmt::skip]
+const COMMON_NAMES: &[&str] = &[
+    // Prefixes.
+    "saml", "samlp", "saml2", "saml2p", "ds", "xs", "xsi", "ec", "md", "xenc",
+    // Elements.
+    "Response", "Assertion", "Issuer", "Signature", "SignedInfo", "CanonicalizationMethod",
+    "SignatureMethod", "Reference", "Transforms", "Transform", "DigestMethod", "DigestValue",
+    "SignatureValue", "KeyInfo", "X509Data", "X509Certificate", "Status", "StatusCode",
+    "StatusMessage", "Subject", "NameID", "SubjectConfirmation", "SubjectConfirmationData",
+    "Conditions", "AudienceRestriction", "Audience", "AuthnStatement", "AuthnContext",
+    "AuthnContextClassRef", "AttributeStatement", "Attribute", "AttributeValue",
+    "InclusiveNamespaces", "EncryptedAssertion", "AuthnRequest", "NameIDPolicy",
+    "EntityDescriptor", "IDPSSODescriptor", "KeyDescriptor", "SingleSignOnService",
+    "SingleLogoutService", "NameIDFormat",
+    // Attributes.
+    "ID", "Version", "IssueInstant", "Destination", "InResponseTo", "Algorithm", "URI", "Value",
+    "Format", "Method", "NotBefore", "NotOnOrAfter", "Recipient", "AuthnInstant", "SessionIndex",
+    "SessionNotOnOrAfter", "Name", "NameFormat", "type", "PrefixList", "SPNameQualifier",
+    "NameQualifier", "FriendlyName", "Binding", "Location", "entityID", "use",
+    // Namespace URIs.
+    "urn:oasis:names:tc:SAML:2.0:protocol", "urn:oasis:names:tc:SAML:2.0:assertion",
+    "urn:oasis:names:tc:SAML:2.0:metadata", "http://www.w3.org/2000/09/xmldsig#",
+    "http://www.w3.org/2001/04/xmlenc#", "http://www.w3.org/2001/10/xml-exc-c14n#",
+    "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/2001/XMLSchema-instance",
+];
+
+/// [`COMMON_NAMES`], sorted for binary search, each with its one shared allocation.
+fn common_names() -> &'static [(&'static str, Arc<str>)] {
+    static TABLE: std::sync::OnceLock<Vec<(&'static str, Arc<str>)>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: Vec<(&'static str, Arc<str>)> =
+            COMMON_NAMES.iter().map(|&n| (n, Arc::from(n))).collect();
+        t.sort_by(|a, b| a.0.cmp(b.0));
+        t.dedup_by(|a, b| a.0 == b.0);
+        t
+    })
+}
+
 /// A small open-addressing table from a string of the input to its shared copy.
 struct Interner<'a> {
     slots: Vec<Option<(&'a str, Arc<str>)>>,
@@ -164,7 +204,13 @@ impl<'a> Interner<'a> {
                 Some(Some((k, v))) if *k == s => return v.clone(),
                 Some(Some(_)) => i = (i + 1) & mask,
                 Some(slot @ None) => {
-                    let v: Arc<str> = Arc::from(s);
+                    let common = common_names();
+                    let v: Arc<str> = match common.binary_search_by(|(k, _)| (*k).cmp(s)) {
+                        Ok(at) => common
+                            .get(at)
+                            .map_or_else(|| Arc::from(s), |(_, v)| v.clone()),
+                        Err(_) => Arc::from(s),
+                    };
                     *slot = Some((s, v.clone()));
                     self.len += 1;
                     return v;
