@@ -1,8 +1,11 @@
 //! Public-key operations behind one typed interface, so the verification logic never touches a
 //! crypto library directly and the backend can differ per target without the logic changing.
 //!
-//! Backends: the pure-Rust `rsa` crate (everywhere, and the only one in wasm32) and ring (native
-//! only, about four times faster). Both run the same test suites.
+//! Backends: samlscope's own RSA public operation (`rsa_public`, everywhere; the page's default
+//! in wasm32, where it is several times faster than the alternatives), the pure-Rust `rsa` crate
+//! (everywhere) and ring (native only, the native default). All of them run the same test suites.
+
+mod rsa_public;
 
 use crate::dsig::{DigestAlgorithm, SignatureAlgorithm};
 use base64::Engine as _;
@@ -20,13 +23,15 @@ pub struct PublicKey {
     rsa_pkcs1: Vec<u8>,
 }
 
-/// Which implementation verifies RSA signatures. The default is ring natively and the
-/// pure-Rust `rsa` crate in wasm32.
+/// Which implementation verifies RSA signatures. The default is ring natively and samlscope's
+/// own public operation in wasm32.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, Default)]
 pub enum Backend {
-    /// The pure-Rust `rsa` crate: the page's (wasm32) backend.
-    #[cfg_attr(target_arch = "wasm32", default)]
+    /// The pure-Rust `rsa` crate.
     RustCrypto,
+    /// samlscope's own `s^e mod n` on 32-bit limbs (public values only): the page's backend.
+    #[cfg_attr(target_arch = "wasm32", default)]
+    Limbs32,
     /// ring: native builds' default.
     #[cfg(not(target_arch = "wasm32"))]
     #[default]
@@ -37,11 +42,11 @@ pub enum Backend {
 pub fn backends() -> &'static [Backend] {
     #[cfg(not(target_arch = "wasm32"))]
     {
-        &[Backend::RustCrypto, Backend::Ring]
+        &[Backend::RustCrypto, Backend::Ring, Backend::Limbs32]
     }
     #[cfg(target_arch = "wasm32")]
     {
-        &[Backend::RustCrypto]
+        &[Backend::Limbs32, Backend::RustCrypto]
     }
 }
 
@@ -52,6 +57,10 @@ enum KeyKind {
     Rsa {
         spki: Vec<u8>,
         parsed: std::sync::OnceLock<Result<rsa::PublicKey, String>>,
+        /// Big-endian modulus and exponent, for the own backend.
+        modulus: Vec<u8>,
+        exponent: Vec<u8>,
+        limbs: std::sync::OnceLock<Result<rsa_public::RsaPublic, &'static str>>,
     },
     Other(&'static str),
 }
@@ -82,9 +91,12 @@ impl PublicKey {
         let pk = parsed.parsed().map_err(|e| e.to_string())?;
         let bits = pk.key_size();
         let kind = match pk {
-            x509_parser::public_key::PublicKey::RSA(_) => KeyKind::Rsa {
+            x509_parser::public_key::PublicKey::RSA(ref k) => KeyKind::Rsa {
                 spki: spki.to_vec(),
                 parsed: std::sync::OnceLock::new(),
+                modulus: k.modulus.to_vec(),
+                exponent: k.exponent.to_vec(),
+                limbs: std::sync::OnceLock::new(),
             },
             x509_parser::public_key::PublicKey::EC(_) => KeyKind::Other("EC"),
             x509_parser::public_key::PublicKey::DSA(_) => KeyKind::Other("DSA"),
@@ -116,11 +128,31 @@ impl PublicKey {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), CryptoError> {
-        let (spki, parsed) = match &self.kind {
-            KeyKind::Rsa { spki, parsed } => (spki, parsed),
+        let (spki, parsed, modulus, exponent, limbs) = match &self.kind {
+            KeyKind::Rsa {
+                spki,
+                parsed,
+                modulus,
+                exponent,
+                limbs,
+            } => (spki, parsed, modulus, exponent, limbs),
             KeyKind::Other(name) => return Err(CryptoError::KeyTypeMismatch(name)),
         };
         match backend {
+            Backend::Limbs32 => {
+                let key = limbs
+                    .get_or_init(|| {
+                        rsa_public::RsaPublic::new(modulus, exponent).map_err(|e| match e {
+                            rsa_public::RsaPublicError::Key(why) => why,
+                            rsa_public::RsaPublicError::Bad => "unusable key",
+                        })
+                    })
+                    .as_ref()
+                    .map_err(|why| CryptoError::UnusableKey((*why).to_owned()))?;
+                let hashed = algorithm.hash().digest(message);
+                key.verify_digest(algorithm.hash(), &hashed, signature)
+                    .map_err(|_| CryptoError::BadSignature)
+            }
             Backend::RustCrypto => {
                 let key = parsed
                     .get_or_init(|| {

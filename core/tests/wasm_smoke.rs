@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 //! The core in a browser: the same assertions run natively (`cargo test`) and as WebAssembly in
 //! headless Chromium (`cargo test -p samlscope-core --target wasm32-unknown-unknown`, runner in
 //! .cargo/config.toml). In wasm32 the RSA backend is the pure-Rust one the page ships.
