@@ -296,15 +296,23 @@ fn unexpected(doc: &Document, context: &'static str, node: NodeId) -> SignatureE
 
 /// Text content of a text-only element (DigestValue, SignatureValue): comments or child
 /// elements inside are refused, never skipped (CVE-2025-29775).
-fn plain_text(doc: &Document, id: NodeId, element: &'static str) -> Result<String, SignatureError> {
+fn plain_text<'d>(
+    doc: &'d Document,
+    id: NodeId,
+    element: &'static str,
+) -> Result<std::borrow::Cow<'d, str>, SignatureError> {
     if doc.has_comment_child(id) || doc.has_element_child(id) {
         return Err(SignatureError::NotPlainText { element });
     }
-    Ok(doc.text(id))
+    Ok(doc.text_cow(id))
 }
 
 fn base64_value(text: &str, element: &'static str) -> Result<Vec<u8>, SignatureError> {
-    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let compact: std::borrow::Cow<'_, str> = if text.bytes().any(|b| b.is_ascii_whitespace()) {
+        text.chars().filter(|c| !c.is_ascii_whitespace()).collect()
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     if compact.is_empty() {
         return Err(SignatureError::Base64 {
             element,
