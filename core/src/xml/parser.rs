@@ -156,21 +156,49 @@ const COMMON_NAMES: &[&str] = &[
     "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/2001/XMLSchema-instance",
 ];
 
-/// [`COMMON_NAMES`], sorted for binary search, each with its one shared allocation.
-fn common_names() -> &'static [(&'static str, Arc<str>)] {
-    static TABLE: std::sync::OnceLock<Vec<(&'static str, Arc<str>)>> = std::sync::OnceLock::new();
+/// One slot of a name table: the name and its shared copy.
+type NameSlot<'a> = Option<(&'a str, Arc<str>)>;
+
+/// [`COMMON_NAMES`] in an open-addressing table with [`Interner::hash`], each with its one
+/// shared allocation (a lookup is usually one comparison).
+fn common_names() -> &'static [NameSlot<'static>] {
+    const SLOTS: usize = 256;
+    static TABLE: std::sync::OnceLock<Vec<NameSlot<'static>>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t: Vec<(&'static str, Arc<str>)> =
-            COMMON_NAMES.iter().map(|&n| (n, Arc::from(n))).collect();
-        t.sort_by(|a, b| a.0.cmp(b.0));
-        t.dedup_by(|a, b| a.0 == b.0);
+        let mut t: Vec<NameSlot<'static>> = vec![None; SLOTS];
+        for &n in COMMON_NAMES {
+            let mut i = Interner::hash(n) & (SLOTS - 1);
+            while let Some(Some((k, _))) = t.get(i) {
+                if *k == n {
+                    break;
+                }
+                i = (i + 1) & (SLOTS - 1);
+            }
+            if let Some(slot @ None) = t.get_mut(i) {
+                *slot = Some((n, Arc::from(n)));
+            }
+        }
         t
     })
 }
 
+/// The shared copy of `s` if it is one of [`COMMON_NAMES`].
+fn common_name(s: &str) -> Option<Arc<str>> {
+    let table = common_names();
+    let mask = table.len() - 1;
+    let mut i = Interner::hash(s) & mask;
+    loop {
+        match table.get(i)? {
+            Some((k, v)) if *k == s => return Some(v.clone()),
+            Some(_) => i = (i + 1) & mask,
+            None => return None,
+        }
+    }
+}
+
 /// A small open-addressing table from a string of the input to its shared copy.
 struct Interner<'a> {
-    slots: Vec<Option<(&'a str, Arc<str>)>>,
+    slots: Vec<NameSlot<'a>>,
     len: usize,
 }
 
@@ -211,13 +239,7 @@ impl<'a> Interner<'a> {
                 Some(Some((k, v))) if *k == s => return v.clone(),
                 Some(Some(_)) => i = (i + 1) & mask,
                 Some(slot @ None) => {
-                    let common = common_names();
-                    let v: Arc<str> = match common.binary_search_by(|(k, _)| (*k).cmp(s)) {
-                        Ok(at) => common
-                            .get(at)
-                            .map_or_else(|| Arc::from(s), |(_, v)| v.clone()),
-                        Err(_) => Arc::from(s),
-                    };
+                    let v = common_name(s).unwrap_or_else(|| Arc::from(s));
                     *slot = Some((s, v.clone()));
                     self.len += 1;
                     return v;

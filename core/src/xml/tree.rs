@@ -184,7 +184,9 @@ impl Element {
 
     /// Whether this element is `{ns}local`.
     pub fn is(&self, ns: &str, local: &str) -> bool {
-        self.ns.as_deref() == Some(ns) && &*self.local == local
+        // Local name first: short and usually different, where namespace URIs share long
+        // prefixes.
+        &*self.local == local && self.ns.as_deref() == Some(ns)
     }
 
     /// The attribute `{ns}local` (`ns = None` for unqualified attributes such as SAML's `ID`).
