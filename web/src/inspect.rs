@@ -328,6 +328,52 @@ mod tests {
         assert!(!matches!(i.outcome, Outcome::Empty));
     }
 
+    const REQUEST: &str = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_req42" Version="2.0" IssueInstant="2026-11-28T12:00:00Z" AssertionConsumerServiceURL="https://prod-api.avoma.com/saml2/acs"><saml:Issuer>https://app.avoma.com</saml:Issuer></samlp:AuthnRequest>"#;
+
+    #[test]
+    fn an_authn_request_gets_the_request_view_with_its_id() {
+        match run(REQUEST, &settings()).outcome {
+            Outcome::Request { info: Ok(info), .. } => {
+                assert_eq!(info.id, "_req42");
+                assert_eq!(info.issuer.as_deref(), Some("https://app.avoma.com"));
+                assert_eq!(
+                    info.acs_url.as_deref(),
+                    Some("https://prod-api.avoma.com/saml2/acs")
+                );
+            }
+            other => panic!("expected the request view, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn several_messages_get_a_picker_and_the_selection_is_clamped() {
+        use base64::Engine as _;
+        let request = base64::engine::general_purpose::STANDARD.encode(REQUEST);
+        let page = format!(
+            r#"<html><body><form method="post" action="https://sp/acs"><input type="hidden" name="SAMLResponse" value="{}"/></form><form method="post" action="https://idp/sso"><input type="hidden" name="SAMLRequest" value="{request}"/></form></body></html>"#,
+            RESPONSE_B64.trim()
+        );
+        let trust = parse_trust(METADATA);
+        let at = |selected| {
+            inspect(
+                &Inputs {
+                    paste: &page,
+                    settings: &settings(),
+                    sp_key: "",
+                    now: Instant::parse("2026-11-28T12:01:00Z").unwrap().0,
+                    selected,
+                },
+                &trust,
+            )
+        };
+        let first = at(0);
+        assert_eq!(first.messages.len(), 2, "{:?}", first.messages);
+        assert_eq!(report(&first).verdict, Verdict::Valid);
+        assert!(matches!(at(1).outcome, Outcome::Request { .. }));
+        let clamped = at(9);
+        assert_eq!(clamped.selected, 1);
+    }
+
     #[test]
     fn a_five_megabyte_paste_gets_an_answer() {
         let big = "A".repeat(5 << 20);
