@@ -12,6 +12,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use samlscope_idp::{Config, KeyStore, RunningIdp};
 use serde_json::json;
 use std::net::SocketAddr;
+use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -40,11 +41,16 @@ fn dist() -> Option<PathBuf> {
     None
 }
 
-/// Kills chromedriver (and so its Chromium) when the test ends, pass or fail.
+/// Kills chromedriver and the Chromium it started when the test ends, pass or fail: the driver
+/// runs in its own process group, and the whole group is killed (a panicking test never gets to
+/// close its session, and Chromium outlives a killed chromedriver).
 struct Driver(Child);
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.0.id())])
+            .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -63,6 +69,7 @@ async fn browser(profile: &Path) -> (Driver, Client) {
     let driver = Driver(
         Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
