@@ -170,7 +170,7 @@ fn element<'a, O: Output>(
         attrs.into_iter().for_each(|a| write_attr(a, out));
     }
     out.put(b">");
-    for &c in &e.children {
+    for &c in doc.children(n) {
         walk(doc, c, opts, rendered, out);
     }
     rendered.truncate(mark);

@@ -12,7 +12,7 @@ mod tree;
 pub use error::{Position, XmlError, XmlErrorKind};
 pub use limits::Limits;
 pub use parser::{parse, parse_with_limits};
-pub use tree::{Attribute, Document, Element, NodeId, NodeKind, NsDecl, Span, XmlStr};
+pub use tree::{Attribute, Document, Element, Name, NodeId, NodeKind, NsDecl, Span, XmlStr};
 
 /// Namespace URIs of the XML specifications themselves.
 pub mod ns {

@@ -123,14 +123,83 @@ impl From<String> for XmlStr {
     }
 }
 
+/// An element or attribute name, prefix or namespace URI. The names nearly every SAML message
+/// uses are `'static` (no allocation, and no atomic reference count to bump and drop for each
+/// of the hundreds of uses in a document, which showed in profiles); other names are shared
+/// within their document. Derefs to `str` and compares by content.
+#[derive(Clone)]
+pub struct Name(NameRepr);
+
+#[derive(Clone)]
+enum NameRepr {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl Name {
+    pub(crate) fn from_static(s: &'static str) -> Self {
+        Self(NameRepr::Static(s))
+    }
+
+    pub(crate) fn shared(s: Arc<str>) -> Self {
+        Self(NameRepr::Shared(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            NameRepr::Static(s) => s,
+            NameRepr::Shared(s) => s,
+        }
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Name {}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        Self::shared(Arc::from(s))
+    }
+}
+
 /// A namespace declaration as written on an element: `xmlns="uri"` (prefix `None`) or
 /// `xmlns:p="uri"`. An empty `uri` only occurs for `xmlns=""` (undeclaring the default).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NsDecl {
-    pub prefix: Option<Arc<str>>,
+    pub prefix: Option<Name>,
     /// Shared with every element and attribute in that namespace (one allocation per
     /// declaration, not per use).
-    pub uri: Arc<str>,
+    pub uri: Name,
 }
 
 /// An attribute (never a namespace declaration: those are in [`Element::ns_decls`]).
@@ -138,10 +207,10 @@ pub struct NsDecl {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attribute {
     /// Names are shared within a document (one allocation per distinct name).
-    pub prefix: Option<Arc<str>>,
-    pub local: Arc<str>,
+    pub prefix: Option<Name>,
+    pub local: Name,
     /// Resolved namespace URI; `None` for unprefixed attributes (they are in no namespace).
-    pub ns: Option<Arc<str>>,
+    pub ns: Option<Name>,
     pub value: XmlStr,
     /// The whole `name="value"` in the input.
     pub span: Span,
@@ -160,17 +229,27 @@ impl Attribute {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Element {
     /// Names are shared within a document (one allocation per distinct name).
-    pub prefix: Option<Arc<str>>,
-    pub local: Arc<str>,
+    pub prefix: Option<Name>,
+    pub local: Name,
     /// Resolved namespace URI; `None` when no default namespace is in scope.
-    pub ns: Option<Arc<str>>,
+    pub ns: Option<Name>,
     /// In document order, namespace declarations excluded.
     pub attributes: Vec<Attribute>,
     /// Declarations written on this element, in document order.
     pub ns_decls: Vec<NsDecl>,
-    pub children: Vec<NodeId>,
+    /// Where this element's children are in [`Document`]'s child list (read them with
+    /// [`Document::children`]): one list per document instead of one `Vec` per element, whose
+    /// allocations and growth were a tenth of a parse.
+    pub(crate) children: ChildRange,
     /// The start tag only (`<a ...>` or `<a .../>`).
     pub start_tag: Span,
+}
+
+/// `start..start + len` of [`Document`]'s child list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct ChildRange {
+    pub(crate) start: u32,
+    pub(crate) len: u32,
 }
 
 impl Element {
@@ -226,6 +305,8 @@ pub struct Node {
 pub struct Document {
     pub(crate) source: Arc<str>,
     pub(crate) nodes: Vec<Node>,
+    /// Every element's children, element by element (see [`Element::children`]).
+    pub(crate) child_list: Vec<NodeId>,
     pub(crate) root: NodeId,
 }
 
@@ -276,7 +357,12 @@ impl Document {
 
     /// All children of an element (empty for other nodes).
     pub fn children(&self, id: NodeId) -> &[NodeId] {
-        self.element(id).map_or(&[], |e| &e.children)
+        self.element(id).map_or(&[], |e| {
+            let start = e.children.start as usize;
+            self.child_list
+                .get(start..start + e.children.len as usize)
+                .unwrap_or(&[])
+        })
     }
 
     /// Element children only, in document order.

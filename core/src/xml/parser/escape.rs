@@ -79,7 +79,11 @@ pub(super) fn normalize_line_ends(raw: &str) -> Cow<'_, str> {
 pub(super) fn decode_text(raw: &str, base: usize) -> Result<Cow<'_, str>, Fail> {
     // Look for `>` (rare in text; a memchr) and then at what precedes it.
     let mut from = 0;
-    while let Some(gt) = raw.get(from..).and_then(|r| r.find('>')) {
+    while let Some(gt) = raw
+        .as_bytes()
+        .get(from..)
+        .and_then(|r| memchr::memchr(b'>', r))
+    {
         let i = from + gt;
         if raw.get(..i).is_some_and(|before| before.ends_with("]]")) {
             return Err(Fail::new(XmlErrorKind::CdataEndInText, base + i - 2));
@@ -107,8 +111,15 @@ fn decode(raw: &str, base: usize, mode: Mode) -> Result<Cow<'_, str>, Fail> {
         Mode::Text => matches!(c, b'&' | b'\r'),
         Mode::Attr => matches!(c, b'&' | b'\r' | b'\n' | b'\t' | b'<'),
     };
-    // Fast path: most values and text runs need no change and are not copied here.
-    let Some(first) = b.iter().position(|&c| special(c)) else {
+    // Fast path: most values and text runs need no change and are not copied here. The scan
+    // is vectorized (memchr): base64 text runs of kilobytes are the bulk of a SAML message.
+    // In attribute values, `c < 0x20` finds tab, LF and CR (other controls were refused by
+    // `check_chars` before tokenizing, and would be found here anyway).
+    let first = match mode {
+        Mode::Text => memchr::memchr2(b'&', b'\r', b),
+        Mode::Attr => b.iter().position(|&c| c < 0x20 || c == b'&' || c == b'<'),
+    };
+    let Some(first) = first else {
         return Ok(Cow::Borrowed(raw));
     };
     let mut out = String::with_capacity(raw.len());

@@ -2,9 +2,7 @@
 //! canonicalization needs it (void-c14n: Exclusive C14N cannot handle relative namespace URIs,
 //! and a redeclared `xml`/`xmlns` prefix is one more way for two parsers to disagree).
 
-use std::sync::Arc;
-
-use super::super::{XmlErrorKind, ns};
+use super::super::{Name, XmlErrorKind, ns};
 
 /// The in-scope bindings as a stack; an element's declarations are pushed on entry and popped
 /// (by truncating to a mark) when it ends. Lookups scan from the top: SAML documents have a
@@ -12,16 +10,16 @@ use super::super::{XmlErrorKind, ns};
 #[derive(Debug)]
 pub(super) struct Scope<'a> {
     /// `(prefix, uri)`; `None` is the default namespace, an empty URI undeclares it.
-    bindings: Vec<(Option<&'a str>, Arc<str>)>,
+    bindings: Vec<(Option<&'a str>, Name)>,
     /// The `xml` prefix's URI, bound by definition.
-    xml: Arc<str>,
+    xml: Name,
 }
 
 impl Default for Scope<'_> {
     fn default() -> Self {
         Self {
             bindings: Vec::new(),
-            xml: Arc::from(ns::XML),
+            xml: Name::from_static(ns::XML),
         }
     }
 }
@@ -35,13 +33,13 @@ impl<'a> Scope<'a> {
         self.bindings.truncate(mark);
     }
 
-    pub(super) fn bind(&mut self, prefix: Option<&'a str>, uri: Arc<str>) {
+    pub(super) fn bind(&mut self, prefix: Option<&'a str>, uri: Name) {
         self.bindings.push((prefix, uri));
     }
 
     /// The URI of an element's prefix (or of the default namespace when `prefix` is `None`).
     /// `Ok(None)` means "no namespace". The `xml` prefix is bound by definition.
-    pub(super) fn resolve(&self, prefix: Option<&str>) -> Result<Option<&Arc<str>>, XmlErrorKind> {
+    pub(super) fn resolve(&self, prefix: Option<&str>) -> Result<Option<&Name>, XmlErrorKind> {
         match prefix {
             Some("xml") => Ok(Some(&self.xml)),
             // Namespaces in XML §3: element names must not have the prefix xmlns.
@@ -110,10 +108,10 @@ mod tests {
     #[test]
     fn scope_shadows_and_pops() {
         let mut s = Scope::default();
-        s.bind(Some("p"), Arc::from("urn:a"));
+        s.bind(Some("p"), Name::from("urn:a"));
         let m = s.mark();
-        s.bind(Some("p"), Arc::from("urn:b"));
-        s.bind(None, Arc::from("urn:d"));
+        s.bind(Some("p"), Name::from("urn:b"));
+        s.bind(None, Name::from("urn:d"));
         assert_eq!(
             s.resolve(Some("p")).map(|u| u.map(|u| &**u)),
             Ok(Some("urn:b"))

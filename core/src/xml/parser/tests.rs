@@ -790,8 +790,8 @@ fn unchanged_values_share_the_source_and_decoded_ones_are_copies() {
     let c = &r.attribute(None, "c").unwrap().value;
     assert_eq!(&**c, "two lines");
     assert!(!c.is_shared());
-    let kinds: Vec<(String, bool)> = r
-        .children
+    let kinds: Vec<(String, bool)> = d
+        .children(d.root())
         .iter()
         .map(|&k| match &d.node(k).kind {
             NodeKind::Text(t) | NodeKind::CData(t) | NodeKind::Comment(t) => {
