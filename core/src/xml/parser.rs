@@ -213,12 +213,11 @@ impl<'a> Interner<'a> {
         // table private to one parse needs no flooding resistance beyond what the node and
         // attribute limits already bound: a collision only costs a probe.
         let b = s.as_bytes();
-        let word = |w: &[u8]| {
-            let mut x = [0u8; 8];
-            if let Some(dst) = x.get_mut(..w.len()) {
-                dst.copy_from_slice(w);
-            }
-            u64::from_le_bytes(x)
+        // A fixed-size load for eight bytes (a variable-length copy into an array was a
+        // `memcpy` call and a store-forwarding stall); short names fold byte by byte.
+        let word = |w: &[u8]| match <[u8; 8]>::try_from(w) {
+            Ok(a) => u64::from_le_bytes(a),
+            Err(_) => w.iter().fold(0u64, |acc, &c| (acc << 8) | u64::from(c)),
         };
         let head = word(b.get(..8).unwrap_or(b));
         let tail = word(b.get(b.len().saturating_sub(8)..).unwrap_or(b));

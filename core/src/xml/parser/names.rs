@@ -21,16 +21,37 @@ fn is_ncname_char(c: char) -> bool {
             '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
+const START: u8 = 2;
+const REST: u8 = 1;
+
+/// For each ASCII byte: `START` if it may begin an NCName, `REST` if it may only continue one,
+/// 0 otherwise (the ASCII part of `is_ncname_start` / `is_ncname_char`).
+const ASCII_NAME: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_alphabetic() || b == b'_' {
+            START
+        } else if b.is_ascii_digit() || b == b'-' || b == b'.' {
+            REST
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
 /// Whether `s` is an `NCName` (a name without colons).
 pub(super) fn is_ncname(s: &str) -> bool {
-    // ASCII fast path: SAML and XML-DSig names are all ASCII.
+    // ASCII fast path (SAML and XML-DSig names are all ASCII): one pass with a table.
     if s.is_ascii() {
         let b = s.as_bytes();
         return b
             .first()
-            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
-            && b.iter()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'));
+            .is_some_and(|&c| ASCII_NAME[usize::from(c)] == START)
+            && b.iter().all(|&c| ASCII_NAME[usize::from(c)] != 0);
     }
     let mut chars = s.chars();
     match chars.next() {
@@ -64,6 +85,21 @@ pub(super) fn split_qname(s: &str) -> Option<(Option<&str>, &str)> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_table_matches_the_char_classes() {
+        for c in 0u8..128 {
+            let ch = char::from(c);
+            let want = if is_ncname_start(ch) {
+                START
+            } else if is_ncname_char(ch) {
+                REST
+            } else {
+                0
+            };
+            assert_eq!(ASCII_NAME[usize::from(c)], want, "{c:#x}");
+        }
+    }
 
     #[test]
     fn qnames() {
