@@ -45,13 +45,17 @@ const ASCII_NAME: [u8; 256] = {
 
 /// Whether `s` is an `NCName` (a name without colons).
 pub(super) fn is_ncname(s: &str) -> bool {
-    // ASCII fast path (SAML and XML-DSig names are all ASCII): one pass with a table.
+    // ASCII fast path (SAML and XML-DSig names are all ASCII): one pass with a table, which
+    // maps every non-ASCII byte to 0, so only a failing name is looked at again.
+    let b = s.as_bytes();
+    if b.first()
+        .is_some_and(|&c| ASCII_NAME[usize::from(c)] == START)
+        && b.iter().all(|&c| ASCII_NAME[usize::from(c)] != 0)
+    {
+        return true;
+    }
     if s.is_ascii() {
-        let b = s.as_bytes();
-        return b
-            .first()
-            .is_some_and(|&c| ASCII_NAME[usize::from(c)] == START)
-            && b.iter().all(|&c| ASCII_NAME[usize::from(c)] != 0);
+        return false;
     }
     let mut chars = s.chars();
     match chars.next() {
