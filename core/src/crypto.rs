@@ -1,10 +1,14 @@
 //! Public-key operations behind one typed interface, so the verification logic never touches a
 //! crypto library directly and the backend can differ per target without the logic changing.
 //!
-//! Backends: samlscope's own RSA public operation (`rsa_public`, everywhere; the page's default
-//! in wasm32, where it is several times faster than the alternatives), the pure-Rust `rsa` crate
-//! (everywhere) and ring (native only, the native default). All of them run the same test suites.
+//! Backends: samlscope's own RSA public operation (`rsa_public`) on 32-bit limbs (everywhere;
+//! the page's default in wasm32, where it is several times faster than the alternatives) and on
+//! 64-bit limbs (native only, the native default: faster than ring because the key's Montgomery
+//! constants are computed once per certificate, where ring recomputes them on every call), the
+//! pure-Rust `rsa` crate (everywhere) and ring (native only). All of them run the same test
+//! suites.
 
+mod montgomery;
 mod rsa_public;
 
 use crate::dsig::{DigestAlgorithm, SignatureAlgorithm};
@@ -23,8 +27,8 @@ pub struct PublicKey {
     rsa_pkcs1: Vec<u8>,
 }
 
-/// Which implementation verifies RSA signatures. The default is ring natively and samlscope's
-/// own public operation in wasm32.
+/// Which implementation verifies RSA signatures. The default is samlscope's own public
+/// operation: on 64-bit limbs natively, on 32-bit limbs in wasm32.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, Default)]
 pub enum Backend {
     /// The pure-Rust `rsa` crate.
@@ -32,17 +36,26 @@ pub enum Backend {
     /// samlscope's own `s^e mod n` on 32-bit limbs (public values only): the page's backend.
     #[cfg_attr(target_arch = "wasm32", default)]
     Limbs32,
-    /// ring: native builds' default.
+    /// ring.
+    #[cfg(not(target_arch = "wasm32"))]
+    Ring,
+    /// The same public operation on 64-bit limbs with 128-bit products: native builds' default
+    /// (wasm32 has no 64×64→128 multiply, so there it would be slower than `Limbs32`).
     #[cfg(not(target_arch = "wasm32"))]
     #[default]
-    Ring,
+    Limbs64,
 }
 
 /// Every backend available on this target (tests run each of them).
 pub fn backends() -> &'static [Backend] {
     #[cfg(not(target_arch = "wasm32"))]
     {
-        &[Backend::RustCrypto, Backend::Ring, Backend::Limbs32]
+        &[
+            Backend::Limbs64,
+            Backend::RustCrypto,
+            Backend::Ring,
+            Backend::Limbs32,
+        ]
     }
     #[cfg(target_arch = "wasm32")]
     {
@@ -52,17 +65,22 @@ pub fn backends() -> &'static [Backend] {
 
 #[derive(Debug, Clone)]
 enum KeyKind {
-    /// The pure-Rust key is built on first use: its Montgomery set-up costs more than parsing
-    /// the certificate, and KeyInfo certificates are parsed only to be compared and shown.
-    Rsa {
-        spki: Vec<u8>,
-        parsed: std::sync::OnceLock<Result<rsa::PublicKey, String>>,
-        /// Big-endian modulus and exponent, for the own backend.
-        modulus: Vec<u8>,
-        exponent: Vec<u8>,
-        limbs: std::sync::OnceLock<Result<rsa_public::RsaPublic, &'static str>>,
-    },
+    Rsa(Box<RsaKey>),
     Other(&'static str),
+}
+
+/// The prepared keys are built on first use: their Montgomery set-up costs more than parsing
+/// the certificate, and KeyInfo certificates are parsed only to be compared and shown.
+#[derive(Debug, Clone)]
+struct RsaKey {
+    spki: Vec<u8>,
+    parsed: std::sync::OnceLock<Result<rsa::PublicKey, String>>,
+    /// Big-endian modulus and exponent, for the own backends.
+    modulus: Vec<u8>,
+    exponent: Vec<u8>,
+    limbs32: std::sync::OnceLock<Result<rsa_public::RsaPublic<u32>, &'static str>>,
+    #[cfg(not(target_arch = "wasm32"))]
+    limbs64: std::sync::OnceLock<Result<rsa_public::RsaPublic<u64>, &'static str>>,
 }
 
 /// Why a signature did not verify. Deliberately coarse: the caller reports "does not verify
@@ -91,13 +109,15 @@ impl PublicKey {
         let pk = parsed.parsed().map_err(|e| e.to_string())?;
         let bits = pk.key_size();
         let kind = match pk {
-            x509_parser::public_key::PublicKey::RSA(ref k) => KeyKind::Rsa {
+            x509_parser::public_key::PublicKey::RSA(ref k) => KeyKind::Rsa(Box::new(RsaKey {
                 spki: spki.to_vec(),
                 parsed: std::sync::OnceLock::new(),
                 modulus: k.modulus.to_vec(),
                 exponent: k.exponent.to_vec(),
-                limbs: std::sync::OnceLock::new(),
-            },
+                limbs32: std::sync::OnceLock::new(),
+                #[cfg(not(target_arch = "wasm32"))]
+                limbs64: std::sync::OnceLock::new(),
+            })),
             x509_parser::public_key::PublicKey::EC(_) => KeyKind::Other("EC"),
             x509_parser::public_key::PublicKey::DSA(_) => KeyKind::Other("DSA"),
             _ => KeyKind::Other("unknown key type"),
@@ -111,7 +131,7 @@ impl PublicKey {
 
     pub fn algorithm_name(&self) -> &'static str {
         match self.kind {
-            KeyKind::Rsa { .. } => "RSA",
+            KeyKind::Rsa(_) => "RSA",
             KeyKind::Other(name) => name,
         }
     }
@@ -128,35 +148,19 @@ impl PublicKey {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), CryptoError> {
-        let (spki, parsed, modulus, exponent, limbs) = match &self.kind {
-            KeyKind::Rsa {
-                spki,
-                parsed,
-                modulus,
-                exponent,
-                limbs,
-            } => (spki, parsed, modulus, exponent, limbs),
+        let key = match &self.kind {
+            KeyKind::Rsa(key) => key,
             KeyKind::Other(name) => return Err(CryptoError::KeyTypeMismatch(name)),
         };
         match backend {
-            Backend::Limbs32 => {
-                let key = limbs
-                    .get_or_init(|| {
-                        rsa_public::RsaPublic::new(modulus, exponent).map_err(|e| match e {
-                            rsa_public::RsaPublicError::Key(why) => why,
-                            rsa_public::RsaPublicError::Bad => "unusable key",
-                        })
-                    })
-                    .as_ref()
-                    .map_err(|why| CryptoError::UnusableKey((*why).to_owned()))?;
-                let hashed = algorithm.hash().digest(message);
-                key.verify_digest(algorithm.hash(), &hashed, signature)
-                    .map_err(|_| CryptoError::BadSignature)
-            }
+            Backend::Limbs32 => verify_own(&key.limbs32, key, algorithm, message, signature),
+            #[cfg(not(target_arch = "wasm32"))]
+            Backend::Limbs64 => verify_own(&key.limbs64, key, algorithm, message, signature),
             Backend::RustCrypto => {
-                let key = parsed
+                let key = key
+                    .parsed
                     .get_or_init(|| {
-                        rsa::PublicKey::from_public_key_der(spki).map_err(|e| e.to_string())
+                        rsa::PublicKey::from_public_key_der(&key.spki).map_err(|e| e.to_string())
                     })
                     .as_ref()
                     .map_err(|why| CryptoError::UnusableKey(why.clone()))?;
@@ -187,6 +191,29 @@ impl PublicKey {
             }
         }
     }
+}
+
+/// Verification with samlscope's own public operation, the prepared key built on first use
+/// and cached with the certificate (its R² costs thousands of modular doublings).
+fn verify_own<L: montgomery::Limb>(
+    cache: &std::sync::OnceLock<Result<rsa_public::RsaPublic<L>, &'static str>>,
+    rsa: &RsaKey,
+    algorithm: SignatureAlgorithm,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), CryptoError> {
+    let key = cache
+        .get_or_init(|| {
+            rsa_public::RsaPublic::new(&rsa.modulus, &rsa.exponent).map_err(|e| match e {
+                rsa_public::RsaPublicError::Key(why) => why,
+                rsa_public::RsaPublicError::Bad => "unusable key",
+            })
+        })
+        .as_ref()
+        .map_err(|why| CryptoError::UnusableKey((*why).to_owned()))?;
+    let hashed = algorithm.hash().digest(message);
+    key.verify_digest(algorithm.hash(), &hashed, signature)
+        .map_err(|_| CryptoError::BadSignature)
 }
 
 fn pkcs1v15_scheme(hash: DigestAlgorithm) -> rsa::pkcs1v15::Pkcs1v15Sign {

@@ -22,7 +22,8 @@ pub struct VerifyPolicy {
     pub allow_sha1: bool,
     /// Minimum RSA modulus size. Default: 2048.
     pub min_rsa_bits: usize,
-    /// Which RSA implementation verifies (default: ring natively, the `rsa` crate in wasm32).
+    /// Which RSA implementation verifies (default: samlscope's own public operation, on 64-bit
+    /// limbs natively and 32-bit limbs in wasm32).
     pub backend: crate::crypto::Backend,
 }
 
