@@ -44,6 +44,11 @@ impl<L: Limb> RsaPublic<L> {
         if bits < 512 {
             return Err(RsaPublicError::Key("modulus shorter than 512 bits"));
         }
+        // The same ceiling as ring: no IdP signs with more, and a hostile certificate with a
+        // huge modulus must not buy seconds of set-up and exponentiation (the page runs this).
+        if bits > 8192 {
+            return Err(RsaPublicError::Key("modulus longer than 8192 bits"));
+        }
         if !n.first().is_some_and(|l| l.is_odd()) {
             return Err(RsaPublicError::Key("even modulus"));
         }
@@ -178,6 +183,15 @@ mod tests {
             RsaPublicError::Key("modulus shorter than 512 bits")
         );
         assert!(RsaPublic::<L>::new(&n512(), &[3]).is_ok());
+        // The ceiling: 8192 bits pass, one more bit does not.
+        let n8192 = vec![0xffu8; 1024];
+        assert!(RsaPublic::<L>::new(&n8192, &[1, 0, 1]).is_ok());
+        let mut n8193 = vec![0xffu8; 1025];
+        n8193[0] = 0x01;
+        assert_eq!(
+            RsaPublic::<L>::new(&n8193, &[1, 0, 1]).unwrap_err(),
+            RsaPublicError::Key("modulus longer than 8192 bits")
+        );
     }
 
     #[test]

@@ -99,10 +99,7 @@ pub(super) fn attributes<'a>(
             }
         };
         let value_start = i + 1;
-        let Some(len) = b
-            .get(value_start..)
-            .and_then(|r| memchr::memchr(quote, r))
-        else {
+        let Some(len) = b.get(value_start..).and_then(|r| memchr::memchr(quote, r)) else {
             return Err(malformed("unterminated attribute value", base + i));
         };
         if attrs.len() >= max_attrs {
