@@ -243,12 +243,9 @@ pub fn verify_enveloped<'d>(
 /// IDs must be unique document-wide. `Id` and `id` count too: other stacks resolve those, and
 /// a second element answering to the same value is how wrapping attacks (xsw5–xsw8) start.
 fn check_unique_id(doc: &Document, id: &str) -> Result<(), SignatureError> {
-    // Every element of the arena, without the pre-order walk's stack (one allocation and a
-    // push per node, for each signature verified). All elements of a document are in its
-    // arena, so this counts the same elements as `doc.elements()`, in another order.
-    let count = (0..doc.len())
-        .filter_map(|i| u32::try_from(i).ok())
-        .filter_map(|i| doc.element(NodeId(i)))
+    let count = doc
+        .elements()
+        .filter_map(|n| doc.element(n))
         .map(|e| {
             e.attributes
                 .iter()

@@ -35,6 +35,7 @@ use super::{
     Attribute, Document, Element, Limits, Name, NodeId, NodeKind, NsDecl, Position, Span, XmlError,
     XmlErrorKind, XmlStr,
 };
+use crate::saml::ns as saml_ns;
 use namespaces::Scope;
 use tag::RawAttr;
 
@@ -128,8 +129,8 @@ struct Builder<'a> {
     names: Interner<'a>,
 }
 
-/// Names, prefixes and namespace URIs nearly every SAML message uses: allocated once per
-/// process and shared by every document, so a typical parse allocates no name at all.
+/// Names, prefixes and namespace URIs nearly every SAML message uses: `'static`, so a typical
+/// parse allocates no name at all and counts no references.
 #[rustfmt::skip]
 const COMMON_NAMES: &[&str] = &[
     // Prefixes.
@@ -150,9 +151,7 @@ const COMMON_NAMES: &[&str] = &[
     "SessionNotOnOrAfter", "Name", "NameFormat", "type", "PrefixList", "SPNameQualifier",
     "NameQualifier", "FriendlyName", "Binding", "Location", "entityID", "use",
     // Namespace URIs.
-    "urn:oasis:names:tc:SAML:2.0:protocol", "urn:oasis:names:tc:SAML:2.0:assertion",
-    "urn:oasis:names:tc:SAML:2.0:metadata", "http://www.w3.org/2000/09/xmldsig#",
-    "http://www.w3.org/2001/04/xmlenc#", "http://www.w3.org/2001/10/xml-exc-c14n#",
+    saml_ns::SAMLP, saml_ns::SAML, saml_ns::MD, saml_ns::DS, saml_ns::XENC, saml_ns::EXC_C14N,
     "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/2001/XMLSchema-instance",
 ];
 
@@ -713,36 +712,32 @@ impl<'a> Builder<'a> {
 
 /// Builds the one child list: each element's children contiguous and in document order, its
 /// `ChildRange` pointing at them (`len` was counted while parsing). Nodes are in document
-/// order and a node's parent comes before it, so one pass places every child.
+/// order and a node's parent comes before it, so one pass places every child, with `len`
+/// counting again as the cursor.
 fn lay_out_children(nodes: &mut [Node]) -> Vec<NodeId> {
     let mut next = 0u32;
-    // The next free slot of each element's range, reusing `start` as the cursor.
     for node in nodes.iter_mut() {
         if let NodeKind::Element(e) = &mut node.kind {
             e.children.start = next;
             next += e.children.len;
+            e.children.len = 0;
         }
     }
     let mut list = vec![NodeId(0); next as usize];
-    let mut filled: Vec<u32> = vec![0; nodes.len()];
     for i in 0..nodes.len() {
         let Some(parent) = nodes.get(i).and_then(|n| n.parent) else {
             continue;
         };
-        let Some(Node {
+        if let Some(Node {
             kind: NodeKind::Element(e),
             ..
-        }) = nodes.get(parent.index())
-        else {
-            continue;
-        };
-        let Some(count) = filled.get_mut(parent.index()) else {
-            continue;
-        };
-        if let Some(slot) = list.get_mut((e.children.start + *count) as usize) {
-            *slot = NodeId(i as u32);
+        }) = nodes.get_mut(parent.index())
+        {
+            if let Some(slot) = list.get_mut((e.children.start + e.children.len) as usize) {
+                *slot = NodeId(i as u32);
+            }
+            e.children.len += 1;
         }
-        *count += 1;
     }
     list
 }

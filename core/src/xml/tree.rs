@@ -33,6 +33,45 @@ impl Span {
     }
 }
 
+/// The traits that make a string type of the tree read like `str`: it derefs to `str`, and
+/// compares and prints by content (whatever its representation).
+macro_rules! str_like {
+    ($t:ty) => {
+        impl std::ops::Deref for $t {
+            type Target = str;
+            fn deref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl AsRef<str> for $t {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl PartialEq for $t {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl Eq for $t {}
+
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Debug::fmt(self.as_str(), f)
+            }
+        }
+
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 /// A string of a document: a range of its shared source when the text needed no decoding (the
 /// usual case), else an owned copy. It derefs to `str` and compares by content, so it reads like
 /// one; sharing the source means parsing allocates nothing per attribute value or text node.
@@ -78,38 +117,7 @@ impl XmlStr {
     }
 }
 
-impl std::ops::Deref for XmlStr {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl AsRef<str> for XmlStr {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl PartialEq for XmlStr {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for XmlStr {}
-
-impl std::fmt::Debug for XmlStr {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl std::fmt::Display for XmlStr {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+str_like!(XmlStr);
 
 impl From<&str> for XmlStr {
     fn from(s: &str) -> Self {
@@ -153,38 +161,7 @@ impl Name {
     }
 }
 
-impl std::ops::Deref for Name {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl AsRef<str> for Name {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl PartialEq for Name {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for Name {}
-
-impl std::fmt::Debug for Name {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl std::fmt::Display for Name {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+str_like!(Name);
 
 impl From<&str> for Name {
     fn from(s: &str) -> Self {
@@ -397,9 +374,12 @@ impl Document {
         }
     }
 
-    /// Every element of the document in document order.
+    /// Every element of the document in document order. The arena is in document order (the
+    /// parser appends each node as it reads it, and every node is under the root), so this is
+    /// a scan of it: no walk and no stack to allocate.
     pub fn elements(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.descendants(self.root)
+        (0..self.nodes.len())
+            .filter_map(|i| u32::try_from(i).ok().map(NodeId))
             .filter(|&n| self.element(n).is_some())
     }
 

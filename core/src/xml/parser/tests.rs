@@ -817,3 +817,17 @@ fn unchanged_values_share_the_source_and_decoded_ones_are_copies() {
         "plain"
     );
 }
+
+/// `Document::elements` scans the arena; that is document order only because the parser
+/// appends nodes as it reads them. The pre-order walk is the reference.
+#[test]
+fn arena_order_is_document_order() {
+    let d = ok("<a><b>t<c/><!--x--></b><d><e>u</e><f/></d>v<g/></a>");
+    let walked: Vec<NodeId> = d
+        .descendants(d.root())
+        .filter(|&n| d.element(n).is_some())
+        .collect();
+    let scanned: Vec<NodeId> = d.elements().collect();
+    assert_eq!(scanned, walked);
+    assert_eq!(scanned.len(), 7);
+}
