@@ -425,7 +425,7 @@ fn r_squared<L: Limb>(n: &[L]) -> Vec<L> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use rand::SeedableRng as _;
 
@@ -461,7 +461,9 @@ mod tests {
         r
     }
 
-    fn naive_pow<L: Limb>(x: &[L], e: u64, n: &[L]) -> Vec<L> {
+    /// `x^e mod n` by square-and-multiply over [`naive_mul_mod`] (also the reference of
+    /// `rsa_public`'s tests).
+    pub(in crate::crypto) fn naive_pow<L: Limb>(x: &[L], e: u64, n: &[L]) -> Vec<L> {
         let mut acc = vec![L::ZERO; n.len()];
         acc[0] = L::ONE;
         for bit in (0..64 - e.leading_zeros()).rev() {

@@ -230,50 +230,14 @@ mod tests {
         public_op_matches_naive_modexp::<u64>();
     }
 
+    /// `s^e mod n` by the shift-and-subtract reference of the Montgomery tests, as many
+    /// big-endian bytes as n has 32-bit limbs.
     fn naive_modexp(n_be: &[u8], s: u64, e: u64) -> Vec<u8> {
-        // Square-and-multiply on u32 limbs with shift-subtract reduction.
         let n = montgomery::from_be::<u32>(n_be);
-        let len = n.len();
-        let mul_mod = |a: &[u32], b: &[u32]| -> Vec<u32> {
-            let mut prod = vec![0u32; 2 * len + 1];
-            for (i, &x) in a.iter().enumerate() {
-                let mut c = 0u64;
-                for (j, &y) in b.iter().enumerate() {
-                    let t = u64::from(prod[i + j]) + u64::from(x) * u64::from(y) + c;
-                    prod[i + j] = t as u32;
-                    c = t >> 32;
-                }
-                prod[i + len] = c as u32;
-            }
-            // Reduce bit by bit from the top.
-            let mut r = vec![0u32; len + 1];
-            for bit in (0..prod.len() * 32).rev() {
-                let carry = r[len] >> 31;
-                for k in (1..=len).rev() {
-                    r[k] = (r[k] << 1) | (r[k - 1] >> 31);
-                }
-                r[0] = (r[0] << 1) | ((prod[bit / 32] >> (bit % 32)) & 1);
-                let mut nn = n.clone();
-                nn.push(0);
-                if carry == 1 || montgomery::geq(&r, &nn) {
-                    montgomery::sub_in_place(&mut r, &nn);
-                }
-            }
-            r.truncate(len);
-            r
-        };
-        let mut base = vec![0u32; len];
+        let mut base = vec![0u32; n.len()];
         base[0] = s as u32;
         base[1] = (s >> 32) as u32;
-        let mut acc = vec![0u32; len];
-        acc[0] = 1;
-        for bit in (0..64 - e.leading_zeros()).rev() {
-            acc = mul_mod(&acc, &acc);
-            if (e >> bit) & 1 == 1 {
-                acc = mul_mod(&acc, &base);
-            }
-        }
-        montgomery::to_be(&acc)
+        montgomery::to_be(&montgomery::tests::naive_pow(&base, e, &n))
     }
 
     fn signature_not_below_modulus_or_wrong_length_fails<L: Limb>() {
