@@ -1,8 +1,8 @@
-//! Strict parsing on quick-xml into a [`Document`].
+//! Strict parsing into a [`Document`].
 //!
-//! quick-xml is used as a tokenizer only: it finds where each piece of markup ends. Everything a
-//! lenient tokenizer lets through is checked here (attribute syntax, names, references, line
-//! ends, namespaces), because a document this parser reads differently from the signer's parser
+//! The `markup` module only finds where each piece of markup ends; every rule inside a piece
+//! (attribute syntax, names, references, line ends, namespaces) is checked here and in the
+//! other submodules, because a document this parser reads differently from the signer's parser
 //! is a signature bypass (parser differentials; CVE-2025-25291/25292).
 //!
 //! Refused: input over [`Limits::max_bytes`] (checked first), non-UTF-8, characters outside
@@ -17,6 +17,7 @@
 //! text except that a BOM is not counted as a column on line 1.
 
 mod escape;
+mod markup;
 mod names;
 mod namespaces;
 mod tag;
@@ -26,16 +27,13 @@ mod tests;
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use quick_xml::Reader;
-use quick_xml::errors::{Error as QxError, IllFormedError, SyntaxError};
-use quick_xml::events::Event;
-
 use super::tree::{ChildRange, Node};
 use super::{
     Attribute, Document, Element, Limits, Name, NodeId, NodeKind, NsDecl, Position, Span, XmlError,
     XmlErrorKind, XmlStr,
 };
 use crate::saml::ns as saml_ns;
+use markup::{Markup, Piece};
 use namespaces::Scope;
 use tag::RawAttr;
 
@@ -96,10 +94,6 @@ impl Fail {
     }
 }
 
-fn offset(p: u64) -> usize {
-    usize::try_from(p).unwrap_or(usize::MAX)
-}
-
 /// An element whose end tag has not been seen yet.
 struct Open<'a> {
     id: NodeId,
@@ -120,9 +114,6 @@ struct Builder<'a> {
     root: Option<NodeId>,
     /// Reused for every start tag so attribute tokenizing does not allocate.
     raw_attrs: Vec<RawAttr<'a>>,
-    /// The pending run of text and references `[start, end)`: quick-xml reports `a&amp;b` as
-    /// three events, the tree holds one text node.
-    text: Option<(usize, usize)>,
     /// Names and namespace URIs seen so far: a SAML message repeats a few dozen of them, so each
     /// gets one shared allocation per document instead of one per occurrence (the parser's
     /// allocations were most of a validation's).
@@ -280,59 +271,33 @@ impl<'a> Builder<'a> {
             scope: Scope::default(),
             root: None,
             raw_attrs: Vec::new(),
-            text: None,
             names: Interner::new(),
         }
     }
 
     fn run(mut self) -> Result<Document, Fail> {
         escape::check_chars(self.src)?;
-        // A second BOM is an ordinary character (so: text before the root), and quick-xml
-        // would silently drop it, shifting every offset by three.
-        if self.src.starts_with('\u{FEFF}') {
-            return Err(Fail::new(XmlErrorKind::TextOutsideRoot, 0));
-        }
-        let mut reader = Reader::from_str(self.src);
-        let config = reader.config_mut();
-        config.check_comments = true;
-        config.allow_dangling_amp = false;
-        config.expand_empty_elements = false;
-        config.trim_text(false);
-        // End tags are matched here against our own stack, with our own error kinds.
-        config.check_end_names = false;
-        config.allow_unmatched_ends = true;
-
+        let mut markup = Markup::new(self.src);
         loop {
-            let start = offset(reader.buffer_position());
-            let event = match reader.read_event() {
-                Ok(event) => event,
-                Err(e) => return Err(self.tokenizer_error(e, offset(reader.error_position()))),
-            };
-            let end = offset(reader.buffer_position());
-            if let Event::Text(_) | Event::GeneralRef(_) = event {
-                let run_start = self.text.map_or(start, |(s, _)| s);
-                self.text = Some((run_start, end));
-                continue;
-            }
-            self.flush_text()?;
-            match event {
-                Event::Start(_) => self.start_element(start, end, false)?,
-                Event::Empty(_) => self.start_element(start, end, true)?,
-                Event::End(_) => self.end_element(start, end)?,
-                Event::CData(_) => self.cdata(start, end)?,
-                Event::Comment(_) => self.comment(start, end)?,
-                Event::Decl(_) => self.declaration(start, end)?,
-                Event::PI(pi) => {
+            let (piece, start, end) = markup.next()?;
+            match piece {
+                // The whole run of text and references up to the next markup: one text node.
+                Piece::Text => self.text(start, end)?,
+                Piece::Start => self.start_element(start, end, false)?,
+                Piece::Empty => self.start_element(start, end, true)?,
+                Piece::End => self.end_element(start, end)?,
+                Piece::CData => self.cdata(start, end)?,
+                Piece::Comment => self.comment(start, end)?,
+                Piece::Decl => self.declaration(start, end)?,
+                Piece::Pi => {
+                    let inner = self.sub(start + 2, end.saturating_sub(2))?;
+                    let (target, _) = tag::tag_name(inner);
                     return Err(Fail::new(
-                        XmlErrorKind::ProcessingInstruction(pi.target().to_owned()),
+                        XmlErrorKind::ProcessingInstruction(target.to_owned()),
                         start,
                     ));
                 }
-                // Never read, let alone expanded: XXE, billion laughs, ATTLIST default
-                // attributes and DTD-declared IDs all start here (spec B.3).
-                Event::DocType(_) => return Err(Fail::new(XmlErrorKind::Doctype, start)),
-                Event::Text(_) | Event::GeneralRef(_) => {}
-                Event::Eof => return self.finish(),
+                Piece::Eof => return self.finish(),
             }
         }
     }
@@ -397,10 +362,7 @@ impl<'a> Builder<'a> {
         Ok(id)
     }
 
-    fn flush_text(&mut self) -> Result<(), Fail> {
-        let Some((start, end)) = self.text.take() else {
-            return Ok(());
-        };
+    fn text(&mut self, start: usize, end: usize) -> Result<(), Fail> {
         let raw = self.sub(start, end)?;
         if self.open.is_empty() {
             // XML 1.0 §2.1 document: only Misc (comments, PIs, S) around the root element.
@@ -625,8 +587,7 @@ impl<'a> Builder<'a> {
 
     fn comment(&mut self, start: usize, end: usize) -> Result<(), Fail> {
         let content = self.sub(start + 4, end.saturating_sub(3))?;
-        // XML 1.0 §2.5: no `--` inside and no `-` before `-->` (quick-xml checks the first
-        // too; this keeps the rule true whatever its configuration).
+        // XML 1.0 §2.5: no `--` inside and no `-` before `-->`.
         if let Some(i) = content.find("--") {
             return Err(Fail::new(
                 XmlErrorKind::Malformed("'--' inside a comment".into()),
@@ -676,38 +637,6 @@ impl<'a> Builder<'a> {
             root,
         })
     }
-
-    /// Maps quick-xml's errors onto ours. `at` is quick-xml's error position (the `<` of the
-    /// construct in most cases).
-    fn tokenizer_error(&self, e: QxError, at: usize) -> Fail {
-        let rest = self.src.get(at..).unwrap_or("");
-        let kind = match e {
-            // `<!D…` / `<!d…` is a DTD whatever follows: report it as one even when quick-xml
-            // could not make sense of it, so a truncated billion-laughs is still "Doctype".
-            QxError::Syntax(SyntaxError::UnclosedDoctype)
-            | QxError::IllFormed(IllFormedError::MissingDoctypeName) => XmlErrorKind::Doctype,
-            QxError::Syntax(SyntaxError::UnclosedComment) if !rest.starts_with("<!--") => {
-                bad_bang()
-            }
-            QxError::Syntax(SyntaxError::UnclosedCData) if !rest.starts_with("<![CDATA[") => {
-                bad_bang()
-            }
-            QxError::Syntax(SyntaxError::InvalidBangMarkup) => bad_bang(),
-            // The remaining syntax errors are all "input ended inside a construct".
-            QxError::Syntax(_) => XmlErrorKind::UnexpectedEof,
-            QxError::IllFormed(IllFormedError::DoubleHyphenInComment) => {
-                XmlErrorKind::Malformed("'--' inside a comment".into())
-            }
-            QxError::IllFormed(IllFormedError::UnclosedReference) => XmlErrorKind::Malformed(
-                "'&' does not start a reference (escape it as &amp;)".into(),
-            ),
-            QxError::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
-                XmlErrorKind::MismatchedEndTag { expected, found }
-            }
-            other => XmlErrorKind::Malformed(other.to_string()),
-        };
-        Fail::new(kind, at)
-    }
 }
 
 /// Builds the one child list: each element's children contiguous and in document order, its
@@ -740,10 +669,4 @@ fn lay_out_children(nodes: &mut [Node]) -> Vec<NodeId> {
         }
     }
     list
-}
-
-fn bad_bang() -> XmlErrorKind {
-    XmlErrorKind::Malformed(
-        "unknown <! markup: only comments and CDATA sections are allowed".into(),
-    )
 }

@@ -1,5 +1,5 @@
 //! Character checks, line-end normalization and reference expansion — done here, not by
-//! quick-xml's unescaper, so that the exact rules are ours and visible:
+//! a library's unescaper, so that the exact rules are ours and visible:
 //!
 //! * XML 1.0 §2.2 `Char`: C0 controls other than tab/LF/CR, U+FFFE and U+FFFF are refused, whether
 //!   written literally or as a character reference.

@@ -1,6 +1,6 @@
 //! Name syntax: XML 1.0 §2.3 `Name` and Namespaces in XML 1.0 §3/§4 `NCName` / `QName`.
 //!
-//! Checked here rather than trusted to quick-xml, which splits names on whitespace only: a
+//! Checked here rather than trusted to the markup scanner, which splits names on whitespace only: a
 //! lenient name check is a parser differential (another parser may read `a"b` or `p:q:r`
 //! differently, or refuse it, and the signature would cover a different tree).
 

@@ -1,6 +1,6 @@
-//! Tokenizing the inside of tags. quick-xml only finds where a tag ends (honouring quotes); the
-//! syntax inside is checked here, because quick-xml tolerates attributes glued together
-//! (`x="1"y="2"`), unquoted values and names containing anything but whitespace.
+//! Tokenizing the inside of tags. The `markup` scanner only finds where a tag ends (honouring
+//! quotes); the syntax inside is checked here: no attributes glued together (`x="1"y="2"`), no
+//! unquoted values, names checked by the `names` module.
 
 use super::super::XmlErrorKind;
 use super::Fail;
