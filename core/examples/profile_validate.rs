@@ -1,7 +1,7 @@
 //! A fixed-count loop over `validate` of the bench's ≈8.5 KB doubly signed response, for
 //! profilers and instruction counters (criterion's adaptive loop hides the per-call count):
 //! `perf stat -e instructions:u target/release/examples/profile_validate 2000` or
-//! `perf record -g …`. Pass `parse` as the second argument to time the parser alone.
+//! `perf record -g …`. Pass `parse` as the second argument to time the parser alone, `sigs` for parse + both signatures.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // profiling harness
 
 use samlscope_core::dsig::{SignOptions, Signer, sign_enveloped};
@@ -19,7 +19,8 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(2000);
-    let parse_only = std::env::args().nth(2).as_deref() == Some("parse");
+    // `parse`: the parser alone; `sigs`: parse + both signatures (the baseline's own work).
+    let mode = std::env::args().nth(2).unwrap_or_default();
     let mut spec = ResponseSpec::example();
     spec.attributes = vec![
         ("email".into(), vec!["alice@acmecorp.com".into()]),
@@ -49,8 +50,12 @@ fn main() {
     assert_eq!(validate(xml.as_bytes(), &p).verdict.as_str(), "valid");
     let start = std::time::Instant::now();
     for _ in 0..n {
-        if parse_only {
+        if mode == "parse" {
             black_box(samlscope_core::xml::parse(black_box(xml.as_bytes())).unwrap());
+        } else if mode == "sigs" {
+            let doc = samlscope_core::xml::parse(black_box(xml.as_bytes())).unwrap();
+            let v = samlscope_core::saml::verify_response(&doc, &p.trust, &p.signatures);
+            black_box(v.unwrap());
         } else {
             black_box(validate(black_box(xml.as_bytes()), &p));
         }

@@ -96,6 +96,7 @@ impl crate::xml::XmlError {
             | K::ReservedPrefix(_)
             | K::ReservedNamespace(_)
             | K::RelativeNamespace(_)
+            | K::InvalidNamespaceUri(_)
             | K::EmptyPrefixBinding(_)
             | K::XmlXmlnsAttribute => CheckId::XmlNamespaces,
             _ => CheckId::XmlWellFormed,

@@ -77,6 +77,10 @@ pub enum XmlErrorKind {
     ReservedNamespace(String),
     #[error("namespace URI {0:?} is not absolute; canonicalization cannot handle relative URIs")]
     RelativeNamespace(String),
+    #[error(
+        "namespace URI {0:?} is not written as a URI (RFC 3986: ASCII letters, digits, -._~:/?#[]@!$&'()*+,;= and %XX only); canonicalization refuses it"
+    )]
+    InvalidNamespaceUri(String),
     #[error("prefix {0:?} is bound to the empty URI, which XML 1.0 namespaces do not allow")]
     EmptyPrefixBinding(String),
     #[error("attribute {0:?} appears twice (after namespace resolution)")]

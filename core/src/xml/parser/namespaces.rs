@@ -76,6 +76,9 @@ pub(super) fn check_decl(prefix: Option<&str>, uri: &str) -> Result<(), XmlError
     if !is_absolute(uri) {
         return Err(XmlErrorKind::RelativeNamespace(uri.to_owned()));
     }
+    if !is_uri_text(uri) {
+        return Err(XmlErrorKind::InvalidNamespaceUri(uri.to_owned()));
+    }
     Ok(())
 }
 
@@ -88,6 +91,77 @@ fn is_absolute(uri: &str) -> bool {
     let mut b = scheme.bytes();
     b.next().is_some_and(|c| c.is_ascii_alphabetic())
         && b.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+}
+
+/// RFC 3986 §3: `scheme ":" hier-part [ "?" query ] [ "#" fragment ]`, each part in its own
+/// character set (`%` followed by two hex digits anywhere). Anything else (a space, a quote,
+/// `<`, a non-ASCII character, a second `#`, a port that is not digits or is empty) is refused: libxml2
+/// (which xmlsec signs with) refuses a namespace URI outside this syntax, so no such signer
+/// produced a document declaring one, and two readers may disagree about what it is. IP
+/// literals (`[…]` hosts) are refused outright; no SAML namespace is one.
+fn is_uri_text(uri: &str) -> bool {
+    let Some((_, rest)) = uri.split_once(':') else {
+        return false;
+    };
+    let (rest, fragment) = rest.split_once('#').unwrap_or((rest, ""));
+    let (hier, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let path = match hier.strip_prefix("//") {
+        Some(after) => {
+            let end = after.find('/').unwrap_or(after.len());
+            let (authority, path) = after.split_at(end);
+            if !is_authority(authority) {
+                return false;
+            }
+            path
+        }
+        None => hier,
+    };
+    uri_chars(path, b":@/") && uri_chars(query, b":@/?") && uri_chars(fragment, b":@/?")
+}
+
+/// `[ userinfo "@" ] host [ ":" port ]`, host a reg-name.
+fn is_authority(authority: &str) -> bool {
+    let (userinfo, host_port) = match authority.split_once('@') {
+        Some((u, h)) => (Some(u), h),
+        None => (None, authority),
+    };
+    // A `:` with no port after it is allowed by RFC 3986 but refused by libxml2: refused.
+    let port_ok = match host_port.split_once(':') {
+        Some((_, port)) => !port.is_empty() && port.bytes().all(|c| c.is_ascii_digit()),
+        None => true,
+    };
+    let host = host_port.split_once(':').map_or(host_port, |(h, _)| h);
+    userinfo.is_none_or(|u| uri_chars(u, b":")) && uri_chars(host, b"") && port_ok
+}
+
+/// Whether `s` consists of unreserved characters, sub-delims, `%XX` and the `extra` bytes.
+fn uri_chars(s: &str, extra: &[u8]) -> bool {
+    let b = s.as_bytes();
+    let hex = |i: usize| b.get(i).is_some_and(u8::is_ascii_hexdigit);
+    b.iter().enumerate().all(|(i, &c)| match c {
+        b'%' => hex(i + 1) && hex(i + 2),
+        _ => {
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    b'-' | b'.'
+                        | b'_'
+                        | b'~'
+                        | b'!'
+                        | b'$'
+                        | b'&'
+                        | b'\''
+                        | b'('
+                        | b')'
+                        | b'*'
+                        | b'+'
+                        | b','
+                        | b';'
+                        | b'='
+                )
+                || extra.contains(&c)
+        }
+    })
 }
 
 #[cfg(test)]
@@ -103,6 +177,49 @@ mod tests {
         for bad in ["", "foo", "/a:b", "1a:b", ":x", "a b:c", "#x"] {
             assert!(!is_absolute(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn uri_syntax() {
+        for good in [
+            "urn:oasis:names:tc:SAML:2.0:assertion",
+            "http://www.w3.org/2000/09/xmldsig#",
+            "http://example.com/x?q=1&r=2;s=(3)*+,'!$@~_/?#f/?:@",
+            "urn:x:%C3%A9",
+            "https://user:pw@idp.example.com:8443/saml2/idp?x=1",
+            "urn:",
+        ] {
+            assert!(is_uri_text(good), "{good}");
+        }
+        for bad in [
+            "urn:a b",
+            "urn:\u{FEFF}x",
+            "urn:é",
+            "urn:<x>",
+            "urn:\"q\"",
+            "urn:a\\b",
+            "urn:{x}",
+            "urn:a|b",
+            "urn:a^b",
+            "urn:a`b",
+            "urn:%",
+            "urn:%4",
+            "urn:%4G",
+            "urn:\t",
+            "urn:a#b#c",
+            "http://[::1]/x",
+            "http://host:80x/",
+            "http://host:/",
+            "http://a@b@c/",
+            "http://ho:st:1/",
+            "urn:a[b]",
+        ] {
+            assert!(!is_uri_text(bad), "{bad}");
+        }
+        assert_eq!(
+            check_decl(Some("p"), "urn:\u{FEFF}x"),
+            Err(XmlErrorKind::InvalidNamespaceUri("urn:\u{FEFF}x".into()))
+        );
     }
 
     #[test]
