@@ -114,6 +114,8 @@ struct Builder<'a> {
     root: Option<NodeId>,
     /// Reused for every start tag so attribute tokenizing does not allocate.
     raw_attrs: Vec<RawAttr<'a>>,
+    /// Namespace URIs (interned) that passed `namespaces::check_uri`.
+    checked_uris: Vec<Name>,
     /// Names and namespace URIs seen so far: a SAML message repeats a few dozen of them, so each
     /// gets one shared allocation per document instead of one per occurrence (the parser's
     /// allocations were most of a validation's).
@@ -223,7 +225,7 @@ impl<'a> Interner<'a> {
         let mut i = Self::hash(s) & mask;
         loop {
             match self.slots.get_mut(i) {
-                Some(Some((k, v))) if *k == s => return v.clone(),
+                Some(Some((k, v))) if same_text(k, s) => return v.clone(),
                 Some(Some(_)) => i = (i + 1) & mask,
                 Some(slot @ None) => {
                     let v = common_name(s)
@@ -254,6 +256,31 @@ impl<'a> Interner<'a> {
     }
 }
 
+/// Whether two interned names are the same entry (same text at the same address).
+fn same_name(a: &Name, b: &Name) -> bool {
+    std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len()
+}
+
+/// `a == b` for the short strings the interner compares (names, prefixes, URIs), without a
+/// `memcmp` call: equal lengths, then the first and last eight bytes as two loads each, and
+/// only longer strings compared in full. Same result as `==`.
+fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| {
+        s.get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map(u64::from_le_bytes)
+    };
+    match a.len() {
+        0..8 => a.iter().zip(b).all(|(x, y)| x == y),
+        n @ 8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
+}
+
 impl<'a> Builder<'a> {
     fn new(src: &'a str, shared: Arc<str>, limits: Limits) -> Self {
         // Sizing the arena up front avoids re-allocating (and moving) it while parsing: each
@@ -271,6 +298,7 @@ impl<'a> Builder<'a> {
             scope: Scope::default(),
             root: None,
             raw_attrs: Vec::new(),
+            checked_uris: Vec::new(),
             names: Interner::new(),
         }
     }
@@ -465,10 +493,23 @@ impl<'a> Builder<'a> {
                 _ => continue,
             };
             let uri = escape::decode_attr(a.value, a.value_start)?;
-            namespaces::check_decl(declared, &uri).map_err(|k| Fail::new(k, a.start))?;
+            let fail = |k| Fail::new(k, a.start);
             let uri = match uri {
-                Cow::Borrowed(u) => self.names.get(u),
-                Cow::Owned(u) => Name::from(u.as_str()),
+                // A document repeats a few URIs (`xmlns:xs` on every AttributeValue): each
+                // distinct one is checked once; interned names of equal text share an address.
+                Cow::Borrowed(u) if !u.is_empty() => {
+                    namespaces::check_binding(declared, false).map_err(fail)?;
+                    let name = self.names.get(u);
+                    if !self.checked_uris.iter().any(|c| same_name(c, &name)) {
+                        namespaces::check_uri(u).map_err(fail)?;
+                        self.checked_uris.push(name.clone());
+                    }
+                    name
+                }
+                other => {
+                    namespaces::check_decl(declared, &other).map_err(fail)?;
+                    Name::from(&*other)
+                }
             };
             ns_decls.push(NsDecl {
                 prefix: declared.map(|p| self.names.get(p)),

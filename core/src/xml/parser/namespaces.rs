@@ -58,20 +58,32 @@ impl<'a> Scope<'a> {
 
 /// Checks one declaration: `xmlns="uri"` (`prefix` None) or `xmlns:prefix="uri"`.
 pub(super) fn check_decl(prefix: Option<&str>, uri: &str) -> Result<(), XmlErrorKind> {
+    check_binding(prefix, uri.is_empty())?;
+    if uri.is_empty() {
+        return Ok(());
+    }
+    check_uri(uri)
+}
+
+/// The part of [`check_decl`] about the prefix: a reserved one, or a prefix bound to "".
+pub(super) fn check_binding(prefix: Option<&str>, empty_uri: bool) -> Result<(), XmlErrorKind> {
     // Refused even with the correct URI: there is no reason to write them in SAML, and
     // declaring them is a known source of disagreement between c14n implementations.
     if let Some(p @ ("xml" | "xmlns")) = prefix {
         return Err(XmlErrorKind::ReservedPrefix(p.to_owned()));
     }
+    match prefix {
+        // `xmlns=""` undeclares the default; undeclaring a prefix is XML 1.1 only.
+        Some(p) if empty_uri => Err(XmlErrorKind::EmptyPrefixBinding(p.to_owned())),
+        _ => Ok(()),
+    }
+}
+
+/// The part of [`check_decl`] about a non-empty URI, whatever prefix it is bound to (so the
+/// parser checks each distinct URI of a document once).
+pub(super) fn check_uri(uri: &str) -> Result<(), XmlErrorKind> {
     if uri == ns::XML || uri == ns::XMLNS {
         return Err(XmlErrorKind::ReservedNamespace(uri.to_owned()));
-    }
-    if uri.is_empty() {
-        // `xmlns=""` undeclares the default; undeclaring a prefix is XML 1.1 only.
-        return match prefix {
-            Some(p) => Err(XmlErrorKind::EmptyPrefixBinding(p.to_owned())),
-            None => Ok(()),
-        };
     }
     if !is_absolute(uri) {
         return Err(XmlErrorKind::RelativeNamespace(uri.to_owned()));
@@ -95,74 +107,113 @@ fn is_absolute(uri: &str) -> bool {
 
 /// RFC 3986 §3: `scheme ":" hier-part [ "?" query ] [ "#" fragment ]`, each part in its own
 /// character set (`%` followed by two hex digits anywhere). Anything else (a space, a quote,
-/// `<`, a non-ASCII character, a second `#`, a port that is not digits or is empty) is refused: libxml2
-/// (which xmlsec signs with) refuses a namespace URI outside this syntax, so no such signer
-/// produced a document declaring one, and two readers may disagree about what it is. IP
-/// literals (`[…]` hosts) are refused outright; no SAML namespace is one.
+/// `<`, a non-ASCII character, a second `#`, a port that is not digits or is empty) is refused:
+/// libxml2 (which xmlsec signs with) refuses a namespace URI outside this syntax, so no such
+/// signer produced a document declaring one, and two readers may disagree about what it is.
+/// IP literals (`[…]` hosts) are refused outright; no SAML namespace is one.
+///
+/// Path, query and fragment share one character set once `#` is known to occur at most once
+/// (`:` `@` `/` `?` are allowed in all three), so a single pass over a table checks them; only
+/// an authority (`//…`) needs a closer look.
 fn is_uri_text(uri: &str) -> bool {
-    let Some((_, rest)) = uri.split_once(':') else {
+    let b = uri.as_bytes();
+    // Fast path: no `%` and no `#` (nearly every namespace URI), one table lookup per byte.
+    if !b.iter().all(|&c| URI_CHAR[usize::from(c)] == PLAIN) {
+        let mut hashes = 0;
+        for (i, &c) in b.iter().enumerate() {
+            match (URI_CHAR[usize::from(c)], c) {
+                (PLAIN, _) => {}
+                (SPECIAL, b'#') => hashes += 1,
+                (SPECIAL, _) => {
+                    let hex = |j: usize| b.get(j).is_some_and(u8::is_ascii_hexdigit);
+                    if !(hex(i + 1) && hex(i + 2)) {
+                        return false;
+                    }
+                }
+                _ => return false,
+            }
+        }
+        if hashes > 1 {
+            return false;
+        }
+    }
+    let Some(colon) = memchr::memchr(b':', b) else {
         return false;
     };
-    let (rest, fragment) = rest.split_once('#').unwrap_or((rest, ""));
-    let (hier, query) = rest.split_once('?').unwrap_or((rest, ""));
-    let path = match hier.strip_prefix("//") {
+    match b.get(colon + 1..).and_then(|r| r.strip_prefix(b"//")) {
         Some(after) => {
-            let end = after.find('/').unwrap_or(after.len());
-            let (authority, path) = after.split_at(end);
-            if !is_authority(authority) {
-                return false;
-            }
-            path
+            let end = after
+                .iter()
+                .position(|&c| matches!(c, b'/' | b'?' | b'#'))
+                .unwrap_or(after.len());
+            is_authority(after.get(..end).unwrap_or(&[]))
         }
-        None => hier,
-    };
-    uri_chars(path, b":@/") && uri_chars(query, b":@/?") && uri_chars(fragment, b":@/?")
-}
-
-/// `[ userinfo "@" ] host [ ":" port ]`, host a reg-name.
-fn is_authority(authority: &str) -> bool {
-    let (userinfo, host_port) = match authority.split_once('@') {
-        Some((u, h)) => (Some(u), h),
-        None => (None, authority),
-    };
-    // A `:` with no port after it is allowed by RFC 3986 but refused by libxml2: refused.
-    let port_ok = match host_port.split_once(':') {
-        Some((_, port)) => !port.is_empty() && port.bytes().all(|c| c.is_ascii_digit()),
         None => true,
-    };
-    let host = host_port.split_once(':').map_or(host_port, |(h, _)| h);
-    userinfo.is_none_or(|u| uri_chars(u, b":")) && uri_chars(host, b"") && port_ok
+    }
 }
 
-/// Whether `s` consists of unreserved characters, sub-delims, `%XX` and the `extra` bytes.
-fn uri_chars(s: &str, extra: &[u8]) -> bool {
-    let b = s.as_bytes();
-    let hex = |i: usize| b.get(i).is_some_and(u8::is_ascii_hexdigit);
-    b.iter().enumerate().all(|(i, &c)| match c {
-        b'%' => hex(i + 1) && hex(i + 2),
-        _ => {
-            c.is_ascii_alphanumeric()
-                || matches!(
-                    c,
-                    b'-' | b'.'
-                        | b'_'
-                        | b'~'
-                        | b'!'
-                        | b'$'
-                        | b'&'
-                        | b'\''
-                        | b'('
-                        | b')'
-                        | b'*'
-                        | b'+'
-                        | b','
-                        | b';'
-                        | b'='
-                )
-                || extra.contains(&c)
+/// `[ userinfo "@" ] host [ ":" port ]`, host a reg-name (no `@`, no `:` but the port's).
+fn is_authority(authority: &[u8]) -> bool {
+    let host_port = match memchr::memchr(b'@', authority) {
+        Some(at) => authority.get(at + 1..).unwrap_or(&[]),
+        None => authority,
+    };
+    if host_port.contains(&b'@') {
+        return false;
+    }
+    // A `:` with no port after it is allowed by RFC 3986 but refused by libxml2: refused.
+    match memchr::memchr(b':', host_port) {
+        Some(at) => {
+            let port = host_port.get(at + 1..).unwrap_or(&[]);
+            !port.is_empty() && port.iter().all(u8::is_ascii_digit)
         }
-    })
+        None => true,
+    }
 }
+
+const PLAIN: u8 = 1;
+const SPECIAL: u8 = 2;
+
+/// For each byte: `PLAIN` if a URI may hold it literally anywhere after the scheme
+/// (unreserved, sub-delims, `:/?@`), `SPECIAL` for `%` and `#` (allowed with conditions),
+/// 0 for everything else.
+const URI_CHAR: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'/'
+                    | b'?'
+                    | b'@'
+            ) {
+            PLAIN
+        } else if b == b'%' || b == b'#' {
+            SPECIAL
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

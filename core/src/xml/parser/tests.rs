@@ -831,3 +831,20 @@ fn arena_order_is_document_order() {
     assert_eq!(scanned, walked);
     assert_eq!(scanned.len(), 7);
 }
+
+#[test]
+fn interner_comparison_is_string_equality() {
+    for len in 0..40 {
+        let a: String = (0..len)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        assert!(super::same_text(&a, &a.clone()));
+        assert!(!super::same_text(&a, &format!("{a}x")));
+        for at in 0..len {
+            let mut b = a.clone().into_bytes();
+            b[at] = b'Z';
+            let b = String::from_utf8(b).unwrap();
+            assert!(!super::same_text(&a, &b), "{len} {at}");
+        }
+    }
+}
