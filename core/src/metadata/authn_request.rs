@@ -56,7 +56,7 @@ pub fn inspect_authn_request(xml: &[u8]) -> Result<AuthnRequestInfo, InspectErro
         issuer: doc
             .children_named(root, SAML, "Issuer")
             .next()
-            .map(|i| doc.text(i).trim().to_owned()),
+            .map(|i| doc.text_cow(i).trim().to_owned()),
         issue_instant: attr("IssueInstant"),
         destination: attr("Destination"),
         acs_url: attr("AssertionConsumerServiceURL"),

@@ -67,7 +67,7 @@ fn signing_certificates(doc: &Document, idp: NodeId) -> Vec<Result<Certificate, 
             doc.children_named(d, DS, "X509Certificate")
                 .collect::<Vec<_>>()
         })
-        .map(|c| Certificate::from_base64(&doc.text(c)).map_err(|e| e.to_string()))
+        .map(|c| Certificate::from_base64(&doc.text_cow(c)).map_err(|e| e.to_string()))
         .collect()
 }
 
@@ -117,7 +117,7 @@ pub fn inspect_metadata(xml: &[u8], now: Instant) -> Result<MetadataInfo, Inspec
     let slo = endpoints(&doc, idp, "SingleLogoutService");
     let formats: Vec<String> = doc
         .children_named(idp, MD, "NameIDFormat")
-        .map(|n| doc.text(n).trim().to_owned())
+        .map(|n| doc.text_cow(n).trim().to_owned())
         .collect();
     let certs = signing_certificates(&doc, idp);
     let mut lints = Vec::new();

@@ -97,7 +97,7 @@ pub(crate) fn read_identity(doc: &Document, a: NodeId) -> Identity {
                 .children_named(st, SAML, "AuthnContext")
                 .next()
                 .and_then(|c| doc.children_named(c, SAML, "AuthnContextClassRef").next())
-                .map(|r| doc.text(r).trim().to_owned());
+                .map(|r| doc.text_cow(r).trim().to_owned());
         }
         out
     }

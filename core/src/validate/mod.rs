@@ -93,7 +93,7 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
     let issuer = verification
         .layout
         .issuer
-        .map(|i| doc.text(i).trim().to_owned())
+        .map(|i| doc.text_cow(i).trim().to_owned())
         .or_else(|| assertion_issuer(doc, &verification));
     report.jumpcloud = is_jumpcloud(issuer.as_deref(), policy.idp_entity_id.as_deref());
     report.issuer = issuer;
@@ -286,7 +286,7 @@ fn assertion_issuer(doc: &Document, v: &ResponseVerification<'_>) -> Option<Stri
         Some(AssertionSlot::Plain { node, .. }) => doc
             .children_named(node, SAML, "Issuer")
             .next()
-            .map(|i| doc.text(i).trim().to_owned()),
+            .map(|i| doc.text_cow(i).trim().to_owned()),
         _ => None,
     }
 }

@@ -37,7 +37,7 @@ impl Ctx<'_> {
         self.doc.element(n).and_then(|e| e.attr(name))
     }
     fn value(&self, n: NodeId) -> String {
-        self.doc.text(n).trim().to_owned()
+        self.doc.text_cow(n).trim().to_owned()
     }
     fn child(&self, n: NodeId, ns: &str, local: &str) -> Option<NodeId> {
         self.doc.children_named(n, ns, local).next()

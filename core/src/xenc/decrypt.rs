@@ -315,7 +315,7 @@ fn encrypted_key(doc: &Document, k: NodeId) -> Result<KeyCandidate, XencError> {
             if label.is_some() {
                 return Err(XencError::Duplicate("OAEPparams"));
             }
-            let l = decode_base64(&doc.text(c), "OAEPparams", MAX_OAEP_LABEL)?;
+            let l = decode_base64(&doc.text_cow(c), "OAEPparams", MAX_OAEP_LABEL)?;
             label = (!l.is_empty()).then(|| l.into_boxed_slice());
         } else if doc.is(c, ns::XENC, "KeySize") {
             // Implied by the algorithm.
@@ -358,7 +358,7 @@ fn cipher_value(doc: &Document, cipher_data: NodeId) -> Result<Vec<u8>, XencErro
     if doc.has_element_child(value) {
         return Err(XencError::Base64("CipherValue"));
     }
-    decode_base64(&doc.text(value), "CipherValue", MAX_CIPHER_VALUE)
+    decode_base64(&doc.text_cow(value), "CipherValue", MAX_CIPHER_VALUE)
 }
 
 /// Base64 with XML whitespace allowed anywhere; the decoded size is bounded before decoding.

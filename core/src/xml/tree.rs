@@ -370,7 +370,8 @@ impl Document {
     pub fn descendants(&self, id: NodeId) -> Descendants<'_> {
         Descendants {
             doc: self,
-            stack: vec![id],
+            next: id.index(),
+            end: self.span(id).end,
         }
     }
 
@@ -469,17 +470,28 @@ impl Document {
 }
 
 /// Pre-order iterator over a subtree.
+/// A node and everything below it, in document order. The arena is in document order and spans
+/// nest, so the subtree is the run of nodes from the node itself up to the first one that
+/// starts at or after the node's end: a scan, with no stack to allocate (it was one allocation
+/// per call, and the identity reader calls it once per attribute value).
 pub struct Descendants<'a> {
     doc: &'a Document,
-    stack: Vec<NodeId>,
+    /// Arena index of the next node to yield.
+    next: usize,
+    /// Where the subtree's root ends in the source.
+    end: usize,
 }
 
 impl Iterator for Descendants<'_> {
     type Item = NodeId;
     fn next(&mut self) -> Option<NodeId> {
-        let id = self.stack.pop()?;
-        self.stack
-            .extend(self.doc.children(id).iter().rev().copied());
+        let node = self.doc.nodes.get(self.next)?;
+        // Every span is non-empty, so the root itself passes this test too.
+        if node.span.start >= self.end {
+            return None;
+        }
+        let id = NodeId(u32::try_from(self.next).ok()?);
+        self.next += 1;
         Some(id)
     }
 }

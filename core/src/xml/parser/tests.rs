@@ -762,6 +762,7 @@ fn mutated_inputs_never_panic() {
         }
         let Ok(d) = parse(&input) else { continue };
         accepted += 1;
+        descendants_are_the_walk(&d);
         for i in 0..d.len() {
             let id = NodeId(i as u32);
             let span = d.span(id);
@@ -823,13 +824,37 @@ fn unchanged_values_share_the_source_and_decoded_ones_are_copies() {
 #[test]
 fn arena_order_is_document_order() {
     let d = ok("<a><b>t<c/><!--x--></b><d><e>u</e><f/></d>v<g/></a>");
-    let walked: Vec<NodeId> = d
-        .descendants(d.root())
+    let walked: Vec<NodeId> = walk(&d, d.root())
+        .into_iter()
         .filter(|&n| d.element(n).is_some())
         .collect();
     let scanned: Vec<NodeId> = d.elements().collect();
     assert_eq!(scanned, walked);
     assert_eq!(scanned.len(), 7);
+    descendants_are_the_walk(&d);
+    descendants_are_the_walk(&ok(SAML));
+}
+
+/// Pre-order walk through the child lists: the reference the arena scans are checked against.
+fn walk(d: &Document, n: NodeId) -> Vec<NodeId> {
+    let mut out = vec![n];
+    for &c in d.children(n) {
+        out.extend(walk(d, c));
+    }
+    out
+}
+
+/// `descendants` (a scan of the arena bounded by the node's span) yields, for every node,
+/// exactly the pre-order walk of its subtree.
+fn descendants_are_the_walk(d: &Document) {
+    for i in 0..d.len() {
+        let id = NodeId(i as u32);
+        assert_eq!(
+            d.descendants(id).collect::<Vec<_>>(),
+            walk(d, id),
+            "node {i}"
+        );
+    }
 }
 
 #[test]
