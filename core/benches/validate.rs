@@ -130,23 +130,26 @@ fn benches(c: &mut Criterion) {
 fn digested_bytes(xml: &str) -> Vec<u8> {
     use samlscope_core::c14n::{C14nOptions, canonicalize};
     let doc = samlscope_core::xml::parse(xml.as_bytes()).unwrap();
-    let named = |parent, name: &str| {
-        doc.child_elements(parent)
-            .find(|&c| doc.element(c).is_some_and(|e| &*e.local == name))
-            .unwrap()
-    };
+    use samlscope_core::saml::ns::{DS, SAML};
+    let named = |parent, ns, local| doc.children_named(parent, ns, local).next().unwrap();
     let response = doc.root();
-    let assertion = named(response, "Assertion");
+    let assertion = named(response, SAML, "Assertion");
     let mut out = Vec::new();
     for apex in [response, assertion] {
-        let signature = named(apex, "Signature");
+        let signature = named(apex, DS, "Signature");
         let opts = |omit| C14nOptions {
             with_comments: false,
             inclusive_prefixes: &[],
             omit,
         };
         canonicalize(&doc, apex, &opts(Some(signature)), &mut out).unwrap();
-        canonicalize(&doc, named(signature, "SignedInfo"), &opts(None), &mut out).unwrap();
+        canonicalize(
+            &doc,
+            named(signature, DS, "SignedInfo"),
+            &opts(None),
+            &mut out,
+        )
+        .unwrap();
     }
     out
 }

@@ -165,6 +165,14 @@ fn seed() -> u64 {
         })
 }
 
+/// `C14N_CASES`, or 1,500.
+fn cases() -> usize {
+    std::env::var("C14N_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1500)
+}
+
 /// Runs the libxml2 oracle on JSON lines (one case per line); one answer per case.
 fn ask_oracle(input: String) -> Vec<serde_json::Value> {
     let script =
@@ -193,10 +201,7 @@ fn exclusive_c14n_matches_libxml2_on_generated_documents() {
         return;
     }
     let seed = seed();
-    let cases: usize = std::env::var("C14N_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1500);
+    let cases = cases();
     println!("c14n differential: seed {seed} (rerun with C14N_SEED={seed}), {cases} cases");
     let mut g = Gen {
         rng: ChaCha8Rng::seed_from_u64(seed),
@@ -287,11 +292,7 @@ fn parser_accepts_nothing_libxml2_refuses_and_reads_the_same_tree() {
         return;
     }
     let seed = seed();
-    let rounds: usize = std::env::var("C14N_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1500)
-        * 2;
+    let rounds = cases() * 2;
     println!("parser differential: seed {seed} (rerun with C14N_SEED={seed}), {rounds} inputs");
     let mut g = Gen {
         rng: ChaCha8Rng::seed_from_u64(seed),

@@ -259,7 +259,7 @@ fn escape_with<O: Output>(
     let bytes = t.as_bytes();
     let mut from = 0;
     while let Some(rest) = bytes.get(from..)
-        && let Some(i) = find(rest, special)
+        && let Some(i) = crate::xml::screen::first(rest, special)
     {
         let at = from + i;
         out.put(bytes.get(from..at).unwrap_or(&[]));
@@ -271,29 +271,8 @@ fn escape_with<O: Output>(
     out.put(bytes.get(from..).unwrap_or(&[]));
 }
 
-/// The index of the first byte for which `special` holds. Text is scanned 16 bytes at a time
-/// with a test that has no early exit, which the compiler turns into vector compares: nearly
-/// all text in a signed message (base64 values, IDs, URIs) has nothing to escape, and a
-/// byte-at-a-time match was the hottest loop of canonicalization.
-fn find(bytes: &[u8], special: impl Fn(u8) -> bool + Copy) -> Option<usize> {
-    const LANES: usize = 16;
-    let mut chunks = bytes.chunks_exact(LANES);
-    let mut base = 0;
-    for chunk in &mut chunks {
-        if chunk.iter().fold(false, |any, &b| any | special(b)) {
-            return chunk.iter().position(|&b| special(b)).map(|i| base + i);
-        }
-        base += LANES;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| special(b))
-        .map(|i| base + i)
-}
-
 fn escape_text<O: Output>(t: &str, out: &mut O) {
-    // Non-short-circuit `|`, so that `find` vectorizes.
+    // Non-short-circuit `|`, so that the screen vectorizes.
     let special = |b: u8| (b == b'&') | (b == b'<') | (b == b'>') | (b == b'\r');
     escape_with(t, out, special, |b| match b {
         b'&' => Some(b"&amp;"),

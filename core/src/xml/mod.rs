@@ -7,6 +7,7 @@
 mod error;
 mod limits;
 mod parser;
+pub(crate) mod screen;
 mod tree;
 
 pub use error::{Position, XmlError, XmlErrorKind};

@@ -205,14 +205,10 @@ impl<'a> Interner<'a> {
         // table private to one parse needs no flooding resistance beyond what the node and
         // attribute limits already bound: a collision only costs a probe.
         let b = s.as_bytes();
-        // A fixed-size load for eight bytes (a variable-length copy into an array was a
-        // `memcpy` call and a store-forwarding stall); short names fold byte by byte.
-        let word = |w: &[u8]| match <[u8; 8]>::try_from(w) {
-            Ok(a) => u64::from_le_bytes(a),
-            Err(_) => w.iter().fold(0u64, |acc, &c| (acc << 8) | u64::from(c)),
-        };
-        let head = word(b.get(..8).unwrap_or(b));
-        let tail = word(b.get(b.len().saturating_sub(8)..).unwrap_or(b));
+        // Short names fold byte by byte.
+        let fold = || b.iter().fold(0u64, |acc, &c| (acc << 8) | u64::from(c));
+        let head = load8(b, 0).unwrap_or_else(fold);
+        let tail = load8(b, b.len().saturating_sub(8)).unwrap_or_else(fold);
         let x = head ^ tail.rotate_left(29) ^ (b.len() as u64);
         (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize
     }
@@ -256,6 +252,14 @@ impl<'a> Interner<'a> {
     }
 }
 
+/// The eight bytes of `s` at `at` as one fixed-size load (a variable-length copy into an array
+/// was a `memcpy` call and a store-forwarding stall), or `None` past the end.
+fn load8(s: &[u8], at: usize) -> Option<u64> {
+    s.get(at..at.checked_add(8)?)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        .map(u64::from_le_bytes)
+}
+
 /// Whether two interned names are the same entry (same text at the same address).
 fn same_name(a: &Name, b: &Name) -> bool {
     std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len()
@@ -269,14 +273,9 @@ fn same_text(a: &str, b: &str) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let word = |s: &[u8], at: usize| {
-        s.get(at..at + 8)
-            .and_then(|w| <[u8; 8]>::try_from(w).ok())
-            .map(u64::from_le_bytes)
-    };
     match a.len() {
         0..8 => a.iter().zip(b).all(|(x, y)| x == y),
-        n @ 8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        n @ 8..=16 => load8(a, 0) == load8(b, 0) && load8(a, n - 8) == load8(b, n - 8),
         _ => a == b,
     }
 }

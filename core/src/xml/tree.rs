@@ -469,7 +469,6 @@ impl Document {
     }
 }
 
-/// Pre-order iterator over a subtree.
 /// A node and everything below it, in document order. The arena is in document order and spans
 /// nest, so the subtree is the run of nodes from the node itself up to the first one that
 /// starts at or after the node's end: a scan, with no stack to allocate (it was one allocation

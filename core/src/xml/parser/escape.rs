@@ -100,18 +100,9 @@ pub(super) fn decode_attr(raw: &str, base: usize) -> Result<Cow<'_, str>, Fail> 
 }
 
 /// The first byte of an attribute value that needs more than a copy: a control (tab, LF, CR),
-/// `&` or `<`. Screens 16-byte chunks branch-free (vectorized) and looks closer only at a chunk
-/// with a hit: attribute values are mostly long URIs and IDs with none.
+/// `&` or `<` (attribute values are mostly long URIs and IDs with none).
 fn first_attr_special(b: &[u8]) -> Option<usize> {
-    let special = |c: u8| (c < 0x20) | (c == b'&') | (c == b'<');
-    let mut base = 0;
-    for chunk in b.chunks(16) {
-        if chunk.iter().fold(false, |acc, &c| acc | special(c)) {
-            return chunk.iter().position(|&c| special(c)).map(|i| base + i);
-        }
-        base += chunk.len();
-    }
-    None
+    crate::xml::screen::first(b, |c| (c < 0x20) | (c == b'&') | (c == b'<'))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
