@@ -178,7 +178,7 @@ fn common_name(s: &str) -> Option<&'static str> {
     let mut i = Interner::hash(s) & mask;
     loop {
         match table.get(i)? {
-            Some(k) if *k == s => return Some(k),
+            Some(k) if same_text(k, s) => return Some(k),
             Some(_) => i = (i + 1) & mask,
             None => return None,
         }
@@ -364,6 +364,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Appends a node as the last child of the innermost open element.
+    #[inline(always)]
     fn push_node(&mut self, kind: NodeKind, span: Span) -> Result<NodeId, Fail> {
         self.check_node_budget(span.start)?;
         let too_many = || {
