@@ -12,7 +12,7 @@ use samlscope_core::decode::DecodeLimits;
 use samlscope_core::metadata::trust_from_metadata;
 use samlscope_core::report::{Report, Verdict};
 use samlscope_core::trust::{Certificate, Fingerprint, TrustSource, TrustStore};
-use samlscope_core::validate::{Policy, validate};
+use samlscope_core::validate::{Policy, undecodable, validate};
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -157,13 +157,8 @@ impl Out {
             Verdict::Valid => self.valid += 1,
             Verdict::Invalid => self.invalid += 1,
         }
-        let mut stdout = std::io::stdout().lock();
         if self.json {
-            let mut v = serde_json::to_value(r).unwrap_or_default();
-            if let Some(o) = v.as_object_mut() {
-                o.insert("input".into(), input.into());
-            }
-            let _ = writeln!(stdout, "{v}");
+            Self::json_line(input, r);
             return;
         }
         let painter = crate::render::Painter { color: self.color };
@@ -176,7 +171,26 @@ impl Out {
         for c in &r.checks {
             painter.check(&mut text, c);
         }
-        let _ = stdout.write_all(text.as_bytes());
+        let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    }
+
+    /// An input of a batch with no SAML message in it. It counts as unreadable, not invalid;
+    /// with `--json` it still gets its line (a failing `input.decode` check) so a consumer
+    /// reading one object per input stays aligned.
+    fn unreadable(&mut self, input: &str, why: &str) {
+        self.errors += 1;
+        eprintln!("samlscope: {input}: {why}");
+        if self.json {
+            Self::json_line(input, &undecodable(why));
+        }
+    }
+
+    fn json_line(input: &str, r: &Report) {
+        let mut v = serde_json::to_value(r).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("input".into(), input.into());
+        }
+        let _ = writeln!(std::io::stdout().lock(), "{v}");
     }
 }
 
@@ -202,16 +216,19 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                     continue;
                 }
                 if line.len() > limits.max_input {
-                    eprintln!("samlscope: {name}: line above the input limit");
-                    out.errors += 1;
+                    out.unreadable(
+                        &name,
+                        &format!(
+                            "line of {} bytes, above the input limit of {} bytes",
+                            line.len(),
+                            limits.max_input
+                        ),
+                    );
                     continue;
                 }
                 match check_input(&line, &policy) {
                     Ok(reports) => reports.iter().for_each(|r| out.report(&name, r)),
-                    Err(e) => {
-                        eprintln!("samlscope: {name}: {e}");
-                        out.errors += 1;
-                    }
+                    Err(e) => out.unreadable(&name, &e),
                 }
             }
         } else {
@@ -221,10 +238,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
             match check_input(&bytes, &policy) {
                 Ok(reports) => reports.iter().for_each(|r| out.report(&name, r)),
                 Err(e) if !batch => return Err(CliError::input(CONTEXT, format!("{name}: {e}"))),
-                Err(e) => {
-                    eprintln!("samlscope: {name}: {e}");
-                    out.errors += 1;
-                }
+                Err(e) => out.unreadable(&name, &e),
             }
         }
     }

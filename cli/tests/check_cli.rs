@@ -156,8 +156,27 @@ fn batch_from_stdin_prints_one_json_line_per_message() {
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[2]["input"], "stdin:3");
     assert!(err.contains("3 checked: 3 valid"), "{err}");
-    // One bad line makes the batch exit 1 but the others are still checked.
-    let (code, out, _) = samlscope(&args, Some(&format!("{b64}\nnot-base64!\n")));
+    // One bad line makes the batch exit 1 but the others are still checked, and the bad line
+    // keeps its place in the output: an invalid report whose one check is input.decode.
+    let (code, out, err) = samlscope(&args, Some(&format!("not-base64!\n{b64}\n")));
     assert_eq!(code, 1);
-    assert_eq!(out.lines().count(), 1);
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(lines[0]["input"], "stdin:1");
+    assert_eq!(lines[0]["verdict"], "invalid");
+    assert_eq!(lines[0]["checks"][0]["id"], "input.decode");
+    assert_eq!(lines[0]["checks"][0]["status"], "fail");
+    assert!(
+        lines[0]["checks"][0]["fix"]
+            .as_str()
+            .unwrap()
+            .contains("SAMLResponse form value"),
+        "{out}"
+    );
+    assert_eq!(lines[1]["input"], "stdin:2");
+    assert_eq!(lines[1]["verdict"], "valid");
+    assert!(err.contains("1 valid, 0 invalid, 1 unreadable"), "{err}");
 }

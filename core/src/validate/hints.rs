@@ -60,6 +60,7 @@ pub fn fix(id: CheckId, jumpcloud: bool, expected: Option<&str>) -> Option<Strin
         (C::ConditionsWindow | C::SubjectConfirmation | C::TimeIssueInstant, _) => "The response is outside its validity window. Check the clocks of the IdP and the service provider (NTP), and that the response is used at once, not saved and replayed.".to_owned(),
         (C::ResponseStatus, true) => "JumpCloud reported an error instead of logging the user in. Check that the user is bound to the application (User Groups on the application) and that the request's settings match the SSO tab.".to_owned(),
         (C::ResponseStatus, false) => "The IdP reported an error instead of logging the user in; its status message says why.".to_owned(),
+        (C::InputDecode, _) => "Paste what the browser sent to the ACS URL: the SAMLResponse form value (base64, from the browser's network tab or SAML-tracer), the whole XML, or a HAR or SAML-tracer export. A value cut off while copying does not decode.".to_owned(),
         (C::AssertionEncrypted, _) => "The assertion is encrypted: provide the service provider's private key to inspect it.".to_owned(),
         (C::CertificateValidity, true) => "The IdP certificate is expired or about to expire: regenerate it in JumpCloud (IDP Certificate on the SSO tab) and upload the new certificate or metadata to the service provider at the same time.".to_owned(),
         (C::CertificateValidity, false) => "The IdP certificate is expired or about to expire: roll it over at the IdP and the service provider together.".to_owned(),

@@ -34,6 +34,15 @@ pub fn validate(xml: &[u8], policy: &Policy) -> Report {
     validate_document(&doc, policy)
 }
 
+/// The report for an input in which no SAML message could be found (nothing to parse): one
+/// failing `input.decode` check saying why, so a batch of reports keeps one entry per input.
+pub fn undecodable(why: impl Into<String>) -> Report {
+    Report::rejected(
+        Check::fail(C::InputDecode, why).fix_opt(fix(C::InputDecode, false, None)),
+        String::new(),
+    )
+}
+
 /// Validates an already parsed document (the page parses once and keeps the tree).
 pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
     let kind = MessageKind::of(doc);
