@@ -3,27 +3,19 @@
 
 mod common;
 
+use common::jumpcloud_metadata;
+
 use samlscope_core::checks::CheckId as C;
 use samlscope_core::metadata::{
     Binding, inspect_authn_request, inspect_metadata, trust_from_metadata,
 };
 use samlscope_core::report::Status;
-use samlscope_core::saml::build::{NAMEID_EMAIL, idp_metadata_xml, response_xml};
+use samlscope_core::saml::build::{NAMEID_EMAIL, response_xml};
 use samlscope_core::saml::time::Instant;
 use samlscope_core::validate::{Policy, validate};
 
 fn now() -> Instant {
-    Instant::parse("2026-11-28T12:01:00Z").unwrap().0
-}
-
-fn jumpcloud_metadata(redirect: bool) -> String {
-    idp_metadata_xml(
-        "jumpcloud-acmecorp",
-        "https://sso.jumpcloud.com/saml2/avoma",
-        &common::cert(common::IDP_CERT).to_base64(),
-        redirect,
-        NAMEID_EMAIL,
-    )
+    common::at(common::NOW)
 }
 
 fn lint(info: &samlscope_core::metadata::MetadataInfo, id: C) -> Vec<Status> {
@@ -165,6 +157,20 @@ fn lints_authn_requests() {
     assert_eq!(statuses(&digit_id, C::RequestId), vec![Status::Warn]);
     let http = good.replace("https://prod-api", "http://prod-api");
     assert_eq!(statuses(&http, C::RequestAcsUrl), vec![Status::Warn]);
+    // An ACS URL no IdP can match with its configured (absolute) ones.
+    for acs in [
+        "/saml2/acs",
+        "prod-api.avoma.com/saml2/acs",
+        "https:///saml2/acs",
+        "https://prod-api.avoma.com/saml2/acs x",
+    ] {
+        let bad = good.replace("https://prod-api.avoma.com/saml2/acs", acs);
+        assert_eq!(
+            statuses(&bad, C::RequestAcsUrl),
+            vec![Status::Fail],
+            "{acs}"
+        );
+    }
     let artifact = good.replace("bindings:HTTP-POST", "bindings:HTTP-Artifact");
     assert_eq!(
         statuses(&artifact, C::RequestAcsUrl),

@@ -8,31 +8,9 @@ use samlscope_core::checks::CheckId as C;
 use samlscope_core::dsig::sign_enveloped;
 use samlscope_core::report::{Report, Status, Verdict};
 use samlscope_core::saml::build::{ResponseSpec, response_xml};
-use samlscope_core::saml::time::Instant;
 use samlscope_core::validate::{Policy, validate};
 
-const NOW: &str = "2026-11-28T12:01:00Z";
-
-fn at(t: &str) -> Instant {
-    Instant::parse(t).unwrap().0
-}
-
-fn policy() -> Policy {
-    let mut p = Policy::new(common::trust_idp(), at(NOW));
-    p.idp_entity_id = Some("jumpcloud-acmecorp".into());
-    p.sp_entity_id = Some("https://app.avoma.com".into());
-    p.acs_url = Some("https://prod-api.avoma.com/saml2/acs".into());
-    p.request_id = Some("_req42".into());
-    p
-}
-
-/// Signs like JumpCloud's "Assertion and Response".
-fn sign_both(xml: &str, spec: &ResponseSpec) -> String {
-    let s = common::idp_signer();
-    let o = Default::default();
-    let x = sign_enveloped(xml, &spec.assertion_id, &s, &o).unwrap();
-    sign_enveloped(&x, &spec.response_id, &s, &o).unwrap()
-}
+use common::{at, policy, sign_both};
 
 fn run(spec: &ResponseSpec, policy: &Policy) -> Report {
     validate(sign_both(&response_xml(spec), spec).as_bytes(), policy)

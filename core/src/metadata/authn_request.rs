@@ -75,6 +75,17 @@ pub fn inspect_authn_request(xml: &[u8]) -> Result<AuthnRequestInfo, InspectErro
     Ok(info)
 }
 
+/// `http://` or `https://`, a host, and no whitespace.
+fn is_absolute_http_url(u: &str) -> bool {
+    let rest = u
+        .strip_prefix("https://")
+        .or_else(|| u.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        let host = r.split(['/', '?', '#']).next().unwrap_or_default();
+        !host.is_empty() && !u.contains(|c: char| c.is_whitespace())
+    })
+}
+
 fn lint(info: &AuthnRequestInfo) -> Vec<Check> {
     let mut out = Vec::new();
     // The response's InResponseTo must echo this ID (SAML core §3.2.2); without one the SP
@@ -103,6 +114,17 @@ fn lint(info: &AuthnRequestInfo) -> Vec<Check> {
             CheckId::RequestAcsUrl,
             "no ACS URL in the request: the IdP uses the one configured for the application",
         )),
+        // An IdP matches the requested ACS URL against the absolute URLs it has configured:
+        // anything else (relative, no scheme, spaces) matches none of them.
+        Some(u) if !is_absolute_http_url(u) => out.push(
+            Check::fail(
+                CheckId::RequestAcsUrl,
+                "the ACS URL is not an absolute http(s) URL: the IdP cannot match it with the ACS URLs configured for the application and refuses the request",
+            )
+            .expected("https://<the service provider's host>/<its ACS path>")
+            .found(u)
+            .fix("Set the ACS URL in the service provider's SAML settings to its full https:// address, the same one configured at the IdP (JumpCloud: ACS URLs on the SSO tab)."),
+        ),
         Some(u) if !u.starts_with("https://") => out.push(
             Check::warn(CheckId::RequestAcsUrl, "the ACS URL is not HTTPS: the assertion would travel in clear text")
                 .found(u),

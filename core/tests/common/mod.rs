@@ -4,9 +4,13 @@
 
 use samlscope_core::attacks::Fixture;
 use samlscope_core::crypto::PrivateKey;
+use samlscope_core::dsig::sign_enveloped;
 use samlscope_core::dsig::{SignOptions, Signer};
 use samlscope_core::saml::build::ResponseSpec;
+use samlscope_core::saml::build::{NAMEID_EMAIL, idp_metadata_xml};
+use samlscope_core::saml::time::Instant;
 use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
+use samlscope_core::validate::Policy;
 
 pub const IDP_KEY: &str = include_str!("../data/keys/idp.key.pem");
 pub const IDP_CERT: &str = include_str!("../data/keys/idp.crt.pem");
@@ -50,4 +54,40 @@ pub fn fixture() -> Fixture {
         options: SignOptions::default(),
         evil_name_id: "admin@acmecorp.com".into(),
     }
+}
+
+/// The tests' clock: a minute after the example response was issued.
+pub const NOW: &str = "2026-11-28T12:01:00Z";
+
+pub fn at(t: &str) -> Instant {
+    Instant::parse(t).unwrap().0
+}
+
+/// The SP of the setup guide (Avoma behind JumpCloud org `acmecorp`), expecting `_req42`.
+pub fn policy() -> Policy {
+    let mut p = Policy::new(trust_idp(), at(NOW));
+    p.idp_entity_id = Some("jumpcloud-acmecorp".into());
+    p.sp_entity_id = Some("https://app.avoma.com".into());
+    p.acs_url = Some("https://prod-api.avoma.com/saml2/acs".into());
+    p.request_id = Some("_req42".into());
+    p
+}
+
+/// Signs like JumpCloud's "Assertion and Response".
+pub fn sign_both(xml: &str, spec: &ResponseSpec) -> String {
+    let s = idp_signer();
+    let o = Default::default();
+    let x = sign_enveloped(xml, &spec.assertion_id, &s, &o).unwrap();
+    sign_enveloped(&x, &spec.response_id, &s, &o).unwrap()
+}
+
+/// JumpCloud's IdP metadata for the example app, with or without a Redirect endpoint.
+pub fn jumpcloud_metadata(redirect: bool) -> String {
+    idp_metadata_xml(
+        "jumpcloud-acmecorp",
+        "https://sso.jumpcloud.com/saml2/avoma",
+        &cert(IDP_CERT).to_base64(),
+        redirect,
+        NAMEID_EMAIL,
+    )
 }
