@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 
 use common::{at, policy, sign_both};
 use samlscope_core::checks::CheckId as C;
-use samlscope_core::dsig::{DigestAlgorithm, SignOptions, SignatureAlgorithm, sign_enveloped};
+use samlscope_core::dsig::{
+    DigestAlgorithm, SignOptions, SignatureAlgorithm, Signer, sign_enveloped,
+};
 use samlscope_core::metadata::{inspect_authn_request, inspect_metadata};
 use samlscope_core::report::{Check, Status};
 use samlscope_core::saml::build::{ResponseSpec, response_xml};
@@ -168,34 +170,16 @@ fn corpus() -> Vec<(String, Vec<Check>)> {
         ),
         (
             "rotated certificate".into(),
-            {
-                let spec = common::spec();
-                let idp2 = common::signer(common::IDP2_KEY, common::IDP2_CERT);
-                sign_enveloped(
-                    &response_xml(&spec),
-                    &spec.assertion_id,
-                    &idp2,
-                    &Default::default(),
-                )
-                .unwrap()
-            },
+            common::assertion_signed_by(&common::signer(common::IDP2_KEY, common::IDP2_CERT)),
             policy(),
         ),
         (
             "KeyInfo carries another certificate".into(),
-            {
-                // Signed with the trusted key, but KeyInfo shows the other IdP certificate.
-                let spec = common::spec();
-                let mut signer = common::idp_signer();
-                signer.certificate = Some(common::cert(common::IDP2_CERT));
-                sign_enveloped(
-                    &response_xml(&spec),
-                    &spec.assertion_id,
-                    &signer,
-                    &Default::default(),
-                )
-                .unwrap()
-            },
+            // Signed with the trusted key, but KeyInfo shows the other IdP certificate.
+            common::assertion_signed_by(&Signer {
+                certificate: Some(common::cert(common::IDP2_CERT)),
+                ..common::idp_signer()
+            }),
             policy(),
         ),
         (
@@ -259,38 +243,11 @@ fn corpus() -> Vec<(String, Vec<Check>)> {
     out
 }
 
-/// An encrypted assertion, with and without the SP's key.
+/// An encrypted (and signed) assertion, with and without the SP's key.
 fn encrypted_cases() -> Vec<(String, Vec<Check>)> {
-    use samlscope_core::xenc::{
-        DataEncryption, DecryptionKey, KeyTransport, MIN_RANDOMNESS, encrypt_assertion,
-    };
-    let spec = common::spec();
-    let sp_cert = common::cert(common::IDP2_CERT);
-    let (_, c) = x509_parser::parse_x509_certificate(sp_cert.der()).unwrap();
-    let randomness: Vec<u8> = (0..MIN_RANDOMNESS.max(128))
-        .map(|i| (i * 37 % 251) as u8)
-        .collect();
-    let assertion = sign_enveloped(
-        &samlscope_core::saml::build::assertion_xml(&spec),
-        &spec.assertion_id,
-        &common::idp_signer(),
-        &Default::default(),
-    )
-    .unwrap();
-    let enc = encrypt_assertion(
-        &assertion,
-        c.public_key().raw,
-        DataEncryption::Aes256Gcm,
-        KeyTransport::RSA_OAEP_MGF1P,
-        &randomness,
-    )
-    .unwrap();
-    let plain = response_xml(&spec);
-    let s = plain.find("<saml2:Assertion").unwrap();
-    let e = plain.rfind("</saml2:Assertion>").unwrap() + "</saml2:Assertion>".len();
-    let xml = format!("{}{}{}", &plain[..s], enc, &plain[e..]);
-    let with_key =
-        with_policy(|p| p.sp_key = Some(DecryptionKey::from_pem(common::IDP2_KEY).unwrap()));
+    let xml = common::encrypted_response(true, false);
+    let key = samlscope_core::xenc::DecryptionKey::from_pem(common::IDP2_KEY).unwrap();
+    let with_key = with_policy(|p| p.sp_key = Some(key.clone()));
     vec![
         (
             "encrypted, no SP key".into(),

@@ -153,14 +153,7 @@ fn the_user_is_shown_clearly_even_when_the_response_fails() {
 
 #[test]
 fn unsigned_response_when_sp_requires_it_names_the_sign_field() {
-    let spec = common::spec();
-    let xml = sign_enveloped(
-        &response_xml(&spec),
-        &spec.assertion_id,
-        &common::idp_signer(),
-        &Default::default(),
-    )
-    .unwrap();
+    let xml = common::assertion_signed_by(&common::idp_signer());
     let mut p = policy();
     p.signatures.require_signed_response = true;
     let r = run_xml(&xml, &p);
@@ -402,14 +395,7 @@ fn comment_injection_is_refused_by_default_and_read_in_full_when_allowed() {
 
 #[test]
 fn rotated_certificate_is_diagnosed_with_both_fingerprints() {
-    let spec = common::spec();
-    let xml = sign_enveloped(
-        &response_xml(&spec),
-        &spec.assertion_id,
-        &common::signer(common::IDP2_KEY, common::IDP2_CERT),
-        &Default::default(),
-    )
-    .unwrap();
+    let xml = common::assertion_signed_by(&common::signer(common::IDP2_KEY, common::IDP2_CERT));
     let r = run_xml(&xml, &policy());
     let c = r.failed().find(|c| c.id == C::SignatureTrusted).unwrap();
     assert!(c.message.contains("regenerated"), "{}", c.message);
@@ -488,53 +474,8 @@ fn every_attack_scenario_is_invalid_in_the_report() {
 /// unsigned one in an unsigned Response is refused (encryption is not authentication).
 #[test]
 fn encrypted_assertions_are_decrypted_then_checked() {
-    use samlscope_core::xenc::{
-        DataEncryption, DecryptionKey, KeyTransport, MIN_RANDOMNESS, encrypt_assertion,
-    };
-    let spec = common::spec();
-    let sp_cert = common::cert(common::IDP2_CERT); // the SP's key pair in this test
-    let spki = {
-        let (_, c) = x509_parser::parse_x509_certificate(sp_cert.der()).unwrap();
-        c.public_key().raw.to_vec()
-    };
-    let randomness: Vec<u8> = (0..MIN_RANDOMNESS.max(128))
-        .map(|i| (i * 37 % 251) as u8)
-        .collect();
-    let build = |sign_assertion: bool, sign_response: bool| {
-        let mut assertion = samlscope_core::saml::build::assertion_xml(&spec);
-        if sign_assertion {
-            assertion = sign_enveloped(
-                &assertion,
-                &spec.assertion_id,
-                &common::idp_signer(),
-                &Default::default(),
-            )
-            .unwrap();
-        }
-        let enc = encrypt_assertion(
-            &assertion,
-            &spki,
-            DataEncryption::Aes256Gcm,
-            KeyTransport::RSA_OAEP_MGF1P,
-            &randomness,
-        )
-        .unwrap();
-        let plain = response_xml(&spec);
-        let s = plain.find("<saml2:Assertion").unwrap();
-        let e = plain.rfind("</saml2:Assertion>").unwrap() + "</saml2:Assertion>".len();
-        let xml = format!("{}{}{}", &plain[..s], enc, &plain[e..]);
-        if sign_response {
-            sign_enveloped(
-                &xml,
-                &spec.response_id,
-                &common::idp_signer(),
-                &Default::default(),
-            )
-            .unwrap()
-        } else {
-            xml
-        }
-    };
+    use common::encrypted_response as build;
+    use samlscope_core::xenc::DecryptionKey;
     let key = DecryptionKey::from_pem(common::IDP2_KEY).unwrap();
     let mut p = policy();
     // Without the SP key: refused, with the hint to provide it.

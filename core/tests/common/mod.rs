@@ -91,3 +91,56 @@ pub fn jumpcloud_metadata(redirect: bool) -> String {
         NAMEID_EMAIL,
     )
 }
+
+/// The example response signed in the Assertion only, by `signer` (its key and the
+/// certificate it puts in KeyInfo).
+pub fn assertion_signed_by(signer: &Signer) -> String {
+    let spec = spec();
+    sign_enveloped(
+        &samlscope_core::saml::build::response_xml(&spec),
+        &spec.assertion_id,
+        signer,
+        &Default::default(),
+    )
+    .unwrap()
+}
+
+/// The example response with its Assertion encrypted for the SP (whose key pair is IDP2's in
+/// these tests), the Assertion and/or the Response signed by the IdP first.
+pub fn encrypted_response(sign_assertion: bool, sign_response: bool) -> String {
+    use samlscope_core::saml::build::{assertion_xml, response_xml};
+    use samlscope_core::xenc::{DataEncryption, KeyTransport, MIN_RANDOMNESS, encrypt_assertion};
+    let spec = spec();
+    let sp_cert = cert(IDP2_CERT);
+    let (_, c) = x509_parser::parse_x509_certificate(sp_cert.der()).unwrap();
+    let randomness: Vec<u8> = (0..MIN_RANDOMNESS.max(128))
+        .map(|i| (i * 37 % 251) as u8)
+        .collect();
+    let mut assertion = assertion_xml(&spec);
+    if sign_assertion {
+        assertion = sign_enveloped(
+            &assertion,
+            &spec.assertion_id,
+            &idp_signer(),
+            &Default::default(),
+        )
+        .unwrap();
+    }
+    let enc = encrypt_assertion(
+        &assertion,
+        c.public_key().raw,
+        DataEncryption::Aes256Gcm,
+        KeyTransport::RSA_OAEP_MGF1P,
+        &randomness,
+    )
+    .unwrap();
+    let plain = response_xml(&spec);
+    let s = plain.find("<saml2:Assertion").unwrap();
+    let e = plain.rfind("</saml2:Assertion>").unwrap() + "</saml2:Assertion>".len();
+    let xml = format!("{}{}{}", &plain[..s], enc, &plain[e..]);
+    if sign_response {
+        sign_enveloped(&xml, &spec.response_id, &idp_signer(), &Default::default()).unwrap()
+    } else {
+        xml
+    }
+}
