@@ -364,3 +364,22 @@ fn every_check_id_is_seen_passing_and_failing() {
             .collect::<Vec<_>>()
     );
 }
+
+/// A failure an admin cannot act on is half a diagnosis: every failing check of the corpus
+/// says what to do (in the IdP console's words for a JumpCloud message).
+#[test]
+fn every_failure_has_a_fix_hint() {
+    let mut without = Vec::new();
+    for (case, checks) in corpus() {
+        for c in checks {
+            if c.status == Status::Fail && c.fix.as_deref().is_none_or(|f| f.trim().is_empty()) {
+                without.push(format!("{case}: {} — {}", c.id, c.message));
+            }
+        }
+    }
+    assert!(
+        without.is_empty(),
+        "failures without a fix hint:\n{}",
+        without.join("\n")
+    );
+}

@@ -244,10 +244,17 @@ fn lint_certificate(info: &CertificateInfo, now: Instant, jumpcloud: bool, out: 
 
 fn lint_endpoints(sso: &[Endpoint], jumpcloud: bool, out: &mut Vec<Check>) {
     if sso.is_empty() {
-        out.push(Check::fail(
-            CheckId::MetadataEndpoints,
-            "no SingleSignOnService endpoint",
-        ));
+        out.push(
+            Check::fail(
+                CheckId::MetadataEndpoints,
+                "no SingleSignOnService endpoint: service providers have nowhere to send users to log in",
+            )
+            .fix(if jumpcloud {
+                "Download the metadata again from JumpCloud (Export Metadata on the application's SSO tab): it always lists the IdP URL as a SingleSignOnService."
+            } else {
+                "Download the IdP's metadata again; it must list a SingleSignOnService endpoint (the IdP's login URL)."
+            }),
+        );
         return;
     }
     let has_redirect = sso.iter().any(|e| e.binding == Binding::HttpRedirect);

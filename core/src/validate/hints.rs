@@ -64,9 +64,15 @@ pub fn fix(id: CheckId, jumpcloud: bool, expected: Option<&str>) -> Option<Strin
         (C::AssertionEncrypted, _) => "The assertion is encrypted: provide the service provider's private key to inspect it.".to_owned(),
         (C::CertificateValidity, true) => "The IdP certificate is expired or about to expire: regenerate it in JumpCloud (IDP Certificate on the SSO tab) and upload the new certificate or metadata to the service provider at the same time.".to_owned(),
         (C::CertificateValidity, false) => "The IdP certificate is expired or about to expire: roll it over at the IdP and the service provider together.".to_owned(),
+        (C::AuthnSession, _) => "The IdP's login session for this user has already ended (SessionNotOnOrAfter). Log in again; if it fails right after a fresh login, the clocks of the IdP and the service provider disagree (NTP).".to_owned(),
+        (C::ConditionsUnknown, true) => "JumpCloud sends no conditions beyond the audience: this message was not produced by the application as configured (or was altered). Do not accept it; start a new login.".to_owned(),
+        (C::ConditionsUnknown, false) => "The assertion carries a condition the service provider cannot evaluate, which makes it invalid (SAML core §2.5.1). Configure the IdP not to add custom conditions to this application's assertions.".to_owned(),
+        (C::XmlWellFormed | C::XmlNamespaces, _) => "This is not the XML the IdP sent: it was cut off or changed while copying, or written by hand. Copy the SAMLResponse value again, whole (from the browser's network tab or SAML-tracer), and paste that.".to_owned(),
+        (C::XmlDoctype, _) => "No IdP puts a DOCTYPE in a SAML message; one is the mark of an XML attack (external entities, entity expansion). Do not accept this message.".to_owned(),
+        (C::XmlLimits, _) => "The message is far beyond the size or nesting of any real SAML message: treat it as an attack or a wrong file, not as a login.".to_owned(),
         (C::AuthnStatement, _) => "The assertion carries no authentication statement; the IdP must send a normal login response.".to_owned(),
         (C::ValueComments, _) => "A comment inside a signed value is a known attack (comment injection); the message must not be trusted.".to_owned(),
-        (C::StructureAssertionCount | C::StructureSchema | C::StructureSignaturePosition | C::StructureUniqueIds | C::SignatureStructure | C::SignatureReference | C::SignatureTransforms | C::SignatureDigest, _) => "This message was altered after the IdP produced it (or built to attack an SP). Do not accept it; no IdP setting fixes it.".to_owned(),
+        (C::StructureMessage | C::StructureAssertionCount | C::StructureSchema | C::StructureSignaturePosition | C::StructureUniqueIds | C::SignatureStructure | C::SignatureReference | C::SignatureTransforms | C::SignatureDigest, _) => "This message was altered after the IdP produced it (or built to attack an SP). Do not accept it; no IdP setting fixes it.".to_owned(),
         _ => return None,
     };
     Some(s)

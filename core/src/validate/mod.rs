@@ -26,7 +26,9 @@ pub fn validate(xml: &[u8], policy: &Policy) -> Report {
         Err(e) => {
             let span = crate::xml::Span::new(e.position.offset, e.position.offset);
             return Report::rejected(
-                Check::fail(e.check_id(), e.to_string()).span(span),
+                Check::fail(e.check_id(), e.to_string())
+                    .span(span)
+                    .fix_opt(fix(e.check_id(), false, None)),
                 String::from_utf8_lossy(xml).into_owned(),
             );
         }
@@ -77,7 +79,12 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
                     kind.as_str()
                 ),
             )
-            .found(kind.as_str()),
+            .found(kind.as_str())
+            .fix(match kind {
+                MessageKind::AuthnRequest => "This is what the service provider sends to the IdP. The login is in the SAMLResponse the IdP posts back to the ACS URL: paste that (an AuthnRequest is inspected with `samlscope request`, and gives the ID to check the response against).",
+                MessageKind::EntityDescriptor | MessageKind::EntitiesDescriptor => "This is metadata, not a login: inspect it with `samlscope metadata` or use it as the trust source (--metadata). Paste the SAMLResponse the IdP posts to the ACS URL to check a login.",
+                _ => "Paste the SAMLResponse the IdP posts to the ACS URL (the form value named SAMLResponse).",
+            }),
         );
         report.settle();
         return report;

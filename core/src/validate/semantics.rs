@@ -611,8 +611,11 @@ fn conditions(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> (Option<Instant>, Option<I
         Check::fail(C::ConditionsUnknown, "a condition that cannot be evaluated makes the assertion invalid (core §2.5.1)")
             .found(ctx.doc.element(u).map(|e| e.qname()).unwrap_or_default())
             .span(ctx.doc.span(u))
+            .fix_opt(ctx.hint(C::ConditionsUnknown, None))
     } else if one_time > 1 || proxy > 1 {
-        Check::fail(C::ConditionsUnknown, "OneTimeUse and ProxyRestriction may appear at most once (core §2.5.1)").span(span)
+        Check::fail(C::ConditionsUnknown, "OneTimeUse and ProxyRestriction may appear at most once (core §2.5.1)")
+            .span(span)
+            .fix_opt(ctx.hint(C::ConditionsUnknown, None))
     } else if one_time == 1 {
         Check::warn(C::ConditionsUnknown, "OneTimeUse: the SP must refuse a second use of this assertion (needs its replay cache)").span(span)
     } else {
@@ -644,7 +647,8 @@ fn authn(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
         Some(t) if ctx.policy.now >= t.plus_seconds(ctx.skew()) => out.push(
             Check::fail(C::AuthnSession, format!("the IdP session ended at {t}"))
                 .found(ctx.policy.now.to_rfc3339())
-                .span(ctx.doc.span(st)),
+                .span(ctx.doc.span(st))
+                .fix_opt(ctx.hint(C::AuthnSession, None)),
         ),
         Some(t) => out.push(Check::pass(
             C::AuthnSession,
