@@ -134,6 +134,13 @@ fn benches(c: &mut Criterion) {
     g.bench_function("sha256_of_digested_bytes", |b| {
         b.iter(|| samlscope_core::dsig::DigestAlgorithm::Sha256.digest(black_box(&digested)))
     });
+    // What `check -` does with each line before validating it: find and decode the message in
+    // a pasted base64 value.
+    let b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &xml);
+    let limits = samlscope_core::decode::DecodeLimits::default();
+    g.bench_function("decode_base64_paste", |b| {
+        b.iter(|| samlscope_core::decode::decode(black_box(b64.as_bytes()), &limits).unwrap())
+    });
     g.bench_function("parse_only", |b| {
         b.iter(|| samlscope_core::xml::parse(black_box(xml.as_bytes())).unwrap())
     });
@@ -265,6 +272,14 @@ fn main() {
                 sigs_default = sigs;
             }
         }
+    }
+    if let (Some(decode), Some(full)) = (estimate_ns("decode_base64_paste"), full_ring) {
+        println!(
+            "  a base64 line of `check -`: decoding {:.1} µs + full validation {:.1} µs = {:.0} lines/s",
+            decode / 1e3,
+            full / 1e3,
+            1e9 / (decode + full)
+        );
     }
     let floor = estimate_ns(&format!("two_rsa2048_verifies_{:?}", Backend::default()))
         .zip(estimate_ns("sha256_of_digested_bytes"))

@@ -1,7 +1,8 @@
 //! A fixed-count loop over `validate` of the bench's ≈8.5 KB doubly signed response, for
 //! profilers and instruction counters (criterion's adaptive loop hides the per-call count):
 //! `perf stat -e instructions:u target/release/examples/profile_validate 2000` or
-//! `perf record -g …`. Pass `parse` as the second argument to time the parser alone, `sigs` for parse + both signatures.
+//! `perf record -g …`. Pass `parse` as the second argument to time the parser alone, `sigs` for parse + both signatures, `decode` to
+//! decode the response pasted as base64 (what `check -` does with each line before validating).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // profiling harness
 
 use samlscope_core::dsig::{SignOptions, Signer, sign_enveloped};
@@ -48,9 +49,13 @@ fn main() {
     p.acs_url = Some("https://prod-api.avoma.com/saml2/acs".into());
     p.request_id = Some("_req42".into());
     assert_eq!(validate(xml.as_bytes(), &p).verdict.as_str(), "valid");
+    let b64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &xml);
+    let limits = samlscope_core::decode::DecodeLimits::default();
     let start = std::time::Instant::now();
     for _ in 0..n {
-        if mode == "parse" {
+        if mode == "decode" {
+            black_box(samlscope_core::decode::decode(black_box(b64.as_bytes()), &limits).unwrap());
+        } else if mode == "parse" {
             black_box(samlscope_core::xml::parse(black_box(xml.as_bytes())).unwrap());
         } else if mode == "sigs" {
             let doc = samlscope_core::xml::parse(black_box(xml.as_bytes())).unwrap();

@@ -412,3 +412,24 @@ fn decode_mutated_inputs_never_panic() {
         t.elapsed()
     );
 }
+
+/// The control-character screen (a branch-free block scan) refuses exactly the bytes that are
+/// `is_ascii_control() && !is_ascii_whitespace()`, wherever they sit around its 32-byte
+/// blocks; every other ASCII byte in that spot leads to some other outcome.
+#[test]
+fn control_characters_are_refused_in_every_position() {
+    let value = STANDARD.encode(RESPONSE.as_bytes());
+    let value = &value[..100];
+    for at in [1, 2, 30, 31, 32, 33, 63, 64, 65, 90] {
+        for b in 0u8..0x80 {
+            let mut text = value.as_bytes().to_vec();
+            text.insert(at, b);
+            let refused = matches!(
+                decode(&text, &limits()),
+                Err(DecodeError::Unrecognised { ref reason }) if reason.contains("control characters")
+            );
+            let control = b.is_ascii_control() && !b.is_ascii_whitespace();
+            assert_eq!(refused, control, "byte {b:#04x} at {at}");
+        }
+    }
+}

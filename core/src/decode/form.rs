@@ -13,20 +13,42 @@ use percent_encoding::percent_decode;
 /// One `name=value` pair with the value exactly as it appeared (still encoded).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawPair<'a> {
-    pub name: String,
+    /// Form-decoded, except for names too long to be any SAML parameter (kept as written; see
+    /// [`MAX_RAW_NAME`]).
+    pub name: Cow<'a, str>,
     pub raw_name: &'a str,
     pub raw_value: &'a str,
 }
 
+/// Pair names only matter when they are one of the SAML binding parameters (`SAMLResponse`,
+/// `SAMLRequest`, `RelayState`, `SigAlg`, `Signature`: at most 12 characters, 36 with every one
+/// percent-encoded). A longer raw name is none of them and is not decoded: a bare base64 value
+/// is one long "name", and form-decoding it was most of the time spent decoding a paste.
+pub const MAX_RAW_NAME: usize = 36;
+
 /// Splits a query or form body on `&` (and `;`, still emitted by some old servers).
 pub fn pairs(query: &str) -> Vec<RawPair<'_>> {
-    query
-        .split(['&', ';'])
+    // Split on the bytes (both separators are ASCII, so every cut is a char boundary): a
+    // `str::split` on a char set decodes every character of a value that is kilobytes long.
+    let mut pieces = Vec::new();
+    let mut rest = query;
+    while let Some(at) = memchr::memchr2(b'&', b';', rest.as_bytes()) {
+        pieces.push(rest.get(..at).unwrap_or_default());
+        rest = rest.get(at + 1..).unwrap_or_default();
+    }
+    pieces.push(rest);
+    pieces
+        .into_iter()
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (n, v) = p.split_once('=').unwrap_or((p, ""));
+            let trimmed = n.trim();
             RawPair {
-                name: form_decode(n.trim()),
+                name: if trimmed.len() > MAX_RAW_NAME {
+                    Cow::Borrowed(trimmed)
+                } else {
+                    Cow::Owned(form_decode(trimmed))
+                },
                 raw_name: n,
                 raw_value: v,
             }
@@ -75,6 +97,7 @@ pub fn url_without_query(url: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::{base64_param, form_decode, pairs, split_url};
+    use std::borrow::Cow;
 
     #[test]
     fn plus_is_literal_unless_the_value_proves_form_encoding() {
@@ -85,9 +108,46 @@ mod tests {
     }
 
     #[test]
+    fn pairs_split_like_str_split_and_decode_only_names_that_can_matter() {
+        for q in [
+            "",
+            "&",
+            ";;a",
+            "a=1&b=2;c",
+            "SAMLResponse=x&RelayState=%2Fhome",
+            "é=ü&x;y=z&",
+            "&&SAML%52esponse=v",
+        ] {
+            let want: Vec<&str> = q.split(['&', ';']).filter(|p| !p.is_empty()).collect();
+            let got: Vec<String> = pairs(q)
+                .iter()
+                .map(|p| {
+                    if p.raw_value.is_empty() && !q.contains(&format!("{}=", p.raw_name)) {
+                        p.raw_name.to_owned()
+                    } else {
+                        format!("{}={}", p.raw_name, p.raw_value)
+                    }
+                })
+                .collect();
+            assert_eq!(got, want, "{q:?}");
+        }
+        // Percent-encoded parameter names up to the longest possible encoding are decoded.
+        let encoded: String = "SAMLResponse"
+            .bytes()
+            .map(|b| format!("%{b:02X}"))
+            .collect();
+        assert_eq!(encoded.len(), super::MAX_RAW_NAME);
+        assert_eq!(pairs(&format!("{encoded}=v"))[0].name, "SAMLResponse");
+        // A bare base64 value is one long name, kept as written.
+        let long = "PHNhbWxwOlJlc3BvbnNlIHhtbG5zOnNhbWxwPSJ1cm46b2FzaXMi+/+A";
+        let p = pairs(long);
+        assert!(matches!(p[0].name, Cow::Borrowed(n) if n == long));
+    }
+
+    #[test]
     fn query_parsing() {
         let p = pairs("a=1&&b&c=x%20y+z;d=");
-        let names: Vec<_> = p.iter().map(|p| p.name.as_str()).collect();
+        let names: Vec<&str> = p.iter().map(|p| &*p.name).collect();
         assert_eq!(names, ["a", "b", "c", "d"]);
         assert_eq!(form_decode(p[2].raw_value), "x y z");
         assert_eq!(split_url("https://h/p?q=1#f"), ("https://h/p", Some("q=1")));
