@@ -184,6 +184,8 @@ fn target_dir() -> std::path::PathBuf {
         .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"))
 }
 
+/// Criterion's median time per iteration: on a shared machine a few slow samples move the mean
+/// far more than the median, and the python baseline is a median too.
 fn estimate_ns(id: &str) -> Option<f64> {
     let dir = target_dir()
         .join("criterion/validate")
@@ -191,7 +193,7 @@ fn estimate_ns(id: &str) -> Option<f64> {
         .join("new/estimates.json");
     let text = std::fs::read_to_string(dir).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    v["mean"]["point_estimate"].as_f64()
+    v["median"]["point_estimate"].as_f64()
 }
 
 /// python-xmlsec (libxmlsec1 in-process) verifying both signatures of the same file, run from
