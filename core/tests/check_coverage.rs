@@ -8,7 +8,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{at, policy, sign_both};
+use common::{at, edited, policy, sign_both};
 use samlscope_core::checks::CheckId as C;
 use samlscope_core::dsig::{
     DigestAlgorithm, SignOptions, SignatureAlgorithm, Signer, sign_enveloped,
@@ -52,12 +52,6 @@ const NOT_CHECKED: &[C] = &[C::Replay];
 
 fn signed(spec: &ResponseSpec) -> String {
     sign_both(&response_xml(spec), spec)
-}
-
-/// The example response with its unsigned XML edited, then signed like JumpCloud.
-fn edited(edit: impl Fn(String) -> String) -> String {
-    let spec = common::spec();
-    sign_both(&edit(response_xml(&spec)), &spec)
 }
 
 fn with_spec(edit: impl Fn(&mut ResponseSpec)) -> String {

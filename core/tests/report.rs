@@ -10,7 +10,7 @@ use samlscope_core::report::{Report, Status, Verdict};
 use samlscope_core::saml::build::{ResponseSpec, response_xml};
 use samlscope_core::validate::{Policy, validate};
 
-use common::{at, policy, sign_both};
+use common::{at, edited, policy, sign_both};
 
 fn run(spec: &ResponseSpec, policy: &Policy) -> Report {
     validate(sign_both(&response_xml(spec), spec).as_bytes(), policy)
@@ -238,12 +238,6 @@ fn error_status_fails_with_the_status_code() {
             .contains("Responder")
     );
     assert_eq!(r.verdict, Verdict::Invalid);
-}
-
-/// Edits the unsigned XML, then signs both.
-fn edited(edit: impl Fn(String) -> String) -> String {
-    let spec = common::spec();
-    sign_both(&edit(response_xml(&spec)), &spec)
 }
 
 #[test]

@@ -259,7 +259,7 @@ fn escape_with<O: Output>(
     let bytes = t.as_bytes();
     let mut from = 0;
     while let Some(rest) = bytes.get(from..)
-        && let Some(i) = crate::xml::screen::first(rest, special)
+        && let Some(i) = crate::xml::screen::first::<16>(rest, special)
     {
         let at = from + i;
         out.put(bytes.get(from..at).unwrap_or(&[]));

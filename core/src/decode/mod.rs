@@ -392,17 +392,12 @@ pub fn decode_all(input: &[u8], limits: &DecodeLimits) -> Result<Decoding, Decod
         });
     };
     let text = text.trim_end();
-    // `is_ascii_control() && !is_ascii_whitespace()` without short-circuits, over 32-byte
-    // blocks: the compiler turns it into vector compares (a paste can be megabytes).
+    // `is_ascii_control() && !is_ascii_whitespace()` without short-circuits, through the shared
+    // vectorizing screen (a paste can be megabytes).
     let control = |b: u8| {
         ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != 0x0c) & (b != b'\r')) | (b == 0x7f)
     };
-    let (blocks, tail) = text.as_bytes().as_chunks::<32>();
-    if blocks
-        .iter()
-        .any(|block| block.iter().fold(false, |any, &b| any | control(b)))
-        || tail.iter().any(|&b| control(b))
-    {
+    if crate::xml::screen::first::<32>(text.as_bytes(), control).is_some() {
         return Err(DecodeError::Unrecognised {
             reason: "the input contains control characters".into(),
         });

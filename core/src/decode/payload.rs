@@ -28,32 +28,15 @@ pub fn looks_like_xml(bytes: &[u8]) -> bool {
 /// anything is allocated for the output.
 pub fn base64_decode(text: &[u8], max_out: usize) -> Result<Vec<u8>, PeelError> {
     // First pass: validate and compute the compact length without allocating. Runs of alphabet
-    // characters (all of a one-line paste but its padding) are counted block by block; a
-    // per-byte `match` over the ranges here was a third of decoding a pasted response.
+    // characters (all of a one-line paste but its padding) are skipped with the shared
+    // vectorizing screen; a per-byte `match` here was a third of decoding a pasted response.
     let mut len = 0usize;
     let mut pad = 0usize;
     let mut spaced = false;
     let mut offset = 0usize;
     while let Some(rest) = text.get(offset..).filter(|r| !r.is_empty()) {
-        // Whole 32-byte blocks of the alphabet first (a branch-free test the compiler turns
-        // into vector compares), then the rest of the run byte by byte.
-        let blocks = rest
-            .as_chunks::<32>()
-            .0
-            .iter()
-            .take_while(|block| {
-                block
-                    .iter()
-                    .fold(true, |all, &b| all & is_base64_alphabet(b))
-            })
-            .count();
-        let run = blocks * 32
-            + rest
-                .get(blocks * 32..)
-                .unwrap_or_default()
-                .iter()
-                .take_while(|&&b| B64_CLASS[usize::from(b)] == B64_ALPHABET)
-                .count();
+        let run =
+            crate::xml::screen::first::<32>(rest, |b| !is_base64_alphabet(b)).unwrap_or(rest.len());
         if run > 0 {
             if pad > 0 {
                 return Err(PeelError::Base64Padding { offset });
@@ -62,15 +45,15 @@ pub fn base64_decode(text: &[u8], max_out: usize) -> Result<Vec<u8>, PeelError> 
             offset += run;
             continue;
         }
-        match rest.first().map(|&b| B64_CLASS[usize::from(b)]) {
-            Some(B64_PAD) => {
+        match rest.first() {
+            Some(b'=') => {
                 pad += 1;
                 len += 1;
                 if pad > 2 {
                     return Err(PeelError::Base64Padding { offset });
                 }
             }
-            Some(B64_SPACE) => spaced = true,
+            Some(b) if b.is_ascii_whitespace() => spaced = true,
             _ => {
                 return Err(PeelError::Base64InvalidChar {
                     offset,
@@ -126,7 +109,7 @@ pub fn base64_decode(text: &[u8], max_out: usize) -> Result<Vec<u8>, PeelError> 
         })
 }
 
-/// `A–Z a–z 0–9 + /` without a branch (the same set as [`B64_CLASS`]'s alphabet).
+/// `A–Z a–z 0–9 + /`, with non-short-circuit tests so [`crate::xml::screen::first`] vectorizes.
 #[inline(always)]
 fn is_base64_alphabet(b: u8) -> bool {
     (b.wrapping_sub(b'A') < 26)
@@ -135,32 +118,6 @@ fn is_base64_alphabet(b: u8) -> bool {
         | (b == b'+')
         | (b == b'/')
 }
-
-const B64_INVALID: u8 = 0;
-const B64_ALPHABET: u8 = 1;
-const B64_PAD: u8 = 2;
-const B64_SPACE: u8 = 3;
-
-/// The class of every byte for [`base64_decode`]: the standard alphabet, `=`, ASCII whitespace
-/// (as `u8::is_ascii_whitespace`), or invalid.
-const B64_CLASS: [u8; 256] = {
-    let mut t = [B64_INVALID; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        t[b] = if c.is_ascii_alphanumeric() || c == b'+' || c == b'/' {
-            B64_ALPHABET
-        } else if c == b'=' {
-            B64_PAD
-        } else if c.is_ascii_whitespace() {
-            B64_SPACE
-        } else {
-            B64_INVALID
-        };
-        b += 1;
-    }
-    t
-};
 
 fn char_at(text: &[u8], offset: usize) -> char {
     let tail = text.get(offset..).unwrap_or_default();

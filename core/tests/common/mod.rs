@@ -81,6 +81,15 @@ pub fn sign_both(xml: &str, spec: &ResponseSpec) -> String {
     sign_enveloped(&x, &spec.response_id, &s, &o).unwrap()
 }
 
+/// The example response with its unsigned XML edited, then signed like JumpCloud.
+pub fn edited(edit: impl Fn(String) -> String) -> String {
+    let spec = spec();
+    sign_both(
+        &edit(samlscope_core::saml::build::response_xml(&spec)),
+        &spec,
+    )
+}
+
 /// JumpCloud's IdP metadata for the example app, with or without a Redirect endpoint.
 pub fn jumpcloud_metadata(redirect: bool) -> String {
     idp_metadata_xml(

@@ -102,7 +102,7 @@ pub(super) fn decode_attr(raw: &str, base: usize) -> Result<Cow<'_, str>, Fail> 
 /// The first byte of an attribute value that needs more than a copy: a control (tab, LF, CR),
 /// `&` or `<` (attribute values are mostly long URIs and IDs with none).
 fn first_attr_special(b: &[u8]) -> Option<usize> {
-    crate::xml::screen::first(b, |c| (c < 0x20) | (c == b'&') | (c == b'<'))
+    crate::xml::screen::first::<16>(b, |c| (c < 0x20) | (c == b'&') | (c == b'<'))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
