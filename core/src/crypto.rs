@@ -3,10 +3,11 @@
 //!
 //! Backends: samlscope's own RSA public operation (`rsa_public`) on 32-bit limbs (everywhere;
 //! the page's default in wasm32, where it is several times faster than the alternatives) and on
-//! 64-bit limbs (native only, the native default: faster than ring because the key's Montgomery
-//! constants are computed once per certificate, where ring recomputes them on every call), the
-//! pure-Rust `rsa` crate (everywhere) and ring (native only). All of them run the same test
-//! suites.
+//! 64-bit limbs (native only: faster than ring because the key's Montgomery constants are
+//! computed once per certificate, where ring recomputes them on every call), the pure-Rust `rsa`
+//! crate (everywhere), ring (native only) and aws-lc (native only, the native default: OpenSSL's
+//! x86-64 assembly with the key parsed once per certificate, the fastest of them; see the
+//! validate bench). All of them run the same test suites.
 
 mod montgomery;
 mod rsa_public;
@@ -27,8 +28,8 @@ pub struct PublicKey {
     rsa_pkcs1: Vec<u8>,
 }
 
-/// Which implementation verifies RSA signatures. The default is samlscope's own public
-/// operation: on 64-bit limbs natively, on 32-bit limbs in wasm32.
+/// Which implementation verifies RSA signatures. The default is aws-lc natively and samlscope's
+/// own public operation on 32-bit limbs in wasm32.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, Default)]
 pub enum Backend {
     /// The pure-Rust `rsa` crate.
@@ -39,11 +40,14 @@ pub enum Backend {
     /// ring.
     #[cfg(not(target_arch = "wasm32"))]
     Ring,
-    /// The same public operation on 64-bit limbs with 128-bit products: native builds' default
-    /// (wasm32 has no 64×64→128 multiply, so there it would be slower than `Limbs32`).
+    /// The same public operation on 64-bit limbs with 128-bit products (wasm32 has no
+    /// 64×64→128 multiply, so there it would be slower than `Limbs32`).
+    #[cfg(not(target_arch = "wasm32"))]
+    Limbs64,
+    /// aws-lc (OpenSSL's assembly with mulx/adx): native builds' default.
     #[cfg(not(target_arch = "wasm32"))]
     #[default]
-    Limbs64,
+    AwsLc,
 }
 
 /// Every backend available on this target (tests run each of them).
@@ -51,6 +55,7 @@ pub fn backends() -> &'static [Backend] {
     #[cfg(not(target_arch = "wasm32"))]
     {
         &[
+            Backend::AwsLc,
             Backend::Limbs64,
             Backend::RustCrypto,
             Backend::Ring,
@@ -81,6 +86,9 @@ struct RsaKey {
     limbs32: std::sync::OnceLock<Result<rsa_public::RsaPublic<u32>, &'static str>>,
     #[cfg(not(target_arch = "wasm32"))]
     limbs64: std::sync::OnceLock<Result<rsa_public::RsaPublic<u64>, &'static str>>,
+    /// aws-lc binds a parsed key to one signature algorithm: one slot per algorithm.
+    #[cfg(not(target_arch = "wasm32"))]
+    aws_lc: [std::sync::OnceLock<Result<aws_lc_rs::signature::ParsedPublicKey, String>>; 4],
 }
 
 /// Why a signature did not verify. Deliberately coarse: the caller reports "does not verify
@@ -117,6 +125,8 @@ impl PublicKey {
                 limbs32: std::sync::OnceLock::new(),
                 #[cfg(not(target_arch = "wasm32"))]
                 limbs64: std::sync::OnceLock::new(),
+                #[cfg(not(target_arch = "wasm32"))]
+                aws_lc: Default::default(),
             })),
             x509_parser::public_key::PublicKey::EC(_) => KeyKind::Other("EC"),
             x509_parser::public_key::PublicKey::DSA(_) => KeyKind::Other("DSA"),
@@ -187,6 +197,34 @@ impl PublicKey {
                 };
                 rs::UnparsedPublicKey::new(params, &self.rsa_pkcs1)
                     .verify(message, signature)
+                    .map_err(|_| CryptoError::BadSignature)
+            }
+            #[cfg(not(target_arch = "wasm32"))]
+            Backend::AwsLc => {
+                use aws_lc_rs::signature as als;
+                // The same parameter choice as ring's above: samlscope's minimum key size is
+                // checked before any backend runs.
+                let (slot, params): (usize, &'static als::RsaParameters) = match algorithm {
+                    SignatureAlgorithm::RsaSha1 => {
+                        (0, &als::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY)
+                    }
+                    SignatureAlgorithm::RsaSha256 => {
+                        (1, &als::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY)
+                    }
+                    SignatureAlgorithm::RsaSha384 => (2, &als::RSA_PKCS1_2048_8192_SHA384),
+                    SignatureAlgorithm::RsaSha512 => {
+                        (3, &als::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY)
+                    }
+                };
+                let parsed = key.aws_lc[slot]
+                    .get_or_init(|| {
+                        als::ParsedPublicKey::new(params, &self.rsa_pkcs1)
+                            .map_err(|e| e.to_string())
+                    })
+                    .as_ref()
+                    .map_err(|why| CryptoError::UnusableKey(why.clone()))?;
+                parsed
+                    .verify_sig(message, signature)
                     .map_err(|_| CryptoError::BadSignature)
             }
         }
