@@ -172,13 +172,17 @@ fn target_dir() -> std::path::PathBuf {
 /// Criterion's median time per iteration: on a shared machine a few slow samples move the mean
 /// far more than the median, and the python baseline is a median too.
 fn estimate_ns(id: &str) -> Option<f64> {
-    let dir = target_dir()
+    criterion_output(id, "estimates.json")?["median"]["point_estimate"].as_f64()
+}
+
+/// One of the JSON files criterion wrote for benchmark `id` of this run.
+fn criterion_output(id: &str, file: &str) -> Option<serde_json::Value> {
+    let path = target_dir()
         .join("criterion/validate")
         .join(id)
-        .join("new/estimates.json");
-    let text = std::fs::read_to_string(dir).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
-    v["median"]["point_estimate"].as_f64()
+        .join("new")
+        .join(file);
+    serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
 }
 
 /// The fastest of criterion's samples, per iteration: the least disturbed ≈0.1 s window of the
@@ -186,12 +190,7 @@ fn estimate_ns(id: &str) -> Option<f64> {
 /// spell on a shared machine moves less than the medians (the python batches are shorter, so
 /// their minimum is, if anything, the more favourable to the baseline).
 fn fastest_sample_ns(id: &str) -> Option<f64> {
-    let file = target_dir()
-        .join("criterion/validate")
-        .join(id)
-        .join("new/sample.json");
-    let text = std::fs::read_to_string(file).ok()?;
-    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let v = criterion_output(id, "sample.json")?;
     let iters = v["iters"].as_array()?;
     let times = v["times"].as_array()?;
     iters
