@@ -268,7 +268,7 @@ fn main() {
         (b, a) => b.or(a),
     };
     println!("\nsamlscope validation vs baselines (same run):");
-    let mut full_ring = None;
+    let mut full_default = None;
     let mut sigs_default = None;
     for b in samlscope_core::crypto::backends() {
         let full = estimate_ns(&format!("full_8kb_both_signed_{b:?}"));
@@ -291,12 +291,12 @@ fn main() {
                 );
             }
             if *b == Backend::default() {
-                full_ring = Some(full);
+                full_default = Some(full);
                 sigs_default = sigs;
             }
         }
     }
-    if let (Some(decode), Some(full)) = (estimate_ns("decode_base64_paste"), full_ring) {
+    if let (Some(decode), Some(full)) = (estimate_ns("decode_base64_paste"), full_default) {
         println!(
             "  a base64 line of `check -`: decoding {:.1} µs + full validation {:.1} µs = {:.0} lines/s",
             decode / 1e3,
@@ -329,7 +329,7 @@ fn main() {
         median_us: xmlsec_us,
         fastest_us: xmlsec_fastest_us,
     }) = baseline
-        && let Some(full) = full_ring
+        && let Some(full) = full_default
     {
         println!(
             "  python-xmlsec baseline: {xmlsec_us:.1} µs per response (median batch; the faster of the runs before and after)"

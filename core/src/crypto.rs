@@ -23,7 +23,7 @@ use rsa::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _};
 pub struct PublicKey {
     kind: KeyKind,
     bits: usize,
-    /// PKCS#1 `RSAPublicKey` DER (the SPKI's BIT STRING), the form ring takes.
+    /// PKCS#1 `RSAPublicKey` DER (the SPKI's BIT STRING), the form ring and aws-lc take.
     #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     rsa_pkcs1: Vec<u8>,
 }

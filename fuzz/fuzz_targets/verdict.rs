@@ -7,9 +7,9 @@
 use libfuzzer_sys::fuzz_target;
 use samlscope_core::metadata::{inspect_authn_request, inspect_metadata};
 use samlscope_core::saml::time::Instant;
-use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
 use samlscope_core::validate::{Policy, validate};
 use samlscope_core::xenc::DecryptionKey;
+use samlscope_fuzz::{each_message, idp_trust};
 use std::sync::OnceLock;
 
 /// A JumpCloud-like SP policy: pinned IdP certificate, entity IDs, ACS URL, request ID, a fixed
@@ -17,18 +17,10 @@ use std::sync::OnceLock;
 fn policy() -> &'static Policy {
     static POLICY: OnceLock<Policy> = OnceLock::new();
     POLICY.get_or_init(|| {
-        let mut trust = TrustStore::new();
-        if let Ok(certs) =
-            Certificate::all_from_pem(include_str!("../../core/tests/data/keys/idp.crt.pem"))
-        {
-            for c in certs {
-                trust.add_certificate(c, TrustSource::PinnedCertificate);
-            }
-        }
         let now = Instant::parse("2026-11-28T12:01:00Z")
             .map(|(t, _)| t)
             .unwrap_or_else(|_| std::process::abort());
-        let mut p = Policy::new(trust, now);
+        let mut p = Policy::new(idp_trust().clone(), now);
         p.idp_entity_id = Some("jumpcloud-acmecorp".into());
         p.sp_entity_id = Some("https://app.avoma.com".into());
         p.acs_url = Some("https://prod-api.avoma.com/saml2/acs".into());
@@ -43,18 +35,9 @@ fn check(xml: &[u8]) {
     let p = policy();
     let report = validate(xml, p);
     // The CLI and the server serialize every report.
-    let _ = serde_json::to_string(&report);
+    let _ = report.to_json();
     let _ = inspect_metadata(xml, p.now);
     let _ = inspect_authn_request(xml);
 }
 
-fuzz_target!(|data: &[u8]| {
-    check(data);
-    if let Ok(messages) =
-        samlscope_core::decode::decode(data, &samlscope_core::decode::DecodeLimits::default())
-    {
-        for m in messages {
-            check(m.xml.as_bytes());
-        }
-    }
-});
+fuzz_target!(|data: &[u8]| each_message(data, check));
