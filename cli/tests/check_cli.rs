@@ -1,30 +1,9 @@
 //! `samlscope check` end to end on the bundled JumpCloud example (examples/jumpcloud).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+mod common;
 
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-
-fn samlscope(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_samlscope"))
-        .current_dir(ROOT)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
-    drop(input);
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{ROOT, samlscope};
 
 const SP: &[&str] = &[
     "--sp-entity-id",
@@ -53,7 +32,7 @@ fn valid_response_exits_0_with_the_name_id_in_json() {
         "examples/jumpcloud/metadata.xml",
         "--json",
     ]);
-    let (code, out, err) = samlscope(&args, None);
+    let (code, out, err) = samlscope(&args, "");
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(v["verdict"], "valid");
@@ -82,7 +61,7 @@ fn every_trust_option_works() {
         ];
         args.extend(trust.iter().copied());
         let args = with(&args);
-        let (code, out, err) = samlscope(&args, None);
+        let (code, out, err) = samlscope(&args, "");
         assert_eq!(code, 0, "{trust:?}: {out}{err}");
         assert!(out.contains("VALID — alice@acmecorp.com"), "{out}");
     }
@@ -103,7 +82,7 @@ fn acs_url_typo_exits_1_and_names_the_jumpcloud_field() {
             "--now",
             "2026-11-28T12:01:00Z",
         ],
-        None,
+        "",
     );
     assert_eq!(code, 1);
     assert!(out.contains("INVALID"));
@@ -126,11 +105,11 @@ fn garbage_and_missing_trust_exit_2_with_one_line() {
         "--metadata",
         "examples/jumpcloud/metadata.xml",
     ]);
-    let (code, _, err) = samlscope(&args, None);
+    let (code, _, err) = samlscope(&args, "");
     assert_eq!(code, 2);
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     let args = with(&["check", "examples/jumpcloud/response.b64"]);
-    let (code, _, err) = samlscope(&args, None);
+    let (code, _, err) = samlscope(&args, "");
     assert_eq!(code, 2);
     assert!(err.contains("no trust given"), "{err}");
 }
@@ -147,7 +126,7 @@ fn batch_from_stdin_prints_one_json_line_per_message() {
         "examples/jumpcloud/metadata.xml",
         "--json",
     ]);
-    let (code, out, err) = samlscope(&args, Some(&expired));
+    let (code, out, err) = samlscope(&args, &expired);
     assert_eq!(code, 0, "{err}");
     let lines: Vec<serde_json::Value> = out
         .lines()
@@ -158,7 +137,7 @@ fn batch_from_stdin_prints_one_json_line_per_message() {
     assert!(err.contains("3 checked: 3 valid"), "{err}");
     // One bad line makes the batch exit 1 but the others are still checked, and the bad line
     // keeps its place in the output: an invalid report whose one check is input.decode.
-    let (code, out, err) = samlscope(&args, Some(&format!("not-base64!\n{b64}\n")));
+    let (code, out, err) = samlscope(&args, &format!("not-base64!\n{b64}\n"));
     assert_eq!(code, 1);
     let lines: Vec<serde_json::Value> = out
         .lines()

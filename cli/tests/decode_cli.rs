@@ -1,12 +1,15 @@
 //! `samlscope decode` run as a process, as a person or a script would.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
-use std::io::Write;
+mod common;
+
+use std::io::Write as _;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use common::{bin, run as run_stdin};
 
 const RESPONSE: &str = include_str!("../../core/tests/data/decode/response.xml");
 const HAR: &str = concat!(
@@ -18,30 +21,11 @@ const REDACTED_HAR: &str = concat!(
     "/../core/tests/data/decode/redacted.har"
 );
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_samlscope"))
-}
-
 fn tmp_file(name: &str, contents: &[u8]) -> PathBuf {
     let p = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("decode_cli_{}_{name}", std::process::id()));
     std::fs::write(&p, contents).unwrap();
     p
-}
-
-fn run_stdin(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    // The child may refuse early and close stdin; that is not a test failure.
-    let _ = input.write_all(stdin);
-    drop(input);
-    child.wait_with_output().unwrap()
 }
 
 fn stdout(o: &Output) -> String {

@@ -1,32 +1,12 @@
 //! `samlscope metadata` and `samlscope request` end to end: facts, lints, exit codes, JSON.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
+mod common;
+
 use std::io::Write as _;
-use std::process::{Command, Stdio};
 
 use base64::Engine as _;
-
-const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-
-fn samlscope(args: &[&str], stdin: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_samlscope"))
-        .current_dir(ROOT)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).unwrap();
-    drop(input);
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{ROOT, samlscope};
 
 fn metadata_xml() -> String {
     std::fs::read_to_string(format!("{ROOT}/examples/jumpcloud/metadata.xml")).unwrap()

@@ -501,3 +501,46 @@ fn encrypted_assertions_are_decrypted_then_checked() {
     let r = run_xml(&build(true, false), &p);
     assert_only_failure(&r, &[C::AssertionEncrypted]);
 }
+
+/// A decrypted assertion whose structure is refused (here its Issuer is not its first child,
+/// which the schema requires and signature wrapping exploits) fails like a pasted one would,
+/// says that it came from the decryption, and keeps the plaintext for the admin to see.
+#[test]
+fn a_decrypted_assertion_with_a_refused_structure_is_shown_not_consumed() {
+    use samlscope_core::xenc::DecryptionKey;
+    let mut p = policy();
+    p.sp_key = Some(DecryptionKey::from_pem(common::IDP2_KEY).unwrap());
+    let assertion = samlscope_core::saml::build::assertion_xml(&common::spec());
+    let (s, e) = (
+        assertion.find("<saml2:Issuer").unwrap(),
+        assertion.find("</saml2:Issuer>").unwrap() + "</saml2:Issuer>".len(),
+    );
+    let end = assertion.rfind("</saml2:Assertion>").unwrap();
+    let reordered = format!(
+        "{}{}{}{}",
+        &assertion[..s],
+        &assertion[e..end],
+        &assertion[s..e],
+        &assertion[end..]
+    );
+    let r = run_xml(&common::response_encrypting(&reordered, true), &p);
+    assert_eq!(r.verdict, Verdict::Invalid);
+    let failed: Vec<_> = r.failed().collect();
+    assert_eq!(failed.len(), 1, "{:#?}", r.checks);
+    assert_eq!(failed[0].id, C::StructureSchema, "{:#?}", r.checks);
+    assert!(
+        failed[0].message.starts_with("decrypted assertion: "),
+        "{}",
+        failed[0].message
+    );
+    assert!(
+        r.decrypted_assertion
+            .as_deref()
+            .is_some_and(|x| x.contains("alice@acmecorp.com")),
+        "{:?}",
+        r.decrypted_assertion
+    );
+    // Nothing of it is consumed.
+    assert_eq!(r.name_id, None);
+    assert!(r.identity.is_none(), "{:?}", r.identity);
+}

@@ -478,16 +478,7 @@ impl Collector<'_> {
 
     fn push(&mut self, mut d: Decoded) {
         if self.full() {
-            if !self
-                .out
-                .findings
-                .iter()
-                .any(|f| matches!(f, Finding::MessageLimit { .. }))
-            {
-                self.out.findings.push(Finding::MessageLimit {
-                    limit: self.limits.max_messages,
-                });
-            }
+            self.push_limit();
             return;
         }
         d.duplicate_of = self.out.messages.iter().position(|m| m.xml == d.xml);
@@ -544,6 +535,7 @@ impl Collector<'_> {
         }
     }
 
+    /// Records, once, that messages beyond the limit were dropped.
     fn push_limit(&mut self) {
         if !self
             .out

@@ -176,6 +176,15 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
     report
 }
 
+/// A decrypted assertion that cannot be read or whose structure is refused: the failure, and
+/// the plaintext kept in the report for the admin to look at.
+fn refuse_decrypted(report: &mut Report, id: C, why: impl std::fmt::Display, xml: String) {
+    report
+        .checks
+        .push(Check::fail(id, format!("decrypted assertion: {why}")));
+    report.decrypted_assertion = Some(xml);
+}
+
 /// The EncryptedAssertion path: decrypt with the SP key, parse the plaintext as its own
 /// document, check its structure and its own signature, then the profile checks on it.
 fn encrypted(
@@ -217,14 +226,7 @@ fn encrypted(
     report.checks.push(c.span(doc.span(node)));
     let inner = match parse(decrypted.xml.as_bytes()) {
         Ok(d) => d,
-        Err(e) => {
-            report.checks.push(Check::fail(
-                e.check_id(),
-                format!("decrypted assertion: {e}"),
-            ));
-            report.decrypted_assertion = Some(decrypted.xml);
-            return;
-        }
+        Err(e) => return refuse_decrypted(report, e.check_id(), e, decrypted.xml),
     };
     let v = match crate::saml::verify_decrypted(
         &inner,
@@ -233,14 +235,7 @@ fn encrypted(
         response_signed,
     ) {
         Ok(v) => v,
-        Err(e) => {
-            report.checks.push(Check::fail(
-                e.check_id(),
-                format!("decrypted assertion: {e}"),
-            ));
-            report.decrypted_assertion = Some(decrypted.xml);
-            return;
-        }
+        Err(e) => return refuse_decrypted(report, e.check_id(), e, decrypted.xml),
     };
     match &v.signature {
         Some(Ok(ver)) => {

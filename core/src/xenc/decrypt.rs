@@ -482,6 +482,9 @@ mod tests {
             "<saml:Assertion ID=\"a\">",
             "<saml:Assertion ID=\"a\"/><saml:Assertion ID=\"b\"/>",
             "<other:Assertion xmlns:other=\"urn:other\"/>",
+            // A DTD that arrives encrypted is refused like one in the clear (never expanded).
+            "<!DOCTYPE a [<!ENTITY e \"x\">]><saml:Assertion ID=\"a\">&e;</saml:Assertion>",
+            "<!DOCTYPE saml:Assertion SYSTEM \"file:///etc/passwd\"><saml:Assertion ID=\"a\"/>",
         ] {
             for data in DataEncryption::ALL {
                 assert_eq!(

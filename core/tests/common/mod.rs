@@ -117,15 +117,8 @@ pub fn assertion_signed_by(signer: &Signer) -> String {
 /// The example response with its Assertion encrypted for the SP (whose key pair is IDP2's in
 /// these tests), the Assertion and/or the Response signed by the IdP first.
 pub fn encrypted_response(sign_assertion: bool, sign_response: bool) -> String {
-    use samlscope_core::saml::build::{assertion_xml, response_xml};
-    use samlscope_core::xenc::{DataEncryption, KeyTransport, MIN_RANDOMNESS, encrypt_assertion};
     let spec = spec();
-    let sp_cert = cert(IDP2_CERT);
-    let (_, c) = x509_parser::parse_x509_certificate(sp_cert.der()).unwrap();
-    let randomness: Vec<u8> = (0..MIN_RANDOMNESS.max(128))
-        .map(|i| (i * 37 % 251) as u8)
-        .collect();
-    let mut assertion = assertion_xml(&spec);
+    let mut assertion = samlscope_core::saml::build::assertion_xml(&spec);
     if sign_assertion {
         assertion = sign_enveloped(
             &assertion,
@@ -135,15 +128,29 @@ pub fn encrypted_response(sign_assertion: bool, sign_response: bool) -> String {
         )
         .unwrap();
     }
+    response_encrypting(&assertion, sign_response)
+}
+
+/// The example Response with its Assertion replaced by `plaintext` encrypted for the SP (the
+/// IDP2 key pair), the Response signed when asked. `plaintext` need not be an assertion, or
+/// XML at all: what the SP finds after decrypting is up to whoever encrypted it.
+pub fn response_encrypting(plaintext: &str, sign_response: bool) -> String {
+    use samlscope_core::xenc::{DataEncryption, KeyTransport, MIN_RANDOMNESS, encrypt_assertion};
+    let spec = spec();
+    let sp_cert = cert(IDP2_CERT);
+    let (_, c) = x509_parser::parse_x509_certificate(sp_cert.der()).unwrap();
+    let randomness: Vec<u8> = (0..MIN_RANDOMNESS.max(128))
+        .map(|i| (i * 37 % 251) as u8)
+        .collect();
     let enc = encrypt_assertion(
-        &assertion,
+        plaintext,
         c.public_key().raw,
         DataEncryption::Aes256Gcm,
         KeyTransport::RSA_OAEP_MGF1P,
         &randomness,
     )
     .unwrap();
-    let plain = response_xml(&spec);
+    let plain = samlscope_core::saml::build::response_xml(&spec);
     let s = plain.find("<saml2:Assertion").unwrap();
     let e = plain.rfind("</saml2:Assertion>").unwrap() + "</saml2:Assertion>".len();
     let xml = format!("{}{}{}", &plain[..s], enc, &plain[e..]);
