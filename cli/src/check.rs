@@ -10,7 +10,7 @@ use crate::input::decode_messages;
 use crate::input::read_bounded;
 use samlscope_core::decode::DecodeLimits;
 use samlscope_core::metadata::trust_from_metadata;
-use samlscope_core::report::{Report, Verdict};
+use samlscope_core::report::{Report, Status, Verdict};
 use samlscope_core::trust::{Certificate, Fingerprint, TrustSource, TrustStore};
 use samlscope_core::validate::{Policy, undecodable, validate};
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
@@ -170,7 +170,7 @@ impl Out {
             (Verdict::Valid, None) => painter.paint("1;32", "VALID"),
             (Verdict::Invalid, _) => painter.paint("1;31", "INVALID"),
         };
-        let mut text = format!("{input}: {head}\n");
+        let mut text = format!("{input}: {head}{}\n", summary(r));
         for c in &r.checks {
             painter.check(&mut text, c);
         }
@@ -200,6 +200,30 @@ impl Out {
         };
         let name = serde_json::Value::from(input);
         let _ = writeln!(self.stdout, "{{\"input\":{name},{fields}");
+    }
+}
+
+/// What the verdict line says after VALID / INVALID: which checks failed (or warned), so a person
+/// scanning a batch sees the cause without reading every check. Never the user of an invalid
+/// message: it is not verified, and printed beside the verdict it would read as if it were.
+fn summary(r: &Report) -> String {
+    let status = match r.verdict {
+        Verdict::Invalid => Status::Fail,
+        Verdict::Valid => Status::Warn,
+    };
+    let mut ids: Vec<&str> = Vec::new();
+    for c in r.checks.iter().filter(|c| c.status == status) {
+        if !ids.contains(&c.id.as_str()) {
+            ids.push(c.id.as_str());
+        }
+    }
+    let list = ids.join(", ");
+    match (r.verdict, ids.len()) {
+        (_, 0) => String::new(),
+        (Verdict::Invalid, 1) => format!(" — 1 check failed: {list}"),
+        (Verdict::Invalid, n) => format!(" — {n} checks failed: {list}"),
+        (Verdict::Valid, 1) => format!(" (1 warning: {list})"),
+        (Verdict::Valid, n) => format!(" ({n} warnings: {list})"),
     }
 }
 
@@ -269,4 +293,63 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use samlscope_core::checks::CheckId as C;
+    use samlscope_core::report::Check;
+
+    fn report(verdict: Verdict, checks: Vec<Check>) -> Report {
+        let mut r = Report::rejected(Check::pass(C::InputDecode, "read"), String::new());
+        r.verdict = verdict;
+        r.checks = checks;
+        r
+    }
+
+    #[test]
+    fn the_verdict_line_names_failed_or_warned_checks_once_each() {
+        let clean = report(Verdict::Valid, vec![Check::pass(C::XmlWellFormed, "ok")]);
+        assert_eq!(summary(&clean), "");
+        let warned = report(
+            Verdict::Valid,
+            vec![
+                Check::warn(C::SignatureAlgorithms, "SHA-1"),
+                Check::pass(C::XmlWellFormed, "ok"),
+                // The same id twice (Response and Assertion signature) is named once.
+                Check::warn(C::SignatureAlgorithms, "SHA-1"),
+            ],
+        );
+        assert_eq!(summary(&warned), " (1 warning: signature.algorithms)");
+        let failed = report(
+            Verdict::Invalid,
+            vec![
+                Check::fail(C::ConditionsAudience, "no"),
+                Check::warn(C::SignatureAlgorithms, "SHA-1"),
+                Check::fail(C::ConditionsWindow, "expired"),
+            ],
+        );
+        assert_eq!(
+            summary(&failed),
+            " — 2 checks failed: conditions.audience, conditions.window"
+        );
+        let one = report(
+            Verdict::Invalid,
+            vec![Check::fail(C::SignatureTrusted, "no")],
+        );
+        assert_eq!(summary(&one), " — 1 check failed: signature.trusted");
+        let two_warnings = report(
+            Verdict::Valid,
+            vec![
+                Check::warn(C::SignatureAlgorithms, "SHA-1"),
+                Check::warn(C::CertificateValidity, "expires soon"),
+            ],
+        );
+        assert_eq!(
+            summary(&two_warnings),
+            " (2 warnings: signature.algorithms, certificate.validity)"
+        );
+    }
 }

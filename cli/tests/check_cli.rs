@@ -85,7 +85,14 @@ fn acs_url_typo_exits_1_and_names_the_jumpcloud_field() {
         "",
     );
     assert_eq!(code, 1);
-    assert!(out.contains("INVALID"));
+    // The verdict line names what failed, and not the (unverified) user.
+    assert_eq!(
+        out.lines().next(),
+        Some(
+            "examples/jumpcloud/response.b64: INVALID — 2 checks failed: response.destination, subject.recipient"
+        ),
+        "{out}"
+    );
     assert!(out.contains("✖ response.destination"));
     assert!(
         out.contains("fix:      In JumpCloud, open the application's SSO tab: under ACS URLs"),
