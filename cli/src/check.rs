@@ -311,45 +311,47 @@ mod tests {
 
     #[test]
     fn the_verdict_line_names_failed_or_warned_checks_once_each() {
-        let clean = report(Verdict::Valid, vec![Check::pass(C::XmlWellFormed, "ok")]);
-        assert_eq!(summary(&clean), "");
-        let warned = report(
-            Verdict::Valid,
-            vec![
-                Check::warn(C::SignatureAlgorithms, "SHA-1"),
-                Check::pass(C::XmlWellFormed, "ok"),
-                // The same id twice (Response and Assertion signature) is named once.
-                Check::warn(C::SignatureAlgorithms, "SHA-1"),
-            ],
-        );
-        assert_eq!(summary(&warned), " (1 warning: signature.algorithms)");
-        let failed = report(
-            Verdict::Invalid,
-            vec![
-                Check::fail(C::ConditionsAudience, "no"),
-                Check::warn(C::SignatureAlgorithms, "SHA-1"),
-                Check::fail(C::ConditionsWindow, "expired"),
-            ],
-        );
-        assert_eq!(
-            summary(&failed),
-            " — 2 checks failed: conditions.audience, conditions.window"
-        );
-        let one = report(
-            Verdict::Invalid,
-            vec![Check::fail(C::SignatureTrusted, "no")],
-        );
-        assert_eq!(summary(&one), " — 1 check failed: signature.trusted");
-        let two_warnings = report(
-            Verdict::Valid,
-            vec![
-                Check::warn(C::SignatureAlgorithms, "SHA-1"),
-                Check::warn(C::CertificateValidity, "expires soon"),
-            ],
-        );
-        assert_eq!(
-            summary(&two_warnings),
-            " (2 warnings: signature.algorithms, certificate.validity)"
-        );
+        let cases = [
+            (
+                Verdict::Valid,
+                vec![Check::pass(C::XmlWellFormed, "ok")],
+                "",
+            ),
+            (
+                Verdict::Valid,
+                vec![
+                    Check::warn(C::SignatureAlgorithms, "SHA-1"),
+                    Check::pass(C::XmlWellFormed, "ok"),
+                    // The same id twice (Response and Assertion signature) is named once.
+                    Check::warn(C::SignatureAlgorithms, "SHA-1"),
+                ],
+                " (1 warning: signature.algorithms)",
+            ),
+            (
+                Verdict::Invalid,
+                vec![
+                    Check::fail(C::ConditionsAudience, "no"),
+                    Check::warn(C::SignatureAlgorithms, "SHA-1"),
+                    Check::fail(C::ConditionsWindow, "expired"),
+                ],
+                " — 2 checks failed: conditions.audience, conditions.window",
+            ),
+            (
+                Verdict::Invalid,
+                vec![Check::fail(C::SignatureTrusted, "no")],
+                " — 1 check failed: signature.trusted",
+            ),
+            (
+                Verdict::Valid,
+                vec![
+                    Check::warn(C::SignatureAlgorithms, "SHA-1"),
+                    Check::warn(C::CertificateValidity, "expires soon"),
+                ],
+                " (2 warnings: signature.algorithms, certificate.validity)",
+            ),
+        ];
+        for (verdict, checks, want) in cases {
+            assert_eq!(summary(&report(verdict, checks)), want);
+        }
     }
 }

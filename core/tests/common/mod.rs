@@ -132,8 +132,9 @@ pub fn encrypted_response(sign_assertion: bool, sign_response: bool) -> String {
 }
 
 /// The example Response with its Assertion replaced by `plaintext` encrypted for the SP (the
-/// IDP2 key pair), the Response signed when asked. `plaintext` need not be an assertion, or
-/// XML at all: what the SP finds after decrypting is up to whoever encrypted it.
+/// IDP2 key pair), the Response signed when asked. `plaintext` must be a well-formed
+/// `saml:Assertion` (what `encrypt_assertion` accepts), but need not follow the schema or be
+/// signed: what the SP finds after decrypting is up to whoever encrypted it.
 pub fn response_encrypting(plaintext: &str, sign_response: bool) -> String {
     use samlscope_core::xenc::{DataEncryption, KeyTransport, MIN_RANDOMNESS, encrypt_assertion};
     let spec = spec();
