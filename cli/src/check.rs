@@ -243,12 +243,14 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         if path.as_os_str() == "-" {
             // One message per line, streamed: memory stays bounded by one line.
             let stdin = std::io::stdin().lock();
+            let mut messages = 0usize;
             for (i, line) in stdin.split(b'\n').enumerate() {
                 let line = line.map_err(|e| CliError::input(CONTEXT, e))?;
                 let name = format!("stdin:{}", i + 1);
                 if line.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
+                messages += 1;
                 if line.len() > limits.max_input {
                     out.unreadable(
                         &name,
@@ -264,6 +266,14 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                     Ok(reports) => reports.iter().for_each(|r| out.report(&name, r)),
                     Err(e) => out.unreadable(&name, &e),
                 }
+            }
+            // An empty pipe (a failed `curl`, a wrong file name in a script) is an input
+            // error, never exit 0: a CI step that checks nothing must not pass.
+            if messages == 0 {
+                out.unreadable(
+                    "stdin",
+                    "no message: standard input was empty or only blank lines",
+                );
             }
         } else {
             let name = path.display().to_string();

@@ -166,3 +166,33 @@ fn batch_from_stdin_prints_one_json_line_per_message() {
     assert_eq!(lines[1]["verdict"], "valid");
     assert!(err.contains("1 valid, 0 invalid, 1 unreadable"), "{err}");
 }
+
+#[test]
+fn an_empty_batch_is_an_input_error_not_a_pass() {
+    // A script that pipes a failed download into `check -` must not see exit 0.
+    let args = with(&[
+        "check",
+        "-",
+        "--metadata",
+        "examples/jumpcloud/metadata.xml",
+    ]);
+    for stdin in ["", "\n", "  \n\t\n"] {
+        let (code, out, err) = samlscope(&args, stdin);
+        assert_eq!(code, 2, "{stdin:?}: {err}");
+        assert!(out.is_empty(), "{out}");
+        assert!(err.contains("stdin: no message"), "{err}");
+        assert!(
+            err.contains("0 checked: 0 valid, 0 invalid, 1 unreadable"),
+            "{err}"
+        );
+    }
+    // In JSON mode the refusal is a line of its own, like any unreadable input.
+    let mut json = args.clone();
+    json.push("--json");
+    let (code, out, _) = samlscope(&json, "");
+    assert_eq!(code, 2);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["input"], "stdin");
+    assert_eq!(v["verdict"], "invalid");
+    assert_eq!(v["checks"][0]["id"], "input.decode");
+}
