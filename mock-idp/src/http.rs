@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
-use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use base64::Engine as _;
@@ -90,6 +90,35 @@ fn page_err(e: IdpError) -> HttpError {
         IdpError::Keys(_) | IdpError::Build(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     HttpError::Page(status, "SAML error", e.to_string())
+}
+
+/// Refuses a POST body that is not an HTML form. The SAML HTTP-POST binding (and a browser
+/// submitting the login or auto-post form) sends `application/x-www-form-urlencoded`; a client
+/// posting JSON or multipart would otherwise have its fields silently ignored (a SAMLRequest
+/// sent as JSON became an IdP-initiated login). A missing Content-Type is read as a form, as
+/// `curl --data-binary` and hand-written test clients often send none.
+pub fn require_form(headers: &HeaderMap, title: &'static str) -> Result<(), HttpError> {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let media = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.split(';').next())
+        .map(str::trim);
+    match media {
+        Some(m) if m.eq_ignore_ascii_case("application/x-www-form-urlencoded") => Ok(()),
+        _ => Err(HttpError::Page(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            title,
+            format!(
+                "this endpoint takes an HTML form POST (Content-Type: \
+                 application/x-www-form-urlencoded, as the SAML HTTP-POST binding sends it), \
+                 not {:?}",
+                String::from_utf8_lossy(value.as_bytes())
+            ),
+        )),
+    }
 }
 
 /// `application/x-www-form-urlencoded` (or a query string) into pairs.
@@ -296,8 +325,10 @@ async fn sso_get(
 async fn sso_post(
     State(idp): State<SharedIdp>,
     Path(label): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, HttpError> {
+    require_form(&headers, "SAML request refused")?;
     sso(&idp, &label, &body, false)
 }
 
@@ -335,8 +366,10 @@ fn sso(idp: &Idp, label: &str, transport: &[u8], redirect: bool) -> Result<Respo
 async fn login(
     State(idp): State<SharedIdp>,
     Path(label): Path<String>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, HttpError> {
+    require_form(&headers, "Sign-in refused")?;
     let app = idp.app(&label).map_err(page_err)?;
     let pairs = parse_form(&body);
     let email = param(&pairs, "email").unwrap_or_default().trim();

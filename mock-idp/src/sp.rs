@@ -7,7 +7,7 @@ use std::io::Write as _;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use base64::Engine as _;
@@ -18,7 +18,7 @@ use samlscope_core::saml::build::{escape_attr, escape_text};
 use samlscope_core::validate::{Policy, validate};
 
 use crate::config::App;
-use crate::http::{BODY_LIMIT, HttpError, SharedIdp, form_encode, parse_form};
+use crate::http::{BODY_LIMIT, HttpError, SharedIdp, form_encode, parse_form, require_form};
 use crate::idp::{Idp, random_id};
 use crate::pages;
 
@@ -109,7 +109,12 @@ async fn start_login(State(idp): State<SharedIdp>) -> Result<Response, HttpError
 }
 
 /// The ACS: decode, validate with core, render the Report.
-async fn acs(State(idp): State<SharedIdp>, body: Bytes) -> Result<Response, HttpError> {
+async fn acs(
+    State(idp): State<SharedIdp>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, HttpError> {
+    require_form(&headers, "Demo SP: bad POST")?;
     let app = demo_app(&idp).ok_or_else(no_demo_app)?;
     let bad = |m: String| HttpError::Page(StatusCode::BAD_REQUEST, "Demo SP: bad POST", m);
     let pairs = parse_form(&body);

@@ -340,6 +340,61 @@ async fn bad_requests_are_4xx_and_the_server_keeps_serving() {
             400,
             "SAMLRequest",
         ),
+        // Not a form: refused with 415 and the content type it needs, never read as an
+        // IdP-initiated login without the request.
+        (
+            raw(
+                a,
+                "POST",
+                "/saml2/avoma",
+                Some("application/json"),
+                br#"{"SAMLRequest":"fZBBa4NAEIX/yrJ3dY0hpItrEHIpNJemhdLbMj"}"#,
+                None,
+            )
+            .await,
+            415,
+            "application/x-www-form-urlencoded",
+        ),
+        (
+            raw(
+                a,
+                "POST",
+                "/saml2/avoma/login",
+                Some("multipart/form-data; boundary=x"),
+                b"--x--",
+                None,
+            )
+            .await,
+            415,
+            "multipart/form-data",
+        ),
+        (
+            raw(
+                a,
+                "POST",
+                "/sp/acs",
+                Some("text/plain"),
+                b"SAMLResponse=x",
+                None,
+            )
+            .await,
+            415,
+            "HTML form POST",
+        ),
+        // Parameters and letter case of the media type do not matter.
+        (
+            raw(
+                a,
+                "POST",
+                "/saml2/avoma",
+                Some("Application/X-WWW-Form-Urlencoded; charset=UTF-8"),
+                b"SAMLRequest=",
+                None,
+            )
+            .await,
+            400,
+            "empty",
+        ),
         (get(a, "/saml2/nope").await, 404, "no application"),
         (get(a, "/saml2/nope/metadata").await, 404, "no application"),
         (
