@@ -196,3 +196,45 @@ fn an_empty_batch_is_an_input_error_not_a_pass() {
     assert_eq!(v["verdict"], "invalid");
     assert_eq!(v["checks"][0]["id"], "input.decode");
 }
+
+#[test]
+fn an_old_paste_checked_by_the_wall_clock_is_called_old_not_misconfigured() {
+    // The example was issued at 2026-11-28T12:00:00Z and is valid for minutes: by the wall
+    // clock it fails only time checks, and `check` says so and how to look at it as of then.
+    let base = [
+        "check",
+        "examples/jumpcloud/response.b64",
+        "--metadata",
+        "examples/jumpcloud/metadata.xml",
+        "--acs-url",
+        "https://prod-api.avoma.com/saml2/acs",
+        "--sp-entity-id",
+    ];
+    let note = "  note: as of its IssueInstant it passes every check: the message is old, not \
+                misconfigured (inspect it as of then with --now 2026-11-28T12:00:00Z)";
+    let mut args = base.to_vec();
+    args.push("https://app.avoma.com");
+    let (code, out, err) = samlscope(&args, "");
+    assert_eq!(code, 1, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].contains("INVALID — "), "{out}");
+    assert_eq!(lines[1], note, "{out}");
+    // A real misconfiguration as well (an SP Entity ID typo): no such note, since the message
+    // would fail as of any moment.
+    let mut typo = base.to_vec();
+    typo.push("https://app.avoma.co");
+    let (code, out, _) = samlscope(&typo, "");
+    assert_eq!(code, 1);
+    assert!(!out.contains("note:"), "{out}");
+    // With --now the admin chose the moment: no second opinion. With --json the Report is
+    // the contract and carries no note.
+    let mut dated = args.clone();
+    dated.extend(["--now", "2026-11-29T12:00:00Z"]);
+    let (code, out, _) = samlscope(&dated, "");
+    assert_eq!(code, 1);
+    assert!(!out.contains("note:"), "{out}");
+    let mut json = args.clone();
+    json.push("--json");
+    let (_, out, _) = samlscope(&json, "");
+    assert!(!out.contains("note:"), "{out}");
+}
