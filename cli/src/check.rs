@@ -11,9 +11,8 @@ use crate::input::read_bounded;
 use samlscope_core::decode::DecodeLimits;
 use samlscope_core::metadata::trust_from_metadata;
 use samlscope_core::report::{Report, Status, Verdict};
-use samlscope_core::saml::time::Instant;
 use samlscope_core::trust::{Certificate, Fingerprint, TrustSource, TrustStore};
-use samlscope_core::validate::{Policy, undecodable, validate};
+use samlscope_core::validate::{Policy, undecodable, valid_when_issued, validate};
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -144,25 +143,13 @@ fn check_input(bytes: &[u8], policy: &Policy) -> Result<Vec<Report>, String> {
         .collect())
 }
 
-/// The IssueInstant of an invalid message if, checked again as of that instant, it is valid.
-/// An admin who pastes a response saved an hour ago then reads "old, not misconfigured"
-/// instead of four time failures to puzzle over. The validator itself decides, run again with
-/// only `now` changed: nothing here guesses which checks are about time.
-fn valid_when_issued(r: &Report, policy: &Policy) -> Option<String> {
-    let issued = r.time_window.as_ref()?.issue_instant.as_deref()?;
-    let (at, _) = Instant::parse(issued).ok()?;
-    let mut then = policy.clone();
-    then.now = at;
-    (validate(r.xml.as_bytes(), &then).verdict == Verdict::Valid).then(|| issued.to_owned())
-}
-
 struct Out {
     /// Buffered: a batch writes thousands of lines, and line-buffered stdout searched every
     /// write for a newline and issued a write per line. Flushed when the batch ends.
     stdout: std::io::BufWriter<std::io::StdoutLock<'static>>,
     json: bool,
     /// The policy, when it judged messages by the wall clock (human output only): an invalid
-    /// message is then checked again as of its own IssueInstant (see [`valid_when_issued`]).
+    /// message is then checked again as of its own IssueInstant ([`valid_when_issued`]).
     wall_clock: Option<Policy>,
     color: bool,
     valid: usize,

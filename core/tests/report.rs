@@ -544,3 +544,37 @@ fn a_decrypted_assertion_with_a_refused_structure_is_shown_not_consumed() {
     assert_eq!(r.name_id, None);
     assert!(r.identity.is_none(), "{:?}", r.identity);
 }
+
+#[test]
+fn an_old_message_is_told_apart_from_a_misconfigured_one() {
+    use samlscope_core::validate::valid_when_issued;
+    let spec = ResponseSpec::example();
+    // A day later, the correct response fails only on time, and is valid as of when it was
+    // issued: the report says so with the IssueInstant as shown.
+    let mut later = policy();
+    later.now = at("2026-11-29T12:00:00Z");
+    let r = run(&spec, &later);
+    assert_eq!(r.verdict, Verdict::Invalid);
+    assert_eq!(
+        valid_when_issued(&r, &later).as_deref(),
+        Some("2026-11-28T12:00:00Z")
+    );
+    // An SP Entity ID typo fails as of any moment: no such claim.
+    let mut typo = later.clone();
+    typo.sp_entity_id = Some("https://app.avoma.co".into());
+    assert_eq!(valid_when_issued(&run(&spec, &typo), &typo), None);
+    // A tampered message neither, even though its times are the same.
+    let signed = sign_both(&response_xml(&spec), &spec);
+    let tampered = signed.replacen(">alice@acmecorp.com<", ">bob@acmecorp.com<", 1);
+    assert_ne!(tampered, signed);
+    let r = run_xml(&tampered, &later);
+    assert_eq!(r.verdict, Verdict::Invalid);
+    assert_eq!(valid_when_issued(&r, &later), None);
+    // A valid report, or one already judged at its IssueInstant, has nothing to add.
+    let now = policy();
+    assert_eq!(valid_when_issued(&run(&spec, &now), &now), None);
+    let mut issued = later.clone();
+    issued.now = at("2026-11-28T12:00:00Z");
+    issued.sp_entity_id = Some("https://app.avoma.co".into());
+    assert_eq!(valid_when_issued(&run(&spec, &issued), &issued), None);
+}

@@ -351,6 +351,12 @@ async fn inspector_in_headless_chromium() {
         Some("fail")
     );
     assert!(text_of(&c, "[data-testid=name-id]").await.is_none());
+    // An attack is not excused as merely old.
+    assert!(
+        text_of(&c, "[data-testid=valid-when-issued]")
+            .await
+            .is_none()
+    );
     screenshot(&c, "04-xsw-attack").await;
 
     // 4. A tampered NameID: the digest fails, and the XML view marks what is not vouched for.
@@ -402,6 +408,27 @@ async fn inspector_in_headless_chromium() {
     assert_eq!(
         window.attr("data-status").await.unwrap().as_deref(),
         Some("fail")
+    );
+    // It is old, not misconfigured: the banner says so, and its button checks the message as
+    // of its IssueInstant, where it is valid.
+    let note = text_of(&c, "[data-testid=valid-when-issued]")
+        .await
+        .unwrap_or_default();
+    assert!(note.contains("it is old, not misconfigured"), "{note}");
+    let before = run_count(&c).await;
+    c.find(Locator::Css("[data-testid=valid-when-issued] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let v = settled(&c, before).await;
+    assert_eq!(verdict_word(&v), "valid", "{v}");
+    assert!(
+        text_of(&c, "[data-testid=valid-when-issued]")
+            .await
+            .is_none(),
+        "no note once checked as of then"
     );
 
     // 8. Privacy: every request went to this origin, and none carried what was pasted/typed.

@@ -40,6 +40,7 @@ pub enum Msg {
     Focus(usize),
     UseRequestId(String),
     UseAsTrust(String),
+    CheckAt(String),
     Catalogue(Result<Catalogue, String>),
     PickExample(String),
     ExampleLoaded(String, Result<Example, String>),
@@ -258,6 +259,15 @@ impl Component for App {
                 self.run();
                 true
             }
+            Msg::CheckAt(at) => {
+                self.settings.check_at = at;
+                self.note = Some(Ok(
+                    "Checking as of the message's IssueInstant: clear \"Check at\" to check as of now again."
+                        .into(),
+                ));
+                self.run();
+                true
+            }
             Msg::UseAsTrust(xml) => {
                 self.settings.trust = xml;
                 self.note = Some(Ok(
@@ -352,6 +362,7 @@ impl Component for App {
             focus: link.callback(Msg::Focus),
             use_request_id: link.callback(Msg::UseRequestId),
             use_as_trust: link.callback(Msg::UseAsTrust),
+            check_at: link.callback(Msg::CheckAt),
         };
         let s = &self.settings;
         let i = &self.inspection;

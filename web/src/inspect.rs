@@ -9,7 +9,7 @@ use samlscope_core::metadata::{
 use samlscope_core::report::Report;
 use samlscope_core::saml::MessageKind;
 use samlscope_core::saml::time::Instant;
-use samlscope_core::validate::{Policy, validate, validate_document};
+use samlscope_core::validate::{Policy, valid_when_issued, validate, validate_document};
 use samlscope_core::xenc::DecryptionKey;
 use samlscope_core::xml;
 
@@ -81,6 +81,9 @@ pub struct Inspection {
     /// Why the "check at" or SP key input was not used, if so.
     pub input_errors: Vec<String>,
     pub outcome: Outcome,
+    /// For an invalid response judged as of now: its IssueInstant, when it is valid as of
+    /// then (old, not misconfigured; see `validate::valid_when_issued`).
+    pub valid_when_issued: Option<String>,
 }
 
 /// The inputs that are not settings: the paste, the optional SP key, the clock, the picker.
@@ -163,6 +166,7 @@ pub fn inspect(inputs: &Inputs<'_>, trust: &Result<TrustSetup, String>) -> Inspe
         trust: trust_summary,
         input_errors: Vec::new(),
         outcome: Outcome::Empty,
+        valid_when_issued: None,
     };
     if inputs.paste.trim().is_empty() {
         return inspection;
@@ -229,6 +233,10 @@ pub fn inspect(inputs: &Inputs<'_>, trust: &Result<TrustSetup, String>) -> Inspe
                 // The validator turns the parse error into its rejection report.
                 Err(_) => validate(message.xml.as_bytes(), &policy),
             };
+            // Only when the page's clock judged it: a "check at" time is the admin's choice.
+            if policy.now == inputs.now {
+                inspection.valid_when_issued = valid_when_issued(&report, &policy);
+            }
             Outcome::Verdict(Box::new(report))
         }
     };
@@ -288,6 +296,35 @@ mod tests {
         assert_eq!(r.name_id.as_deref(), Some("alice@acmecorp.com"));
         assert_eq!(i.messages.len(), 1);
         assert!(i.messages[0].label.contains("Response"), "{:?}", i.messages);
+    }
+
+    #[test]
+    fn an_old_paste_is_told_apart_from_a_misconfigured_one() {
+        let day_later = |settings: &Settings| {
+            inspect(
+                &Inputs {
+                    paste: RESPONSE_B64,
+                    settings,
+                    sp_key: "",
+                    now: Instant::parse("2026-11-29T12:00:00Z").unwrap().0,
+                    selected: 0,
+                },
+                &parse_trust(&settings.trust),
+            )
+        };
+        let i = day_later(&settings());
+        assert_eq!(report(&i).verdict, Verdict::Invalid);
+        assert_eq!(i.valid_when_issued.as_deref(), Some("2026-11-28T12:00:00Z"));
+        // Checked at the time the button sets: valid, and nothing more to say.
+        let mut at = settings();
+        at.check_at = "2026-11-28T12:00:00Z".into();
+        let i = day_later(&at);
+        assert_eq!(report(&i).verdict, Verdict::Valid);
+        assert_eq!(i.valid_when_issued, None);
+        // A misconfiguration fails as of any time.
+        let mut typo = settings();
+        typo.sp_entity_id = "https://app.avoma.co".into();
+        assert_eq!(day_later(&typo).valid_when_issued, None);
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub struct Actions {
     pub use_request_id: Callback<String>,
     /// Use this metadata as trust.
     pub use_as_trust: Callback<String>,
+    /// Check as of this time (the "Check at" field).
+    pub check_at: Callback<String>,
 }
 
 /// Attribute names JumpCloud (and most IdPs) use for group membership.
@@ -36,7 +38,7 @@ pub fn outcome(i: &Inspection, actions: &Actions, now: Instant) -> Html {
                 <strong>{ "Not a SAML message: " }</strong>{ why.clone() }
             </section>
         },
-        Outcome::Verdict(report) => verdict(report, actions),
+        Outcome::Verdict(report) => verdict(report, i.valid_when_issued.as_deref(), actions),
         Outcome::Metadata { xml, info } => metadata(xml, info, actions, now),
         Outcome::Request {
             xml,
@@ -65,7 +67,19 @@ fn status_class(s: Status) -> &'static str {
     }
 }
 
-fn verdict(r: &Report, actions: &Actions) -> Html {
+/// The note under an invalid verdict whose message passes every check as of its IssueInstant.
+fn old_not_misconfigured(issued: &str, actions: &Actions) -> Html {
+    let at = issued.to_owned();
+    let cb = actions.check_at.clone();
+    html! {
+        <p class="detail" data-testid="valid-when-issued">
+            { format!("As of its IssueInstant ({issued}) this message passes every check: it is old, not misconfigured. ") }
+            <button type="button" onclick={Callback::from(move |_| cb.emit(at.clone()))}>{ "Check at issue time" }</button>
+        </p>
+    }
+}
+
+fn verdict(r: &Report, valid_when_issued: Option<&str>, actions: &Actions) -> Html {
     let failed: Vec<&Check> = r.failed().collect();
     let warnings = r.checks.iter().filter(|c| c.status == Status::Warn).count();
     let (class, word) = match (r.verdict, warnings) {
@@ -98,6 +112,9 @@ fn verdict(r: &Report, actions: &Actions) -> Html {
                     </span>
                 }
                 <p class="detail">{ detail }</p>
+                if let Some(issued) = valid_when_issued {
+                    { old_not_misconfigured(issued, actions) }
+                }
             </section>
             if !failed.is_empty() {
                 <section class="failures">

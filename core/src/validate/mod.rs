@@ -36,6 +36,26 @@ pub fn validate(xml: &[u8], policy: &Policy) -> Report {
     validate_document(&doc, policy)
 }
 
+/// For an invalid report: the message's IssueInstant (as the report shows it) if the same
+/// message, checked again with only `now` moved to that instant, is valid. Then nothing is
+/// wrong with it but its age: the admin pasted a response saved a while ago, and should read
+/// "old, not misconfigured" rather than puzzle over four time failures. The validator itself
+/// decides, so nothing here guesses which checks are about time. `None` for a valid report, a
+/// report without an IssueInstant, or a message that fails as of that instant too.
+pub fn valid_when_issued(report: &Report, policy: &Policy) -> Option<String> {
+    if report.verdict == Verdict::Valid {
+        return None;
+    }
+    let issued = report.time_window.as_ref()?.issue_instant.as_deref()?;
+    let (at, _) = crate::saml::time::Instant::parse(issued).ok()?;
+    if at == policy.now {
+        return None;
+    }
+    let mut then = policy.clone();
+    then.now = at;
+    (validate(report.xml.as_bytes(), &then).verdict == Verdict::Valid).then(|| issued.to_owned())
+}
+
 /// The report for an input in which no SAML message could be found (nothing to parse): one
 /// failing `input.decode` check saying why, so a batch of reports keeps one entry per input.
 pub fn undecodable(why: impl Into<String>) -> Report {
