@@ -7,7 +7,7 @@
 
 use crate::error::CliError;
 use crate::input::decode_messages;
-use crate::input::read_bounded;
+use crate::input::{read_bounded, read_input};
 use samlscope_core::decode::DecodeLimits;
 use samlscope_core::metadata::trust_from_metadata;
 use samlscope_core::report::{Report, Status, Verdict};
@@ -294,7 +294,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         } else {
             let name = path.display().to_string();
             let bytes =
-                read_bounded(path, limits.max_input).map_err(|e| CliError::input(CONTEXT, e))?;
+                read_input(path, limits.max_input).map_err(|e| CliError::input(CONTEXT, e))?;
             match check_input(&bytes, &policy) {
                 Ok(reports) => reports.iter().for_each(|r| out.report(&name, r)),
                 Err(e) if !batch => return Err(CliError::input(CONTEXT, format!("{name}: {e}"))),

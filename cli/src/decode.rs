@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use samlscope_core::decode::{DecodeLimits, Decoded, decode_all};
 
 use crate::error::CliError;
-use crate::input::read_bounded;
+use crate::input::read_input;
 use crate::pretty::pretty;
 
 const CONTEXT: &str = "cannot decode input";
@@ -42,7 +42,7 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let limits = DecodeLimits::default();
     let bytes =
-        read_bounded(&args.input, limits.max_input).map_err(|e| CliError::input(CONTEXT, e))?;
+        read_input(&args.input, limits.max_input).map_err(|e| CliError::input(CONTEXT, e))?;
     let decoding = decode_all(&bytes, &limits).map_err(|e| CliError::input(CONTEXT, e))?;
 
     let out = if args.json {

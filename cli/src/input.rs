@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use samlscope_core::decode::{DecodeLimits, Decoded, decode};
+use samlscope_core::decode::{DecodeError, DecodeLimits, Decoded, decode};
 
 /// Reads all of `path` (`-` = stdin), refusing more than `limit` bytes.
 pub fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
@@ -30,16 +30,46 @@ pub fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
     Ok(buf)
 }
 
+/// The bytes of a message argument: `-` is stdin and a path is that file, both through
+/// [`read_bounded`]; an `http://` or `https://` argument that names no file is itself the
+/// input, so the Redirect-binding URL from the browser's address bar can be passed as it is
+/// (`samlscope request 'https://idp/sso?SAMLRequest=…'`). Nothing is ever fetched: a URL
+/// without a SAML parameter is refused by the decoder, which says so.
+pub fn read_input(arg: &Path, limit: usize) -> Result<Vec<u8>, String> {
+    if let Some(text) = arg.to_str()
+        && is_url(text)
+        && !arg.exists()
+    {
+        if text.len() > limit {
+            return Err(too_large(arg, Some(text.len() as u64), limit));
+        }
+        return Ok(text.as_bytes().to_vec());
+    }
+    read_bounded(arg, limit)
+}
+
+/// As the decoder recognizes a pasted URL (and a browser's address bar shows it).
+fn is_url(text: &str) -> bool {
+    text.starts_with("http://") || text.starts_with("https://")
+}
+
 /// Every SAML message (or metadata document) in a paste, in any form `decode` accepts.
 pub fn decode_messages(bytes: &[u8]) -> Result<Vec<Decoded>, String> {
-    decode(bytes, &DecodeLimits::default()).map_err(|e| e.to_string())
+    decode(bytes, &DecodeLimits::default()).map_err(|e| match e {
+        // Most often a metadata URL passed where its document was meant.
+        DecodeError::UrlWithoutSaml => format!(
+            "{e} (samlscope never fetches a URL: to inspect what one serves, such as IdP \
+             metadata, save it first, e.g. `curl -o idp-metadata.xml URL`, and pass the file)"
+        ),
+        e => e.to_string(),
+    })
 }
 
 /// Reads `path` (`-` = stdin) within the input limit and decodes it with [`decode_messages`];
 /// copies of an earlier message (a HAR holds both the auto-post page and the POST) are dropped,
 /// since inspection, unlike `check`, has nothing to count.
 pub fn read_messages(path: &Path) -> Result<Vec<Decoded>, String> {
-    let bytes = read_bounded(path, DecodeLimits::default().max_input)?;
+    let bytes = read_input(path, DecodeLimits::default().max_input)?;
     let mut messages = decode_messages(&bytes).map_err(|e| format!("{}: {e}", display(path)))?;
     messages.retain(|m| m.duplicate_of.is_none());
     Ok(messages)

@@ -173,3 +173,23 @@ fn request_json_parses_and_a_request_without_issuer_fails() {
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("✖ request.issuer"), "{out}");
 }
+
+#[test]
+fn a_url_argument_is_the_input_and_is_never_fetched() {
+    // The Redirect URL from the address bar, passed as the argument: the same facts as on
+    // stdin (as the README shows it), for `request`, `decode` and `check`'s inputs alike.
+    let url = redirect_url(REQUEST, false);
+    let (code, from_arg, err) = samlscope(&["request", &url], "");
+    assert_eq!(code, 0, "{err}");
+    let (_, from_stdin, _) = samlscope(&["request", "-"], &url);
+    assert_eq!(from_arg, from_stdin);
+    let (code, out, err) = samlscope(&["decode", &url], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("_req7f3a"), "{out}");
+    // A URL without a SAML parameter (a metadata URL) is refused with what to do instead;
+    // nothing listens on that port, and nothing tries to connect.
+    let (code, _, err) = samlscope(&["metadata", "http://127.0.0.1:9/saml2/avoma/metadata"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("never fetches a URL"), "{err}");
+    assert!(err.contains("curl -o idp-metadata.xml URL"), "{err}");
+}
