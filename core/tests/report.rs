@@ -248,6 +248,38 @@ fn subject_and_conditions_shapes() {
         &policy(),
     );
     assert_only_failure(&r, &[C::SubjectNameId]);
+    // An EncryptedID or a BaseID in NameID's place: a failure that says which one is there,
+    // with its span, not "no NameID".
+    let name_id = |x: &str| {
+        let i = x.find("<saml2:NameID").unwrap();
+        let j = x.find("</saml2:NameID>").unwrap() + "</saml2:NameID>".len();
+        (i, j)
+    };
+    for (replacement, says) in [
+        (
+            "<saml2:EncryptedID><xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\"/></saml2:EncryptedID>",
+            "carries an EncryptedID",
+        ),
+        (
+            "<saml2:BaseID NameQualifier=\"acmecorp\"/>",
+            "carries a BaseID",
+        ),
+    ] {
+        let xml = edited(|x| {
+            let (i, j) = name_id(&x);
+            format!("{}{replacement}{}", &x[..i], &x[j..])
+        });
+        let r = run_xml(&xml, &policy());
+        assert_only_failure(&r, &[C::SubjectNameId]);
+        let c = r.check(C::SubjectNameId).unwrap();
+        assert!(c.message.contains(says), "{c:#?}");
+        let span = c.span.unwrap();
+        assert!(
+            r.xml[span.start..span.end].starts_with(&replacement[..15]),
+            "{c:#?}"
+        );
+        assert!(r.name_id.is_none());
+    }
     // SPNameQualifier of another SP.
     let r = run_xml(
         &edited(|x| {

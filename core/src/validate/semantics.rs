@@ -353,11 +353,30 @@ fn subject(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<Instant> {
                 .span(ctx.doc.span(n))
                 .fix_opt(ctx.hint(C::SubjectNameId, None)),
         ),
-        None => out.push(
-            Check::fail(C::SubjectNameId, "the Subject has no NameID")
-                .span(ctx.doc.span(subject))
-                .fix_opt(ctx.hint(C::SubjectNameId, None)),
-        ),
+        None => {
+            // The schema allows BaseID or EncryptedID in NameID's place. Neither names the user
+            // in a form that can be shown or matched here, so both fail; saying which one is
+            // there spares the admin "no NameID" about a Subject that visibly has an identifier.
+            let encrypted = ctx.child(subject, SAML, "EncryptedID");
+            let base = ctx.child(subject, SAML, "BaseID");
+            let (message, at) = match (encrypted, base) {
+                (Some(n), _) => (
+                    "the Subject carries an EncryptedID (an encrypted NameID) instead of a NameID: \
+                     samlscope decrypts whole assertions (EncryptedAssertion), not identifiers",
+                    n,
+                ),
+                (None, Some(n)) => (
+                    "the Subject carries a BaseID instead of a NameID: no user name to read",
+                    n,
+                ),
+                (None, None) => ("the Subject has no NameID", subject),
+            };
+            out.push(
+                Check::fail(C::SubjectNameId, message)
+                    .span(ctx.doc.span(at))
+                    .fix_opt(ctx.hint(C::SubjectNameId, None)),
+            );
+        }
     }
     bearer(ctx, subject, out)
 }
