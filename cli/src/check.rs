@@ -174,11 +174,10 @@ impl Out {
             (Verdict::Invalid, _) => painter.paint("1;31", "INVALID"),
         };
         let mut text = format!("{input}: {head}{}\n", summary(r));
-        if r.verdict == Verdict::Invalid
-            && let Some(issued) = self
-                .wall_clock
-                .as_ref()
-                .and_then(|p| valid_when_issued(r, p))
+        if let Some(issued) = self
+            .wall_clock
+            .as_ref()
+            .and_then(|p| valid_when_issued(r, p))
         {
             text.push_str(&format!(
                 "  note: as of its IssueInstant it passes every check: the message is old, not \

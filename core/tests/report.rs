@@ -602,6 +602,13 @@ fn an_old_message_is_told_apart_from_a_misconfigured_one() {
     let r = run_xml(&tampered, &later);
     assert_eq!(r.verdict, Verdict::Invalid);
     assert_eq!(valid_when_issued(&r, &later), None);
+    // The trusted certificate (valid until 2125) has expired since: that needs a rotation,
+    // whatever the message's age, so the message is not called merely old.
+    let mut expired_cert = later.clone();
+    expired_cert.now = at("2125-06-01T00:00:00Z");
+    let r = run(&spec, &expired_cert);
+    assert_eq!(status(&r, C::CertificateValidity), Status::Fail);
+    assert_eq!(valid_when_issued(&r, &expired_cert), None);
     // A valid report, or one already judged at its IssueInstant, has nothing to add.
     let now = policy();
     assert_eq!(valid_when_issued(&run(&spec, &now), &now), None);
