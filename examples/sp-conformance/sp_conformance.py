@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Test a service provider against every scenario of the samlscope mock JumpCloud IdP.
+
+For each scenario (valid responses, setup mistakes, signature wrapping and other attacks) the
+script fetches the response the mock IdP makes for it, posts it to the SP's ACS as a browser
+would (HTTP-POST binding, with RelayState and the SP's cookies), and compares what the SP did
+with what it should have done. An SP that accepts an attack, refuses a valid login, or fails
+with a 5xx is reported, and the exit code is 1.
+
+With --sp-login the flow is SP-initiated, as a user would start it: the SP's login URL is
+requested first, its AuthnRequest (Redirect or POST binding) is read for the ID, and the
+response answers that request (InResponseTo) and carries the SP's RelayState. Without it,
+responses are unsolicited (IdP-initiated).
+
+Standard library only, so it runs in any CI job that has python3:
+
+    samlscope serve &
+    python3 sp_conformance.py --idp http://127.0.0.1:8080 --app myapp \\
+        --user alice@acmecorp.com --sp-login https://sp.test/saml/login
+
+Exit codes: 0 every scenario as expected, 1 at least one not, 2 usage or connection error.
+"""
+
+import argparse
+import base64
+import http.cookiejar
+import json
+import re
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+import zlib
+
+PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol"
+TIMEOUT = 30
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """The SP's answers are judged as they are: a redirect is not followed."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+class Browser:
+    """One cookie jar per scenario, as a fresh browser session would have."""
+
+    def __init__(self):
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
+        )
+
+    def request(self, url, form=None):
+        data = None
+        headers = {"User-Agent": "samlscope-sp-conformance"}
+        if form is not None:
+            data = urllib.parse.urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        req = urllib.request.Request(url, data=data, headers=headers)
+        try:
+            with self.opener.open(req, timeout=TIMEOUT) as r:
+                return r.status, dict(r.headers), r.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read().decode("utf-8", "replace")
+
+
+def header(headers, name):
+    for k, v in headers.items():
+        if k.lower() == name:
+            return v
+    return None
+
+
+def authn_request(browser, login_url):
+    """Starts the SP's login; returns (request ID, RelayState or None)."""
+    status, headers, body = browser.request(login_url)
+    location = header(headers, "location")
+    if 300 <= status < 400 and location:
+        # HTTP-Redirect binding: base64 of raw DEFLATE in the query string.
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
+        if "SAMLRequest" not in query:
+            raise SystemExit(f"the SP's login redirected without a SAMLRequest: {location}")
+        xml = zlib.decompress(base64.b64decode(query["SAMLRequest"][0]), -15)
+        relay = query.get("RelayState", [None])[0]
+    else:
+        # HTTP-POST binding: an auto-submitting form with the base64 request.
+        field = re.search(r'name="SAMLRequest"\s+value="([^"]+)"', body)
+        if status != 200 or not field:
+            raise SystemExit(f"the SP's login gave HTTP {status} without a SAMLRequest")
+        xml = base64.b64decode(field.group(1))
+        relay_field = re.search(r'name="RelayState"\s+value="([^"]*)"', body)
+        relay = relay_field.group(1) if relay_field else None
+    root = ET.fromstring(xml)
+    if root.tag != f"{{{PROTOCOL}}}AuthnRequest" or not root.get("ID"):
+        raise SystemExit(f"the SP's login did not send an AuthnRequest with an ID: {root.tag}")
+    return root.get("ID"), relay
+
+
+def scenario_response(idp, app, user, name, request_id, relay):
+    query = {"user": user, "format": "json"}
+    if request_id:
+        query["in_response_to"] = request_id
+    if relay is not None:
+        query["relay_state"] = relay
+    url = f"{idp}/api/apps/{urllib.parse.quote(app)}/responses/{urllib.parse.quote(name)}"
+    with urllib.request.urlopen(f"{url}?{urllib.parse.urlencode(query)}", timeout=TIMEOUT) as r:
+        return json.load(r)
+
+
+def accepted_by(status, accepted):
+    """What the SP did: `accepted`, `refused`, or `error` (5xx: an SP must never crash)."""
+    if status >= 500:
+        return "error"
+    return "accepted" if status in accepted else "refused"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--idp", required=True, help="the mock IdP's base URL")
+    p.add_argument("--app", required=True, help="the application label in the mock IdP")
+    p.add_argument("--user", required=True, help="an assigned user's email")
+    p.add_argument("--sp-login", help="the SP's login URL (SP-initiated flow)")
+    p.add_argument("--acs", help="post to this ACS URL instead of the app's")
+    p.add_argument(
+        "--accepted-status",
+        default="200,201,204,301,302,303,307,308",
+        help="HTTP statuses that mean the SP logged the user in (comma-separated)",
+    )
+    p.add_argument("--scenario", action="append", help="only these scenarios (repeatable)")
+    p.add_argument("--skip", action="append", default=[], help="skip these (repeatable)")
+    p.add_argument("--json", action="store_true", help="one JSON object per scenario")
+    a = p.parse_args()
+    idp = a.idp.rstrip("/")
+    accepted = {int(s) for s in a.accepted_status.split(",") if s.strip()}
+
+    try:
+        with urllib.request.urlopen(f"{idp}/api/scenarios", timeout=TIMEOUT) as r:
+            scenarios = json.load(r)
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        print(f"sp_conformance: cannot list the scenarios at {idp}: {e}", file=sys.stderr)
+        return 2
+    wanted = [
+        s
+        for s in scenarios
+        if (not a.scenario or s["name"] in a.scenario) and s["name"] not in a.skip
+    ]
+    unknown = set(a.scenario or []) - {s["name"] for s in scenarios}
+    if unknown or not wanted:
+        print(f"sp_conformance: no such scenario: {sorted(unknown)}", file=sys.stderr)
+        return 2
+
+    bad = 0
+    for s in wanted:
+        browser = Browser()
+        try:
+            request_id, relay = (None, None)
+            if a.sp_login:
+                request_id, relay = authn_request(browser, a.sp_login)
+            made = scenario_response(idp, a.app, a.user, s["name"], request_id, relay)
+            form = {"SAMLResponse": made["saml_response"]}
+            if made.get("relay_state") is not None:
+                form["RelayState"] = made["relay_state"]
+            status, _, _ = browser.request(a.acs or made["acs_url"], form)
+        except (urllib.error.URLError, OSError, ValueError) as e:
+            print(f"sp_conformance: {s['name']}: {e}", file=sys.stderr)
+            return 2
+        did = accepted_by(status, accepted)
+        should = "accepted" if s["expected_sp_verdict"] == "valid" else "refused"
+        ok = did == should
+        bad += not ok
+        if a.json:
+            print(json.dumps({**s, "http_status": status, "sp": did, "as_expected": ok}))
+            continue
+        verdict = "ok" if ok else {
+            ("refused", "accepted"): "ACCEPTED WHAT IT MUST REFUSE",
+            ("accepted", "refused"): "REFUSED A VALID LOGIN",
+        }.get((should, did), "SP ERROR (5xx)")
+        check = f" (samlscope check: {s['expected_check']})" if s.get("expected_check") else ""
+        print(f"{verdict:<28} {s['name']:<24} HTTP {status}  {s['category']}{check}")
+    summary = f"{len(wanted)} scenarios: {len(wanted) - bad} as expected, {bad} not"
+    print(summary, file=sys.stderr if a.json else sys.stdout)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

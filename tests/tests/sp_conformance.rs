@@ -1,0 +1,217 @@
+//! `examples/sp-conformance/sp_conformance.py`, the script an SP developer runs in CI from any
+//! language, against the mock IdP on 127.0.0.1: the demo SP (which validates with the core)
+//! passes every scenario SP-initiated; an SP that accepts everything is caught accepting the
+//! attacks; an SP that crashes is reported; an unreachable IdP is a usage error.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::Command;
+
+use samlscope_idp::Config;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+use tokio::net::TcpListener;
+
+const USER: &str = "alice@acmecorp.com";
+
+fn python_available() -> bool {
+    samlscope_tests::oracle_available("python3", Command::new("python3").arg("--version"))
+}
+
+/// Runs the script with `args`; (exit code, stdout, stderr). Blocking, so off the runtime.
+async fn script(args: Vec<String>) -> (i32, String, String) {
+    tokio::task::spawn_blocking(move || {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples/sp-conformance/sp_conformance.py");
+        let out = Command::new("python3")
+            .arg(path)
+            .args(&args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    })
+    .await
+    .unwrap()
+}
+
+fn args(idp: SocketAddr, app: &str, extra: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = [
+        "--idp",
+        &format!("http://{idp}"),
+        "--app",
+        app,
+        "--user",
+        USER,
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    v.extend(extra.iter().map(ToString::to_string));
+    v
+}
+
+/// A careless SP: reads each request whole, then answers 200 on `/acs` (whatever was posted)
+/// and 500 on `/crash`. At most `requests` connections, so the task ends.
+async fn careless_sp(requests: usize) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        for _ in 0..requests {
+            let Ok((mut s, _)) = listener.accept().await else {
+                return;
+            };
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 8192];
+            // Headers, then as many body bytes as Content-Length says (bounded: 1 MiB).
+            let (head_end, length) = loop {
+                let n = s.read(&mut chunk).await.unwrap_or(0);
+                if n == 0 || buf.len() > 1 << 20 {
+                    break (buf.len(), 0);
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                    let head = String::from_utf8_lossy(&buf[..i]).to_lowercase();
+                    let length = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .and_then(|v| v.trim().parse::<usize>().ok())
+                        .unwrap_or(0);
+                    break (i + 4, length);
+                }
+            };
+            while buf.len() < head_end + length && buf.len() <= 1 << 20 {
+                let n = s.read(&mut chunk).await.unwrap_or(0);
+                if n == 0 {
+                    break;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            let status = if buf.starts_with(b"POST /crash") {
+                "500 Internal Server Error"
+            } else {
+                "200 OK"
+            };
+            let answer =
+                format!("HTTP/1.1 {status}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+            let _ = s.write_all(answer.as_bytes()).await;
+            let _ = s.shutdown().await;
+        }
+    });
+    addr
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_sp_passes_every_scenario_sp_initiated() {
+    if !python_available() {
+        return;
+    }
+    let idp = samlscope_idp::start(Config::bundled().unwrap())
+        .await
+        .unwrap();
+    let scenarios = samlscope_idp::scenarios().len();
+    let login = format!("http://{}/sp/login", idp.addr());
+    let (code, out, err) = script(args(idp.addr(), "demo-sp", &["--sp-login", &login])).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.ends_with(&format!(
+            "{scenarios} scenarios: {scenarios} as expected, 0 not\n"
+        )),
+        "{out}"
+    );
+    // SP-initiated: the request-bound scenario ran against the SP's own request ID and was
+    // refused for answering another one (the demo SP is strict), with a 403.
+    assert!(
+        out.lines().any(|l| l.starts_with("ok ")
+            && l.contains("in-response-to-mismatch")
+            && l.contains("HTTP 403")),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("ok ") && l.contains("valid-both") && l.contains("HTTP 200")),
+        "{out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_careless_sp_is_caught_and_a_crashing_one_reported() {
+    if !python_available() {
+        return;
+    }
+    let idp = samlscope_idp::start(Config::bundled().unwrap())
+        .await
+        .unwrap();
+    let sp = careless_sp(6).await;
+    let pick = [
+        "--scenario",
+        "valid-both",
+        "--scenario",
+        "xsw1",
+        "--scenario",
+        "expired",
+    ];
+    let acs = format!("http://{sp}/acs");
+    let mut extra = pick.to_vec();
+    extra.extend(["--acs", &acs]);
+    let (code, out, err) = script(args(idp.addr(), "avoma", &extra)).await;
+    assert_eq!(code, 1, "{out}{err}");
+    let line = |name: &str| {
+        out.lines()
+            .find(|l| l.split_whitespace().any(|w| w == name))
+            .unwrap_or_else(|| panic!("no line for {name}: {out}"))
+            .to_owned()
+    };
+    assert!(line("valid-both").starts_with("ok "), "{out}");
+    assert!(
+        line("xsw1").starts_with("ACCEPTED WHAT IT MUST REFUSE"),
+        "{out}"
+    );
+    assert!(
+        line("expired").starts_with("ACCEPTED WHAT IT MUST REFUSE"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("3 scenarios: 1 as expected, 2 not\n"),
+        "{out}"
+    );
+
+    // A 5xx is never "refused": the SP crashed on a valid login and on an attack alike.
+    let crash = format!("http://{sp}/crash");
+    let mut extra = pick.to_vec();
+    extra.extend(["--acs", &crash, "--json"]);
+    let (code, out, err) = script(args(idp.addr(), "avoma", &extra)).await;
+    assert_eq!(code, 1, "{out}{err}");
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    for r in &rows {
+        assert_eq!(r["sp"], "error", "{r}");
+        assert_eq!(r["http_status"], 500, "{r}");
+        assert_eq!(r["as_expected"], false, "{r}");
+    }
+    assert!(err.contains("3 scenarios: 0 as expected, 3 not"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usage_errors_exit_2() {
+    if !python_available() {
+        return;
+    }
+    // Nothing listens on the discard port: the scenario list cannot be read.
+    let dead: SocketAddr = "127.0.0.1:9".parse().unwrap();
+    let (code, _, err) = script(args(dead, "avoma", &[])).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot list the scenarios"), "{err}");
+    let idp = samlscope_idp::start(Config::bundled().unwrap())
+        .await
+        .unwrap();
+    let (code, _, err) = script(args(idp.addr(), "avoma", &["--scenario", "no-such"])).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no such scenario"), "{err}");
+}
