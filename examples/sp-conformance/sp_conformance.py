@@ -16,7 +16,8 @@ Standard library only, so it runs in any CI job that has python3:
 
     samlscope serve &
     python3 sp_conformance.py --idp http://127.0.0.1:8080 --app myapp \\
-        --user alice@acmecorp.com --sp-login https://sp.test/saml/login
+        --user alice@acmecorp.com --sp-login https://sp.test/saml/login \\
+        --accepted-location '^https://sp.test/dashboard'
 
 Exit codes: 0 every scenario as expected, 1 at least one not, 2 usage or connection error.
 """
@@ -109,11 +110,32 @@ def scenario_response(idp, app, user, name, request_id, relay):
         return json.load(r)
 
 
-def accepted_by(status, accepted):
-    """What the SP did: `accepted`, `refused`, or `error` (5xx: an SP must never crash)."""
+def accepted_by(answer, rule):
+    """What the SP did: `accepted`, `refused`, or `error` (5xx: an SP must never crash).
+
+    Most SPs redirect after the ACS whatever happened (to the app, or back to a login page with
+    an error), and some answer 200 with an error page, so the status alone may not tell. With
+    --accepted-location a redirect counts only if its Location matches; with --accepted-body a
+    2xx counts only if its body matches."""
+    status, headers, body = answer
     if status >= 500:
         return "error"
-    return "accepted" if status in accepted else "refused"
+    if status not in rule.statuses:
+        return "refused"
+    if 300 <= status < 400 and rule.location:
+        return "accepted" if rule.location.search(header(headers, "location") or "") else "refused"
+    if 200 <= status < 300 and rule.body:
+        return "accepted" if rule.body.search(body) else "refused"
+    return "accepted"
+
+
+class Rule:
+    """How the SP's answer to the ACS POST is read (see `accepted_by`)."""
+
+    def __init__(self, statuses, location, body):
+        self.statuses = {int(s) for s in statuses.split(",") if s.strip()}
+        self.location = re.compile(location) if location else None
+        self.body = re.compile(body) if body else None
 
 
 def main():
@@ -128,12 +150,24 @@ def main():
         default="200,201,204,301,302,303,307,308",
         help="HTTP statuses that mean the SP logged the user in (comma-separated)",
     )
+    p.add_argument(
+        "--accepted-location",
+        help="a redirect means logged in only if its Location matches this regex (e.g. /dashboard)",
+    )
+    p.add_argument(
+        "--accepted-body",
+        help="a 2xx means logged in only if its body matches this regex",
+    )
     p.add_argument("--scenario", action="append", help="only these scenarios (repeatable)")
     p.add_argument("--skip", action="append", default=[], help="skip these (repeatable)")
     p.add_argument("--json", action="store_true", help="one JSON object per scenario")
     a = p.parse_args()
     idp = a.idp.rstrip("/")
-    accepted = {int(s) for s in a.accepted_status.split(",") if s.strip()}
+    try:
+        rule = Rule(a.accepted_status, a.accepted_location, a.accepted_body)
+    except (ValueError, re.error) as e:
+        print(f"sp_conformance: bad --accepted-* option: {e}", file=sys.stderr)
+        return 2
 
     try:
         with urllib.request.urlopen(f"{idp}/api/scenarios", timeout=TIMEOUT) as r:
@@ -162,11 +196,12 @@ def main():
             form = {"SAMLResponse": made["saml_response"]}
             if made.get("relay_state") is not None:
                 form["RelayState"] = made["relay_state"]
-            status, _, _ = browser.request(a.acs or made["acs_url"], form)
+            answer = browser.request(a.acs or made["acs_url"], form)
         except (urllib.error.URLError, OSError, ValueError) as e:
             print(f"sp_conformance: {s['name']}: {e}", file=sys.stderr)
             return 2
-        did = accepted_by(status, accepted)
+        status = answer[0]
+        did = accepted_by(answer, rule)
         should = "accepted" if s["expected_sp_verdict"] == "valid" else "refused"
         ok = did == should
         bad += not ok

@@ -54,8 +54,9 @@ fn args(idp: SocketAddr, app: &str, extra: &[&str]) -> Vec<String> {
     v
 }
 
-/// A careless SP: reads each request whole, then answers 200 on `/acs` (whatever was posted)
-/// and 500 on `/crash`. At most `requests` connections, so the task ends.
+/// A careless SP: reads each request whole, then answers 200 on `/acs` (whatever was posted),
+/// a redirect to its login page on `/redirect` and 500 on `/crash`. At most `requests`
+/// connections, so the task ends.
 async fn careless_sp(requests: usize) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -92,6 +93,9 @@ async fn careless_sp(requests: usize) -> SocketAddr {
             }
             let status = if buf.starts_with(b"POST /crash") {
                 "500 Internal Server Error"
+            } else if buf.starts_with(b"POST /redirect") {
+                // As most SPs answer a refused login: back to the login page with an error.
+                "302 Found\r\nLocation: /login?error=saml"
             } else {
                 "200 OK"
             };
@@ -145,7 +149,7 @@ async fn a_careless_sp_is_caught_and_a_crashing_one_reported() {
     let idp = samlscope_idp::start(Config::bundled().unwrap())
         .await
         .unwrap();
-    let sp = careless_sp(6).await;
+    let sp = careless_sp(15).await;
     let pick = [
         "--scenario",
         "valid-both",
@@ -196,6 +200,32 @@ async fn a_careless_sp_is_caught_and_a_crashing_one_reported() {
         assert_eq!(r["as_expected"], false, "{r}");
     }
     assert!(err.contains("3 scenarios: 0 as expected, 3 not"), "{err}");
+
+    // An SP that redirects whatever happened: only the Location tells. Read with
+    // --accepted-location, the attacks are refused and the valid login is not.
+    let redirect = format!("http://{sp}/redirect");
+    let mut extra = pick.to_vec();
+    extra.extend(["--acs", &redirect, "--accepted-location", "^/dashboard"]);
+    let (code, out, err) = script(args(idp.addr(), "avoma", &extra)).await;
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("REFUSED A VALID LOGIN ") && l.contains(" valid-both ")),
+        "{out}"
+    );
+    assert!(
+        out.ends_with("3 scenarios: 2 as expected, 1 not\n"),
+        "{out}"
+    );
+    // A 200 whose body must greet the user: the careless SP's "ok" does not.
+    let mut extra = pick.to_vec();
+    extra.extend(["--acs", &acs, "--accepted-body", "Welcome"]);
+    let (code, out, _) = script(args(idp.addr(), "avoma", &extra)).await;
+    assert_eq!(code, 1);
+    assert!(
+        out.ends_with("3 scenarios: 2 as expected, 1 not\n"),
+        "{out}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -214,4 +244,7 @@ async fn usage_errors_exit_2() {
     let (code, _, err) = script(args(idp.addr(), "avoma", &["--scenario", "no-such"])).await;
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no such scenario"), "{err}");
+    let (code, _, err) = script(args(idp.addr(), "avoma", &["--accepted-location", "("])).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("bad --accepted-* option"), "{err}");
 }
