@@ -225,7 +225,7 @@ fn xmlsec_baseline(response: &std::path::Path) -> Option<Baseline> {
     let text = String::from_utf8_lossy(&out.stdout);
     if !out.status.success() {
         eprintln!(
-            "python-xmlsec baseline not run: {}",
+            "python-xmlsec baseline not run: {} (`cargo xtask setup` installs python-xmlsec)",
             String::from_utf8_lossy(&out.stderr)
                 .lines()
                 .last()
