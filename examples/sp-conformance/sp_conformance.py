@@ -38,6 +38,10 @@ PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol"
 TIMEOUT = 30
 
 
+class SetupError(Exception):
+    """The SP's login did not start a SAML login this script can follow (exit 2)."""
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     """The SP's answers are judged as they are: a redirect is not followed."""
 
@@ -82,20 +86,20 @@ def authn_request(browser, login_url):
         # HTTP-Redirect binding: base64 of raw DEFLATE in the query string.
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
         if "SAMLRequest" not in query:
-            raise SystemExit(f"the SP's login redirected without a SAMLRequest: {location}")
+            raise SetupError(f"the SP's login redirected without a SAMLRequest: {location}")
         xml = zlib.decompress(base64.b64decode(query["SAMLRequest"][0]), -15)
         relay = query.get("RelayState", [None])[0]
     else:
         # HTTP-POST binding: an auto-submitting form with the base64 request.
         field = re.search(r'name="SAMLRequest"\s+value="([^"]+)"', body)
         if status != 200 or not field:
-            raise SystemExit(f"the SP's login gave HTTP {status} without a SAMLRequest")
+            raise SetupError(f"the SP's login gave HTTP {status} without a SAMLRequest")
         xml = base64.b64decode(field.group(1))
         relay_field = re.search(r'name="RelayState"\s+value="([^"]*)"', body)
         relay = relay_field.group(1) if relay_field else None
     root = ET.fromstring(xml)
     if root.tag != f"{{{PROTOCOL}}}AuthnRequest" or not root.get("ID"):
-        raise SystemExit(f"the SP's login did not send an AuthnRequest with an ID: {root.tag}")
+        raise SetupError(f"the SP's login did not send an AuthnRequest with an ID: {root.tag}")
     return root.get("ID"), relay
 
 
@@ -197,7 +201,7 @@ def main():
             if made.get("relay_state") is not None:
                 form["RelayState"] = made["relay_state"]
             answer = browser.request(a.acs or made["acs_url"], form)
-        except (urllib.error.URLError, OSError, ValueError) as e:
+        except (urllib.error.URLError, OSError, ValueError, SetupError, ET.ParseError, zlib.error) as e:
             print(f"sp_conformance: {s['name']}: {e}", file=sys.stderr)
             return 2
         status = answer[0]

@@ -247,4 +247,9 @@ async fn usage_errors_exit_2() {
     let (code, _, err) = script(args(idp.addr(), "avoma", &["--accepted-location", "("])).await;
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("bad --accepted-* option"), "{err}");
+    // A login URL that starts no SAML login (here a JSON page) is a setup error, not a verdict.
+    let not_login = format!("http://{}/api/scenarios", idp.addr());
+    let (code, _, err) = script(args(idp.addr(), "avoma", &["--sp-login", &not_login])).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("without a SAMLRequest"), "{err}");
 }
