@@ -210,7 +210,10 @@ def main():
         ok = did == should
         bad += not ok
         if a.json:
-            print(json.dumps({**s, "http_status": status, "sp": did, "as_expected": ok}))
+            row = {**s, "http_status": status, "sp": did, "as_expected": ok}
+            if request_id:
+                row["in_response_to"] = request_id
+            print(json.dumps(row))
             continue
         verdict = "ok" if ok else {
             ("refused", "accepted"): "ACCEPTED WHAT IT MUST REFUSE",

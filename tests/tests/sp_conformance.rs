@@ -8,11 +8,18 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
 
+use base64::Engine as _;
 use samlscope_idp::Config;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
 
 const USER: &str = "alice@acmecorp.com";
+
+/// The AuthnRequest the careless SP's POST-binding login sends.
+const POST_REQUEST: &str = concat!(
+    r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" "#,
+    r#"ID="_post-binding-req-9" Version="2.0" IssueInstant="2026-11-28T12:00:00Z"/>"#
+);
 
 fn python_available() -> bool {
     samlscope_tests::oracle_available("python3", Command::new("python3").arg("--version"))
@@ -91,6 +98,24 @@ async fn careless_sp(requests: usize) -> SocketAddr {
                 }
                 buf.extend_from_slice(&chunk[..n]);
             }
+            if buf.starts_with(b"GET /login-post") {
+                // SP-initiated with the HTTP-POST binding: an auto-post form carrying the
+                // base64 AuthnRequest and a RelayState.
+                let form = format!(
+                    "<form method=\"post\" action=\"http://idp/sso\">\
+                     <input type=\"hidden\" name=\"SAMLRequest\" value=\"{}\"/>\
+                     <input type=\"hidden\" name=\"RelayState\" value=\"rs-17\"/></form>",
+                    base64::engine::general_purpose::STANDARD.encode(POST_REQUEST)
+                );
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\
+                     Connection: close\r\n\r\n{form}",
+                    form.len()
+                );
+                let _ = s.write_all(answer.as_bytes()).await;
+                let _ = s.shutdown().await;
+                continue;
+            }
             let status = if buf.starts_with(b"POST /crash") {
                 "500 Internal Server Error"
             } else if buf.starts_with(b"POST /redirect") {
@@ -149,7 +174,7 @@ async fn a_careless_sp_is_caught_and_a_crashing_one_reported() {
     let idp = samlscope_idp::start(Config::bundled().unwrap())
         .await
         .unwrap();
-    let sp = careless_sp(15).await;
+    let sp = careless_sp(17).await;
     let pick = [
         "--scenario",
         "valid-both",
@@ -200,6 +225,24 @@ async fn a_careless_sp_is_caught_and_a_crashing_one_reported() {
         assert_eq!(r["as_expected"], false, "{r}");
     }
     assert!(err.contains("3 scenarios: 0 as expected, 3 not"), "{err}");
+
+    // SP-initiated through an HTTP-POST binding login page: the request ID is read from the
+    // form and answered (InResponseTo), whatever the SP then does with it.
+    let login = format!("http://{sp}/login-post");
+    let extra = [
+        "--scenario",
+        "valid-both",
+        "--sp-login",
+        &login,
+        "--acs",
+        &acs,
+        "--json",
+    ];
+    let (code, out, err) = script(args(idp.addr(), "avoma", &extra)).await;
+    assert_eq!(code, 0, "{out}{err}");
+    let row: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(row["in_response_to"], "_post-binding-req-9", "{row}");
+    assert_eq!(row["sp"], "accepted", "{row}");
 
     // An SP that redirects whatever happened: only the Location tells. Read with
     // --accepted-location, the attacks are refused and the valid login is not.
