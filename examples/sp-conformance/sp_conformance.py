@@ -24,6 +24,7 @@ Exit codes: 0 every scenario as expected, 1 at least one not, 2 usage or connect
 
 import argparse
 import base64
+import html.parser
 import http.cookiejar
 import json
 import re
@@ -71,6 +72,20 @@ class Browser:
             return e.code, dict(e.headers), e.read().decode("utf-8", "replace")
 
 
+class FormFields(html.parser.HTMLParser):
+    """The named <input> values of a page, as a browser submits them: attributes in any order
+    and quoting, character references decoded."""
+
+    def __init__(self):
+        super().__init__()
+        self.values = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name"):
+            self.values.setdefault(a["name"], a.get("value") or "")
+
+
 def header(headers, name):
     for k, v in headers.items():
         if k.lower() == name:
@@ -91,12 +106,12 @@ def authn_request(browser, login_url):
         relay = query.get("RelayState", [None])[0]
     else:
         # HTTP-POST binding: an auto-submitting form with the base64 request.
-        field = re.search(r'name="SAMLRequest"\s+value="([^"]+)"', body)
-        if status != 200 or not field:
+        fields = FormFields()
+        fields.feed(body)
+        if status != 200 or not fields.values.get("SAMLRequest"):
             raise SetupError(f"the SP's login gave HTTP {status} without a SAMLRequest")
-        xml = base64.b64decode(field.group(1))
-        relay_field = re.search(r'name="RelayState"\s+value="([^"]*)"', body)
-        relay = relay_field.group(1) if relay_field else None
+        xml = base64.b64decode(fields.values["SAMLRequest"])
+        relay = fields.values.get("RelayState")
     root = ET.fromstring(xml)
     if root.tag != f"{{{PROTOCOL}}}AuthnRequest" or not root.get("ID"):
         raise SetupError(f"the SP's login did not send an AuthnRequest with an ID: {root.tag}")

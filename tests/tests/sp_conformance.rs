@@ -101,11 +101,16 @@ async fn careless_sp(requests: usize) -> SocketAddr {
             if buf.starts_with(b"GET /login-post") {
                 // SP-initiated with the HTTP-POST binding: an auto-post form carrying the
                 // base64 AuthnRequest and a RelayState.
+                // Attributes in another order, single quotes and character references, as
+                // some SPs write them.
+                let b64 = base64::engine::general_purpose::STANDARD
+                    .encode(POST_REQUEST)
+                    .replace('+', "&#43;")
+                    .replace('=', "&#x3D;");
                 let form = format!(
                     "<form method=\"post\" action=\"http://idp/sso\">\
-                     <input type=\"hidden\" name=\"SAMLRequest\" value=\"{}\"/>\
-                     <input type=\"hidden\" name=\"RelayState\" value=\"rs-17\"/></form>",
-                    base64::engine::general_purpose::STANDARD.encode(POST_REQUEST)
+                     <input value='{b64}' type=\"hidden\" name='SAMLRequest'>\
+                     <INPUT type=\"hidden\" name=\"RelayState\" value=\"rs&amp;17\"/></form>"
                 );
                 let answer = format!(
                     "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\
