@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use samlscope_core::decode::{DecodeLimits, Decoded, decode_all};
 
 use crate::error::CliError;
-use crate::input::read_input;
+use crate::input::{explain, read_input};
 use crate::pretty::pretty;
 
 const CONTEXT: &str = "cannot decode input";
@@ -43,7 +43,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let limits = DecodeLimits::default();
     let bytes =
         read_input(&args.input, limits.max_input).map_err(|e| CliError::input(CONTEXT, e))?;
-    let decoding = decode_all(&bytes, &limits).map_err(|e| CliError::input(CONTEXT, e))?;
+    let decoding = decode_all(&bytes, &limits).map_err(|e| CliError::input(CONTEXT, explain(e)))?;
 
     let out = if args.json {
         json(&decoding.messages)?

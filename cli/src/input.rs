@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use samlscope_core::decode::{DecodeError, DecodeLimits, Decoded, decode};
+use samlscope_core::decode::{DecodeError, DecodeLimits, Decoded, decode, looks_like_url};
 
 /// Reads all of `path` (`-` = stdin), refusing more than `limit` bytes.
 pub fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
@@ -37,7 +37,7 @@ pub fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
 /// without a SAML parameter is refused by the decoder, which says so.
 pub fn read_input(arg: &Path, limit: usize) -> Result<Vec<u8>, String> {
     if let Some(text) = arg.to_str()
-        && is_url(text)
+        && looks_like_url(text)
         && !arg.exists()
     {
         if text.len() > limit {
@@ -48,21 +48,21 @@ pub fn read_input(arg: &Path, limit: usize) -> Result<Vec<u8>, String> {
     read_bounded(arg, limit)
 }
 
-/// As the decoder recognizes a pasted URL (and a browser's address bar shows it).
-fn is_url(text: &str) -> bool {
-    text.starts_with("http://") || text.starts_with("https://")
-}
-
 /// Every SAML message (or metadata document) in a paste, in any form `decode` accepts.
 pub fn decode_messages(bytes: &[u8]) -> Result<Vec<Decoded>, String> {
-    decode(bytes, &DecodeLimits::default()).map_err(|e| match e {
+    decode(bytes, &DecodeLimits::default()).map_err(explain)
+}
+
+/// A decoding failure as every subcommand prints it.
+pub fn explain(e: DecodeError) -> String {
+    match e {
         // Most often a metadata URL passed where its document was meant.
         DecodeError::UrlWithoutSaml => format!(
             "{e} (samlscope never fetches a URL: to inspect what one serves, such as IdP \
              metadata, save it first, e.g. `curl -o idp-metadata.xml URL`, and pass the file)"
         ),
         e => e.to_string(),
-    })
+    }
 }
 
 /// Reads `path` (`-` = stdin) within the input limit and decodes it with [`decode_messages`];

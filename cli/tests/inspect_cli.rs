@@ -192,4 +192,8 @@ fn a_url_argument_is_the_input_and_is_never_fetched() {
     assert_eq!(code, 2);
     assert!(err.contains("never fetches a URL"), "{err}");
     assert!(err.contains("curl -o idp-metadata.xml URL"), "{err}");
+    // `decode` says the same (one explanation for every subcommand).
+    let (code, _, err) = samlscope(&["decode", "http://127.0.0.1:9/saml2/avoma/metadata"], "");
+    assert_eq!(code, 2);
+    assert!(err.contains("never fetches a URL"), "{err}");
 }

@@ -67,9 +67,9 @@ class Browser:
         req = urllib.request.Request(url, data=data, headers=headers)
         try:
             with self.opener.open(req, timeout=TIMEOUT) as r:
-                return r.status, dict(r.headers), r.read().decode("utf-8", "replace")
+                return r.status, r.headers, r.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as e:
-            return e.code, dict(e.headers), e.read().decode("utf-8", "replace")
+            return e.code, e.headers, e.read().decode("utf-8", "replace")
 
 
 class FormFields(html.parser.HTMLParser):
@@ -86,17 +86,10 @@ class FormFields(html.parser.HTMLParser):
             self.values.setdefault(a["name"], a.get("value") or "")
 
 
-def header(headers, name):
-    for k, v in headers.items():
-        if k.lower() == name:
-            return v
-    return None
-
-
 def authn_request(browser, login_url):
     """Starts the SP's login; returns (request ID, RelayState or None)."""
     status, headers, body = browser.request(login_url)
-    location = header(headers, "location")
+    location = headers.get("Location")
     if 300 <= status < 400 and location:
         # HTTP-Redirect binding: base64 of raw DEFLATE in the query string.
         query = urllib.parse.parse_qs(urllib.parse.urlsplit(location).query)
@@ -142,7 +135,7 @@ def accepted_by(answer, rule):
     if status not in rule.statuses:
         return "refused"
     if 300 <= status < 400 and rule.location:
-        return "accepted" if rule.location.search(header(headers, "location") or "") else "refused"
+        return "accepted" if rule.location.search(headers.get("Location") or "") else "refused"
     if 200 <= status < 300 and rule.body:
         return "accepted" if rule.body.search(body) else "refused"
     return "accepted"

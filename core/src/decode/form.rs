@@ -80,6 +80,12 @@ pub fn base64_param(raw: &str) -> (Cow<'_, [u8]>, bool) {
     (Cow::Owned(decoded), true)
 }
 
+/// Whether a paste is a URL (the Redirect binding's address-bar form) rather than a form body,
+/// base64 or XML: the one test the decoder and the CLI's argument reading share.
+pub fn looks_like_url(text: &str) -> bool {
+    text.starts_with("http://") || text.starts_with("https://")
+}
+
 /// Splits `https://host/path?query#fragment` into (url-without-query, query).
 pub fn split_url(url: &str) -> (&str, Option<&str>) {
     let no_frag = url.split_once('#').map_or(url, |(a, _)| a);

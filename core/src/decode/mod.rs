@@ -23,6 +23,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 pub use error::{DecodeError, InflateFormat, PeelError, Where};
+pub use form::looks_like_url;
 pub use payload::looks_like_xml;
 
 use payload::Expect;
@@ -403,7 +404,7 @@ pub fn decode_all(input: &[u8], limits: &DecodeLimits) -> Result<Decoding, Decod
         });
     }
 
-    if text.starts_with("http://") || text.starts_with("https://") {
+    if form::looks_like_url(text) {
         let (_, query) = form::split_url(text);
         let found = query_pairs(
             &mut c,
