@@ -43,6 +43,7 @@ check_ids! {
     SignatureDigest => "signature.digest",
     SignatureKeyInfo => "signature.keyinfo",
     AssertionEncrypted => "assertion.encrypted",
+    AttributesEncrypted => "attributes.encrypted",
     ResponseStatus => "response.status",
     ResponseIssuer => "response.issuer",
     ResponseDestination => "response.destination",

@@ -242,6 +242,9 @@ fn encrypted_cases() -> Vec<(String, Vec<Check>)> {
     let xml = common::encrypted_response(true, false);
     let key = samlscope_core::xenc::DecryptionKey::from_pem(common::IDP2_KEY).unwrap();
     let with_key = with_policy(|p| p.sp_key = Some(key.clone()));
+    let parts = common::response_with_encrypted_parts(true, &["groups"], |a| a);
+    let other = samlscope_core::xenc::DecryptionKey::from_pem(common::IDP_KEY).unwrap();
+    let wrong_key = with_policy(|p| p.sp_key = Some(other.clone()));
     vec![
         (
             "encrypted, no SP key".into(),
@@ -250,6 +253,18 @@ fn encrypted_cases() -> Vec<(String, Vec<Check>)> {
         (
             "encrypted, SP key".into(),
             validate(xml.as_bytes(), &with_key).checks,
+        ),
+        (
+            "EncryptedID and EncryptedAttribute, SP key".into(),
+            validate(parts.as_bytes(), &with_key).checks,
+        ),
+        (
+            "EncryptedID and EncryptedAttribute, no SP key".into(),
+            validate(parts.as_bytes(), &policy()).checks,
+        ),
+        (
+            "EncryptedID and EncryptedAttribute, another SP's key".into(),
+            validate(parts.as_bytes(), &wrong_key).checks,
         ),
     ]
 }

@@ -534,6 +534,135 @@ fn encrypted_assertions_are_decrypted_then_checked() {
     assert_only_failure(&r, &[C::AssertionEncrypted]);
 }
 
+/// An EncryptedID and EncryptedAttributes (the schema's encrypted NameID and attributes, as
+/// ADFS or Shibboleth can send) are decrypted with the SP key and checked and shown like plain
+/// ones; without the key the user cannot be read (a failure) and the hidden attributes are
+/// named (a warning); with the wrong key both fail with the one uniform error.
+#[test]
+fn encrypted_name_ids_and_attributes_are_decrypted_with_the_sp_key() {
+    use samlscope_core::xenc::DecryptionKey;
+    let xml = common::response_with_encrypted_parts(true, &["groups", "firstname"], |a| a);
+    let mut p = policy();
+
+    let r = run_xml(&xml, &p);
+    assert_only_failure(&r, &[C::SubjectNameId]);
+    let name_id = r.check(C::SubjectNameId).unwrap();
+    assert!(
+        name_id.message.contains("EncryptedID"),
+        "{}",
+        name_id.message
+    );
+    assert!(name_id.fix.as_deref().unwrap().contains("private key"));
+    let attrs = r.check(C::AttributesEncrypted).unwrap();
+    assert_eq!(attrs.status, Status::Warn);
+    assert!(
+        attrs.message.starts_with("2 attributes are encrypted"),
+        "{}",
+        attrs.message
+    );
+    // Invalid, so the identity is only the labelled unverified preview.
+    let id = r.unverified_identity.as_ref().unwrap();
+    assert_eq!(id.name_id, None);
+    let names: Vec<&str> = id.attributes.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["email"]);
+
+    p.sp_key = Some(DecryptionKey::from_pem(common::IDP2_KEY).unwrap());
+    let r = run_xml(&xml, &p);
+    assert_eq!(r.verdict, Verdict::Valid, "{:#?}", r.checks);
+    assert_eq!(r.name_id.as_deref(), Some("alice@acmecorp.com"));
+    assert_eq!(status(&r, C::AttributesEncrypted), Status::Pass);
+    let id = r.identity.as_ref().unwrap();
+    let n = id.name_id.as_ref().unwrap();
+    assert!(n.encrypted);
+    assert_eq!(
+        n.format.as_deref(),
+        Some(samlscope_core::saml::build::NAMEID_EMAIL)
+    );
+    assert!(xml[n.span.start..n.span.end].starts_with("<saml2:EncryptedID"));
+    let shown: Vec<(&str, &[String], bool)> = id
+        .attributes
+        .iter()
+        .map(|a| (a.name.as_str(), a.values.as_slice(), a.encrypted))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("email", &["alice@acmecorp.com".to_owned()][..], false),
+            ("firstname", &["Alice".to_owned()][..], true),
+            (
+                "groups",
+                &["engineering".to_owned(), "sso-admins".to_owned()][..],
+                true
+            ),
+        ]
+    );
+
+    // The SP key of another SP: one uniform error each, no user.
+    p.sp_key = Some(DecryptionKey::from_pem(common::IDP_KEY).unwrap());
+    let r = run_xml(&xml, &p);
+    assert_only_failure(&r, &[C::SubjectNameId, C::AttributesEncrypted]);
+    assert_eq!(
+        r.check(C::SubjectNameId).unwrap().message,
+        "the EncryptedID could not be decrypted with the SP key"
+    );
+    assert_eq!(r.name_id, None);
+}
+
+/// What is checked in a plain NameID is checked in a decrypted one: comment injection arrives
+/// encrypted too, and an SPNameQualifier for another SP fails; a tampered ciphertext fails the
+/// assertion's signature, since the signature covers it.
+#[test]
+fn decrypted_name_ids_are_held_to_the_same_checks() {
+    use samlscope_core::xenc::DecryptionKey;
+    let mut p = policy();
+    p.sp_key = Some(DecryptionKey::from_pem(common::IDP2_KEY).unwrap());
+
+    let injected = common::response_with_encrypted_parts(true, &[], |a| {
+        a.replace(
+            ">alice@acmecorp.com</saml2:NameID>",
+            ">alice@acmecorp.com<!---->.evil.example</saml2:NameID>",
+        )
+    });
+    let r = run_xml(&injected, &p);
+    assert_only_failure(&r, &[C::ValueComments]);
+    let c = r.check(C::ValueComments).unwrap();
+    assert!(
+        c.message.contains("decrypted from <saml2:EncryptedID>"),
+        "{}",
+        c.message
+    );
+    // Read whole, never cut at the comment (and shown only as the unverified preview).
+    let n = r.unverified_identity.unwrap().name_id.unwrap();
+    assert_eq!(n.value, "alice@acmecorp.com.evil.example");
+    assert!(n.comment_inside && n.encrypted);
+
+    let other_sp = common::response_with_encrypted_parts(true, &[], |a| {
+        a.replace(
+            "<saml2:NameID ",
+            "<saml2:NameID SPNameQualifier=\"https://other.example\" ",
+        )
+    });
+    let r = run_xml(&other_sp, &p);
+    assert_only_failure(&r, &[C::SubjectNameId]);
+    assert_eq!(
+        r.check(C::SubjectNameId).unwrap().found.as_deref(),
+        Some("https://other.example")
+    );
+
+    let xml = common::response_with_encrypted_parts(true, &["groups"], |a| a);
+    let at = xml.find("<xenc:CipherValue>").unwrap() + "<xenc:CipherValue>".len();
+    let flipped = if &xml[at..=at] == "A" { "B" } else { "A" };
+    let mut tampered = xml.clone();
+    tampered.replace_range(at..=at, flipped);
+    let r = run_xml(&tampered, &p);
+    assert_eq!(r.verdict, Verdict::Invalid);
+    assert!(
+        r.failed().any(|c| c.id == C::SignatureDigest),
+        "{:#?}",
+        r.checks
+    );
+}
+
 /// A decrypted assertion whose structure is refused (here its Issuer is not its first child,
 /// which the schema requires and signature wrapping exploits) fails like a pasted one would,
 /// says that it came from the decryption, and keeps the plaintext for the admin to see.

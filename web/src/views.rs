@@ -237,6 +237,7 @@ fn identity_card(r: &Report) -> Html {
                     if let Some(n) = name_id {
                         <code data-testid={ if verified { "name-id" } else { "claimed-name-id" } }>{ n.value.clone() }</code>
                         if n.comment_inside { <span class="tag bad">{ "comment inside" }</span> }
+                        if n.encrypted { <span class="tag" title="sent as an EncryptedID, decrypted here with the SP key">{ "decrypted" }</span> }
                         if let Some(f) = &n.format { <div class="muted small">{ f.clone() }</div> }
                     } else {
                         <span class="muted">{ "none" }</span>
@@ -290,6 +291,7 @@ fn attribute_row(a: &Attribute) -> Html {
     html! {
         <tr>
             <td><code>{ a.name.clone() }</code>
+                if a.encrypted { <span class="tag" title="sent as an EncryptedAttribute, decrypted here with the SP key">{ "decrypted" }</span> }
                 if let Some(f) = &a.friendly_name { <div class="muted small">{ f.clone() }</div> }
             </td>
             <td>

@@ -16,6 +16,8 @@ pub struct NameId {
     pub sp_name_qualifier: Option<String>,
     /// A comment inside the value (comment-injection attempt or an odd IdP).
     pub comment_inside: bool,
+    /// Sent as an `EncryptedID` and decrypted with the SP key (`span` is then the EncryptedID's).
+    pub encrypted: bool,
     pub span: Span,
 }
 
@@ -26,6 +28,9 @@ pub struct Attribute {
     pub friendly_name: Option<String>,
     pub values: Vec<String>,
     pub comment_inside: bool,
+    /// Sent as an `EncryptedAttribute` and decrypted with the SP key (`span` is then the
+    /// EncryptedAttribute's).
+    pub encrypted: bool,
     pub span: Span,
 }
 
@@ -67,26 +72,11 @@ pub(crate) fn read_identity(doc: &Document, a: NodeId) -> Identity {
             out.name_id = doc
                 .children_named(subject, SAML, "NameID")
                 .next()
-                .map(|n| NameId {
-                    value: doc.text(n),
-                    format: attr(doc, n, "Format"),
-                    name_qualifier: attr(doc, n, "NameQualifier"),
-                    sp_name_qualifier: attr(doc, n, "SPNameQualifier"),
-                    comment_inside: has_comment_below(doc, n),
-                    span: doc.span(n),
-                });
+                .map(|n| name_id_at(doc, n));
         }
         for st in doc.children_named(a, SAML, "AttributeStatement") {
             for at in doc.children_named(st, SAML, "Attribute") {
-                let values: Vec<NodeId> = doc.children_named(at, SAML, "AttributeValue").collect();
-                out.attributes.push(Attribute {
-                    name: attr(doc, at, "Name").unwrap_or_default(),
-                    name_format: attr(doc, at, "NameFormat"),
-                    friendly_name: attr(doc, at, "FriendlyName"),
-                    values: values.iter().map(|&v| doc.text(v)).collect(),
-                    comment_inside: values.iter().any(|&v| has_comment_below(doc, v)),
-                    span: doc.span(at),
-                });
+                out.attributes.push(attribute_at(doc, at));
             }
         }
         if let Some(st) = doc.children_named(a, SAML, "AuthnStatement").next() {
@@ -100,5 +90,33 @@ pub(crate) fn read_identity(doc: &Document, a: NodeId) -> Identity {
                 .map(|r| doc.text_cow(r).trim().to_owned());
         }
         out
+    }
+}
+
+/// The `saml:NameID` element `n` of `doc` (a plain one, or the plaintext of an EncryptedID).
+pub(crate) fn name_id_at(doc: &Document, n: NodeId) -> NameId {
+    NameId {
+        value: doc.text(n),
+        format: attr(doc, n, "Format"),
+        name_qualifier: attr(doc, n, "NameQualifier"),
+        sp_name_qualifier: attr(doc, n, "SPNameQualifier"),
+        comment_inside: has_comment_below(doc, n),
+        encrypted: false,
+        span: doc.span(n),
+    }
+}
+
+/// The `saml:Attribute` element `at` of `doc` (a plain one, or the plaintext of an
+/// EncryptedAttribute).
+pub(crate) fn attribute_at(doc: &Document, at: NodeId) -> Attribute {
+    let values: Vec<NodeId> = doc.children_named(at, SAML, "AttributeValue").collect();
+    Attribute {
+        name: attr(doc, at, "Name").unwrap_or_default(),
+        name_format: attr(doc, at, "NameFormat"),
+        friendly_name: attr(doc, at, "FriendlyName"),
+        values: values.iter().map(|&v| doc.text(v)).collect(),
+        comment_inside: values.iter().any(|&v| has_comment_below(doc, v)),
+        encrypted: false,
+        span: doc.span(at),
     }
 }

@@ -9,8 +9,8 @@ mod structure;
 pub mod time;
 mod verified;
 
-pub(crate) use identity::read_identity;
 pub use identity::{Attribute, Identity, NameId};
+pub(crate) use identity::{attribute_at, name_id_at, read_identity};
 pub use kind::MessageKind;
 pub use structure::{
     AssertionLayout, AssertionSlot, ResponseLayout, StructureError, assertion_layout,

@@ -2,6 +2,7 @@
 //! verified → profile checks → [`Report`]. Every step fails closed; the verdict is `valid` only
 //! when no check failed.
 
+mod encrypted_parts;
 mod hints;
 mod policy;
 mod semantics;
@@ -18,6 +19,7 @@ use crate::saml::{
 };
 use crate::trust::Certificate;
 use crate::xml::{Document, NodeId, parse};
+use encrypted_parts::EncryptedParts;
 
 /// Validates one decoded message (XML bytes) against the policy.
 pub fn validate(xml: &[u8], policy: &Policy) -> Report {
@@ -151,12 +153,14 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
     if let (Some(AssertionSlot::Encrypted { node }), Some(key)) =
         (verification.layout.assertion, policy.sp_key.as_ref())
     {
+        let no_parts = EncryptedParts::default();
         let ctx = semantics::Ctx {
             doc,
             assertion: response,
             policy,
             jumpcloud: jc,
             response_signed,
+            parts: &no_parts,
         };
         semantics::run_response(&ctx, response, &mut report.checks);
         encrypted(doc, node, key, policy, response_signed, jc, &mut report);
@@ -175,24 +179,31 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
                 .push(Check::fail(id, e.to_string()).fix_opt(fix(id, jc, None)));
         }
     }
+    let parts = assertion.map_or_else(EncryptedParts::default, |a| {
+        EncryptedParts::decrypt(doc, a, policy)
+    });
     let ctx = semantics::Ctx {
         doc,
         assertion: assertion.unwrap_or(response),
         policy,
         jumpcloud: jc,
         response_signed,
+        parts: &parts,
     };
     semantics::run_response(&ctx, response, &mut report.checks);
     if let Some(a) = assertion {
         report.time_window = Some(semantics::run_assertion(&ctx, &mut report.checks));
         if verified {
             if let Ok(v) = &verification.assertion {
-                let identity = v.identity();
+                let mut identity = v.identity();
+                parts.fill(doc, &mut identity);
                 report.name_id = identity.name_id.as_ref().map(|n| n.value.clone());
                 report.identity = Some(identity);
             }
         } else {
-            report.unverified_identity = Some(read_identity(doc, a));
+            let mut identity = read_identity(doc, a);
+            parts.fill(doc, &mut identity);
+            report.unverified_identity = Some(identity);
         }
     }
     report.settle();
@@ -223,9 +234,12 @@ fn encrypted(
         Ok(d) => d,
         Err(e) => {
             report.checks.push(
-                Check::fail(C::AssertionEncrypted, e.to_string())
-                    .span(doc.span(node))
-                    .fix_opt(fix(C::AssertionEncrypted, jc, None)),
+                Check::fail(
+                    C::AssertionEncrypted,
+                    encrypted_parts::message(crate::xenc::EncryptedElement::Assertion, &e),
+                )
+                .span(doc.span(node))
+                .fix_opt(fix(C::AssertionEncrypted, jc, None)),
             );
             return;
         }
@@ -296,21 +310,28 @@ fn encrypted(
             .checks
             .push(Check::fail(e.check_id(), e.to_string()).fix_opt(fix(e.check_id(), jc, None)));
     }
+    let parts = EncryptedParts::decrypt(&inner, v.layout.assertion, policy);
     let ctx = semantics::Ctx {
         doc: &inner,
         assertion: v.layout.assertion,
         policy,
         jumpcloud: jc,
         response_signed,
+        parts: &parts,
     };
     report.time_window = Some(semantics::run_assertion(&ctx, &mut report.checks));
+    let mut identity = match &v.assertion {
+        Ok(a) => a.identity(),
+        Err(_) => read_identity(&inner, v.layout.assertion),
+    };
+    // Spans of decrypted parts point into the decrypted assertion, as every span of it does.
+    parts.fill(&inner, &mut identity);
     match &v.assertion {
-        Ok(a) => {
-            let identity = a.identity();
+        Ok(_) => {
             report.name_id = identity.name_id.as_ref().map(|n| n.value.clone());
             report.identity = Some(identity);
         }
-        Err(_) => report.unverified_identity = Some(read_identity(&inner, v.layout.assertion)),
+        Err(_) => report.unverified_identity = Some(identity),
     }
     report.decrypted_assertion = Some(decrypted.xml);
 }

@@ -2,12 +2,14 @@
 //! a stable id, expected vs found, the span, and a fix hint.
 
 use super::Policy;
+use super::encrypted_parts::{EncryptedParts, PartError, key_hint, message};
 use super::hints::fix;
 use crate::checks::CheckId as C;
 use crate::report::{Check, TimeWindow};
 use crate::saml::ns::{SAML, SAMLP};
 use crate::saml::time::{Instant, Zone};
-use crate::xml::{Document, NodeId, NodeKind};
+use crate::xenc::EncryptedElement;
+use crate::xml::{Document, NodeId, NodeKind, Span};
 
 pub const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 const CM_BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
@@ -27,6 +29,8 @@ pub(super) struct Ctx<'a> {
     pub jumpcloud: bool,
     /// Whether the Response element itself is covered by a verified signature.
     pub response_signed: bool,
+    /// The assertion's EncryptedID and EncryptedAttributes, decrypted when there is a key.
+    pub parts: &'a EncryptedParts,
 }
 
 impl Ctx<'_> {
@@ -92,6 +96,7 @@ pub(super) fn run_response(ctx: &Ctx<'_>, r: NodeId, out: &mut Vec<Check>) {
 pub(super) fn run_assertion(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> TimeWindow {
     assertion_issuer(ctx, out);
     let subject_noa = subject(ctx, out);
+    out.extend(ctx.parts.attributes_check(ctx.doc));
     let (nb, noa) = conditions(ctx, out);
     authn(ctx, out);
     let issued = issue_instant(ctx, out);
@@ -306,79 +311,109 @@ fn subject(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<Instant> {
         ));
         return None;
     };
-    match ctx.child(subject, SAML, "NameID") {
-        Some(n) if !ctx.value(n).is_empty() => {
-            let value = ctx.value(n);
-            let mut c = Check::pass(C::SubjectNameId, format!("the user is {value}"))
-                .found(&value)
-                .span(ctx.doc.span(n));
-            if let (Some(q), Some(sp)) = (
-                ctx.attr(n, "SPNameQualifier"),
-                ctx.policy.sp_entity_id.as_deref(),
-            ) && q != sp
-            {
-                c = Check::fail(
+    if let Some(n) = ctx.child(subject, SAML, "NameID") {
+        name_id_checks(ctx, ctx.doc, n, ctx.doc.span(n), None, out);
+    } else if let Some(part) = &ctx.parts.name_id {
+        // The schema allows an EncryptedID in NameID's place: with the SP key it is decrypted
+        // (see `encrypted_parts`) and its NameID checked like a plain one.
+        let at = ctx.doc.span(part.node);
+        match &part.plain {
+            Ok(d) => name_id_checks(ctx, d, d.root(), at, Some(&part.weak), out),
+            Err(PartError::NoKey) => out.push(
+                Check::fail(
                     C::SubjectNameId,
-                    "NameID SPNameQualifier names another service provider",
+                    "the Subject carries an EncryptedID (an encrypted NameID): the user cannot \
+                     be read without the SP private key",
                 )
-                .expected(sp)
-                .found(q)
-                .span(ctx.doc.span(n));
-            }
-            out.push(c);
-            match ctx.attr(n, "Format") {
-                Some(f) if NONSTANDARD_FORMATS.contains(&f) => out.push(
-                    Check::warn(
-                        C::SubjectNameIdFormat,
-                        "non-standard NameID format URN; many SPs reject it",
-                    )
-                    .expected(
-                        "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified or emailAddress",
-                    )
-                    .found(f)
-                    .span(ctx.doc.span(n))
-                    .fix_opt(ctx.hint(C::SubjectNameIdFormat, None)),
-                ),
-                Some(f) => {
-                    out.push(Check::pass(C::SubjectNameIdFormat, "standard NameID format").found(f))
-                }
-                None => out.push(Check::pass(
-                    C::SubjectNameIdFormat,
-                    "no NameID format (unspecified)",
-                )),
-            }
+                .span(at)
+                .fix(key_hint()),
+            ),
+            Err(PartError::Refused(e)) => out.push(
+                Check::fail(C::SubjectNameId, message(EncryptedElement::NameId, e))
+                    .span(at)
+                    .fix(key_hint()),
+            ),
         }
-        Some(n) => out.push(
-            Check::fail(C::SubjectNameId, "NameID is empty")
-                .span(ctx.doc.span(n))
+    } else {
+        // BaseID is the schema's other choice: no user name to show or match.
+        let (message, at) = match ctx.child(subject, SAML, "BaseID") {
+            Some(n) => (
+                "the Subject carries a BaseID instead of a NameID: no user name to read",
+                n,
+            ),
+            None => ("the Subject has no NameID", subject),
+        };
+        out.push(
+            Check::fail(C::SubjectNameId, message)
+                .span(ctx.doc.span(at))
                 .fix_opt(ctx.hint(C::SubjectNameId, None)),
-        ),
-        None => {
-            // The schema allows BaseID or EncryptedID in NameID's place. Neither names the user
-            // in a form that can be shown or matched here, so both fail; saying which one is
-            // there spares the admin "no NameID" about a Subject that visibly has an identifier.
-            let encrypted = ctx.child(subject, SAML, "EncryptedID");
-            let base = ctx.child(subject, SAML, "BaseID");
-            let (message, at) = match (encrypted, base) {
-                (Some(n), _) => (
-                    "the Subject carries an EncryptedID (an encrypted NameID) instead of a NameID: \
-                     samlscope decrypts whole assertions (EncryptedAssertion), not identifiers",
-                    n,
-                ),
-                (None, Some(n)) => (
-                    "the Subject carries a BaseID instead of a NameID: no user name to read",
-                    n,
-                ),
-                (None, None) => ("the Subject has no NameID", subject),
-            };
-            out.push(
-                Check::fail(C::SubjectNameId, message)
-                    .span(ctx.doc.span(at))
-                    .fix_opt(ctx.hint(C::SubjectNameId, None)),
-            );
-        }
+        );
     }
     bearer(ctx, subject, out)
+}
+
+/// The checks of a NameID element `n` of `doc`: the message's own, or the plaintext of its
+/// EncryptedID (`decrypted`: the weaknesses of that decryption; `at`: where the report points).
+fn name_id_checks(
+    ctx: &Ctx<'_>,
+    doc: &Document,
+    n: NodeId,
+    at: Span,
+    decrypted: Option<&[String]>,
+    out: &mut Vec<Check>,
+) {
+    let attr = |name| doc.element(n).and_then(|e| e.attr(name));
+    let value = doc.text_cow(n).trim().to_owned();
+    if value.is_empty() {
+        out.push(
+            Check::fail(C::SubjectNameId, "NameID is empty")
+                .span(at)
+                .fix_opt(ctx.hint(C::SubjectNameId, None)),
+        );
+        return;
+    }
+    let mut c = match decrypted {
+        None => Check::pass(C::SubjectNameId, format!("the user is {value}")),
+        Some([]) => Check::pass(
+            C::SubjectNameId,
+            format!("the user is {value} (decrypted from an EncryptedID with the SP key)"),
+        ),
+        Some([weak, ..]) => Check::warn(
+            C::SubjectNameId,
+            format!("the user is {value} (decrypted from an EncryptedID with the SP key). {weak}"),
+        ),
+    }
+    .found(&value)
+    .span(at);
+    if let (Some(q), Some(sp)) = (attr("SPNameQualifier"), ctx.policy.sp_entity_id.as_deref())
+        && q != sp
+    {
+        c = Check::fail(
+            C::SubjectNameId,
+            "NameID SPNameQualifier names another service provider",
+        )
+        .expected(sp)
+        .found(q)
+        .span(at);
+    }
+    out.push(c);
+    match attr("Format") {
+        Some(f) if NONSTANDARD_FORMATS.contains(&f) => out.push(
+            Check::warn(
+                C::SubjectNameIdFormat,
+                "non-standard NameID format URN; many SPs reject it",
+            )
+            .expected("urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified or emailAddress")
+            .found(f)
+            .span(at)
+            .fix_opt(ctx.hint(C::SubjectNameIdFormat, None)),
+        ),
+        Some(f) => out.push(Check::pass(C::SubjectNameIdFormat, "standard NameID format").found(f)),
+        None => out.push(Check::pass(
+            C::SubjectNameIdFormat,
+            "no NameID format (unspecified)",
+        )),
+    }
 }
 
 /// Profiles §4.1.4.2: a bearer SubjectConfirmationData with Recipient = ACS URL, NotOnOrAfter in
@@ -731,14 +766,28 @@ fn comments(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
                     .any(|l| doc.is(p, SAML, l))
             })
     });
-    out.push(match hit {
-        None => Check::pass(C::ValueComments, "no comments inside values"),
-        Some(n) => {
-            let parent = doc
-                .parent(n)
+    let hit = match hit {
+        Some(n) => Some((
+            doc.parent(n)
                 .and_then(|p| doc.element(p))
                 .map(|e| e.qname())
-                .unwrap_or_default();
+                .unwrap_or_default(),
+            doc.span(n),
+        )),
+        // Comment injection can arrive encrypted too: the decrypted parts are read as well.
+        None => ctx.parts.comment_inside_value().map(|(qname, node)| {
+            (
+                format!(
+                    "{qname}> decrypted from <{}",
+                    ctx.doc.element(node).map(|e| e.qname()).unwrap_or_default()
+                ),
+                ctx.doc.span(node),
+            )
+        }),
+    };
+    out.push(match hit {
+        None => Check::pass(C::ValueComments, "no comments inside values"),
+        Some((parent, span)) => {
             let c = if ctx.policy.allow_comments_in_values {
                 Check::warn(
                     C::ValueComments,
@@ -750,8 +799,7 @@ fn comments(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
                     format!("a comment inside <{parent}> (comment injection); refused by policy"),
                 )
             };
-            c.span(doc.span(n))
-                .fix_opt(ctx.hint(C::ValueComments, None))
+            c.span(span).fix_opt(ctx.hint(C::ValueComments, None))
         }
     });
 }

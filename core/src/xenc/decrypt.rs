@@ -1,4 +1,4 @@
-//! `EncryptedAssertion` → standalone Assertion XML.
+//! `EncryptedAssertion` / `EncryptedID` / `EncryptedAttribute` → standalone plaintext XML.
 //!
 //! Order matters: the whole structure (elements, algorithms, sizes, base64) is checked first
 //! and may fail with specific errors, since it depends only on the public message. Only then
@@ -12,7 +12,9 @@ use rsa::traits::PrivateKeyParts as _;
 use sha2::{Digest as _, Sha256};
 
 use super::rng::SeedStream;
-use super::{DataEncryption, KeyTransport, MAX_CIPHER_VALUE, OaepDigest, XencError};
+use super::{
+    DataEncryption, EncryptedElement, KeyTransport, MAX_CIPHER_VALUE, OaepDigest, XencError,
+};
 use super::{cipher, namespaces, ns};
 use crate::xml::{Document, NodeId};
 
@@ -89,11 +91,11 @@ impl Default for XencPolicy {
     }
 }
 
-/// A decrypted assertion.
+/// A decrypted element.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Decrypted {
-    /// The Assertion as a standalone XML document (namespace context carried over), to be
-    /// parsed and verified on its own.
+    /// The plaintext element (an Assertion, NameID or Attribute) as a standalone XML document
+    /// (namespace context carried over), to be parsed and checked on its own.
     pub xml: String,
     pub data_algorithm: DataEncryption,
     pub key_transport: KeyTransport,
@@ -118,8 +120,27 @@ pub fn decrypt_assertion(
     key: &DecryptionKey,
     policy: &XencPolicy,
 ) -> Result<Decrypted, XencError> {
-    let ea = encrypted_assertion;
-    expect_element(doc, ea, ns::SAML, "EncryptedAssertion")?;
+    decrypt_element(
+        doc,
+        encrypted_assertion,
+        EncryptedElement::Assertion,
+        key,
+        policy,
+    )
+}
+
+/// [`decrypt_assertion`] for any of SAML's `EncryptedElementType` wrappers: `ea` must be the
+/// wrapper `kind` names, and the plaintext exactly one element of the kind it wraps (anything
+/// else is the uniform [`XencError::DecryptionFailed`]).
+pub fn decrypt_element(
+    doc: &Document,
+    ea: NodeId,
+    kind: EncryptedElement,
+    key: &DecryptionKey,
+    policy: &XencPolicy,
+) -> Result<Decrypted, XencError> {
+    let wrapper = kind.wrapper();
+    expect_element(doc, ea, ns::SAML, wrapper)?;
 
     // saml:EncryptedElementType: one xenc:EncryptedData, then any number of xenc:EncryptedKey.
     let mut data = None;
@@ -132,11 +153,11 @@ pub fn decrypt_assertion(
         } else if doc.is(c, ns::XENC, "EncryptedKey") {
             sibling_keys.push(c);
         } else {
-            return Err(unexpected(doc, "EncryptedAssertion", c));
+            return Err(unexpected(doc, wrapper, c));
         }
     }
     let data = data.ok_or(XencError::Missing {
-        parent: "EncryptedAssertion",
+        parent: wrapper,
         missing: "EncryptedData",
     })?;
 
@@ -189,7 +210,7 @@ pub fn decrypt_assertion(
     key_nodes.extend(sibling_keys);
     if key_nodes.is_empty() {
         return Err(XencError::Missing {
-            parent: "EncryptedAssertion",
+            parent: wrapper,
             missing: "EncryptedKey",
         });
     }
@@ -228,19 +249,20 @@ pub fn decrypt_assertion(
     let plaintext = String::from_utf8(plaintext).map_err(|_| XencError::DecryptionFailed)?;
     let xml = namespaces::inherit(&plaintext, &doc.in_scope_namespaces(ea))
         .ok_or(XencError::DecryptionFailed)?;
-    // The plaintext must be one well-formed saml:Assertion. A parse failure is not reported
-    // as such: under CBC it is exactly the oracle of Jager & Somorovsky.
+    // The plaintext must be one well-formed element of the wrapped kind. A parse failure is
+    // not reported as such: under CBC it is exactly the oracle of Jager & Somorovsky.
     let standalone = crate::xml::parse(xml.as_bytes()).map_err(|_| XencError::DecryptionFailed)?;
-    if !standalone.is(standalone.root(), ns::SAML, "Assertion") {
+    if !standalone.is(standalone.root(), ns::SAML, kind.plaintext()) {
         return Err(XencError::DecryptionFailed);
     }
 
     let mut weak = Vec::new();
     if data_algorithm.is_cbc() {
         weak.push(format!(
-            "The assertion is encrypted with {} (AES-CBC), which is open to a padding oracle \
+            "The {} is encrypted with {} (AES-CBC), which is open to a padding oracle \
              (Jager & Somorovsky, CCS 2011 \"How to Break XML Encryption\"); configure the IdP \
              to use AES-GCM ({}).",
+            kind.what(),
             data_algorithm.as_uri(),
             DataEncryption::Aes256Gcm.as_uri()
         ));
@@ -432,11 +454,20 @@ mod tests {
     const KEY: &str = include_str!("../../tests/data/keys/idp.key.pem");
 
     fn in_response(plaintext: &[u8], data: DataEncryption) -> (String, DecryptionKey) {
+        in_response_as(EncryptedElement::Assertion, plaintext, data)
+    }
+
+    fn in_response_as(
+        kind: EncryptedElement,
+        plaintext: &[u8],
+        data: DataEncryption,
+    ) -> (String, DecryptionKey) {
         let key = DecryptionKey::from_pem(KEY).unwrap();
         let spki =
             rsa::pkcs8::EncodePublicKey::to_public_key_der(&key.key.to_public_key()).unwrap();
         let public = rsa::PublicKey::from_public_key_der(spki.as_bytes()).unwrap();
         let ea = encrypt_element(
+            kind,
             plaintext,
             &public,
             data,
@@ -500,6 +531,49 @@ mod tests {
         for data in DataEncryption::ALL {
             let latin1: &[u8] = b"<saml:Assertion ID=\"\xe9\"/>";
             assert_eq!(run(latin1, data), Err(XencError::DecryptionFailed));
+        }
+    }
+
+    #[test]
+    fn each_wrapper_takes_only_its_own_plaintext() {
+        use EncryptedElement as K;
+        let name_id = "<saml:NameID>alice@acmecorp.com</saml:NameID>";
+        let attribute = "<saml:Attribute Name=\"groups\"><saml:AttributeValue>g</saml:AttributeValue></saml:Attribute>";
+        let assertion = "<saml:Assertion ID=\"a\"/>";
+        for (kind, good, wrong) in [
+            (K::NameId, name_id, attribute),
+            (K::Attribute, attribute, name_id),
+            (K::Assertion, assertion, name_id),
+        ] {
+            let run = |plaintext: &str, as_kind: K| {
+                let (xml, key) =
+                    in_response_as(kind, plaintext.as_bytes(), DataEncryption::Aes128Gcm);
+                let doc = crate::xml::parse(xml.as_bytes()).unwrap();
+                let wrapper = doc
+                    .elements()
+                    .find(|&n| doc.is(n, ns::SAML, kind.wrapper()))
+                    .unwrap();
+                decrypt_element(&doc, wrapper, as_kind, &key, &XencPolicy::default())
+            };
+            let out = run(good, kind).unwrap();
+            let doc = crate::xml::parse(out.xml.as_bytes()).unwrap();
+            assert!(doc.is(doc.root(), ns::SAML, kind.plaintext()), "{kind:?}");
+            // Another kind of element inside: the uniform error, as for any bad plaintext.
+            assert_eq!(
+                run(wrong, kind),
+                Err(XencError::DecryptionFailed),
+                "{kind:?}"
+            );
+            // The wrapper is checked before anything is decrypted.
+            let other = if kind == K::NameId {
+                K::Attribute
+            } else {
+                K::NameId
+            };
+            assert!(
+                matches!(run(good, other), Err(XencError::WrongElement { .. })),
+                "{kind:?}"
+            );
         }
     }
 }

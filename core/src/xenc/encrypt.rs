@@ -1,11 +1,12 @@
-//! Assertion → `EncryptedAssertion`, for the mock IdP and for tests. Randomness comes from the
+//! Assertion → `EncryptedAssertion` (and NameID → `EncryptedID`, Attribute →
+//! `EncryptedAttribute`), for the mock IdP and for tests. Randomness comes from the
 //! caller (core has no RNG): the content key, IV and OAEP seed are derived from it.
 
 use base64::Engine as _;
 use rsa::pkcs8::DecodePublicKey as _;
 
 use super::rng::SeedStream;
-use super::{DataEncryption, KeyTransport, XencError, cipher, ns};
+use super::{DataEncryption, EncryptedElement, KeyTransport, XencError, cipher, ns};
 
 /// The least caller randomness [`encrypt_assertion`] accepts (256 bits). Give fresh random
 /// bytes per message: the same bytes give the same content key and IV, which for GCM with a
@@ -26,13 +27,33 @@ pub fn encrypt_assertion(
     transport: KeyTransport,
     randomness: &[u8],
 ) -> Result<String, XencError> {
+    encrypt(
+        EncryptedElement::Assertion,
+        assertion_xml,
+        sp_public_key_spki_der,
+        data,
+        transport,
+        randomness,
+    )
+}
+
+/// [`encrypt_assertion`] for any [`EncryptedElement`] kind: `xml`'s root must be the element
+/// `kind` wraps (`saml:Assertion`, `saml:NameID` or `saml:Attribute`), and the result is the
+/// wrapper element's text (`<saml2:EncryptedID>…`).
+pub fn encrypt(
+    kind: EncryptedElement,
+    xml: &str,
+    sp_public_key_spki_der: &[u8],
+    data: DataEncryption,
+    transport: KeyTransport,
+    randomness: &[u8],
+) -> Result<String, XencError> {
     if randomness.len() < MIN_RANDOMNESS {
         return Err(XencError::NotEnoughRandomness(randomness.len()));
     }
-    let doc = crate::xml::parse(assertion_xml.as_bytes())
-        .map_err(|e| XencError::Plaintext(e.to_string()))?;
+    let doc = crate::xml::parse(xml.as_bytes()).map_err(|e| XencError::Plaintext(e.to_string()))?;
     let root = doc.root();
-    if !doc.is(root, ns::SAML, "Assertion") {
+    if !doc.is(root, ns::SAML, kind.plaintext()) {
         return Err(XencError::Plaintext(format!(
             "the root element is <{}>",
             doc.element(root).map(|e| e.qname()).unwrap_or_default()
@@ -43,12 +64,20 @@ pub fn encrypt_assertion(
 
     let public = rsa::PublicKey::from_public_key_der(sp_public_key_spki_der)
         .map_err(|e| XencError::Key(format!("SP public key (SPKI DER): {e}")))?;
-    encrypt_element(plaintext.as_bytes(), &public, data, transport, randomness)
+    encrypt_element(
+        kind,
+        plaintext.as_bytes(),
+        &public,
+        data,
+        transport,
+        randomness,
+    )
 }
 
 /// The encryption itself, on element text that is not checked (tests use it to build
 /// plaintexts no well-behaved caller would pass, e.g. with undeclared prefixes).
 pub(crate) fn encrypt_element(
+    kind: EncryptedElement,
     plaintext: &[u8],
     public: &rsa::PublicKey,
     data: DataEncryption,
@@ -76,7 +105,7 @@ pub(crate) fn encrypt_element(
     }
     Ok(format!(
         concat!(
-            r#"<saml2:EncryptedAssertion xmlns:saml2="{saml}">"#,
+            r#"<saml2:{wrapper} xmlns:saml2="{saml}">"#,
             r#"<xenc:EncryptedData xmlns:xenc="{xenc}" Type="{xenc}Element">"#,
             r#"<xenc:EncryptionMethod Algorithm="{data_alg}"/>"#,
             r#"<ds:KeyInfo xmlns:ds="{ds}">"#,
@@ -87,8 +116,9 @@ pub(crate) fn encrypt_element(
             r#"</ds:KeyInfo>"#,
             r#"<xenc:CipherData><xenc:CipherValue>{content}</xenc:CipherValue></xenc:CipherData>"#,
             r#"</xenc:EncryptedData>"#,
-            r#"</saml2:EncryptedAssertion>"#,
+            r#"</saml2:{wrapper}>"#,
         ),
+        wrapper = kind.wrapper(),
         saml = ns::SAML,
         xenc = ns::XENC,
         ds = ns::DS,

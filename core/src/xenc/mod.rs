@@ -24,8 +24,50 @@ mod namespaces;
 mod rng;
 
 pub use algorithm::{DataEncryption, KeyTransport, OaepDigest};
-pub use decrypt::{Decrypted, DecryptionKey, XencPolicy, decrypt_assertion};
-pub use encrypt::{MIN_RANDOMNESS, encrypt_assertion};
+pub use decrypt::{Decrypted, DecryptionKey, XencPolicy, decrypt_assertion, decrypt_element};
+pub use encrypt::{MIN_RANDOMNESS, encrypt, encrypt_assertion};
+
+/// SAML's `EncryptedElementType` wrappers (saml-core §2.2.4, §2.3.4, §2.7.3.2): each holds one
+/// `xenc:EncryptedData` whose plaintext is exactly one element of one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum EncryptedElement {
+    /// `saml:EncryptedAssertion` → `saml:Assertion`.
+    Assertion,
+    /// `saml:EncryptedID` → `saml:NameID` (the only identifier samlscope reads; a `BaseID` or
+    /// `NewID` plaintext is refused like any other wrong plaintext).
+    NameId,
+    /// `saml:EncryptedAttribute` → `saml:Attribute`.
+    Attribute,
+}
+
+impl EncryptedElement {
+    /// The wrapper's local name (in the SAML assertion namespace).
+    pub fn wrapper(self) -> &'static str {
+        match self {
+            Self::Assertion => "EncryptedAssertion",
+            Self::NameId => "EncryptedID",
+            Self::Attribute => "EncryptedAttribute",
+        }
+    }
+
+    /// The local name of the one element the plaintext must be.
+    pub fn plaintext(self) -> &'static str {
+        match self {
+            Self::Assertion => "Assertion",
+            Self::NameId => "NameID",
+            Self::Attribute => "Attribute",
+        }
+    }
+
+    /// What it is, in the admin's words.
+    pub fn what(self) -> &'static str {
+        match self {
+            Self::Assertion => "assertion",
+            Self::NameId => "NameID",
+            Self::Attribute => "attribute",
+        }
+    }
+}
 
 /// Namespace URIs this module needs (kept here so xenc depends on nothing but `crate::xml`).
 pub mod ns {
@@ -42,7 +84,7 @@ pub mod ns {
 /// The largest decoded `CipherValue` accepted (1 MiB): bounds memory and RSA/AES work.
 pub const MAX_CIPHER_VALUE: usize = 1 << 20;
 
-/// Why an `EncryptedAssertion` could not be decrypted, or an assertion not encrypted.
+/// Why an encrypted element could not be decrypted, or an element not encrypted.
 ///
 /// Structure and algorithm errors are specific (they depend only on the public message);
 /// every cryptographic failure is [`XencError::DecryptionFailed`].
@@ -82,7 +124,7 @@ pub enum XencError {
     TooLarge { element: &'static str, limit: usize },
     #[error("the RSA key could not be read: {0}")]
     Key(String),
-    #[error("the assertion to encrypt is not a standalone saml:Assertion element: {0}")]
+    #[error("the plaintext to encrypt is not one standalone element of the right kind: {0}")]
     Plaintext(String),
     #[error("at least {MIN_RANDOMNESS} bytes of caller randomness are needed, got {0}")]
     NotEnoughRandomness(usize),
@@ -90,6 +132,6 @@ pub enum XencError {
     EncryptionFailed(String),
     /// The one error for every cryptographic failure: wrong key, bad OAEP, bad tag, bad
     /// padding, a plaintext that is not UTF-8 or not XML. One message, no oracle.
-    #[error("the EncryptedAssertion could not be decrypted with the SP key")]
+    #[error("the encrypted element could not be decrypted with the SP key")]
     DecryptionFailed,
 }
