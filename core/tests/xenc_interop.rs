@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use samlscope_core::xenc::{
-    DataEncryption, KeyTransport, OaepDigest, XencPolicy, decrypt_assertion, encrypt_assertion,
+    DataEncryption, EncryptedElement, KeyTransport, OaepDigest, XencPolicy, decrypt_assertion,
+    decrypt_element, encrypt_assertion,
 };
 use samlscope_core::xml::{Document, NodeId, parse};
 use xenc_support::*;
@@ -223,6 +224,83 @@ fn xenc_what_xmlsec1_encrypts_we_decrypt() {
     }
     assert!(cases >= 8, "{cases}");
     eprintln!("xmlsec1 {version:?} → samlscope: {cases} EncryptedAssertions decrypted");
+}
+
+/// An EncryptedID and an EncryptedAttribute made by xmlsec1 in place, inside an assertion:
+/// each decrypts to its own NameID or Attribute, with the namespaces in scope carried over.
+#[test]
+fn xenc_encrypted_ids_and_attributes_from_xmlsec1_decrypt() {
+    let Some(version) = xmlsec1() else { return };
+    let dir = TempDir::new("parts-from-xmlsec");
+    let assertion = BARE_ASSERTION
+        .replace(
+            "<saml:NameID>ann@example.com</saml:NameID>",
+            "<saml:EncryptedID><saml:NameID>ann@example.com</saml:NameID></saml:EncryptedID>",
+        )
+        .replace(
+            "<saml:Attribute ",
+            "<saml:EncryptedAttribute><saml:Attribute ",
+        )
+        .replace(
+            "</saml:Attribute>",
+            "</saml:Attribute></saml:EncryptedAttribute>",
+        );
+    let mut cases = 0;
+    for data in DataEncryption::ALL {
+        let what = format!("{data:?}");
+        let mut xml = format!(
+            r#"<samlp:Response {RESPONSE_DECLS} ID="_r1" Version="2.0">{assertion}</samlp:Response>"#
+        );
+        for target in ["NameID", "Attribute"] {
+            let input = dir.write("data.xml", &xml);
+            let template = dir.write("template.xml", &xmlsec_template(data, None));
+            let out = dir.0.join("encrypted.xml");
+            let (ok, log) = run(Command::new("xmlsec1")
+                .arg("--encrypt")
+                .arg("--pubkey-cert-pem")
+                .arg(key("idp.crt.pem"))
+                .args(["--session-key", session_key(data)])
+                .arg("--xml-data")
+                .arg(&input)
+                .args(["--node-xpath", &format!("//*[local-name()='{target}']")])
+                .arg("--output")
+                .arg(&out)
+                .arg(&template));
+            assert!(ok, "xmlsec1 --encrypt {target} {what}: {log}");
+            xml = std::fs::read_to_string(&out).unwrap();
+        }
+        assert!(
+            !xml.contains("ann@example.com") && !xml.contains("admins"),
+            "{what}: not encrypted: {xml}"
+        );
+        let doc = parse(xml.as_bytes()).unwrap();
+        let decrypt = |kind: EncryptedElement| {
+            let wrapper = first(&doc, SAML, kind.wrapper());
+            let got = decrypt_element(&doc, wrapper, kind, &sp_key(), &XencPolicy::default())
+                .unwrap_or_else(|e| panic!("{what} {kind:?}: {e}"));
+            assert_eq!(got.data_algorithm, data, "{what}");
+            parse(got.xml.as_bytes()).unwrap()
+        };
+        let name_id = decrypt(EncryptedElement::NameId);
+        assert!(name_id.is(name_id.root(), SAML, "NameID"), "{what}");
+        assert_eq!(name_id.text(name_id.root()), "ann@example.com", "{what}");
+        let attribute = decrypt(EncryptedElement::Attribute);
+        let root = attribute.root();
+        assert_eq!(
+            attribute.element(root).unwrap().attr("Name"),
+            Some("groups")
+        );
+        let value = first(&attribute, SAML, "AttributeValue");
+        assert_eq!(attribute.text(value), "admins & ops", "{what}");
+        // xsi:type="xs:string" still resolves: the Response's bindings were carried over.
+        let scope = attribute.in_scope_namespaces(value);
+        assert!(scope.contains(&(Some("xs"), "http://www.w3.org/2001/XMLSchema")));
+        cases += 1;
+    }
+    assert!(cases >= 4, "{cases}");
+    eprintln!(
+        "xmlsec1 {version:?} → samlscope: {cases} EncryptedID + EncryptedAttribute pairs decrypted"
+    );
 }
 
 #[test]
