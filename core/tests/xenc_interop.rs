@@ -157,6 +157,35 @@ fn transports(version: (u32, u32)) -> Vec<Option<KeyTransport>> {
     t
 }
 
+/// `xmlsec1 --encrypt` of the (first) element named `local` in the file `data_xml`, for the
+/// SP certificate, with the template of `data` and `transport`: the whole output document.
+fn xmlsec1_encrypt(
+    dir: &TempDir,
+    data_xml: &Path,
+    local: &str,
+    data: DataEncryption,
+    transport: Option<KeyTransport>,
+) -> String {
+    let template = dir.write("template.xml", &xmlsec_template(data, transport));
+    let out = dir.0.join("encrypted.xml");
+    let (ok, log) = run(Command::new("xmlsec1")
+        .arg("--encrypt")
+        .arg("--pubkey-cert-pem")
+        .arg(key("idp.crt.pem"))
+        .args(["--session-key", session_key(data)])
+        .arg("--xml-data")
+        .arg(data_xml)
+        .args(["--node-xpath", &format!("//*[local-name()='{local}']")])
+        .arg("--output")
+        .arg(&out)
+        .arg(&template));
+    assert!(
+        ok,
+        "xmlsec1 --encrypt {local} {data:?} {transport:?}: {log}"
+    );
+    std::fs::read_to_string(&out).unwrap()
+}
+
 fn first(doc: &Document, ns: &str, local: &str) -> NodeId {
     doc.elements()
         .find(|&n| doc.is(n, ns, local))
@@ -183,21 +212,7 @@ fn xenc_what_xmlsec1_encrypts_we_decrypt() {
     for data in DataEncryption::ALL {
         for transport in transports(version) {
             let what = format!("{data:?} {transport:?}");
-            let template = dir.write("template.xml", &xmlsec_template(data, transport));
-            let out = dir.0.join("encrypted.xml");
-            let (ok, log) = run(Command::new("xmlsec1")
-                .arg("--encrypt")
-                .arg("--pubkey-cert-pem")
-                .arg(key("idp.crt.pem"))
-                .args(["--session-key", session_key(data)])
-                .arg("--xml-data")
-                .arg(&data_xml)
-                .args(["--node-xpath", "//*[local-name()='Assertion']"])
-                .arg("--output")
-                .arg(&out)
-                .arg(&template));
-            assert!(ok, "xmlsec1 --encrypt {what}: {log}");
-            let encrypted = std::fs::read_to_string(&out).unwrap();
+            let encrypted = xmlsec1_encrypt(&dir, &data_xml, "Assertion", data, transport);
             assert!(
                 !encrypted.contains("ann@example.com"),
                 "{what}: not encrypted"
@@ -253,21 +268,7 @@ fn xenc_encrypted_ids_and_attributes_from_xmlsec1_decrypt() {
         );
         for target in ["NameID", "Attribute"] {
             let input = dir.write("data.xml", &xml);
-            let template = dir.write("template.xml", &xmlsec_template(data, None));
-            let out = dir.0.join("encrypted.xml");
-            let (ok, log) = run(Command::new("xmlsec1")
-                .arg("--encrypt")
-                .arg("--pubkey-cert-pem")
-                .arg(key("idp.crt.pem"))
-                .args(["--session-key", session_key(data)])
-                .arg("--xml-data")
-                .arg(&input)
-                .args(["--node-xpath", &format!("//*[local-name()='{target}']")])
-                .arg("--output")
-                .arg(&out)
-                .arg(&template));
-            assert!(ok, "xmlsec1 --encrypt {target} {what}: {log}");
-            xml = std::fs::read_to_string(&out).unwrap();
+            xml = xmlsec1_encrypt(&dir, &input, target, data, None);
         }
         assert!(
             !xml.contains("ann@example.com") && !xml.contains("admins"),
