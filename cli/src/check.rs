@@ -52,7 +52,7 @@ pub struct Args {
     /// The ID of the AuthnRequest this response answers (else InResponseTo is "not checked").
     #[arg(long)]
     request_id: Option<String>,
-    /// The SP private key (PEM) for encrypted assertions.
+    /// The SP private key (PEM) for encrypted assertions, NameIDs (EncryptedID) and attributes.
     #[arg(long)]
     sp_key: Option<PathBuf>,
     /// Accept RSA-SHA1 / SHA-1 (reported as weak).

@@ -238,3 +238,110 @@ fn an_old_paste_checked_by_the_wall_clock_is_called_old_not_misconfigured() {
     let (_, out, _) = samlscope(&json, "");
     assert!(!out.contains("note:"), "{out}");
 }
+
+/// `--sp-key`: a response whose NameID and `groups` attribute were sent encrypted (EncryptedID,
+/// EncryptedAttribute) is valid with the SP key, and JSON shows the decrypted user and
+/// attributes marked `encrypted`; without the key the user cannot be read (exit 1), and the
+/// hidden attribute is named.
+#[test]
+fn sp_key_decrypts_an_encrypted_name_id_and_attributes() {
+    use samlscope_core::dsig::{Signer, sign_enveloped};
+    use samlscope_core::saml::build::{ResponseSpec, assertion_xml, response_xml};
+    use samlscope_core::trust::Certificate;
+    use samlscope_core::xenc::{DataEncryption, EncryptedElement, KeyTransport, encrypt};
+    let keys = format!("{ROOT}/core/tests/data/keys");
+    let read = |f: &str| std::fs::read_to_string(format!("{keys}/{f}")).unwrap();
+    // The SP's key pair is the second test key pair.
+    let sp_cert = Certificate::all_from_pem(&read("idp2.crt.pem"))
+        .unwrap()
+        .remove(0);
+    let (_, parsed) = x509_parser::parse_x509_certificate(sp_cert.der()).unwrap();
+    let spki = parsed.public_key().raw;
+    let randomness = [7u8; 32];
+    // The first element opened by `open` (`<saml2:` + text), encrypted in place.
+    let encrypted = |kind: EncryptedElement, xml: &str, open: &str| {
+        let s = xml.find(&format!("<saml2:{open}")).unwrap();
+        let close = format!("</saml2:{}>", kind.plaintext());
+        let e = s + xml[s..].find(&close).unwrap() + close.len();
+        let name_end = s + xml[s..].find([' ', '>']).unwrap();
+        let standalone = format!(
+            "{} xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\"{}",
+            &xml[s..name_end],
+            &xml[name_end..e]
+        );
+        let wrapped = encrypt(
+            kind,
+            &standalone,
+            spki,
+            DataEncryption::Aes256Gcm,
+            KeyTransport::RSA_OAEP_MGF1P,
+            &randomness,
+        )
+        .unwrap();
+        format!("{}{wrapped}{}", &xml[..s], &xml[e..])
+    };
+    let spec = ResponseSpec::example();
+    let mut assertion = assertion_xml(&spec);
+    assertion = encrypted(EncryptedElement::NameId, &assertion, "NameID");
+    assertion = encrypted(
+        EncryptedElement::Attribute,
+        &assertion,
+        "Attribute Name=\"groups\"",
+    );
+    let signer = Signer {
+        key: samlscope_core::crypto::PrivateKey::from_pem(&read("idp.key.pem")).unwrap(),
+        certificate: Some(
+            Certificate::all_from_pem(&read("idp.crt.pem"))
+                .unwrap()
+                .remove(0),
+        ),
+    };
+    let assertion =
+        sign_enveloped(&assertion, &spec.assertion_id, &signer, &Default::default()).unwrap();
+    let plain = response_xml(&spec);
+    let s = plain.find("<saml2:Assertion").unwrap();
+    let e = plain.rfind("</saml2:Assertion>").unwrap() + "</saml2:Assertion>".len();
+    let response = format!("{}{assertion}{}", &plain[..s], &plain[e..]);
+    assert!(!response.contains("</saml2:NameID>") && !response.contains("sso-admins"));
+
+    let dir = std::env::temp_dir().join(format!("samlscope-cli-enc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("response.xml");
+    std::fs::write(&file, &response).unwrap();
+    let file = file.to_str().unwrap().to_owned();
+    let idp_cert = format!("{keys}/idp.crt.pem");
+    let sp_key = format!("{keys}/idp2.key.pem");
+
+    let args = with(&[
+        "check",
+        &file,
+        "--idp-cert",
+        &idp_cert,
+        "--sp-key",
+        &sp_key,
+        "--json",
+    ]);
+    let (code, out, err) = samlscope(&args, "");
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["name_id"], "alice@acmecorp.com");
+    assert_eq!(v["identity"]["name_id"]["encrypted"], true);
+    let groups = v["identity"]["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "groups")
+        .unwrap();
+    assert_eq!(groups["encrypted"], true);
+    assert_eq!(groups["values"][1], "sso-admins");
+
+    let args = with(&["check", &file, "--idp-cert", &idp_cert]);
+    let (code, out, _) = samlscope(&args, "");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("EncryptedID"), "{out}");
+    assert!(
+        out.contains("1 attribute is encrypted (EncryptedAttribute) and not shown"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -27,7 +27,8 @@ pub struct Policy {
     pub check_certificate_validity: bool,
     /// Accept comments inside NameID/attribute values (they are always read in full).
     pub allow_comments_in_values: bool,
-    /// The SP's private key, to decrypt an EncryptedAssertion (kept in memory only).
+    /// The SP's private key, to decrypt an EncryptedAssertion, EncryptedID or EncryptedAttribute
+    /// (kept in memory only).
     pub sp_key: Option<crate::xenc::DecryptionKey>,
     pub decryption: crate::xenc::XencPolicy,
 }
