@@ -89,9 +89,16 @@ pub struct App {
     pub idp_entity_id: String,
     pub sp_entity_id: String,
     pub acs_urls: Vec<String>,
-    /// PEM of the SP's certificate, to verify signed AuthnRequests (Redirect binding).
+    /// PEM of the SP's certificate: verifies signed AuthnRequests (Redirect binding), and is
+    /// what `encrypt_assertion` encrypts for.
     #[serde(default)]
     pub sp_certificate: Option<String>,
+    /// Send the assertion encrypted for `sp_certificate` (EncryptedAssertion: AES-256-GCM
+    /// content, RSA-OAEP key transport), after signing it as `sign` says; a Response signature
+    /// then covers the EncryptedAssertion. The demo SP's app needs no `sp_certificate`: the
+    /// demo SP has its own key pair.
+    #[serde(default)]
+    pub encrypt_assertion: bool,
     /// SAMLSubject NameID: the user property put into NameID.
     #[serde(default = "default_name_id_field")]
     pub name_id_field: String,
@@ -120,6 +127,16 @@ pub struct App {
     /// User groups bound to the app (the "User Groups" tab); everyone else is refused.
     #[serde(default)]
     pub user_groups: Vec<String>,
+}
+
+impl App {
+    /// Whether this app's ACS is this server's demo SP (`{base_url}/sp/acs`, before or after
+    /// the placeholder is replaced).
+    pub fn is_demo_sp(&self) -> bool {
+        self.acs_urls
+            .iter()
+            .any(|u| u == &format!("{BASE_URL_PLACEHOLDER}/sp/acs"))
+    }
 }
 
 fn default_name_id_field() -> String {
@@ -392,6 +409,11 @@ impl Config {
             {
                 return bad(format!("{where_}: sp_certificate is not a PEM certificate"));
             }
+            if app.encrypt_assertion && app.sp_certificate.is_none() && !app.is_demo_sp() {
+                return bad(format!(
+                    "{where_}: encrypt_assertion needs sp_certificate (the certificate to encrypt for)"
+                ));
+            }
         }
         Ok(())
     }
@@ -458,7 +480,14 @@ mod tests {
                 "org='x'\n[[groups]]\nname='g'\nmembers=['nobody@x.com']",
                 "not in [[users]]",
             ),
+            (
+                "org='x'\n[[apps]]\nlabel='a'\nidp_entity_id='i'\nsp_entity_id='s'\nacs_urls=['https://x']\nencrypt_assertion=true",
+                "encrypt_assertion needs sp_certificate",
+            ),
         ];
+        // The demo SP's app needs none: the demo SP has its own key pair.
+        let demo = "org='x'\n[[apps]]\nlabel='a'\nidp_entity_id='i'\nsp_entity_id='s'\nacs_urls=['{base_url}/sp/acs']\nencrypt_assertion=true";
+        assert!(Config::from_toml(demo).is_ok());
         for (text, needle) in cases {
             let err = Config::from_toml(text).unwrap_err().to_string();
             assert!(err.contains(needle), "{text:?}: {err}");

@@ -10,9 +10,10 @@ use samlscope_core::attacks::Fixture;
 use samlscope_core::dsig::{self, SignOptions};
 use samlscope_core::saml::build::{self, ResponseSpec, STATUS_SUCCESS};
 use samlscope_core::saml::time::Instant;
+use samlscope_core::trust::Certificate;
 
 use crate::config::{App, Config, Sign, SignatureAlgorithm, User};
-use crate::keys::{KeyError, KeyMaterial, KeyStore};
+use crate::keys::{KeyError, KeyMaterial, KeyName, KeyStore};
 use crate::scenarios::{Kind, PolicyFailure, Scenario};
 
 /// Everything the handlers share.
@@ -23,6 +24,8 @@ pub struct Idp {
     pub base_url: String,
     keys: HashMap<String, RwLock<Arc<KeyMaterial>>>,
     attacker: Arc<KeyMaterial>,
+    /// The demo SP's own key pair, when an app encrypts for it (see `App::encrypt_assertion`).
+    demo_sp: Option<Arc<KeyMaterial>>,
     store: KeyStore,
     /// Demo SP: RelayState token → AuthnRequest ID it sent (bounded).
     pub(crate) sp_pending: Mutex<VecDeque<(String, String)>>,
@@ -82,23 +85,49 @@ impl Idp {
     /// Loads or creates every app's key and the attacker key.
     pub fn new(config: Config, base_url: &str, store: KeyStore) -> Result<Self, KeyError> {
         let base_url = base_url.trim_end_matches('/').to_owned();
-        let config = config.with_base_url(&base_url);
+        // Apps that encrypt for the demo SP without naming a certificate use its own, as if
+        // the admin had uploaded the SP's certificate (checked before `{base_url}` is replaced).
+        let for_demo_sp: Vec<String> = config
+            .apps
+            .iter()
+            .filter(|a| a.encrypt_assertion && a.sp_certificate.is_none() && a.is_demo_sp())
+            .map(|a| a.label.clone())
+            .collect();
+        let mut config = config.with_base_url(&base_url);
+        let demo_sp = if for_demo_sp.is_empty() {
+            None
+        } else {
+            Some(store.load_or_create(KeyName::DemoSp, "samlscope demo SP")?)
+        };
+        if let Some(k) = &demo_sp {
+            for app in &mut config.apps {
+                if for_demo_sp.contains(&app.label) {
+                    app.sp_certificate = Some(k.cert_pem.clone());
+                }
+            }
+        }
         let mut keys = HashMap::new();
         for app in &config.apps {
-            let k = store.load_or_create(&app.label, &common_name(app))?;
+            let k = store.load_or_create(KeyName::App(&app.label), &common_name(app))?;
             keys.insert(app.label.clone(), RwLock::new(k));
         }
         // The attacker's certificate copies the IdP's subject (a look-alike): only the key
         // differs, which is what an SP that trusts KeyInfo by name would miss.
-        let attacker = store.load_or_create("attacker", "JumpCloud")?;
+        let attacker = store.load_or_create(KeyName::Attacker, "JumpCloud")?;
         Ok(Self {
             config,
             base_url,
             keys,
             attacker,
+            demo_sp,
             store,
             sp_pending: Mutex::new(VecDeque::new()),
         })
+    }
+
+    /// The demo SP's private key (PEM), when some app encrypts assertions for it.
+    pub fn demo_sp_key_pem(&self) -> Option<&str> {
+        self.demo_sp.as_deref().map(|k| k.key_pem.as_str())
     }
 
     pub fn app(&self, label: &str) -> Result<&App, IdpError> {
@@ -126,7 +155,7 @@ impl Idp {
             .keys
             .get(label)
             .ok_or_else(|| IdpError::UnknownApp(label.to_owned()))?;
-        let k = self.store.create(label, &common_name(app))?;
+        let k = self.store.create(KeyName::App(label), &common_name(app))?;
         match slot.write() {
             Ok(mut g) => *g = k.clone(),
             Err(poisoned) => *poisoned.into_inner() = k.clone(),
@@ -216,32 +245,33 @@ impl Idp {
         }
     }
 
-    /// Signs as `sign` says: the assertion first, so a Response signature covers it signed.
+    /// Signs as `sign` says: the assertion first, so a Response signature covers it signed; an
+    /// assertion to encrypt (`encrypt_for`: the SP's certificate) is encrypted in between, so
+    /// it is signed inside and the Response signature covers the EncryptedAssertion.
     fn sign(
         keys: &KeyMaterial,
         options: &SignOptions,
         spec: &ResponseSpec,
         xml: String,
         sign: Sign,
+        encrypt_for: Option<&Certificate>,
     ) -> Result<String, IdpError> {
         let mut xml = xml;
         let has_assertion = spec.status == STATUS_SUCCESS;
-        let mut ids = Vec::new();
+        let sign_with = |xml: &str, id: &str| {
+            dsig::sign_enveloped_with(xml, id, Some(&keys.certificate), options, &|m: &[u8]| {
+                keys.sign_raw(options.signature, m)
+            })
+            .map_err(|e| IdpError::Build(e.to_string()))
+        };
         if matches!(sign, Sign::Assertion | Sign::Both) && has_assertion {
-            ids.push(spec.assertion_id.as_str());
+            xml = sign_with(&xml, &spec.assertion_id)?;
+        }
+        if let (Some(cert), true) = (encrypt_for, has_assertion) {
+            xml = encrypt_assertion_in(&xml, cert)?;
         }
         if matches!(sign, Sign::Response | Sign::Both) || !has_assertion {
-            ids.push(spec.response_id.as_str());
-        }
-        for id in ids {
-            xml = dsig::sign_enveloped_with(
-                &xml,
-                id,
-                Some(&keys.certificate),
-                options,
-                &|m: &[u8]| keys.sign_raw(options.signature, m),
-            )
-            .map_err(|e| IdpError::Build(e.to_string()))?;
+            xml = sign_with(&xml, &spec.response_id)?;
         }
         Ok(xml)
     }
@@ -266,13 +296,37 @@ impl Idp {
             .to_owned();
         let keys = self.keys(label)?;
         let options = Self::options(app);
+        // Attacks stay in the clear: they are about how the SP reads signatures, and an SP that
+        // requires encryption refuses them for that alone.
+        let encrypt_for = match (app.encrypt_assertion, &app.sp_certificate) {
+            (false, _) => None,
+            (true, Some(pem)) => Some(
+                Certificate::all_from_pem(pem)
+                    .ok()
+                    .and_then(|v| v.into_iter().next())
+                    .ok_or_else(|| {
+                        IdpError::Build("sp_certificate is not a PEM certificate".into())
+                    })?,
+            ),
+            (true, None) => {
+                return Err(IdpError::Build(
+                    "encrypt_assertion needs sp_certificate (the certificate to encrypt for)"
+                        .into(),
+                ));
+            }
+        };
         let now = now();
         let mut spec = self.spec(app, user, &acs, in_response_to, now);
         let kind = scenario.map(|s| s.kind).unwrap_or(Kind::Valid(app.sign));
         let xml = match kind {
-            Kind::Valid(sign) => {
-                Self::sign(&keys, &options, &spec, build::response_xml(&spec), sign)?
-            }
+            Kind::Valid(sign) => Self::sign(
+                &keys,
+                &options,
+                &spec,
+                build::response_xml(&spec),
+                sign,
+                encrypt_for.as_ref(),
+            )?,
             Kind::Attack(attack) => {
                 let domain = user.email.rsplit('@').next().unwrap_or("example.com");
                 let fixture = Fixture {
@@ -335,12 +389,40 @@ impl Idp {
                     if p == PolicyFailure::ErrorStatus {
                         sign = Sign::Response;
                     }
-                    Self::sign(&keys, &options, &spec, xml, sign)?
+                    Self::sign(&keys, &options, &spec, xml, sign, encrypt_for.as_ref())?
                 }
             }
         };
         Ok(Made { xml, acs_url: acs })
     }
+}
+
+/// `xml` with its (first) `saml2:Assertion` replaced by an EncryptedAssertion for `cert`'s key:
+/// AES-256-GCM content and RSA-OAEP (MGF1-SHA1) key transport, the combination SPs accept most
+/// widely without the CBC padding oracle. Fresh randomness from the OS for every response.
+fn encrypt_assertion_in(xml: &str, cert: &Certificate) -> Result<String, IdpError> {
+    const OPEN: &str = "<saml2:Assertion";
+    const CLOSE: &str = "</saml2:Assertion>";
+    let (Some(s), Some(e)) = (xml.find(OPEN), xml.rfind(CLOSE)) else {
+        return Err(IdpError::Build("no assertion to encrypt".into()));
+    };
+    let e = e + CLOSE.len();
+    let mut randomness = [0u8; 32];
+    getrandom::fill(&mut randomness)
+        .map_err(|e| IdpError::Build(format!("no randomness to encrypt with: {e}")))?;
+    let encrypted = samlscope_core::xenc::encrypt_assertion(
+        xml.get(s..e).unwrap_or_default(),
+        &cert.subject_public_key_info(),
+        samlscope_core::xenc::DataEncryption::Aes256Gcm,
+        samlscope_core::xenc::KeyTransport::RSA_OAEP_MGF1P,
+        &randomness,
+    )
+    .map_err(|e| IdpError::Build(format!("encrypting the assertion: {e}")))?;
+    Ok(format!(
+        "{}{encrypted}{}",
+        xml.get(..s).unwrap_or_default(),
+        xml.get(e..).unwrap_or_default()
+    ))
 }
 
 fn common_name(app: &App) -> String {

@@ -122,10 +122,43 @@ impl KeyMaterial {
     }
 }
 
+/// Whose key pair: an app's IdP signing key, the attacker's look-alike, or the demo SP's own
+/// (the key the IdP encrypts assertions for, when the demo app asks for encryption).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyName<'a> {
+    App(&'a str),
+    Attacker,
+    DemoSp,
+}
+
+impl KeyName<'_> {
+    /// The in-memory cache key (an app label can be any text, so it is kept apart).
+    fn cache_key(self) -> String {
+        match self {
+            Self::App(label) => format!("app/{label}"),
+            Self::Attacker => "attacker".into(),
+            Self::DemoSp => "demo-sp".into(),
+        }
+    }
+
+    /// `(key, certificate)` files under the state directory.
+    fn paths(self, dir: &Path) -> (PathBuf, PathBuf) {
+        let (d, stem) = match self {
+            Self::App(label) => (dir.join("apps").join(label), "idp"),
+            Self::Attacker => (dir.to_owned(), "attacker"),
+            Self::DemoSp => (dir.to_owned(), "demo-sp"),
+        };
+        (
+            d.join(format!("{stem}.key.pem")),
+            d.join(format!("{stem}.crt.pem")),
+        )
+    }
+}
+
 /// Where key material lives.
 #[derive(Debug, Clone)]
 pub enum KeyStore {
-    /// `<dir>/apps/<label>/{idp.key.pem,idp.crt.pem}` and `<dir>/attacker.*`.
+    /// `<dir>/apps/<label>/{idp.key.pem,idp.crt.pem}`, `<dir>/attacker.*` and `<dir>/demo-sp.*`.
     Dir(PathBuf),
     /// Process-wide in-memory cache (library use in tests): keys made once per label per process.
     Memory,
@@ -146,26 +179,27 @@ pub fn default_state_dir() -> PathBuf {
 }
 
 impl KeyStore {
-    /// The key of `name` (an app label, or `attacker`), made on first use.
+    /// The key pair `name`, made on first use.
     pub fn load_or_create(
         &self,
-        name: &str,
+        name: KeyName<'_>,
         common_name: &str,
     ) -> Result<Arc<KeyMaterial>, KeyError> {
         match self {
             Self::Memory => {
                 let cache = MEMORY.get_or_init(Default::default);
-                if let Some(k) = cache.lock().ok().and_then(|c| c.get(name).cloned()) {
+                let key = name.cache_key();
+                if let Some(k) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
                     return Ok(k);
                 }
                 let k = Arc::new(KeyMaterial::generate(common_name)?);
                 if let Ok(mut c) = cache.lock() {
-                    return Ok(c.entry(name.to_owned()).or_insert(k).clone());
+                    return Ok(c.entry(key).or_insert(k).clone());
                 }
                 Ok(k)
             }
             Self::Dir(dir) => {
-                let (key_path, cert_path) = paths(dir, name);
+                let (key_path, cert_path) = name.paths(dir);
                 if key_path.exists() && cert_path.exists() {
                     let read = |p: &Path| {
                         std::fs::read_to_string(p).map_err(|e| KeyError::Io {
@@ -186,40 +220,27 @@ impl KeyStore {
         }
     }
 
-    /// Makes (or remakes: rotation) the key of `name` and stores it.
-    pub fn create(&self, name: &str, common_name: &str) -> Result<Arc<KeyMaterial>, KeyError> {
+    /// Makes (or remakes: rotation) the key pair `name` and stores it.
+    pub fn create(
+        &self,
+        name: KeyName<'_>,
+        common_name: &str,
+    ) -> Result<Arc<KeyMaterial>, KeyError> {
         let k = Arc::new(KeyMaterial::generate(common_name)?);
         match self {
             Self::Memory => {
                 if let Some(Ok(mut c)) = MEMORY.get().map(|m| m.lock()) {
-                    c.insert(name.to_owned(), k.clone());
+                    c.insert(name.cache_key(), k.clone());
                 }
             }
             Self::Dir(dir) => {
-                let (key_path, cert_path) = paths(dir, name);
+                let (key_path, cert_path) = name.paths(dir);
                 write_atomic(&key_path, &k.key_pem, true)?;
                 write_atomic(&cert_path, &k.cert_pem, false)?;
             }
         }
         Ok(k)
     }
-}
-
-fn paths(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
-    let d = if name == "attacker" {
-        dir.to_owned()
-    } else {
-        dir.join("apps").join(name)
-    };
-    let stem = if name == "attacker" {
-        "attacker"
-    } else {
-        "idp"
-    };
-    (
-        d.join(format!("{stem}.key.pem")),
-        d.join(format!("{stem}.crt.pem")),
-    )
 }
 
 /// Writes via a temporary file and rename, so a crash never leaves half a key.

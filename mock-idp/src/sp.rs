@@ -148,6 +148,13 @@ async fn acs(
     policy.sp_entity_id = Some(app.sp_entity_id.clone());
     policy.acs_url = app.acs_urls.first().cloned();
     policy.request_id = request_id.clone();
+    // The demo SP decrypts with its own key when its app sends encrypted assertions.
+    if let Some(pem) = idp.demo_sp_key_pem() {
+        policy.sp_key = Some(
+            samlscope_core::xenc::DecryptionKey::from_pem(pem)
+                .map_err(|e| bad(format!("the demo SP's own key is unusable: {e}")))?,
+        );
+    }
     let report = validate(msg.xml.as_bytes(), &policy);
     let status = match report.verdict {
         Verdict::Valid => StatusCode::OK,

@@ -515,3 +515,63 @@ async fn serve_banner_lists_the_urls() {
     assert_eq!(index.status, 200);
     assert!(index.body.contains("/saml2/avoma/metadata"));
 }
+
+/// `encrypt_assertion`: the assertion leaves the IdP as an EncryptedAssertion (signed inside,
+/// the Response signature over the ciphertext), for the SP certificate of the app, or for the
+/// demo SP's own key pair, which the demo SP decrypts with. Attacks stay in the clear and
+/// are still refused.
+#[tokio::test]
+async fn encrypted_assertions_for_the_sp_certificate_and_the_demo_sp() {
+    use samlscope_core::xenc::DecryptionKey;
+    let avoma_sp = samlscope_idp::keys::KeyMaterial::generate("avoma sp").unwrap();
+    let mut cfg = samlscope_idp::Config::bundled().unwrap();
+    cfg.apps[0].sp_certificate = Some(avoma_sp.cert_pem.clone());
+    cfg.apps[0].encrypt_assertion = true;
+    cfg.apps[1].encrypt_assertion = true;
+    let idp = samlscope_idp::start(cfg).await.unwrap();
+    let base = idp.base_url();
+
+    // IdP-initiated to avoma: encrypted, readable only with the SP's key.
+    let page = get(idp.addr(), "/saml2/avoma").await;
+    let done = sign_in(&idp, &page, ALICE, "").await;
+    let xml = b64(form(&done.body).unwrap().get("SAMLResponse").unwrap());
+    assert!(xml.contains("<saml2:EncryptedAssertion"), "{xml}");
+    assert!(
+        !xml.contains("alice@acmecorp.com"),
+        "the user is in the clear: {xml}"
+    );
+    let r = sp_validate(&idp, "avoma", &xml, None).await;
+    assert_eq!(failed_ids(&r), ["assertion.encrypted"]);
+    let md = get(idp.addr(), "/saml2/avoma/metadata").await;
+    let (trust, entity_id) =
+        samlscope_core::metadata::trust_from_metadata(md.body.as_bytes()).unwrap();
+    let mut policy = samlscope_core::validate::Policy::new(trust, samlscope_idp::idp::now());
+    policy.idp_entity_id = Some(entity_id);
+    policy.sp_entity_id = Some("https://app.avoma.com".into());
+    policy.acs_url = Some("https://prod-api.avoma.com/saml2/acs".into());
+    policy.sp_key = Some(DecryptionKey::from_pem(&avoma_sp.key_pem).unwrap());
+    policy.signatures.require_signed_assertion = true;
+    policy.signatures.require_signed_response = true;
+    let r = samlscope_core::validate::validate(xml.as_bytes(), &policy);
+    assert_eq!(r.verdict, Verdict::Valid, "{:?}", failed_ids(&r));
+    assert_eq!(r.name_id.as_deref(), Some("alice@acmecorp.com"));
+
+    // The demo SP round trip: encrypted for the demo SP, decrypted and valid there.
+    let go = get(idp.addr(), "/sp/login").await;
+    let page = get(idp.addr(), &local(go.header("location").unwrap(), &base)).await;
+    let done = sign_in(&idp, &page, ALICE, "").await;
+    let f = form(&done.body).unwrap();
+    let xml = b64(f.get("SAMLResponse").unwrap());
+    assert!(xml.contains("<saml2:EncryptedAssertion") && !xml.contains("alice@acmecorp.com"));
+    let acs = post_form(idp.addr(), "/sp/acs", &f.pairs()).await;
+    assert_eq!(acs.status, 200, "{}", acs.body);
+    assert!(acs.body.contains("id=\"name-id\">alice@acmecorp.com<"));
+    // An attack is sent in the clear and refused as before.
+    let go = get(idp.addr(), "/sp/login").await;
+    let page = get(idp.addr(), &local(go.header("location").unwrap(), &base)).await;
+    let done = sign_in(&idp, &page, ALICE, "xsw1").await;
+    let f = form(&done.body).unwrap();
+    assert!(!b64(f.get("SAMLResponse").unwrap()).contains("EncryptedAssertion"));
+    let acs = post_form(idp.addr(), "/sp/acs", &f.pairs()).await;
+    assert_eq!(acs.status, 403);
+}

@@ -90,6 +90,14 @@ impl Certificate {
         })))
     }
 
+    /// The certificate's `SubjectPublicKeyInfo` (DER): what encrypting for its key takes.
+    pub fn subject_public_key_info(&self) -> Vec<u8> {
+        // The DER parsed when this certificate was made, so parsing again cannot fail.
+        x509_parser::parse_x509_certificate(self.der())
+            .map(|(_, c)| c.public_key().raw.to_vec())
+            .unwrap_or_default()
+    }
+
     /// Parses the base64 body of `ds:X509Certificate` / metadata `X509Certificate` (whitespace
     /// tolerated).
     pub fn from_base64(text: &str) -> Result<Self, CertificateError> {
