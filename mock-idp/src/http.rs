@@ -506,6 +506,8 @@ struct AppInfo<'a> {
     sso_url: String,
     metadata_url: String,
     sign: &'static str,
+    /// Whether the assertion is sent encrypted for the SP's certificate.
+    encrypt_assertion: bool,
     declare_redirect_endpoint: bool,
     user_groups: &'a [String],
     /// A user assigned to the app, for examples (the inspector's "Load example" menu).
@@ -526,6 +528,7 @@ async fn list_apps(State(idp): State<SharedIdp>) -> Json<serde_json::Value> {
             sso_url: idp.sso_url(&a.label),
             metadata_url: idp.metadata_url(&a.label),
             sign: a.sign.as_str(),
+            encrypt_assertion: a.encrypt_assertion,
             declare_redirect_endpoint: a.declare_redirect_endpoint,
             user_groups: &a.user_groups,
             example_user: idp

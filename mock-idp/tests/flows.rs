@@ -531,6 +531,10 @@ async fn encrypted_assertions_for_the_sp_certificate_and_the_demo_sp() {
     let idp = samlscope_idp::start(cfg).await.unwrap();
     let base = idp.base_url();
 
+    let apps = get(idp.addr(), "/api/apps").await;
+    let apps: serde_json::Value = serde_json::from_str(&apps.body).unwrap();
+    assert_eq!(apps[0]["encrypt_assertion"], true);
+
     // IdP-initiated to avoma: encrypted, readable only with the SP's key.
     let page = get(idp.addr(), "/saml2/avoma").await;
     let done = sign_in(&idp, &page, ALICE, "").await;
