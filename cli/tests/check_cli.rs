@@ -248,46 +248,28 @@ fn sp_key_decrypts_an_encrypted_name_id_and_attributes() {
     use samlscope_core::dsig::{Signer, sign_enveloped};
     use samlscope_core::saml::build::{ResponseSpec, assertion_xml, response_xml};
     use samlscope_core::trust::Certificate;
-    use samlscope_core::xenc::{DataEncryption, EncryptedElement, KeyTransport, encrypt};
+    use samlscope_core::xenc::{DataEncryption, EncryptedElement, KeyTransport, encrypt_in_place};
     let keys = format!("{ROOT}/core/tests/data/keys");
     let read = |f: &str| std::fs::read_to_string(format!("{keys}/{f}")).unwrap();
     // The SP's key pair is the second test key pair.
     let sp_cert = Certificate::all_from_pem(&read("idp2.crt.pem"))
         .unwrap()
         .remove(0);
-    let (_, parsed) = x509_parser::parse_x509_certificate(sp_cert.der()).unwrap();
-    let spki = parsed.public_key().raw;
-    let randomness = [7u8; 32];
-    // The first element opened by `open` (`<saml2:` + text), encrypted in place.
-    let encrypted = |kind: EncryptedElement, xml: &str, open: &str| {
-        let s = xml.find(&format!("<saml2:{open}")).unwrap();
-        let close = format!("</saml2:{}>", kind.plaintext());
-        let e = s + xml[s..].find(&close).unwrap() + close.len();
-        let name_end = s + xml[s..].find([' ', '>']).unwrap();
-        let standalone = format!(
-            "{} xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\"{}",
-            &xml[s..name_end],
-            &xml[name_end..e]
-        );
-        let wrapped = encrypt(
+    let encrypted = |xml: &str, kind, name: Option<&str>| {
+        encrypt_in_place(
             kind,
-            &standalone,
-            spki,
+            xml,
+            |d, n| name.is_none() || d.element(n).and_then(|e| e.attr("Name")) == name,
+            &sp_cert.subject_public_key_info(),
             DataEncryption::Aes256Gcm,
             KeyTransport::RSA_OAEP_MGF1P,
-            &randomness,
+            &[7u8; 32],
         )
-        .unwrap();
-        format!("{}{wrapped}{}", &xml[..s], &xml[e..])
+        .unwrap()
     };
     let spec = ResponseSpec::example();
-    let mut assertion = assertion_xml(&spec);
-    assertion = encrypted(EncryptedElement::NameId, &assertion, "NameID");
-    assertion = encrypted(
-        EncryptedElement::Attribute,
-        &assertion,
-        "Attribute Name=\"groups\"",
-    );
+    let assertion = encrypted(&assertion_xml(&spec), EncryptedElement::NameId, None);
+    let assertion = encrypted(&assertion, EncryptedElement::Attribute, Some("groups"));
     let signer = Signer {
         key: samlscope_core::crypto::PrivateKey::from_pem(&read("idp.key.pem")).unwrap(),
         certificate: Some(

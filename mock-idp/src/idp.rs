@@ -397,32 +397,23 @@ impl Idp {
     }
 }
 
-/// `xml` with its (first) `saml2:Assertion` replaced by an EncryptedAssertion for `cert`'s key:
-/// AES-256-GCM content and RSA-OAEP (MGF1-SHA1) key transport, the combination SPs accept most
-/// widely without the CBC padding oracle. Fresh randomness from the OS for every response.
+/// `xml` with its assertion replaced by an EncryptedAssertion for `cert`'s key: AES-256-GCM
+/// content and RSA-OAEP (MGF1-SHA1) key transport, the combination SPs accept most widely
+/// without the CBC padding oracle. Fresh randomness from the OS for every response.
 fn encrypt_assertion_in(xml: &str, cert: &Certificate) -> Result<String, IdpError> {
-    const OPEN: &str = "<saml2:Assertion";
-    const CLOSE: &str = "</saml2:Assertion>";
-    let (Some(s), Some(e)) = (xml.find(OPEN), xml.rfind(CLOSE)) else {
-        return Err(IdpError::Build("no assertion to encrypt".into()));
-    };
-    let e = e + CLOSE.len();
     let mut randomness = [0u8; 32];
     getrandom::fill(&mut randomness)
         .map_err(|e| IdpError::Build(format!("no randomness to encrypt with: {e}")))?;
-    let encrypted = samlscope_core::xenc::encrypt_assertion(
-        xml.get(s..e).unwrap_or_default(),
+    samlscope_core::xenc::encrypt_in_place(
+        samlscope_core::xenc::EncryptedElement::Assertion,
+        xml,
+        |_, _| true,
         &cert.subject_public_key_info(),
         samlscope_core::xenc::DataEncryption::Aes256Gcm,
         samlscope_core::xenc::KeyTransport::RSA_OAEP_MGF1P,
         &randomness,
     )
-    .map_err(|e| IdpError::Build(format!("encrypting the assertion: {e}")))?;
-    Ok(format!(
-        "{}{encrypted}{}",
-        xml.get(..s).unwrap_or_default(),
-        xml.get(e..).unwrap_or_default()
-    ))
+    .map_err(|e| IdpError::Build(format!("encrypting the assertion: {e}")))
 }
 
 fn common_name(app: &App) -> String {

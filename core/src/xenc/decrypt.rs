@@ -576,4 +576,60 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn encrypt_in_place_carries_the_namespaces_and_finds_only_what_is_picked() {
+        use crate::xenc::encrypt_in_place;
+        let key = DecryptionKey::from_pem(KEY).unwrap();
+        let spki =
+            rsa::pkcs8::EncodePublicKey::to_public_key_der(&key.key.to_public_key()).unwrap();
+        let xml = r#"<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="a"><saml:Subject><saml:NameID>ann</saml:NameID></saml:Subject><saml:AttributeStatement><saml:Attribute Name="a"/><saml:Attribute Name="b"/></saml:AttributeStatement></saml:Assertion>"#;
+        let run = |kind, name: Option<&str>| {
+            encrypt_in_place(
+                kind,
+                xml,
+                |d, n| name.is_none() || d.element(n).and_then(|e| e.attr("Name")) == name,
+                spki.as_bytes(),
+                DataEncryption::Aes128Gcm,
+                KeyTransport::RSA_OAEP_MGF1P,
+                &[9; 32],
+            )
+        };
+        let out = run(EncryptedElement::Attribute, Some("b")).unwrap();
+        // Only attribute b was replaced, in place.
+        assert!(
+            out.contains(r#"<saml:Attribute Name="a"/><saml2:EncryptedAttribute"#),
+            "{out}"
+        );
+        assert!(!out.contains(r#"Name="b""#), "{out}");
+        let doc = crate::xml::parse(out.as_bytes()).unwrap();
+        let wrapper = doc
+            .elements()
+            .find(|&n| doc.is(n, ns::SAML, "EncryptedAttribute"))
+            .unwrap();
+        let plain = decrypt_element(
+            &doc,
+            wrapper,
+            EncryptedElement::Attribute,
+            &key,
+            &XencPolicy::default(),
+        )
+        .unwrap();
+        // `saml` was declared on the Assertion only: carried onto the encrypted element.
+        let standalone = crate::xml::parse(plain.xml.as_bytes()).unwrap();
+        assert!(standalone.is(standalone.root(), ns::SAML, "Attribute"));
+        assert_eq!(
+            standalone.element(standalone.root()).unwrap().attr("Name"),
+            Some("b")
+        );
+        assert!(matches!(
+            run(EncryptedElement::Attribute, Some("c")),
+            Err(XencError::Plaintext(_))
+        ));
+        assert!(
+            run(EncryptedElement::NameId, None)
+                .unwrap()
+                .contains("<saml2:EncryptedID")
+        );
+    }
 }

@@ -74,6 +74,46 @@ pub fn encrypt(
     )
 }
 
+/// `xml` (a whole document, e.g. a Response) with one element replaced in place by its
+/// encrypted wrapper: the first `saml:{kind.plaintext()}` element for which `pick` says yes
+/// (given the parsed document and the element). The element is encrypted as it would be
+/// decrypted: standalone, with the namespace bindings in scope at it carried onto its start tag,
+/// so `saml2:NameID` inside an assertion needs no declaration of its own. What the mock IdP
+/// and the tests use to send an assertion, NameID or attribute encrypted.
+pub fn encrypt_in_place(
+    kind: EncryptedElement,
+    xml: &str,
+    pick: impl Fn(&crate::xml::Document, crate::xml::NodeId) -> bool,
+    sp_public_key_spki_der: &[u8],
+    data: DataEncryption,
+    transport: KeyTransport,
+    randomness: &[u8],
+) -> Result<String, XencError> {
+    let doc = crate::xml::parse(xml.as_bytes()).map_err(|e| XencError::Plaintext(e.to_string()))?;
+    let node = doc
+        .elements()
+        .find(|&n| doc.is(n, ns::SAML, kind.plaintext()) && pick(&doc, n))
+        .ok_or_else(|| {
+            XencError::Plaintext(format!("no saml:{} element to encrypt", kind.plaintext()))
+        })?;
+    let span = doc.span(node);
+    let standalone = super::namespaces::inherit(doc.slice(span), &doc.in_scope_namespaces(node))
+        .ok_or_else(|| XencError::Plaintext("the element cannot stand alone".into()))?;
+    let wrapper = encrypt(
+        kind,
+        &standalone,
+        sp_public_key_spki_der,
+        data,
+        transport,
+        randomness,
+    )?;
+    Ok(format!(
+        "{}{wrapper}{}",
+        doc.source().get(..span.start).unwrap_or_default(),
+        doc.source().get(span.end..).unwrap_or_default()
+    ))
+}
+
 /// The encryption itself, on element text that is not checked (tests use it to build
 /// plaintexts no well-behaved caller would pass, e.g. with undeclared prefixes).
 pub(crate) fn encrypt_element(

@@ -25,7 +25,7 @@ mod rng;
 
 pub use algorithm::{DataEncryption, KeyTransport, OaepDigest};
 pub use decrypt::{Decrypted, DecryptionKey, XencPolicy, decrypt_assertion, decrypt_element};
-pub use encrypt::{MIN_RANDOMNESS, encrypt, encrypt_assertion};
+pub use encrypt::{MIN_RANDOMNESS, encrypt, encrypt_assertion, encrypt_in_place};
 
 /// SAML's `EncryptedElementType` wrappers (saml-core §2.2.4, §2.3.4, §2.7.3.2): each holds one
 /// `xenc:EncryptedData` whose plaintext is exactly one element of one kind.

@@ -139,13 +139,12 @@ pub fn response_encrypting(plaintext: &str, sign_response: bool) -> String {
     use samlscope_core::xenc::{DataEncryption, KeyTransport, MIN_RANDOMNESS, encrypt_assertion};
     let spec = spec();
     let sp_cert = cert(IDP2_CERT);
-    let (_, c) = x509_parser::parse_x509_certificate(sp_cert.der()).unwrap();
     let randomness: Vec<u8> = (0..MIN_RANDOMNESS.max(128))
         .map(|i| (i * 37 % 251) as u8)
         .collect();
     let enc = encrypt_assertion(
         plaintext,
-        c.public_key().raw,
+        &sp_cert.subject_public_key_info(),
         DataEncryption::Aes256Gcm,
         KeyTransport::RSA_OAEP_MGF1P,
         &randomness,
@@ -162,30 +161,6 @@ pub fn response_encrypting(plaintext: &str, sign_response: bool) -> String {
     }
 }
 
-/// `element` (an element of the example assertion, standalone once `saml2` is declared on it)
-/// encrypted for the SP (the IDP2 key pair) in the wrapper `kind` names.
-pub fn encrypted_part(kind: samlscope_core::xenc::EncryptedElement, element: &str) -> String {
-    use samlscope_core::xenc::{DataEncryption, KeyTransport, MIN_RANDOMNESS, encrypt};
-    let sp_cert = cert(IDP2_CERT);
-    let (_, c) = x509_parser::parse_x509_certificate(sp_cert.der()).unwrap();
-    let randomness: Vec<u8> = (0..MIN_RANDOMNESS).map(|i| (i * 41 % 251) as u8).collect();
-    let name_end = element.find([' ', '>']).unwrap();
-    let standalone = format!(
-        "{} xmlns:saml2=\"urn:oasis:names:tc:SAML:2.0:assertion\"{}",
-        &element[..name_end],
-        &element[name_end..]
-    );
-    encrypt(
-        kind,
-        &standalone,
-        c.public_key().raw,
-        DataEncryption::Aes256Gcm,
-        KeyTransport::RSA_OAEP_MGF1P,
-        &randomness,
-    )
-    .unwrap()
-}
-
 /// The example response whose assertion (then signed by the IdP) has its NameID sent as an
 /// EncryptedID and/or its attributes named in `encrypt_attributes` sent as EncryptedAttributes,
 /// each encrypted for the SP (the IDP2 key pair). `edit_plain` changes the assertion text
@@ -195,27 +170,30 @@ pub fn response_with_encrypted_parts(
     encrypt_attributes: &[&str],
     edit_plain: impl Fn(String) -> String,
 ) -> String {
-    use samlscope_core::xenc::EncryptedElement as K;
-    let spec = spec();
-    let mut assertion = edit_plain(samlscope_core::saml::build::assertion_xml(&spec));
-    let cut = |xml: &str, open: &str, close: &str| {
-        let s = xml.find(open).unwrap();
-        let e = s + xml[s..].find(close).unwrap() + close.len();
-        (s, e)
+    use samlscope_core::xenc::{
+        DataEncryption, EncryptedElement as K, KeyTransport, MIN_RANDOMNESS, encrypt_in_place,
     };
+    let spec = spec();
+    let sp_cert = cert(IDP2_CERT);
+    let randomness: Vec<u8> = (0..MIN_RANDOMNESS).map(|i| (i * 41 % 251) as u8).collect();
+    let encrypt = |xml: &str, kind, name: Option<&str>| {
+        encrypt_in_place(
+            kind,
+            xml,
+            |d, n| name.is_none() || d.element(n).and_then(|e| e.attr("Name")) == name,
+            &sp_cert.subject_public_key_info(),
+            DataEncryption::Aes256Gcm,
+            KeyTransport::RSA_OAEP_MGF1P,
+            &randomness,
+        )
+        .unwrap()
+    };
+    let mut assertion = edit_plain(samlscope_core::saml::build::assertion_xml(&spec));
     if encrypt_name_id {
-        let (s, e) = cut(&assertion, "<saml2:NameID", "</saml2:NameID>");
-        let enc = encrypted_part(K::NameId, &assertion[s..e]);
-        assertion.replace_range(s..e, &enc);
+        assertion = encrypt(&assertion, K::NameId, None);
     }
-    for name in encrypt_attributes {
-        let (s, e) = cut(
-            &assertion,
-            &format!("<saml2:Attribute Name=\"{name}\""),
-            "</saml2:Attribute>",
-        );
-        let enc = encrypted_part(K::Attribute, &assertion[s..e]);
-        assertion.replace_range(s..e, &enc);
+    for &name in encrypt_attributes {
+        assertion = encrypt(&assertion, K::Attribute, Some(name));
     }
     let assertion = sign_enveloped(
         &assertion,
