@@ -608,6 +608,38 @@ fn encrypted_name_ids_and_attributes_are_decrypted_with_the_sp_key() {
     assert_eq!(r.name_id, None);
 }
 
+/// Each EncryptedAttribute costs an RSA private-key operation: more than 32 in one assertion is
+/// refused before any is decrypted (a paste must not keep the page busy for seconds).
+#[test]
+fn too_many_encrypted_attributes_are_refused_undecrypted() {
+    use samlscope_core::xenc::DecryptionKey;
+    let many: Vec<String> = (0..33).map(|i| format!("a{i}")).collect();
+    let names: Vec<&str> = many.iter().map(String::as_str).collect();
+    let xml = common::response_with_encrypted_parts(false, &names, |a| {
+        let extra: String = many
+            .iter()
+            .map(|n| format!("<saml2:Attribute Name=\"{n}\"><saml2:AttributeValue>v</saml2:AttributeValue></saml2:Attribute>"))
+            .collect();
+        a.replacen(
+            "<saml2:AttributeStatement>",
+            &format!("<saml2:AttributeStatement>{extra}"),
+            1,
+        )
+    });
+    let mut p = policy();
+    p.sp_key = Some(DecryptionKey::from_pem(common::IDP2_KEY).unwrap());
+    let r = run_xml(&xml, &p);
+    assert_only_failure(&r, &[C::AttributesEncrypted]);
+    let c = r.check(C::AttributesEncrypted).unwrap();
+    assert!(
+        c.message.starts_with("33 EncryptedAttribute elements"),
+        "{}",
+        c.message
+    );
+    let shown = r.unverified_identity.unwrap().attributes;
+    assert!(shown.iter().all(|a| !a.encrypted), "{shown:?}");
+}
+
 /// What is checked in a plain NameID is checked in a decrypted one: comment injection arrives
 /// encrypted too, and an SPNameQualifier for another SP fails; a tampered ciphertext fails the
 /// assertion's signature, since the signature covers it.
