@@ -177,3 +177,135 @@ fn lints_authn_requests() {
         vec![Status::Pass, Status::Warn]
     );
 }
+
+/// An SP's metadata as SPs publish it: a default and a second HTTP-POST ACS, an Artifact one,
+/// signed requests with a signing certificate, signed assertions wanted, two NameID formats.
+fn sp_metadata(entity_id: &str, acs: &str) -> String {
+    let cert = common::cert(common::IDP2_CERT).to_base64();
+    format!(
+        r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{entity_id}">
+  <md:SPSSODescriptor AuthnRequestsSigned="true" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{cert}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>
+    <md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>
+    {acs}
+  </md:SPSSODescriptor>
+</md:EntityDescriptor>"#
+    )
+}
+
+const ACS: &str = concat!(
+    r#"<md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact" Location="https://app.avoma.com/saml/artifact" index="0"/>"#,
+    r#"<md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://eu.avoma.com/saml2/acs" index="2"/>"#,
+    r#"<md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://prod-api.avoma.com/saml2/acs" index="1" isDefault="true"/>"#,
+);
+
+/// SP metadata is read into what to type on JumpCloud's SSO tab, field by field.
+#[test]
+fn sp_metadata_becomes_the_idp_settings() {
+    use samlscope_core::metadata::{EntityInfo, inspect_entity, inspect_sp_metadata};
+    let xml = sp_metadata("https://app.avoma.com", ACS);
+    let info = inspect_sp_metadata(xml.as_bytes(), now()).unwrap();
+    assert_eq!(info.entity_id, "https://app.avoma.com");
+    assert_eq!(info.acs_endpoints.len(), 3);
+    assert_eq!(
+        info.default_acs().unwrap().location,
+        "https://prod-api.avoma.com/saml2/acs"
+    );
+    assert_eq!(info.signing_certificates.len(), 1);
+    assert!(info.encryption_certificates.is_empty());
+    assert!(!info.has_failures(), "{:#?}", info.lints);
+    let settings: Vec<(&str, Vec<&str>)> = info
+        .idp_settings
+        .iter()
+        .map(|s| (s.field, s.values.iter().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(
+        settings,
+        [
+            ("SP Entity ID", vec!["https://app.avoma.com"]),
+            (
+                "ACS URLs",
+                vec![
+                    "https://prod-api.avoma.com/saml2/acs",
+                    "https://eu.avoma.com/saml2/acs"
+                ]
+            ),
+            ("SAMLSubject NameID Format", vec![NAMEID_EMAIL]),
+            ("Sign", vec!["Assertion"]),
+            (
+                "SP Certificate",
+                vec![info.signing_certificates[0].subject.as_str()]
+            ),
+        ]
+    );
+    // Either role through one entry point.
+    assert!(matches!(
+        inspect_entity(xml.as_bytes(), now()).unwrap(),
+        EntityInfo::ServiceProvider(_)
+    ));
+    assert!(matches!(
+        inspect_entity(jumpcloud_metadata(false).as_bytes(), now()).unwrap(),
+        EntityInfo::IdentityProvider(_)
+    ));
+    let neither = r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="urn:x"/>"#;
+    assert!(
+        inspect_entity(neither.as_bytes(), now())
+            .unwrap_err()
+            .to_string()
+            .contains("neither an identity provider")
+    );
+}
+
+/// What breaks a login is a failure with the fix: no POST ACS (JumpCloud posts only), a
+/// placeholder entity ID, an expired SP certificate; SP metadata where the IdP's belongs is
+/// named as such.
+#[test]
+fn sp_metadata_lints_and_the_mix_up_with_idp_metadata() {
+    use samlscope_core::metadata::inspect_sp_metadata;
+    let failed = |xml: &str, at: Instant| -> Vec<(C, String)> {
+        inspect_sp_metadata(xml.as_bytes(), at)
+            .unwrap()
+            .lints
+            .into_iter()
+            .filter(|c| c.status == Status::Fail)
+            .map(|c| (c.id, c.message))
+            .collect()
+    };
+    let artifact_only = r#"<md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Artifact" Location="https://app.avoma.com/saml/artifact" index="0"/>"#;
+    let f = failed(&sp_metadata("https://app.avoma.com", artifact_only), now());
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].0, C::MetadataEndpoints);
+    assert!(f[0].1.contains("HTTP-POST only"), "{}", f[0].1);
+    let f = failed(&sp_metadata("https://sp.example.com", ACS), now());
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(f[0].1.contains("placeholder"), "{}", f[0].1);
+    // The test certificate is valid until 2126: a century later it has expired.
+    let f = failed(
+        &sp_metadata("https://app.avoma.com", ACS),
+        common::at("2127-01-01T00:00:00Z"),
+    );
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(
+        f[0].1.contains("signing certificate") && f[0].1.contains("expired"),
+        "{}",
+        f[0].1
+    );
+    let http = ACS.replace("https://eu.avoma.com", "http://eu.avoma.com");
+    let info = inspect_sp_metadata(
+        sp_metadata("https://app.avoma.com", &http).as_bytes(),
+        now(),
+    )
+    .unwrap();
+    assert!(
+        info.lints
+            .iter()
+            .any(|c| c.status == Status::Warn && c.message.contains("not HTTPS"))
+    );
+
+    let err = trust_from_metadata(sp_metadata("https://app.avoma.com", ACS).as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("service provider's metadata"), "{err}");
+    assert!(err.contains("Export Metadata"), "{err}");
+}

@@ -49,7 +49,14 @@ fn idp_descriptor(doc: &Document) -> Result<NodeId, InspectError> {
     };
     doc.children_named(entity, MD, "IDPSSODescriptor")
         .next()
-        .ok_or(InspectError::NotAnIdp)
+        .ok_or_else(|| {
+            // An SP's metadata where the IdP's belongs is a common mix-up: say which it is.
+            if super::sp::sp_descriptor(doc).is_ok() {
+                InspectError::SpNotIdp
+            } else {
+                InspectError::NotAnIdp
+            }
+        })
 }
 
 /// Signing certificates: KeyDescriptor with `use="signing"` or no `use` (SAML metadata §2.4.1.1).

@@ -1,11 +1,51 @@
-//! IdP metadata and AuthnRequest inspection: what the admin pasted, read into facts, lints with
-//! fix hints, and (for metadata) the trust material for validation.
+//! IdP and SP metadata and AuthnRequest inspection: what the admin pasted, read into facts,
+//! lints with fix hints, and (for IdP metadata) the trust material for validation.
 
 mod authn_request;
 mod entity;
+mod sp;
 
 pub use authn_request::{AuthnRequestInfo, inspect_authn_request};
 pub use entity::{Endpoint, MetadataInfo, inspect_metadata, trust_from_metadata};
+pub use sp::{AcsEndpoint, IdpSetting, SpMetadataInfo, inspect_sp_metadata};
+
+/// Metadata of either role, as an admin may paste either.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "role", rename_all = "snake_case")]
+pub enum EntityInfo {
+    /// An identity provider (IDPSSODescriptor): what the SP needs, and the trust.
+    IdentityProvider(MetadataInfo),
+    /// A service provider (SPSSODescriptor): what to enter in the IdP.
+    ServiceProvider(SpMetadataInfo),
+}
+
+impl EntityInfo {
+    /// Whether any lint failed.
+    pub fn has_failures(&self) -> bool {
+        match self {
+            Self::IdentityProvider(i) => i.has_failures(),
+            Self::ServiceProvider(i) => i.has_failures(),
+        }
+    }
+}
+
+/// Reads metadata of either role: the IdP role when the entity has one (what validation
+/// needs), else the SP role.
+pub fn inspect_entity(
+    xml: &[u8],
+    now: crate::saml::time::Instant,
+) -> Result<EntityInfo, InspectError> {
+    match inspect_metadata(xml, now) {
+        Ok(i) => Ok(EntityInfo::IdentityProvider(i)),
+        Err(InspectError::NotAnIdp | InspectError::SpNotIdp) => match inspect_sp_metadata(xml, now)
+        {
+            Ok(i) => Ok(EntityInfo::ServiceProvider(i)),
+            Err(InspectError::NotAnSp) => Err(InspectError::NoRole),
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    }
+}
 
 /// SAML binding URNs samlscope knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -54,4 +94,16 @@ pub enum InspectError {
     WrongRoot(String, &'static str),
     #[error("the metadata has no IDPSSODescriptor: it does not describe an identity provider")]
     NotAnIdp,
+    #[error(
+        "this is a service provider's metadata (SPSSODescriptor), not the identity provider's: \
+         trust comes from the IdP's metadata (in JumpCloud: Export Metadata on the application's SSO tab)"
+    )]
+    SpNotIdp,
+    #[error("the metadata has no SPSSODescriptor: it does not describe a service provider")]
+    NotAnSp,
+    #[error(
+        "the metadata describes neither an identity provider (IDPSSODescriptor) nor a service \
+         provider (SPSSODescriptor)"
+    )]
+    NoRole,
 }

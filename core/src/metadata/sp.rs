@@ -1,0 +1,380 @@
+//! `md:EntityDescriptor` of a service provider: what the admin types into the IdP.
+//!
+//! Setting up an app in JumpCloud starts from the SP's metadata (or its help page): the SP
+//! Entity ID and the ACS URLs come from it, and so do the NameID format, whether assertions
+//! must be signed and the certificate the SP signs its requests with. This reads those facts
+//! into [`IdpSetting`]s named after the JumpCloud SSO-tab fields, and lints what would break the
+//! login (no POST ACS: JumpCloud answers with HTTP-POST only; a placeholder entity ID; an
+//! expired certificate).
+
+use super::{Binding, InspectError};
+use crate::checks::CheckId;
+use crate::report::{Check, Status};
+use crate::saml::ns::{DS, MD};
+use crate::saml::time::Instant;
+use crate::trust::{Certificate, CertificateInfo};
+use crate::xml::{Document, NodeId, parse};
+
+/// One `md:AssertionConsumerService`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AcsEndpoint {
+    pub binding: Binding,
+    pub binding_uri: String,
+    pub location: String,
+    pub index: Option<u32>,
+    pub is_default: bool,
+}
+
+/// A field of the IdP's application settings and what to put in it, with why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct IdpSetting {
+    /// The field's name on JumpCloud's SSO tab.
+    pub field: &'static str,
+    /// The value(s) to enter, in order.
+    pub values: Vec<String>,
+    /// Where the value comes from, in the admin's words.
+    pub why: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SpMetadataInfo {
+    pub entity_id: String,
+    pub valid_until: Option<String>,
+    /// In the order the metadata lists them.
+    pub acs_endpoints: Vec<AcsEndpoint>,
+    pub authn_requests_signed: Option<bool>,
+    pub want_assertions_signed: Option<bool>,
+    pub name_id_formats: Vec<String>,
+    pub signing_certificates: Vec<CertificateInfo>,
+    pub encryption_certificates: Vec<CertificateInfo>,
+    /// What to enter in the IdP's application settings.
+    pub idp_settings: Vec<IdpSetting>,
+    /// Lints, each a pass, warn or fail with a hint.
+    pub lints: Vec<Check>,
+}
+
+impl SpMetadataInfo {
+    /// Whether any lint failed.
+    pub fn has_failures(&self) -> bool {
+        self.lints.iter().any(|c| c.status == Status::Fail)
+    }
+
+    /// The ACS URL the IdP should post to by default: the `isDefault` HTTP-POST endpoint, else
+    /// the POST endpoint with the lowest index, else the first POST endpoint (SAML metadata
+    /// §2.2.3).
+    pub fn default_acs(&self) -> Option<&AcsEndpoint> {
+        posted(&self.acs_endpoints).first().copied()
+    }
+}
+
+/// The HTTP-POST ACS endpoints, the default first, then by index, then in document order.
+fn posted(acs: &[AcsEndpoint]) -> Vec<&AcsEndpoint> {
+    let mut post: Vec<&AcsEndpoint> = acs
+        .iter()
+        .filter(|e| e.binding == Binding::HttpPost)
+        .collect();
+    // Stable: document order breaks ties.
+    post.sort_by_key(|e| (!e.is_default, e.index.unwrap_or(u32::MAX)));
+    post
+}
+
+/// The entity's SPSSODescriptor (the first entity with one, in an aggregate).
+pub(super) fn sp_descriptor(doc: &Document) -> Result<NodeId, InspectError> {
+    let root = doc.root();
+    let entity = if doc.is(root, MD, "EntityDescriptor") {
+        root
+    } else if doc.is(root, MD, "EntitiesDescriptor") {
+        doc.children_named(root, MD, "EntityDescriptor")
+            .find(|&e| {
+                doc.children_named(e, MD, "SPSSODescriptor")
+                    .next()
+                    .is_some()
+            })
+            .ok_or(InspectError::NotAnSp)?
+    } else {
+        return Err(InspectError::WrongRoot(
+            doc.element(root).map(|e| e.qname()).unwrap_or_default(),
+            "md:EntityDescriptor",
+        ));
+    };
+    doc.children_named(entity, MD, "SPSSODescriptor")
+        .next()
+        .ok_or(InspectError::NotAnSp)
+}
+
+/// Certificates of the KeyDescriptors with `use` = `wanted` or no `use` (then for both).
+fn certificates(doc: &Document, sp: NodeId, wanted: &str) -> Vec<Result<Certificate, String>> {
+    doc.children_named(sp, MD, "KeyDescriptor")
+        .filter(|&k| {
+            doc.element(k)
+                .and_then(|e| e.attr("use"))
+                .is_none_or(|u| u == wanted)
+        })
+        .flat_map(|k| doc.children_named(k, DS, "KeyInfo").collect::<Vec<_>>())
+        .flat_map(|ki| doc.children_named(ki, DS, "X509Data").collect::<Vec<_>>())
+        .flat_map(|d| {
+            doc.children_named(d, DS, "X509Certificate")
+                .collect::<Vec<_>>()
+        })
+        .map(|c| Certificate::from_base64(&doc.text_cow(c)).map_err(|e| e.to_string()))
+        .collect()
+}
+
+fn flag(doc: &Document, n: NodeId, name: &str) -> Option<bool> {
+    doc.element(n)
+        .and_then(|e| e.attr(name))
+        .map(|v| matches!(v.trim(), "true" | "1"))
+}
+
+/// Reads SP metadata and lints it against `now`.
+pub(super) fn inspect_sp(doc: &Document, sp: NodeId, now: Instant) -> SpMetadataInfo {
+    let entity = doc.parent(sp).unwrap_or(doc.root());
+    let ent = doc.element(entity);
+    let entity_id = ent
+        .and_then(|e| e.attr("entityID"))
+        .unwrap_or_default()
+        .to_owned();
+    let valid_until = ent.and_then(|e| e.attr("validUntil")).map(str::to_owned);
+    let acs_endpoints: Vec<AcsEndpoint> = doc
+        .children_named(sp, MD, "AssertionConsumerService")
+        .filter_map(|n| doc.element(n))
+        .map(|e| {
+            let uri = e.attr("Binding").unwrap_or_default();
+            AcsEndpoint {
+                binding: Binding::from_uri(uri),
+                binding_uri: uri.to_owned(),
+                location: e.attr("Location").unwrap_or_default().to_owned(),
+                index: e.attr("index").and_then(|i| i.trim().parse().ok()),
+                is_default: matches!(e.attr("isDefault").map(str::trim), Some("true" | "1")),
+            }
+        })
+        .collect();
+    let name_id_formats: Vec<String> = doc
+        .children_named(sp, MD, "NameIDFormat")
+        .map(|n| doc.text_cow(n).trim().to_owned())
+        .filter(|f| !f.is_empty())
+        .collect();
+    let authn_requests_signed = flag(doc, sp, "AuthnRequestsSigned");
+    let want_assertions_signed = flag(doc, sp, "WantAssertionsSigned");
+
+    let mut lints = Vec::new();
+    lint_entity_id(&entity_id, &mut lints);
+    lint_acs(&acs_endpoints, &mut lints);
+    if let Some(v) = &valid_until
+        && let Ok((t, _)) = Instant::parse(v)
+        && t < now
+    {
+        lints.push(
+            Check::fail(
+                CheckId::MetadataEntityId,
+                format!("the metadata expired (validUntil {v}); IdPs that honour it refuse it"),
+            )
+            .fix("Download fresh metadata from the service provider."),
+        );
+    }
+    let mut read = |role: &'static str| {
+        let mut infos = Vec::new();
+        for c in certificates(doc, sp, role) {
+            match c {
+                Ok(c) => {
+                    lint_certificate(role, c.info(), now, &mut lints);
+                    infos.push(c.info().clone());
+                }
+                Err(e) => lints.push(Check::fail(
+                    CheckId::MetadataCertificate,
+                    format!("a {role} certificate cannot be read: {e}"),
+                )),
+            }
+        }
+        infos
+    };
+    let signing_certificates = read("signing");
+    let encryption_certificates = read("encryption");
+    if authn_requests_signed == Some(true) && signing_certificates.is_empty() {
+        lints.push(
+            Check::fail(
+                CheckId::MetadataCertificate,
+                "AuthnRequestsSigned is true but no signing certificate is published: the IdP cannot check the SP's requests",
+            )
+            .fix("Ask the service provider for metadata that includes its signing certificate (KeyDescriptor use=\"signing\")."),
+        );
+    }
+
+    let mut info = SpMetadataInfo {
+        entity_id,
+        valid_until,
+        acs_endpoints,
+        authn_requests_signed,
+        want_assertions_signed,
+        name_id_formats,
+        signing_certificates,
+        encryption_certificates,
+        idp_settings: Vec::new(),
+        lints,
+    };
+    info.idp_settings = settings(&info);
+    info
+}
+
+/// What to enter on JumpCloud's SSO tab, field by field, from the SP's metadata.
+fn settings(info: &SpMetadataInfo) -> Vec<IdpSetting> {
+    let mut out = Vec::new();
+    if !info.entity_id.is_empty() {
+        out.push(IdpSetting {
+            field: "SP Entity ID",
+            values: vec![info.entity_id.clone()],
+            why: "the metadata's entityID: it is sent as the Audience, and must match exactly"
+                .into(),
+        });
+    }
+    let post = posted(&info.acs_endpoints);
+    if !post.is_empty() {
+        out.push(IdpSetting {
+            field: "ACS URLs",
+            values: post.iter().map(|e| e.location.clone()).collect(),
+            why: "the HTTP-POST AssertionConsumerService locations, the default first (JumpCloud posts the response there)".into(),
+        });
+    }
+    if let Some(first) = info.name_id_formats.first() {
+        out.push(IdpSetting {
+            field: "SAMLSubject NameID Format",
+            values: vec![first.clone()],
+            why: if info.name_id_formats.len() > 1 {
+                format!(
+                    "the first NameIDFormat the SP lists (it also accepts: {})",
+                    info.name_id_formats.get(1..).unwrap_or_default().join(", ")
+                )
+            } else {
+                "the NameIDFormat the SP lists".into()
+            },
+        });
+    }
+    if info.want_assertions_signed == Some(true) {
+        out.push(IdpSetting {
+            field: "Sign",
+            values: vec!["Assertion".into()],
+            why: "the SP wants signed assertions (WantAssertionsSigned): Assertion, or Both".into(),
+        });
+    }
+    if info.authn_requests_signed == Some(true)
+        && let Some(c) = info.signing_certificates.first()
+    {
+        out.push(IdpSetting {
+            field: "SP Certificate",
+            values: vec![c.subject.clone()],
+            why: "the SP signs its requests (AuthnRequestsSigned): upload its signing certificate so they can be checked".into(),
+        });
+    }
+    out
+}
+
+fn lint_entity_id(id: &str, out: &mut Vec<Check>) {
+    let lower = id.to_ascii_lowercase();
+    let placeholder = ["example", "changeme", "your-", "<", "placeholder", "todo"]
+        .iter()
+        .any(|p| lower.contains(p));
+    out.push(if id.trim().is_empty() {
+        Check::fail(CheckId::MetadataEntityId, "the SP's entityID is empty")
+            .fix("Ask the service provider for its entity ID (often labelled Entity ID, Audience or Issuer in its SAML settings).")
+    } else if placeholder {
+        Check::fail(
+            CheckId::MetadataEntityId,
+            format!("the SP's entityID {id:?} looks like a placeholder"),
+        )
+        .found(id)
+        .fix("Download the metadata from the service provider's own SAML settings page, not a sample from its documentation.")
+    } else if !id.contains(':') {
+        Check::warn(
+            CheckId::MetadataEntityId,
+            format!("the SP's entityID {id:?} is not a URI; SAML requires one"),
+        )
+        .found(id)
+        .fix("Enter it in the SP Entity ID field exactly as it is; if logins fail on the audience, ask the service provider which value it expects.")
+    } else {
+        Check::pass(CheckId::MetadataEntityId, "the SP's entityID is a URI").found(id)
+    });
+}
+
+fn lint_acs(acs: &[AcsEndpoint], out: &mut Vec<Check>) {
+    if acs.is_empty() {
+        out.push(
+            Check::fail(
+                CheckId::MetadataEndpoints,
+                "no AssertionConsumerService: the IdP has nowhere to send the login",
+            )
+            .fix("Ask the service provider for its ACS URL (also called Reply URL or SSO URL) and enter it in ACS URLs."),
+        );
+        return;
+    }
+    let post = posted(acs);
+    out.push(if post.is_empty() {
+        Check::fail(
+            CheckId::MetadataEndpoints,
+            "no HTTP-POST AssertionConsumerService: JumpCloud (like most IdPs) sends the response with HTTP-POST only",
+        )
+        .fix("Ask the service provider for an HTTP-POST ACS URL; the other bindings it lists cannot receive JumpCloud's response.")
+    } else {
+        Check::pass(
+            CheckId::MetadataEndpoints,
+            format!("{} HTTP-POST ACS URL{}", post.len(), if post.len() == 1 { "" } else { "s" }),
+        )
+    });
+    for e in acs {
+        if !e.location.starts_with("https://") {
+            out.push(
+                Check::warn(
+                    CheckId::MetadataEndpoints,
+                    format!(
+                        "ACS URL {} is not HTTPS: the login crosses the network in the clear",
+                        e.location
+                    ),
+                )
+                .found(&e.location),
+            );
+        }
+    }
+}
+
+fn lint_certificate(role: &str, info: &CertificateInfo, now: Instant, out: &mut Vec<Check>) {
+    let now = now.unix_seconds();
+    let renew =
+        "Ask the service provider for metadata with its current certificate (it renews its own).";
+    let c = if now > info.not_after {
+        Check::fail(
+            CheckId::MetadataCertificate,
+            format!("the SP's {role} certificate {} has expired", info.subject),
+        )
+        .fix(renew)
+    } else if now < info.not_before {
+        Check::fail(
+            CheckId::MetadataCertificate,
+            format!(
+                "the SP's {role} certificate {} is not valid yet",
+                info.subject
+            ),
+        )
+        .fix(renew)
+    } else if info.not_after - now < 30 * 86_400 {
+        Check::warn(
+            CheckId::MetadataCertificate,
+            format!(
+                "the SP's {role} certificate {} expires within 30 days",
+                info.subject
+            ),
+        )
+        .fix(renew)
+    } else {
+        Check::pass(
+            CheckId::MetadataCertificate,
+            format!("the SP's {role} certificate {} is valid", info.subject),
+        )
+    };
+    out.push(c.found(Instant::from_unix_seconds(info.not_after).to_rfc3339()));
+}
+
+/// Reads SP metadata (an entity with an SPSSODescriptor) and lints it against `now`.
+pub fn inspect_sp_metadata(xml: &[u8], now: Instant) -> Result<SpMetadataInfo, InspectError> {
+    let doc = parse(xml)?;
+    let sp = sp_descriptor(&doc)?;
+    Ok(inspect_sp(&doc, sp, now))
+}
