@@ -1,16 +1,19 @@
 //! `samlscope metadata FILE|-`: what an IdP's metadata says (entity ID, endpoints and bindings,
-//! NameID formats, signing certificates with their facts) and its lints with fix hints.
+//! NameID formats, signing certificates with their facts), or for an SP's metadata what to enter
+//! on the IdP's SSO tab, and the lints with fix hints.
 //!
 //! Input in any form `decode` accepts. Exit 0 when no lint failed, 1 when one did, 2 when the
-//! input holds no readable IdP metadata. `--json` prints one `MetadataInfo` object per document
-//! (one line each).
+//! input holds no readable metadata. `--json` prints one object per document (one line each):
+//! `role` (`identity_provider` or `service_provider`) and the facts of that role.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use samlscope_core::metadata::{Endpoint, MetadataInfo, inspect_metadata};
+use samlscope_core::metadata::{
+    AcsEndpoint, Binding, EntityInfo, MetadataInfo, SpMetadataInfo, inspect_entity,
+};
 use samlscope_core::saml::time::Instant;
 use samlscope_core::trust::CertificateInfo;
 
@@ -22,7 +25,7 @@ const CONTEXT: &str = "metadata";
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// IdP metadata to inspect (file or `-` for stdin; raw XML, base64, …).
+    /// IdP or SP metadata to inspect (file or `-` for stdin; raw XML, base64, …).
     pub input: PathBuf,
     /// Print the facts and lints as JSON.
     #[arg(long)]
@@ -38,7 +41,7 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let mut infos = Vec::new();
     let mut first_error = None;
     for m in &messages {
-        match inspect_metadata(m.xml.as_bytes(), now) {
+        match inspect_entity(m.xml.as_bytes(), now) {
             Ok(info) => infos.push(info),
             Err(e) => {
                 first_error.get_or_insert(e);
@@ -62,11 +65,14 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
             if i > 0 {
                 out.push('\n');
             }
-            text(&mut out, info, painter);
+            match info {
+                EntityInfo::IdentityProvider(i) => text(&mut out, i, painter),
+                EntityInfo::ServiceProvider(i) => sp_text(&mut out, i, painter),
+            }
         }
     }
     emit(&out);
-    Ok(if infos.iter().any(MetadataInfo::has_failures) {
+    Ok(if infos.iter().any(EntityInfo::has_failures) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -83,40 +89,119 @@ fn text(out: &mut String, info: &MetadataInfo, painter: Painter) {
     }
     endpoints(out, "SSO endpoints", &info.sso_endpoints);
     endpoints(out, "SLO endpoints", &info.slo_endpoints);
-    if info.name_id_formats.is_empty() {
-        let _ = writeln!(out, "NameID formats: (none declared)");
-    } else {
-        let _ = writeln!(out, "NameID formats:");
-        for f in &info.name_id_formats {
-            let _ = writeln!(out, "  {f}");
-        }
-    }
-    if info.signing_certificates.is_empty() {
-        let _ = writeln!(out, "Signing certificates: (none)");
-    } else {
-        let _ = writeln!(out, "Signing certificates:");
-        for c in &info.signing_certificates {
-            certificate(out, c);
-        }
-    }
+    formats(out, &info.name_id_formats);
+    certificates(out, "Signing certificates", &info.signing_certificates);
     let _ = writeln!(out, "Lints:");
     for c in &info.lints {
         painter.check(out, c);
     }
 }
 
-fn endpoints(out: &mut String, title: &str, list: &[Endpoint]) {
+/// An SP's metadata: what to enter in the IdP first, then the facts and lints.
+fn sp_text(out: &mut String, info: &SpMetadataInfo, painter: Painter) {
+    let _ = writeln!(out, "Service provider: {}", info.entity_id);
+    if let Some(v) = &info.valid_until {
+        let _ = writeln!(out, "Valid until: {v}");
+    }
+    if info.idp_settings.is_empty() {
+        let _ = writeln!(out, "Enter in the IdP: (nothing usable in this metadata)");
+    } else {
+        let _ = writeln!(
+            out,
+            "Enter in the IdP (JumpCloud: the application's SSO tab):"
+        );
+        for s in &info.idp_settings {
+            for (k, v) in s.values.iter().enumerate() {
+                let field = if k == 0 { s.field } else { "" };
+                let _ = writeln!(out, "  {field:<26} {v}");
+            }
+            let _ = writeln!(out, "  {:<26} ({})", "", s.why);
+        }
+    }
+    let _ = writeln!(out, "ACS endpoints:");
+    if info.acs_endpoints.is_empty() {
+        let _ = writeln!(out, "  (none)");
+    }
+    for e in &info.acs_endpoints {
+        acs(out, e);
+    }
+    if let Some(v) = info.authn_requests_signed {
+        let _ = writeln!(out, "Signs its AuthnRequests: {}", yes_no(v));
+    }
+    if let Some(v) = info.want_assertions_signed {
+        let _ = writeln!(out, "Wants signed assertions: {}", yes_no(v));
+    }
+    formats(out, &info.name_id_formats);
+    certificates(out, "Signing certificates", &info.signing_certificates);
+    certificates(
+        out,
+        "Encryption certificates",
+        &info.encryption_certificates,
+    );
+    let _ = writeln!(out, "Lints:");
+    for c in &info.lints {
+        painter.check(out, c);
+    }
+}
+
+fn acs(out: &mut String, e: &AcsEndpoint) {
+    let mut tail = String::new();
+    if let Some(i) = e.index {
+        let _ = write!(tail, " (index {i}");
+        tail.push_str(if e.is_default { ", default)" } else { ")" });
+    } else if e.is_default {
+        tail.push_str(" (default)");
+    }
+    let _ = writeln!(
+        out,
+        "  {:<14} {}{tail}",
+        binding_name(e.binding, &e.binding_uri),
+        e.location
+    );
+}
+
+fn binding_name(b: Binding, uri: &str) -> &str {
+    match b {
+        Binding::Other => uri,
+        b => b.as_str(),
+    }
+}
+
+fn endpoints(out: &mut String, title: &str, list: &[samlscope_core::metadata::Endpoint]) {
     if list.is_empty() {
         let _ = writeln!(out, "{title}: (none)");
         return;
     }
     let _ = writeln!(out, "{title}:");
     for e in list {
-        let binding = match e.binding {
-            samlscope_core::metadata::Binding::Other => e.binding_uri.as_str(),
-            b => b.as_str(),
-        };
-        let _ = writeln!(out, "  {binding:<14} {}", e.location);
+        let _ = writeln!(
+            out,
+            "  {:<14} {}",
+            binding_name(e.binding, &e.binding_uri),
+            e.location
+        );
+    }
+}
+
+fn formats(out: &mut String, list: &[String]) {
+    if list.is_empty() {
+        let _ = writeln!(out, "NameID formats: (none declared)");
+        return;
+    }
+    let _ = writeln!(out, "NameID formats:");
+    for f in list {
+        let _ = writeln!(out, "  {f}");
+    }
+}
+
+fn certificates(out: &mut String, title: &str, list: &[CertificateInfo]) {
+    if list.is_empty() {
+        let _ = writeln!(out, "{title}: (none)");
+        return;
+    }
+    let _ = writeln!(out, "{title}:");
+    for c in list {
+        certificate(out, c);
     }
 }
 

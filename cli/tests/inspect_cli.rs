@@ -197,3 +197,59 @@ fn a_url_argument_is_the_input_and_is_never_fetched() {
     assert_eq!(code, 2);
     assert!(err.contains("never fetches a URL"), "{err}");
 }
+
+/// An SP's metadata: what to enter on JumpCloud's SSO tab, then facts and lints; `--json` has
+/// `role` and the settings; given as trust to `check`, it is named as the SP's metadata.
+#[test]
+fn sp_metadata_says_what_to_enter_in_jumpcloud() {
+    let (code, out, err) = samlscope(
+        &["metadata", "examples/jumpcloud/sp-metadata.xml", "--now", NOW],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("Service provider: https://app.avoma.com\n"), "{out}");
+    assert!(
+        out.contains("  SP Entity ID               https://app.avoma.com\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  ACS URLs                   https://prod-api.avoma.com/saml2/acs\n"),
+        "{out}"
+    );
+    assert!(out.contains("  Sign                       Assertion\n"), "{out}");
+    assert!(out.contains("✔ metadata.endpoints"), "{out}");
+
+    let (code, out, _) = samlscope(
+        &["metadata", "examples/jumpcloud/sp-metadata.xml", "--json", "--now", NOW],
+        "",
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["role"], "service_provider");
+    assert_eq!(v["idp_settings"][0]["field"], "SP Entity ID");
+    // IdP metadata keeps its fields, now with its role.
+    let (_, out, _) = samlscope(
+        &["metadata", "examples/jumpcloud/metadata.xml", "--json", "--now", NOW],
+        "",
+    );
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["role"], "identity_provider");
+    assert_eq!(v["entity_id"], "jumpcloud-acmecorp");
+
+    // The SP's metadata where the IdP's belongs: exit 2, saying which it is.
+    let (code, _, err) = samlscope(
+        &[
+            "check",
+            "examples/jumpcloud/response.b64",
+            "--metadata",
+            "examples/jumpcloud/sp-metadata.xml",
+            "--sp-entity-id",
+            "https://app.avoma.com",
+            "--acs-url",
+            "https://prod-api.avoma.com/saml2/acs",
+        ],
+        "",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("service provider's metadata"), "{err}");
+}

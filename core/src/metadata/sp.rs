@@ -232,7 +232,7 @@ fn settings(info: &SpMetadataInfo) -> Vec<IdpSetting> {
         out.push(IdpSetting {
             field: "ACS URLs",
             values: post.iter().map(|e| e.location.clone()).collect(),
-            why: "the HTTP-POST AssertionConsumerService locations, the default first (JumpCloud posts the response there)".into(),
+            why: "the HTTP-POST AssertionConsumerService locations, default first: JumpCloud posts the response there".into(),
         });
     }
     if let Some(first) = info.name_id_formats.first() {
@@ -241,7 +241,7 @@ fn settings(info: &SpMetadataInfo) -> Vec<IdpSetting> {
             values: vec![first.clone()],
             why: if info.name_id_formats.len() > 1 {
                 format!(
-                    "the first NameIDFormat the SP lists (it also accepts: {})",
+                    "the first NameIDFormat the SP lists; it also accepts {}",
                     info.name_id_formats.get(1..).unwrap_or_default().join(", ")
                 )
             } else {
@@ -253,7 +253,9 @@ fn settings(info: &SpMetadataInfo) -> Vec<IdpSetting> {
         out.push(IdpSetting {
             field: "Sign",
             values: vec!["Assertion".into()],
-            why: "the SP wants signed assertions (WantAssertionsSigned): Assertion, or Both".into(),
+            why:
+                "WantAssertionsSigned is true: the SP wants signed assertions, so Assertion or Both"
+                    .into(),
         });
     }
     if info.authn_requests_signed == Some(true)
@@ -262,7 +264,7 @@ fn settings(info: &SpMetadataInfo) -> Vec<IdpSetting> {
         out.push(IdpSetting {
             field: "SP Certificate",
             values: vec![c.subject.clone()],
-            why: "the SP signs its requests (AuthnRequestsSigned): upload its signing certificate so they can be checked".into(),
+            why: "AuthnRequestsSigned is true: upload the SP's signing certificate so its requests can be checked".into(),
         });
     }
     out
