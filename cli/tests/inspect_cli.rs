@@ -203,11 +203,19 @@ fn a_url_argument_is_the_input_and_is_never_fetched() {
 #[test]
 fn sp_metadata_says_what_to_enter_in_jumpcloud() {
     let (code, out, err) = samlscope(
-        &["metadata", "examples/jumpcloud/sp-metadata.xml", "--now", NOW],
+        &[
+            "metadata",
+            "examples/jumpcloud/sp-metadata.xml",
+            "--now",
+            NOW,
+        ],
         "",
     );
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("Service provider: https://app.avoma.com\n"), "{out}");
+    assert!(
+        out.starts_with("Service provider: https://app.avoma.com\n"),
+        "{out}"
+    );
     assert!(
         out.contains("  SP Entity ID               https://app.avoma.com\n"),
         "{out}"
@@ -216,11 +224,20 @@ fn sp_metadata_says_what_to_enter_in_jumpcloud() {
         out.contains("  ACS URLs                   https://prod-api.avoma.com/saml2/acs\n"),
         "{out}"
     );
-    assert!(out.contains("  Sign                       Assertion\n"), "{out}");
+    assert!(
+        out.contains("  Sign                       Assertion\n"),
+        "{out}"
+    );
     assert!(out.contains("✔ metadata.endpoints"), "{out}");
 
     let (code, out, _) = samlscope(
-        &["metadata", "examples/jumpcloud/sp-metadata.xml", "--json", "--now", NOW],
+        &[
+            "metadata",
+            "examples/jumpcloud/sp-metadata.xml",
+            "--json",
+            "--now",
+            NOW,
+        ],
         "",
     );
     assert_eq!(code, 0);
@@ -229,7 +246,13 @@ fn sp_metadata_says_what_to_enter_in_jumpcloud() {
     assert_eq!(v["idp_settings"][0]["field"], "SP Entity ID");
     // IdP metadata keeps its fields, now with its role.
     let (_, out, _) = samlscope(
-        &["metadata", "examples/jumpcloud/metadata.xml", "--json", "--now", NOW],
+        &[
+            "metadata",
+            "examples/jumpcloud/metadata.xml",
+            "--json",
+            "--now",
+            NOW,
+        ],
         "",
     );
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();

@@ -40,6 +40,8 @@ pub enum Msg {
     Focus(usize),
     UseRequestId(String),
     UseAsTrust(String),
+    /// SP metadata's entity ID and default ACS URL as the SP settings.
+    UseSpSettings(String, Option<String>),
     CheckAt(String),
     Catalogue(Result<Catalogue, String>),
     PickExample(String),
@@ -126,7 +128,9 @@ impl App {
     fn current_xml(&self) -> Option<&str> {
         match &self.inspection.outcome {
             Outcome::Verdict(r) => Some(&r.xml),
-            Outcome::Metadata { xml, .. } | Outcome::Request { xml, .. } => Some(xml),
+            Outcome::Metadata { xml, .. }
+            | Outcome::SpMetadata { xml, .. }
+            | Outcome::Request { xml, .. } => Some(xml),
             Outcome::Empty | Outcome::Undecodable(_) => None,
         }
     }
@@ -259,6 +263,18 @@ impl Component for App {
                 self.run();
                 true
             }
+            Msg::UseSpSettings(entity_id, acs_url) => {
+                self.settings.sp_entity_id = entity_id;
+                if let Some(acs) = acs_url {
+                    self.settings.acs_url = acs;
+                }
+                self.note = Some(Ok(
+                    "SP Entity ID and ACS URL set from the SP's metadata: now paste the IdP's metadata as trust, then a SAMLResponse."
+                        .into(),
+                ));
+                self.run();
+                true
+            }
             Msg::CheckAt(at) => {
                 self.settings.check_at = at;
                 self.note = Some(Ok(
@@ -362,6 +378,7 @@ impl Component for App {
             focus: link.callback(Msg::Focus),
             use_request_id: link.callback(Msg::UseRequestId),
             use_as_trust: link.callback(Msg::UseAsTrust),
+            use_sp_settings: link.callback(|(id, acs)| Msg::UseSpSettings(id, acs)),
             check_at: link.callback(Msg::CheckAt),
         };
         let s = &self.settings;
@@ -375,7 +392,7 @@ impl Component for App {
             <main>
                 <div class="inputs">
                     <section class="paste">
-                        <label for="input">{ "SAMLResponse, AuthnRequest or IdP metadata" }</label>
+                        <label for="input">{ "SAMLResponse, AuthnRequest, IdP or SP metadata" }</label>
                         <textarea id="input" data-testid="input" rows="9" spellcheck="false"
                             placeholder="Paste raw XML, base64, a POST body, a Redirect URL, the IdP's auto-post page, a HAR or a SAML-tracer export — or drop a file here"
                             value={self.paste.clone()}

@@ -4,7 +4,8 @@
 use crate::trust::TrustSetup;
 use samlscope_core::decode::{self, DecodeLimits, Decoded};
 use samlscope_core::metadata::{
-    AuthnRequestInfo, MetadataInfo, inspect_authn_request, inspect_metadata,
+    AuthnRequestInfo, EntityInfo, MetadataInfo, SpMetadataInfo, inspect_authn_request,
+    inspect_entity,
 };
 use samlscope_core::report::Report;
 use samlscope_core::saml::MessageKind;
@@ -60,6 +61,11 @@ pub enum Outcome {
     Metadata {
         xml: String,
         info: Result<Box<MetadataInfo>, String>,
+    },
+    /// A service provider's metadata: what to enter in the IdP.
+    SpMetadata {
+        xml: String,
+        info: Box<SpMetadataInfo>,
     },
     Request {
         xml: String,
@@ -212,12 +218,23 @@ pub fn inspect(inputs: &Inputs<'_>, trust: &Result<TrustSetup, String>) -> Inspe
         .map(MessageKind::of)
         .unwrap_or(MessageKind::Other);
     inspection.outcome = match kind {
-        MessageKind::EntityDescriptor | MessageKind::EntitiesDescriptor => Outcome::Metadata {
-            xml: message.xml.clone(),
-            info: inspect_metadata(message.xml.as_bytes(), inputs.now)
-                .map(Box::new)
-                .map_err(|e| e.to_string()),
-        },
+        MessageKind::EntityDescriptor | MessageKind::EntitiesDescriptor => {
+            let xml = message.xml.clone();
+            match inspect_entity(message.xml.as_bytes(), inputs.now) {
+                Ok(EntityInfo::IdentityProvider(info)) => Outcome::Metadata {
+                    xml,
+                    info: Ok(Box::new(info)),
+                },
+                Ok(EntityInfo::ServiceProvider(info)) => Outcome::SpMetadata {
+                    xml,
+                    info: Box::new(info),
+                },
+                Err(e) => Outcome::Metadata {
+                    xml,
+                    info: Err(e.to_string()),
+                },
+            }
+        }
         MessageKind::AuthnRequest => Outcome::Request {
             xml: message.xml.clone(),
             info: inspect_authn_request(message.xml.as_bytes())
@@ -363,6 +380,30 @@ mod tests {
         let cut = &RESPONSE_B64[..RESPONSE_B64.len() / 2];
         let i = run(cut, &settings());
         assert!(!matches!(i.outcome, Outcome::Empty));
+    }
+
+    /// An SP's metadata is shown as what to enter in JumpCloud; pasted as trust, it is named as
+    /// the SP's, not silently "no certificate".
+    #[test]
+    fn sp_metadata_is_what_to_enter_in_the_idp() {
+        const SP_METADATA: &str = include_str!("../../examples/jumpcloud/sp-metadata.xml");
+        let i = run(SP_METADATA, &settings());
+        let Outcome::SpMetadata { info, .. } = &i.outcome else {
+            panic!("expected SP metadata, got {:?}", i.outcome);
+        };
+        assert_eq!(info.entity_id, "https://app.avoma.com");
+        assert_eq!(
+            info.default_acs().map(|e| e.location.as_str()),
+            Some("https://prod-api.avoma.com/saml2/acs")
+        );
+        assert_eq!(info.idp_settings[0].field, "SP Entity ID");
+        let s = Settings {
+            trust: SP_METADATA.into(),
+            ..settings()
+        };
+        let i = run(RESPONSE_B64, &s);
+        let trust = i.trust.as_ref().unwrap_err();
+        assert!(trust.contains("service provider's metadata"), "{trust}");
     }
 
     const REQUEST: &str = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_req42" Version="2.0" IssueInstant="2026-11-28T12:00:00Z" AssertionConsumerServiceURL="https://prod-api.avoma.com/saml2/acs"><saml:Issuer>https://app.avoma.com</saml:Issuer></samlp:AuthnRequest>"#;

@@ -3,7 +3,7 @@
 
 use crate::inspect::{Inspection, Outcome};
 use crate::xml_view::{self, Coverage, Region, TokenKind};
-use samlscope_core::metadata::{AuthnRequestInfo, MetadataInfo};
+use samlscope_core::metadata::{AuthnRequestInfo, MetadataInfo, SpMetadataInfo};
 use samlscope_core::report::{CertificateCard, Check, Report, Status, TimeWindow, Verdict};
 use samlscope_core::saml::time::Instant;
 use samlscope_core::saml::{Attribute, Identity};
@@ -19,6 +19,8 @@ pub struct Actions {
     pub use_request_id: Callback<String>,
     /// Use this metadata as trust.
     pub use_as_trust: Callback<String>,
+    /// Use an SP's entity ID and default ACS URL (from its metadata) as the SP settings.
+    pub use_sp_settings: Callback<(String, Option<String>)>,
     /// Check as of this time (the "Check at" field).
     pub check_at: Callback<String>,
 }
@@ -30,7 +32,7 @@ pub fn outcome(i: &Inspection, actions: &Actions, now: Instant) -> Html {
     match &i.outcome {
         Outcome::Empty => html! {
             <section class="placeholder" data-testid="verdict-empty">
-                <p>{ "Paste a SAMLResponse, an AuthnRequest or IdP metadata above, drop a file on it, or load an example." }</p>
+                <p>{ "Paste a SAMLResponse, an AuthnRequest, or IdP or SP metadata above, drop a file on it, or load an example." }</p>
             </section>
         },
         Outcome::Undecodable(why) => html! {
@@ -40,6 +42,7 @@ pub fn outcome(i: &Inspection, actions: &Actions, now: Instant) -> Html {
         },
         Outcome::Verdict(report) => verdict(report, i.valid_when_issued.as_deref(), actions),
         Outcome::Metadata { xml, info } => metadata(xml, info, actions, now),
+        Outcome::SpMetadata { xml, info } => sp_metadata(xml, info, actions),
         Outcome::Request {
             xml,
             info,
@@ -584,6 +587,87 @@ fn metadata(
         }
     };
     html! { <>{ body }{ xml_panel(xml, &[], actions, "Metadata XML") }</> }
+}
+
+/// An SP's metadata: what to enter in the IdP (the JumpCloud SSO-tab fields), then its facts.
+fn sp_metadata(xml: &str, m: &SpMetadataInfo, actions: &Actions) -> Html {
+    let failed = m.lints.iter().filter(|l| l.status == Status::Fail).count();
+    let class = if failed > 0 { "invalid" } else { "valid" };
+    let use_settings = {
+        let cb = actions.use_sp_settings.clone();
+        let id = m.entity_id.clone();
+        let acs = m.default_acs().map(|e| e.location.clone());
+        Callback::from(move |_| cb.emit((id.clone(), acs.clone())))
+    };
+    let flag = |v: Option<bool>| match v {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "not said",
+    };
+    html! {
+        <>
+            <section class={classes!("banner", class)} data-testid="verdict" role="status">
+                <span class="word">{ if failed > 0 { "SP metadata with problems" } else { "SP metadata" } }</span>
+                <span class="kind">{ "service provider" }</span>
+                <span class="issuer"><code data-testid="entity-id">{ m.entity_id.clone() }</code></span>
+                <p class="detail">
+                    <button type="button" data-testid="use-sp-settings" onclick={use_settings}>{ "Use as SP settings for checking responses" }</button>
+                </p>
+            </section>
+            <div class="columns">
+                <div class="col">
+                    <section class="card" data-testid="idp-settings">
+                        <h2>{ "Enter in JumpCloud (the application's SSO tab)" }</h2>
+                        <table>
+                            <thead><tr><th>{ "Field" }</th><th>{ "Value" }</th></tr></thead>
+                            <tbody>
+                                { for m.idp_settings.iter().map(|s| html! {
+                                    <tr>
+                                        <td>{ s.field }</td>
+                                        <td>
+                                            { for s.values.iter().map(|v| html! { <div><code>{ v.clone() }</code></div> }) }
+                                            <div class="muted small">{ s.why.clone() }</div>
+                                        </td>
+                                    </tr>
+                                }) }
+                            </tbody>
+                        </table>
+                    </section>
+                    <section class="card">
+                        <h2>{ "Assertion consumer services" }</h2>
+                        <table>
+                            <thead><tr><th>{ "Binding" }</th><th>{ "Location" }</th><th>{ "Index" }</th></tr></thead>
+                            <tbody>
+                                { for m.acs_endpoints.iter().map(|e| html! {
+                                    <tr>
+                                        <td>{ e.binding.as_str() }</td>
+                                        <td><code>{ e.location.clone() }</code></td>
+                                        <td>{ e.index.map(|i| i.to_string()).unwrap_or_default() }{ if e.is_default { " (default)" } else { "" } }</td>
+                                    </tr>
+                                }) }
+                            </tbody>
+                        </table>
+                        <p>{ format!("Signs its AuthnRequests: {} · Wants signed assertions: {}", flag(m.authn_requests_signed), flag(m.want_assertions_signed)) }</p>
+                        <h3>{ "NameID formats" }</h3>
+                        <ul>{ for m.name_id_formats.iter().map(|f| html! { <li><code>{ f.clone() }</code></li> }) }</ul>
+                    </section>
+                    { for m.signing_certificates.iter().map(|c| html! {
+                        <section class="card certificate"><h2>{ "SP signing certificate" }</h2>{ certificate_facts(c) }</section>
+                    }) }
+                    { for m.encryption_certificates.iter().map(|c| html! {
+                        <section class="card certificate"><h2>{ "SP encryption certificate" }</h2>{ certificate_facts(c) }</section>
+                    }) }
+                </div>
+                <div class="col">
+                    <section class="checks">
+                        <h2>{ format!("Lints ({})", m.lints.len()) }</h2>
+                        <ul class="check-list">{ for m.lints.iter().map(|c| check_row(c, actions)) }</ul>
+                    </section>
+                </div>
+            </div>
+            { xml_panel(xml, &[], actions, "SP metadata XML") }
+        </>
+    }
 }
 
 fn request(
