@@ -481,7 +481,7 @@ impl Component for App {
                 <div class="result" data-testid="result" data-run={self.runs.to_string()}>
                     if !matches!(i.outcome, Outcome::Empty) {
                         <p class="muted small timing">{ "checked locally in " }
-                            <span data-testid="elapsed" data-ms={format!("{:.3}", self.elapsed_ms)}>{ format!("{:.2} ms", self.elapsed_ms) }</span>
+                            <span data-testid="elapsed" data-ms={crate::views::fixed(self.elapsed_ms, 3)}>{ format!("{} ms", crate::views::fixed(self.elapsed_ms, 2)) }</span>
                         </p>
                     }
                     { views::outcome(i, &actions, clock::now()) }

@@ -69,12 +69,17 @@ impl SpMetadataInfo {
 
 /// The HTTP-POST ACS endpoints, the default first, then by index, then in document order.
 fn posted(acs: &[AcsEndpoint]) -> Vec<&AcsEndpoint> {
-    let mut post: Vec<&AcsEndpoint> = acs
-        .iter()
-        .filter(|e| e.binding == Binding::HttpPost)
-        .collect();
-    // Stable: document order breaks ties.
-    post.sort_by_key(|e| (!e.is_default, e.index.unwrap_or(u32::MAX)));
+    let key = |e: &AcsEndpoint| (!e.is_default, e.index.unwrap_or(u32::MAX));
+    // An insertion sort, stable (document order breaks ties): a handful of endpoints, and the
+    // page's size budget has no room for another instantiation of the standard sort.
+    let mut post: Vec<&AcsEndpoint> = Vec::new();
+    for e in acs.iter().filter(|e| e.binding == Binding::HttpPost) {
+        let at = post
+            .iter()
+            .position(|p| key(p) > key(e))
+            .unwrap_or(post.len());
+        post.insert(at, e);
+    }
     post
 }
 
