@@ -431,7 +431,42 @@ async fn inspector_in_headless_chromium() {
         "no note once checked as of then"
     );
 
-    // 8. Privacy: every request went to this origin, and none carried what was pasted/typed.
+    // 8. An SP's metadata: what to enter in JumpCloud, and its button fills the SP settings.
+    let sp_metadata = include_str!("../../examples/jumpcloud/sp-metadata.xml");
+    let m = edit(&c, &[("input", sp_metadata)]).await;
+    // The banner word is upper-cased by the stylesheet.
+    assert!(m.to_lowercase().starts_with("sp metadata"), "{m}");
+    let settings = text_of(&c, "[data-testid=idp-settings]")
+        .await
+        .unwrap_or_default();
+    assert!(
+        settings.contains("SP Entity ID")
+            && settings.contains("https://prod-api.avoma.com/saml2/acs"),
+        "{settings}"
+    );
+    let before = run_count(&c).await;
+    c.find(Locator::Css("[data-testid=use-sp-settings]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    settled(&c, before).await;
+    for (field, want) in [
+        ("sp-entity-id", "https://app.avoma.com"),
+        ("acs-url", "https://prod-api.avoma.com/saml2/acs"),
+    ] {
+        let value = c
+            .find(Locator::Css(&format!("[data-testid={field}]")))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(value.as_deref(), Some(want), "{field}");
+    }
+
+    // 9. Privacy: every request went to this origin, and none carried what was pasted/typed.
     let urls = c
         .execute(
             "return performance.getEntriesByType('resource').map(e => e.name)
@@ -463,6 +498,7 @@ async fn inspector_in_headless_chromium() {
         ("the typed SP entity ID", "marker-7f3a9c"),
         ("the garbage paste", "A1b2C3d4/A1b2C3d4/"),
         ("the pasted metadata", metadata_chunk(&metadata)),
+        ("the pasted SP metadata", metadata_chunk(sp_metadata)),
     ] {
         assert!(
             !sent.contains(needle),
