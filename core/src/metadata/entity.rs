@@ -1,9 +1,10 @@
 //! `md:EntityDescriptor` of an IdP (JumpCloud's Metadata URL serves one per application).
 
+use super::descriptor::{self, Missing};
 use super::{Binding, InspectError};
 use crate::checks::CheckId;
 use crate::report::{Check, Status};
-use crate::saml::ns::{DS, MD};
+use crate::saml::ns::MD;
 use crate::saml::time::Instant;
 use crate::trust::{Certificate, CertificateInfo, TrustSource, TrustStore};
 use crate::xml::{Document, NodeId, parse};
@@ -29,53 +30,19 @@ pub struct MetadataInfo {
 }
 
 fn idp_descriptor(doc: &Document) -> Result<NodeId, InspectError> {
-    let root = doc.root();
-    let entity = if doc.is(root, MD, "EntityDescriptor") {
-        root
-    } else if doc.is(root, MD, "EntitiesDescriptor") {
-        // An aggregate: take the first entity with an IdP role.
-        doc.children_named(root, MD, "EntityDescriptor")
-            .find(|&e| {
-                doc.children_named(e, MD, "IDPSSODescriptor")
-                    .next()
-                    .is_some()
-            })
-            .ok_or(InspectError::NotAnIdp)?
-    } else {
-        return Err(InspectError::WrongRoot(
-            doc.element(root).map(|e| e.qname()).unwrap_or_default(),
-            "md:EntityDescriptor",
-        ));
-    };
-    doc.children_named(entity, MD, "IDPSSODescriptor")
-        .next()
-        .ok_or_else(|| {
-            // An SP's metadata where the IdP's belongs is a common mix-up: say which it is.
-            if super::sp::sp_descriptor(doc).is_ok() {
-                InspectError::SpNotIdp
-            } else {
-                InspectError::NotAnIdp
-            }
-        })
+    descriptor::role_descriptor(doc, "IDPSSODescriptor").map_err(|m| match m {
+        Missing::WrongRoot(found) => InspectError::WrongRoot(found, "md:EntityDescriptor"),
+        // An SP's metadata where the IdP's belongs is a common mix-up: say which it is.
+        Missing::NoRole if descriptor::role_descriptor(doc, "SPSSODescriptor").is_ok() => {
+            InspectError::SpNotIdp
+        }
+        Missing::NoRole => InspectError::NotAnIdp,
+    })
 }
 
 /// Signing certificates: KeyDescriptor with `use="signing"` or no `use` (SAML metadata §2.4.1.1).
 fn signing_certificates(doc: &Document, idp: NodeId) -> Vec<Result<Certificate, String>> {
-    doc.children_named(idp, MD, "KeyDescriptor")
-        .filter(|&k| {
-            matches!(
-                doc.element(k).and_then(|e| e.attr("use")),
-                None | Some("signing")
-            )
-        })
-        .flat_map(|k| doc.children_named(k, DS, "KeyInfo").collect::<Vec<_>>())
-        .flat_map(|ki| doc.children_named(ki, DS, "X509Data").collect::<Vec<_>>())
-        .flat_map(|d| {
-            doc.children_named(d, DS, "X509Certificate")
-                .collect::<Vec<_>>()
-        })
-        .map(|c| Certificate::from_base64(&doc.text_cow(c)).map_err(|e| e.to_string()))
-        .collect()
+    descriptor::key_certificates(doc, idp, "signing")
 }
 
 /// The trust store a validation gets from IdP metadata, and the IdP's entity ID.
@@ -208,45 +175,17 @@ fn lint_entity_id(id: &str, jumpcloud: bool, out: &mut Vec<Check>) {
 }
 
 fn lint_certificate(info: &CertificateInfo, now: Instant, jumpcloud: bool, out: &mut Vec<Check>) {
-    let now = now.unix_seconds();
     let regenerate = if jumpcloud {
         "Regenerate it in JumpCloud (IDP Certificate on the SSO tab) and upload the new certificate or metadata to the service provider at the same time."
     } else {
         "Roll the certificate over at the IdP and the service provider together."
     };
-    let c = if now > info.not_after {
-        Check::fail(
-            CheckId::MetadataCertificate,
-            format!("the signing certificate {} has expired", info.subject),
-        )
-        .fix(regenerate)
-    } else if now < info.not_before {
-        Check::fail(
-            CheckId::MetadataCertificate,
-            format!("the signing certificate {} is not valid yet", info.subject),
-        )
-    } else if info.not_after - now < 30 * 86_400 {
-        Check::warn(
-            CheckId::MetadataCertificate,
-            format!(
-                "the signing certificate {} expires within 30 days",
-                info.subject
-            ),
-        )
-        .fix(regenerate)
-    } else if info.key_algorithm == "RSA" && info.key_bits < 2048 {
-        Check::warn(
-            CheckId::MetadataCertificate,
-            format!("the signing key has only {} bits", info.key_bits),
-        )
-        .fix(regenerate)
-    } else {
-        Check::pass(
-            CheckId::MetadataCertificate,
-            format!("signing certificate {} is valid", info.subject),
-        )
-    };
-    out.push(c.found(Instant::from_unix_seconds(info.not_after).to_rfc3339()));
+    out.push(descriptor::lint_certificate(
+        "signing certificate",
+        info,
+        now,
+        regenerate,
+    ));
 }
 
 fn lint_endpoints(sso: &[Endpoint], jumpcloud: bool, out: &mut Vec<Check>) {

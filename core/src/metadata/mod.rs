@@ -2,6 +2,7 @@
 //! lints with fix hints, and (for IdP metadata) the trust material for validation.
 
 mod authn_request;
+mod descriptor;
 mod entity;
 mod sp;
 

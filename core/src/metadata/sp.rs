@@ -7,12 +7,13 @@
 //! login (no POST ACS: JumpCloud answers with HTTP-POST only; a placeholder entity ID; an
 //! expired certificate).
 
+use super::descriptor::{self, Missing};
 use super::{Binding, InspectError};
 use crate::checks::CheckId;
 use crate::report::{Check, Status};
-use crate::saml::ns::{DS, MD};
+use crate::saml::ns::MD;
 use crate::saml::time::Instant;
-use crate::trust::{Certificate, CertificateInfo};
+use crate::trust::CertificateInfo;
 use crate::xml::{Document, NodeId, parse};
 
 /// One `md:AssertionConsumerService`.
@@ -84,45 +85,11 @@ fn posted(acs: &[AcsEndpoint]) -> Vec<&AcsEndpoint> {
 }
 
 /// The entity's SPSSODescriptor (the first entity with one, in an aggregate).
-pub(super) fn sp_descriptor(doc: &Document) -> Result<NodeId, InspectError> {
-    let root = doc.root();
-    let entity = if doc.is(root, MD, "EntityDescriptor") {
-        root
-    } else if doc.is(root, MD, "EntitiesDescriptor") {
-        doc.children_named(root, MD, "EntityDescriptor")
-            .find(|&e| {
-                doc.children_named(e, MD, "SPSSODescriptor")
-                    .next()
-                    .is_some()
-            })
-            .ok_or(InspectError::NotAnSp)?
-    } else {
-        return Err(InspectError::WrongRoot(
-            doc.element(root).map(|e| e.qname()).unwrap_or_default(),
-            "md:EntityDescriptor",
-        ));
-    };
-    doc.children_named(entity, MD, "SPSSODescriptor")
-        .next()
-        .ok_or(InspectError::NotAnSp)
-}
-
-/// Certificates of the KeyDescriptors with `use` = `wanted` or no `use` (then for both).
-fn certificates(doc: &Document, sp: NodeId, wanted: &str) -> Vec<Result<Certificate, String>> {
-    doc.children_named(sp, MD, "KeyDescriptor")
-        .filter(|&k| {
-            doc.element(k)
-                .and_then(|e| e.attr("use"))
-                .is_none_or(|u| u == wanted)
-        })
-        .flat_map(|k| doc.children_named(k, DS, "KeyInfo").collect::<Vec<_>>())
-        .flat_map(|ki| doc.children_named(ki, DS, "X509Data").collect::<Vec<_>>())
-        .flat_map(|d| {
-            doc.children_named(d, DS, "X509Certificate")
-                .collect::<Vec<_>>()
-        })
-        .map(|c| Certificate::from_base64(&doc.text_cow(c)).map_err(|e| e.to_string()))
-        .collect()
+fn sp_descriptor(doc: &Document) -> Result<NodeId, InspectError> {
+    descriptor::role_descriptor(doc, "SPSSODescriptor").map_err(|m| match m {
+        Missing::WrongRoot(found) => InspectError::WrongRoot(found, "md:EntityDescriptor"),
+        Missing::NoRole => InspectError::NotAnSp,
+    })
 }
 
 fn flag(doc: &Document, n: NodeId, name: &str) -> Option<bool> {
@@ -132,7 +99,7 @@ fn flag(doc: &Document, n: NodeId, name: &str) -> Option<bool> {
 }
 
 /// Reads SP metadata and lints it against `now`.
-pub(super) fn inspect_sp(doc: &Document, sp: NodeId, now: Instant) -> SpMetadataInfo {
+fn inspect_sp(doc: &Document, sp: NodeId, now: Instant) -> SpMetadataInfo {
     let entity = doc.parent(sp).unwrap_or(doc.root());
     let ent = doc.element(entity);
     let entity_id = ent
@@ -179,10 +146,15 @@ pub(super) fn inspect_sp(doc: &Document, sp: NodeId, now: Instant) -> SpMetadata
     }
     let mut read = |role: &'static str| {
         let mut infos = Vec::new();
-        for c in certificates(doc, sp, role) {
+        for c in descriptor::key_certificates(doc, sp, role) {
             match c {
                 Ok(c) => {
-                    lint_certificate(role, c.info(), now, &mut lints);
+                    lints.push(descriptor::lint_certificate(
+                        &format!("SP's {role} certificate"),
+                        c.info(),
+                        now,
+                        "Ask the service provider for metadata with its current certificate (it renews its own).",
+                    ));
                     infos.push(c.info().clone());
                 }
                 Err(e) => lints.push(Check::fail(
@@ -340,43 +312,6 @@ fn lint_acs(acs: &[AcsEndpoint], out: &mut Vec<Check>) {
             );
         }
     }
-}
-
-fn lint_certificate(role: &str, info: &CertificateInfo, now: Instant, out: &mut Vec<Check>) {
-    let now = now.unix_seconds();
-    let renew =
-        "Ask the service provider for metadata with its current certificate (it renews its own).";
-    let c = if now > info.not_after {
-        Check::fail(
-            CheckId::MetadataCertificate,
-            format!("the SP's {role} certificate {} has expired", info.subject),
-        )
-        .fix(renew)
-    } else if now < info.not_before {
-        Check::fail(
-            CheckId::MetadataCertificate,
-            format!(
-                "the SP's {role} certificate {} is not valid yet",
-                info.subject
-            ),
-        )
-        .fix(renew)
-    } else if info.not_after - now < 30 * 86_400 {
-        Check::warn(
-            CheckId::MetadataCertificate,
-            format!(
-                "the SP's {role} certificate {} expires within 30 days",
-                info.subject
-            ),
-        )
-        .fix(renew)
-    } else {
-        Check::pass(
-            CheckId::MetadataCertificate,
-            format!("the SP's {role} certificate {} is valid", info.subject),
-        )
-    };
-    out.push(c.found(Instant::from_unix_seconds(info.not_after).to_rfc3339()));
 }
 
 /// Reads SP metadata (an entity with an SPSSODescriptor) and lints it against `now`.

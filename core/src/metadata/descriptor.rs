@@ -1,0 +1,101 @@
+//! What IdP and SP metadata share: finding the entity's role descriptor (in an
+//! `EntityDescriptor`, or the first entity with that role in an `EntitiesDescriptor`
+//! aggregate), reading the certificates of its `KeyDescriptor`s, and judging one.
+
+use crate::checks::CheckId;
+use crate::report::Check;
+use crate::saml::ns::{DS, MD};
+use crate::saml::time::Instant;
+use crate::trust::{Certificate, CertificateInfo};
+use crate::xml::{Document, NodeId};
+
+/// Why a role descriptor was not found.
+pub(super) enum Missing {
+    /// The root is not metadata: its qualified name.
+    WrongRoot(String),
+    /// Metadata without this role.
+    NoRole,
+}
+
+/// The `md:{role}` element (`IDPSSODescriptor`, `SPSSODescriptor`) of the document's entity.
+pub(super) fn role_descriptor(doc: &Document, role: &str) -> Result<NodeId, Missing> {
+    let root = doc.root();
+    let has_role = |e: NodeId| doc.children_named(e, MD, role).next();
+    if doc.is(root, MD, "EntityDescriptor") {
+        has_role(root).ok_or(Missing::NoRole)
+    } else if doc.is(root, MD, "EntitiesDescriptor") {
+        doc.children_named(root, MD, "EntityDescriptor")
+            .find_map(has_role)
+            .ok_or(Missing::NoRole)
+    } else {
+        Err(Missing::WrongRoot(
+            doc.element(root).map(|e| e.qname()).unwrap_or_default(),
+        ))
+    }
+}
+
+/// Certificates of the descriptor's KeyDescriptors with `use` = `wanted`, or no `use` (then a
+/// key serves both signing and encryption, SAML metadata §2.4.1.1).
+pub(super) fn key_certificates(
+    doc: &Document,
+    descriptor: NodeId,
+    wanted: &str,
+) -> Vec<Result<Certificate, String>> {
+    doc.children_named(descriptor, MD, "KeyDescriptor")
+        .filter(|&k| {
+            doc.element(k)
+                .and_then(|e| e.attr("use"))
+                .is_none_or(|u| u == wanted)
+        })
+        .flat_map(|k| doc.children_named(k, DS, "KeyInfo").collect::<Vec<_>>())
+        .flat_map(|ki| doc.children_named(ki, DS, "X509Data").collect::<Vec<_>>())
+        .flat_map(|d| {
+            doc.children_named(d, DS, "X509Certificate")
+                .collect::<Vec<_>>()
+        })
+        .map(|c| Certificate::from_base64(&doc.text_cow(c)).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// The `metadata.certificate` lint of one certificate as of `now`: `what` names it in the
+/// message ("signing certificate", "SP's encryption certificate"), `fix` is the way to a new
+/// one for whoever owns it.
+pub(super) fn lint_certificate(
+    what: &str,
+    info: &CertificateInfo,
+    now: Instant,
+    fix: &str,
+) -> Check {
+    let now = now.unix_seconds();
+    let c = if now > info.not_after {
+        Check::fail(
+            CheckId::MetadataCertificate,
+            format!("the {what} {} has expired", info.subject),
+        )
+        .fix(fix)
+    } else if now < info.not_before {
+        Check::fail(
+            CheckId::MetadataCertificate,
+            format!("the {what} {} is not valid yet", info.subject),
+        )
+        .fix(fix)
+    } else if info.not_after - now < 30 * 86_400 {
+        Check::warn(
+            CheckId::MetadataCertificate,
+            format!("the {what} {} expires within 30 days", info.subject),
+        )
+        .fix(fix)
+    } else if info.key_algorithm == "RSA" && info.key_bits < 2048 {
+        Check::warn(
+            CheckId::MetadataCertificate,
+            format!("the {what} has a key of only {} bits", info.key_bits),
+        )
+        .fix(fix)
+    } else {
+        Check::pass(
+            CheckId::MetadataCertificate,
+            format!("the {what} {} is valid", info.subject),
+        )
+    };
+    c.found(Instant::from_unix_seconds(info.not_after).to_rfc3339())
+}
