@@ -280,6 +280,38 @@ fn subject_and_conditions_shapes() {
         );
         assert!(r.name_id.is_none());
     }
+    // Two identifiers, or one after the SubjectConfirmation, or anything else in the Subject:
+    // refused by the structure check (two consumers may read two different users), signed or not.
+    let second = "<saml2:NameID>mallory@acmecorp.com</saml2:NameID>";
+    for (what, edit) in [
+        ("two NameIDs", format!("{second}<saml2:NameID")),
+        (
+            "a BaseID before the NameID",
+            "<saml2:BaseID NameQualifier=\"q\"/><saml2:NameID".to_owned(),
+        ),
+        (
+            "an EncryptedID before the NameID",
+            "<saml2:EncryptedID/><saml2:NameID".to_owned(),
+        ),
+    ] {
+        let r = run_xml(
+            &edited(|x| x.replacen("<saml2:NameID", &edit, 1)),
+            &policy(),
+        );
+        assert_eq!(r.verdict, Verdict::Invalid, "{what}");
+        let c = r.check(C::StructureSchema).unwrap();
+        assert_eq!(c.status, Status::Fail, "{what}: {c:#?}");
+        assert!(
+            c.message.contains("inside <saml:Subject>"),
+            "{what}: {}",
+            c.message
+        );
+        assert!(r.name_id.is_none(), "{what}");
+    }
+    let late = edited(|x| x.replacen("</saml2:Subject>", &format!("{second}</saml2:Subject>"), 1));
+    let r = run_xml(&late, &policy());
+    assert_eq!(status(&r, C::StructureSchema), Status::Fail);
+
     // SPNameQualifier of another SP.
     let r = run_xml(
         &edited(|x| {

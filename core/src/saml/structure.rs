@@ -243,6 +243,9 @@ fn assertion_layout_at(
         })?;
     let signature = it.next_if(|&c| doc.is(c, DS, "Signature"));
     let subject = it.next_if(|&c| doc.is(c, SAML, "Subject"));
+    if let Some(subject) = subject {
+        subject_layout(doc, subject)?;
+    }
     let conditions = it.next_if(|&c| doc.is(c, SAML, "Conditions"));
     let advice = it.next_if(|&c| doc.is(c, SAML, "Advice"));
     for c in it {
@@ -268,6 +271,29 @@ fn assertion_layout_at(
         conditions,
         advice,
     })
+}
+
+/// Subject children in schema order (saml-core §2.4.1): at most one identifier (`BaseID`,
+/// `NameID` or `EncryptedID`), first, then `SubjectConfirmation`s only. A second identifier is
+/// refused rather than read: one consumer takes the first, another the last or the encrypted
+/// one, and the user each logs in differs.
+fn subject_layout(doc: &Document, subject: NodeId) -> Result<(), StructureError> {
+    let children = element_children(doc, subject, "saml:Subject")?;
+    let mut it = children.iter().copied().peekable();
+    it.next_if(|&c| {
+        ["BaseID", "NameID", "EncryptedID"]
+            .iter()
+            .any(|local| doc.is(c, SAML, local))
+    });
+    for c in it {
+        if !doc.is(c, SAML, "SubjectConfirmation") {
+            return Err(StructureError::UnexpectedElement {
+                context: "saml:Subject",
+                found: qname(doc, c),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Every `ID` value in the document is unique, and no SAML element carries a namespaced `ID`
