@@ -14,6 +14,7 @@ use std::process::ExitCode;
 use samlscope_core::metadata::{
     AcsEndpoint, Binding, EntityInfo, MetadataInfo, SpMetadataInfo, inspect_entity,
 };
+use samlscope_core::report::Check;
 use samlscope_core::saml::time::Instant;
 use samlscope_core::trust::CertificateInfo;
 
@@ -91,10 +92,7 @@ fn text(out: &mut String, info: &MetadataInfo, painter: Painter) {
     endpoints(out, "SLO endpoints", &info.slo_endpoints);
     formats(out, &info.name_id_formats);
     certificates(out, "Signing certificates", &info.signing_certificates);
-    let _ = writeln!(out, "Lints:");
-    for c in &info.lints {
-        painter.check(out, c);
-    }
+    lints(out, &info.lints, painter);
 }
 
 /// An SP's metadata: what to enter in the IdP first, then the facts and lints.
@@ -138,10 +136,7 @@ fn sp_text(out: &mut String, info: &SpMetadataInfo, painter: Painter) {
         "Encryption certificates",
         &info.encryption_certificates,
     );
-    let _ = writeln!(out, "Lints:");
-    for c in &info.lints {
-        painter.check(out, c);
-    }
+    lints(out, &info.lints, painter);
 }
 
 fn acs(out: &mut String, e: &AcsEndpoint) {
@@ -180,6 +175,13 @@ fn endpoints(out: &mut String, title: &str, list: &[samlscope_core::metadata::En
             binding_name(e.binding, &e.binding_uri),
             e.location
         );
+    }
+}
+
+fn lints(out: &mut String, list: &[Check], painter: Painter) {
+    let _ = writeln!(out, "Lints:");
+    for c in list {
+        painter.check(out, c);
     }
 }
 

@@ -260,7 +260,7 @@ fn sp_key_decrypts_an_encrypted_name_id_and_attributes() {
             kind,
             xml,
             |d, n| name.is_none() || d.element(n).and_then(|e| e.attr("Name")) == name,
-            &sp_cert.subject_public_key_info(),
+            sp_cert.subject_public_key_info(),
             DataEncryption::Aes256Gcm,
             KeyTransport::RSA_OAEP_MGF1P,
             &[7u8; 32],

@@ -130,8 +130,8 @@ pub struct App {
 }
 
 impl App {
-    /// Whether this app's ACS is this server's demo SP (`{base_url}/sp/acs`, before or after
-    /// the placeholder is replaced).
+    /// Whether this app's ACS is this server's demo SP, as the configuration writes it
+    /// (`{base_url}/sp/acs`, before the placeholder is replaced).
     pub fn is_demo_sp(&self) -> bool {
         self.acs_urls
             .iter()

@@ -408,7 +408,7 @@ fn encrypt_assertion_in(xml: &str, cert: &Certificate) -> Result<String, IdpErro
         samlscope_core::xenc::EncryptedElement::Assertion,
         xml,
         |_, _| true,
-        &cert.subject_public_key_info(),
+        cert.subject_public_key_info(),
         samlscope_core::xenc::DataEncryption::Aes256Gcm,
         samlscope_core::xenc::KeyTransport::RSA_OAEP_MGF1P,
         &randomness,

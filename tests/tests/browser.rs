@@ -207,6 +207,18 @@ async fn edit(c: &Client, fields: &[(&str, &str)]) -> String {
     settled(c, before).await
 }
 
+/// Clicks the element, then waits for the page's verdict.
+async fn click(c: &Client, css: &str) -> String {
+    let before = run_count(c).await;
+    c.find(Locator::Css(css))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    settled(c, before).await
+}
+
 fn verdict_word(text: &str) -> String {
     text.split_whitespace()
         .next()
@@ -293,14 +305,7 @@ async fn inspector_in_headless_chromium() {
     // synchronously (no debounce) on the 8 KB doubly signed response.
     let mut times = Vec::new();
     for _ in 0..20 {
-        let before = run_count(&c).await;
-        c.find(Locator::Css("[data-testid=allow-sha1]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
-        settled(&c, before).await;
+        click(&c, "[data-testid=allow-sha1]").await;
         let ms = c
             .find(Locator::Css("[data-testid=elapsed]"))
             .await
@@ -415,14 +420,7 @@ async fn inspector_in_headless_chromium() {
         .await
         .unwrap_or_default();
     assert!(note.contains("it is old, not misconfigured"), "{note}");
-    let before = run_count(&c).await;
-    c.find(Locator::Css("[data-testid=valid-when-issued] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let v = settled(&c, before).await;
+    let v = click(&c, "[data-testid=valid-when-issued] button").await;
     assert_eq!(verdict_word(&v), "valid", "{v}");
     assert!(
         text_of(&c, "[data-testid=valid-when-issued]")
@@ -444,14 +442,7 @@ async fn inspector_in_headless_chromium() {
             && settings.contains("https://prod-api.avoma.com/saml2/acs"),
         "{settings}"
     );
-    let before = run_count(&c).await;
-    c.find(Locator::Css("[data-testid=use-sp-settings]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    settled(&c, before).await;
+    click(&c, "[data-testid=use-sp-settings]").await;
     for (field, want) in [
         ("sp-entity-id", "https://app.avoma.com"),
         ("acs-url", "https://prod-api.avoma.com/saml2/acs"),

@@ -2,6 +2,7 @@
 //! `EntityDescriptor`, or the first entity with that role in an `EntitiesDescriptor`
 //! aggregate), reading the certificates of its `KeyDescriptor`s, and judging one.
 
+use super::InspectError;
 use crate::checks::CheckId;
 use crate::report::Check;
 use crate::saml::ns::{DS, MD};
@@ -15,6 +16,50 @@ pub(super) enum Missing {
     WrongRoot(String),
     /// Metadata without this role.
     NoRole,
+}
+
+impl Missing {
+    /// As an [`InspectError`], `no_role` standing for metadata without the role.
+    pub(super) fn into_error(self, no_role: InspectError) -> InspectError {
+        match self {
+            Self::WrongRoot(found) => InspectError::WrongRoot(found, "md:EntityDescriptor"),
+            Self::NoRole => no_role,
+        }
+    }
+}
+
+/// The descriptor's entity: its `entityID` ("" when absent) and `validUntil`.
+pub(super) fn entity_facts(doc: &Document, descriptor: NodeId) -> (String, Option<String>) {
+    let entity = doc.element(doc.parent(descriptor).unwrap_or(doc.root()));
+    let attr = |name| entity.and_then(|e| e.attr(name)).map(str::to_owned);
+    (attr("entityID").unwrap_or_default(), attr("validUntil"))
+}
+
+/// An entity ID copied from documentation rather than from the real configuration.
+pub(super) fn looks_like_placeholder(id: &str) -> bool {
+    let lower = id.to_ascii_lowercase();
+    ["example", "changeme", "your-", "<", "placeholder", "todo"]
+        .iter()
+        .any(|p| lower.contains(p))
+}
+
+/// The `metadata.entity_id` failure of metadata whose `validUntil` has passed: `consequence`
+/// says who refuses it, `fix` where fresh metadata comes from.
+pub(super) fn lint_valid_until(
+    valid_until: Option<&str>,
+    now: Instant,
+    consequence: &str,
+    fix: &str,
+) -> Option<Check> {
+    let v = valid_until?;
+    let (t, _) = Instant::parse(v).ok()?;
+    (t < now).then(|| {
+        Check::fail(
+            CheckId::MetadataEntityId,
+            format!("the metadata expired (validUntil {v}); {consequence}"),
+        )
+        .fix(fix)
+    })
 }
 
 /// The `md:{role}` element (`IDPSSODescriptor`, `SPSSODescriptor`) of the document's entity.

@@ -1,6 +1,6 @@
 //! `md:EntityDescriptor` of an IdP (JumpCloud's Metadata URL serves one per application).
 
-use super::descriptor::{self, Missing};
+use super::descriptor;
 use super::{Binding, InspectError};
 use crate::checks::CheckId;
 use crate::report::{Check, Status};
@@ -8,6 +8,9 @@ use crate::saml::ns::MD;
 use crate::saml::time::Instant;
 use crate::trust::{Certificate, CertificateInfo, TrustSource, TrustStore};
 use crate::xml::{Document, NodeId, parse};
+
+/// The IdP role's descriptor element.
+pub(super) const IDP_ROLE: &str = "IDPSSODescriptor";
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Endpoint {
@@ -30,13 +33,14 @@ pub struct MetadataInfo {
 }
 
 fn idp_descriptor(doc: &Document) -> Result<NodeId, InspectError> {
-    descriptor::role_descriptor(doc, "IDPSSODescriptor").map_err(|m| match m {
-        Missing::WrongRoot(found) => InspectError::WrongRoot(found, "md:EntityDescriptor"),
+    descriptor::role_descriptor(doc, IDP_ROLE).map_err(|m| {
         // An SP's metadata where the IdP's belongs is a common mix-up: say which it is.
-        Missing::NoRole if descriptor::role_descriptor(doc, "SPSSODescriptor").is_ok() => {
+        let sp = descriptor::role_descriptor(doc, super::sp::SP_ROLE).is_ok();
+        m.into_error(if sp {
             InspectError::SpNotIdp
-        }
-        Missing::NoRole => InspectError::NotAnIdp,
+        } else {
+            InspectError::NotAnIdp
+        })
     })
 }
 
@@ -49,12 +53,7 @@ fn signing_certificates(doc: &Document, idp: NodeId) -> Vec<Result<Certificate, 
 pub fn trust_from_metadata(xml: &[u8]) -> Result<(TrustStore, String), InspectError> {
     let doc = parse(xml)?;
     let idp = idp_descriptor(&doc)?;
-    let entity = doc.parent(idp).unwrap_or(doc.root());
-    let entity_id = doc
-        .element(entity)
-        .and_then(|e| e.attr("entityID"))
-        .unwrap_or_default()
-        .to_owned();
+    let (entity_id, _) = descriptor::entity_facts(&doc, idp);
     let mut trust = TrustStore::new();
     for c in signing_certificates(&doc, idp).into_iter().flatten() {
         trust.add_certificate(c, TrustSource::Metadata);
@@ -80,20 +79,20 @@ fn endpoints(doc: &Document, idp: NodeId, local: &str) -> Vec<Endpoint> {
 pub fn inspect_metadata(xml: &[u8], now: Instant) -> Result<MetadataInfo, InspectError> {
     let doc = parse(xml)?;
     let idp = idp_descriptor(&doc)?;
-    let entity = doc.parent(idp).unwrap_or(doc.root());
-    let ent = doc.element(entity);
-    let entity_id = ent
-        .and_then(|e| e.attr("entityID"))
-        .unwrap_or_default()
-        .to_owned();
+    Ok(inspect_idp(&doc, idp, now))
+}
+
+/// The facts and lints of the IDPSSODescriptor `idp` of `doc`.
+pub(super) fn inspect_idp(doc: &Document, idp: NodeId, now: Instant) -> MetadataInfo {
+    let (entity_id, valid_until) = descriptor::entity_facts(doc, idp);
     let jumpcloud = entity_id.contains("jumpcloud") || doc.source().contains("sso.jumpcloud.com");
-    let sso = endpoints(&doc, idp, "SingleSignOnService");
-    let slo = endpoints(&doc, idp, "SingleLogoutService");
+    let sso = endpoints(doc, idp, "SingleSignOnService");
+    let slo = endpoints(doc, idp, "SingleLogoutService");
     let formats: Vec<String> = doc
         .children_named(idp, MD, "NameIDFormat")
         .map(|n| doc.text_cow(n).trim().to_owned())
         .collect();
-    let certs = signing_certificates(&doc, idp);
+    let certs = signing_certificates(doc, idp);
     let mut lints = Vec::new();
     lint_entity_id(&entity_id, jumpcloud, &mut lints);
     let mut infos = Vec::new();
@@ -119,24 +118,17 @@ pub fn inspect_metadata(xml: &[u8], now: Instant) -> Result<MetadataInfo, Inspec
         );
     }
     lint_endpoints(&sso, jumpcloud, &mut lints);
-    let valid_until = ent.and_then(|e| e.attr("validUntil")).map(str::to_owned);
-    if let Some(v) = &valid_until
-        && let Ok((t, _)) = Instant::parse(v)
-        && t < now
-    {
-        lints.push(
-            Check::fail(
-                CheckId::MetadataEntityId,
-                format!("the metadata expired (validUntil {v}); SPs that honour it will refuse it"),
-            )
-            .fix("Download fresh metadata from the IdP."),
-        );
-    }
+    lints.extend(descriptor::lint_valid_until(
+        valid_until.as_deref(),
+        now,
+        "SPs that honour it will refuse it",
+        "Download fresh metadata from the IdP.",
+    ));
     let want = doc
         .element(idp)
         .and_then(|e| e.attr("WantAuthnRequestsSigned"))
         .map(|v| v == "true" || v == "1");
-    Ok(MetadataInfo {
+    MetadataInfo {
         entity_id,
         valid_until,
         want_authn_requests_signed: want,
@@ -145,7 +137,7 @@ pub fn inspect_metadata(xml: &[u8], now: Instant) -> Result<MetadataInfo, Inspec
         name_id_formats: formats,
         signing_certificates: infos,
         lints,
-    })
+    }
 }
 
 fn lint_entity_id(id: &str, jumpcloud: bool, out: &mut Vec<Check>) {
@@ -154,10 +146,7 @@ fn lint_entity_id(id: &str, jumpcloud: bool, out: &mut Vec<Check>) {
     } else {
         "the IdP's entity ID"
     };
-    let lower = id.to_ascii_lowercase();
-    let placeholder = ["example", "changeme", "your-", "<", "placeholder", "todo"]
-        .iter()
-        .any(|p| lower.contains(p));
+    let placeholder = descriptor::looks_like_placeholder(id);
     let is_uri = id.contains(':');
     out.push(if id.trim().is_empty() {
         Check::fail(CheckId::MetadataEntityId, "the entityID is empty").fix(format!("Set the {field}."))

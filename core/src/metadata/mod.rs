@@ -31,20 +31,20 @@ impl EntityInfo {
 }
 
 /// Reads metadata of either role: the IdP role when the entity has one (what validation
-/// needs), else the SP role.
+/// needs), else the SP role. The document is parsed once for both attempts.
 pub fn inspect_entity(
     xml: &[u8],
     now: crate::saml::time::Instant,
 ) -> Result<EntityInfo, InspectError> {
-    match inspect_metadata(xml, now) {
-        Ok(i) => Ok(EntityInfo::IdentityProvider(i)),
-        Err(InspectError::NotAnIdp | InspectError::SpNotIdp) => match inspect_sp_metadata(xml, now)
-        {
-            Ok(i) => Ok(EntityInfo::ServiceProvider(i)),
-            Err(InspectError::NotAnSp) => Err(InspectError::NoRole),
-            Err(e) => Err(e),
-        },
-        Err(e) => Err(e),
+    let doc = crate::xml::parse(xml)?;
+    match descriptor::role_descriptor(&doc, entity::IDP_ROLE) {
+        Ok(idp) => Ok(EntityInfo::IdentityProvider(entity::inspect_idp(
+            &doc, idp, now,
+        ))),
+        Err(descriptor::Missing::NoRole) => descriptor::role_descriptor(&doc, sp::SP_ROLE)
+            .map(|sp| EntityInfo::ServiceProvider(sp::inspect_sp(&doc, sp, now)))
+            .map_err(|m| m.into_error(InspectError::NoRole)),
+        Err(m) => Err(m.into_error(InspectError::NotAnIdp)),
     }
 }
 

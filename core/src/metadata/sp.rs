@@ -7,7 +7,7 @@
 //! login (no POST ACS: JumpCloud answers with HTTP-POST only; a placeholder entity ID; an
 //! expired certificate).
 
-use super::descriptor::{self, Missing};
+use super::descriptor;
 use super::{Binding, InspectError};
 use crate::checks::CheckId;
 use crate::report::{Check, Status};
@@ -84,13 +84,8 @@ fn posted(acs: &[AcsEndpoint]) -> Vec<&AcsEndpoint> {
     post
 }
 
-/// The entity's SPSSODescriptor (the first entity with one, in an aggregate).
-fn sp_descriptor(doc: &Document) -> Result<NodeId, InspectError> {
-    descriptor::role_descriptor(doc, "SPSSODescriptor").map_err(|m| match m {
-        Missing::WrongRoot(found) => InspectError::WrongRoot(found, "md:EntityDescriptor"),
-        Missing::NoRole => InspectError::NotAnSp,
-    })
-}
+/// The SP role's descriptor element.
+pub(super) const SP_ROLE: &str = "SPSSODescriptor";
 
 fn flag(doc: &Document, n: NodeId, name: &str) -> Option<bool> {
     doc.element(n)
@@ -99,14 +94,8 @@ fn flag(doc: &Document, n: NodeId, name: &str) -> Option<bool> {
 }
 
 /// Reads SP metadata and lints it against `now`.
-fn inspect_sp(doc: &Document, sp: NodeId, now: Instant) -> SpMetadataInfo {
-    let entity = doc.parent(sp).unwrap_or(doc.root());
-    let ent = doc.element(entity);
-    let entity_id = ent
-        .and_then(|e| e.attr("entityID"))
-        .unwrap_or_default()
-        .to_owned();
-    let valid_until = ent.and_then(|e| e.attr("validUntil")).map(str::to_owned);
+pub(super) fn inspect_sp(doc: &Document, sp: NodeId, now: Instant) -> SpMetadataInfo {
+    let (entity_id, valid_until) = descriptor::entity_facts(doc, sp);
     let acs_endpoints: Vec<AcsEndpoint> = doc
         .children_named(sp, MD, "AssertionConsumerService")
         .filter_map(|n| doc.element(n))
@@ -132,18 +121,12 @@ fn inspect_sp(doc: &Document, sp: NodeId, now: Instant) -> SpMetadataInfo {
     let mut lints = Vec::new();
     lint_entity_id(&entity_id, &mut lints);
     lint_acs(&acs_endpoints, &mut lints);
-    if let Some(v) = &valid_until
-        && let Ok((t, _)) = Instant::parse(v)
-        && t < now
-    {
-        lints.push(
-            Check::fail(
-                CheckId::MetadataEntityId,
-                format!("the metadata expired (validUntil {v}); IdPs that honour it refuse it"),
-            )
-            .fix("Download fresh metadata from the service provider."),
-        );
-    }
+    lints.extend(descriptor::lint_valid_until(
+        valid_until.as_deref(),
+        now,
+        "IdPs that honour it refuse it",
+        "Download fresh metadata from the service provider.",
+    ));
     let mut read = |role: &'static str| {
         let mut infos = Vec::new();
         for c in descriptor::key_certificates(doc, sp, role) {
@@ -248,10 +231,7 @@ fn settings(info: &SpMetadataInfo) -> Vec<IdpSetting> {
 }
 
 fn lint_entity_id(id: &str, out: &mut Vec<Check>) {
-    let lower = id.to_ascii_lowercase();
-    let placeholder = ["example", "changeme", "your-", "<", "placeholder", "todo"]
-        .iter()
-        .any(|p| lower.contains(p));
+    let placeholder = descriptor::looks_like_placeholder(id);
     out.push(if id.trim().is_empty() {
         Check::fail(CheckId::MetadataEntityId, "the SP's entityID is empty")
             .fix("Ask the service provider for its entity ID (often labelled Entity ID, Audience or Issuer in its SAML settings).")
@@ -317,6 +297,7 @@ fn lint_acs(acs: &[AcsEndpoint], out: &mut Vec<Check>) {
 /// Reads SP metadata (an entity with an SPSSODescriptor) and lints it against `now`.
 pub fn inspect_sp_metadata(xml: &[u8], now: Instant) -> Result<SpMetadataInfo, InspectError> {
     let doc = parse(xml)?;
-    let sp = sp_descriptor(&doc)?;
+    let sp = descriptor::role_descriptor(&doc, SP_ROLE)
+        .map_err(|m| m.into_error(InspectError::NotAnSp))?;
     Ok(inspect_sp(&doc, sp, now))
 }

@@ -46,6 +46,8 @@ struct Inner {
     base64: Box<str>,
     info: CertificateInfo,
     key: PublicKey,
+    /// The `SubjectPublicKeyInfo` DER, kept from the parse (what encrypting for the key takes).
+    spki: Box<[u8]>,
 }
 
 impl PartialEq for Certificate {
@@ -87,15 +89,13 @@ impl Certificate {
                 .into_boxed_str(),
             info,
             key,
+            spki: spki.raw.into(),
         })))
     }
 
     /// The certificate's `SubjectPublicKeyInfo` (DER): what encrypting for its key takes.
-    pub fn subject_public_key_info(&self) -> Vec<u8> {
-        // The DER parsed when this certificate was made, so parsing again cannot fail.
-        x509_parser::parse_x509_certificate(self.der())
-            .map(|(_, c)| c.public_key().raw.to_vec())
-            .unwrap_or_default()
+    pub fn subject_public_key_info(&self) -> &[u8] {
+        &self.0.spki
     }
 
     /// Parses the base64 body of `ds:X509Certificate` / metadata `X509Certificate` (whitespace

@@ -12,8 +12,8 @@ use crate::checks::CheckId as C;
 use crate::report::Check;
 use crate::saml::ns::SAML;
 use crate::saml::{Identity, attribute_at, name_id_at};
-use crate::xenc::{EncryptedElement, XencError, decrypt_element};
-use crate::xml::{Document, NodeId, NodeKind, parse};
+use crate::xenc::{EncryptedElement, XencError, decrypt_to_document};
+use crate::xml::{Document, NodeId};
 
 /// More `EncryptedAttribute`s than this in one assertion is refused: each costs an RSA private
 /// key operation, and no IdP sends that many (a paste could otherwise make the page spend
@@ -21,7 +21,7 @@ use crate::xml::{Document, NodeId, NodeKind, parse};
 pub(super) const MAX_ENCRYPTED_ATTRIBUTES: usize = 32;
 
 /// The fix for anything encrypted that could not be read, in the admin's words.
-const KEY_HINT: &str = "Give samlscope the service provider's private key (the key of the \
+pub(super) const KEY_HINT: &str = "Give samlscope the service provider's private key (the key of the \
     certificate the IdP encrypts for: --sp-key, or the page's SP private key field). If that \
     key is given and decryption still fails, the IdP encrypts for another certificate: upload \
     the SP's current certificate to the IdP's application settings.";
@@ -89,14 +89,6 @@ impl EncryptedParts {
         }
     }
 
-    /// The decrypted NameID element (the plaintext document and its root), if there is one.
-    pub fn name_id(&self) -> Option<(&Document, NodeId)> {
-        match &self.name_id {
-            Some(Part { plain: Ok(d), .. }) => Some((d, d.root())),
-            _ => None,
-        }
-    }
-
     /// The `attributes.encrypted` check; none when the assertion has no EncryptedAttribute.
     pub fn attributes_check(&self, doc: &Document) -> Option<Check> {
         if let Some(n) = self.too_many_attributes {
@@ -160,24 +152,18 @@ impl EncryptedParts {
         })
     }
 
-    /// A comment inside a decrypted NameID or AttributeValue (comment injection arrives
-    /// encrypted as well as in the clear): that element's qualified name, and the wrapper it
-    /// was decrypted from.
-    pub fn comment_inside_value(&self) -> Option<(String, NodeId)> {
-        self.name_id.iter().chain(&self.attributes).find_map(|p| {
-            let d = p.plain.as_ref().ok()?;
-            d.descendants(d.root()).find_map(|n| {
-                let parent = d.parent(n)?;
-                let commented = matches!(d.node(n).kind, NodeKind::Comment(_))
-                    && (d.is(parent, SAML, "NameID") || d.is(parent, SAML, "AttributeValue"));
-                commented.then(|| {
-                    (
-                        d.element(parent).map(|e| e.qname()).unwrap_or_default(),
-                        p.node,
-                    )
-                })
-            })
-        })
+    /// Every decrypted part: the wrapper in the message and the plaintext document.
+    pub fn decrypted(&self) -> impl Iterator<Item = (NodeId, &Document)> {
+        self.name_id
+            .iter()
+            .chain(&self.attributes)
+            .filter_map(|p| Some((p.node, p.plain.as_ref().ok()?)))
+    }
+
+    fn decrypted_attributes(&self) -> impl Iterator<Item = (NodeId, &Document)> {
+        self.attributes
+            .iter()
+            .filter_map(|p| Some((p.node, p.plain.as_ref().ok()?)))
     }
 
     /// Adds what was decrypted to an identity read from the same assertion: the NameID when the
@@ -185,20 +171,20 @@ impl EncryptedParts {
     /// attributes first). Spans point at the wrappers in the message.
     pub fn fill(&self, doc: &Document, identity: &mut Identity) {
         if identity.name_id.is_none()
-            && let (Some((d, n)), Some(part)) = (self.name_id(), &self.name_id)
+            && let Some(Part {
+                node, plain: Ok(d), ..
+            }) = &self.name_id
         {
-            let mut name_id = name_id_at(d, n);
+            let mut name_id = name_id_at(d, d.root());
             name_id.encrypted = true;
-            name_id.span = doc.span(part.node);
+            name_id.span = doc.span(*node);
             identity.name_id = Some(name_id);
         }
-        for part in &self.attributes {
-            if let Ok(d) = &part.plain {
-                let mut a = attribute_at(d, d.root());
-                a.encrypted = true;
-                a.span = doc.span(part.node);
-                identity.attributes.push(a);
-            }
+        for (node, d) in self.decrypted_attributes() {
+            let mut a = attribute_at(d, d.root());
+            a.encrypted = true;
+            a.span = doc.span(node);
+            identity.attributes.push(a);
         }
     }
 }
@@ -214,11 +200,6 @@ pub(super) fn message(kind: EncryptedElement, e: &XencError) -> String {
     }
 }
 
-/// The hint for an encrypted part that could not be read.
-pub(super) fn key_hint() -> String {
-    KEY_HINT.to_owned()
-}
-
 /// The plaintext document and the weaknesses of how it was encrypted.
 fn decrypt(
     doc: &Document,
@@ -227,11 +208,7 @@ fn decrypt(
     policy: &Policy,
 ) -> Result<(Document, Vec<String>), PartError> {
     let key = policy.sp_key.as_ref().ok_or(PartError::NoKey)?;
-    let plain =
-        decrypt_element(doc, node, kind, key, &policy.decryption).map_err(PartError::Refused)?;
-    // decrypt_element parsed it already to check its root, so this cannot fail; if it did, it
-    // would be the same uniform error.
-    let d =
-        parse(plain.xml.as_bytes()).map_err(|_| PartError::Refused(XencError::DecryptionFailed))?;
+    let (plain, d) = decrypt_to_document(doc, node, kind, key, &policy.decryption)
+        .map_err(PartError::Refused)?;
     Ok((d, plain.weak))
 }

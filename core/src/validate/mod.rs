@@ -219,8 +219,8 @@ fn refuse_decrypted(report: &mut Report, id: C, why: impl std::fmt::Display, xml
     report.decrypted_assertion = Some(xml);
 }
 
-/// The EncryptedAssertion path: decrypt with the SP key, parse the plaintext as its own
-/// document, check its structure and its own signature, then the profile checks on it.
+/// The EncryptedAssertion path: decrypt with the SP key (the plaintext parsed as its own
+/// document on the way), check its structure and its own signature, then the profile checks on it.
 fn encrypted(
     doc: &Document,
     node: NodeId,
@@ -230,7 +230,13 @@ fn encrypted(
     jc: bool,
     report: &mut Report,
 ) {
-    let decrypted = match crate::xenc::decrypt_assertion(doc, node, key, &policy.decryption) {
+    let (decrypted, inner) = match crate::xenc::decrypt_to_document(
+        doc,
+        node,
+        crate::xenc::EncryptedElement::Assertion,
+        key,
+        &policy.decryption,
+    ) {
         Ok(d) => d,
         Err(e) => {
             report.checks.push(
@@ -261,10 +267,6 @@ fn encrypted(
         );
     }
     report.checks.push(c.span(doc.span(node)));
-    let inner = match parse(decrypted.xml.as_bytes()) {
-        Ok(d) => d,
-        Err(e) => return refuse_decrypted(report, e.check_id(), e, decrypted.xml),
-    };
     let v = match crate::saml::verify_decrypted(
         &inner,
         &policy.trust,

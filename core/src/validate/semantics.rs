@@ -2,7 +2,7 @@
 //! a stable id, expected vs found, the span, and a fix hint.
 
 use super::Policy;
-use super::encrypted_parts::{EncryptedParts, PartError, key_hint, message};
+use super::encrypted_parts::{EncryptedParts, KEY_HINT, PartError, message};
 use super::hints::fix;
 use crate::checks::CheckId as C;
 use crate::report::{Check, TimeWindow};
@@ -326,12 +326,12 @@ fn subject(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<Instant> {
                      be read without the SP private key",
                 )
                 .span(at)
-                .fix(key_hint()),
+                .fix(KEY_HINT),
             ),
             Err(PartError::Refused(e)) => out.push(
                 Check::fail(C::SubjectNameId, message(EncryptedElement::NameId, e))
                     .span(at)
-                    .fix(key_hint()),
+                    .fix(KEY_HINT),
             ),
         }
     } else {
@@ -755,34 +755,30 @@ fn issue_instant(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<Instant> {
     Some(t)
 }
 
-/// Comments inside values a consumer reads (comment injection, VU#475445).
+/// Comments inside values a consumer reads (comment injection, VU#475445): in the message, and
+/// in what was decrypted from it (injection can arrive encrypted too).
 fn comments(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
+    // The first comment under an element whose text is read, and that element's name.
+    let commented = |doc: &Document, top: NodeId| {
+        doc.descendants(top).find_map(|n| {
+            let p = doc.parent(n)?;
+            let read = ["NameID", "AttributeValue", "Audience", "Issuer"]
+                .iter()
+                .any(|l| doc.is(p, SAML, l));
+            (matches!(doc.node(n).kind, NodeKind::Comment(_)) && read)
+                .then(|| (n, doc.element(p).map(|e| e.qname()).unwrap_or_default()))
+        })
+    };
     let doc = ctx.doc;
-    let hit = doc.descendants(ctx.assertion).find(|&n| {
-        matches!(doc.node(n).kind, NodeKind::Comment(_))
-            && doc.parent(n).is_some_and(|p| {
-                ["NameID", "AttributeValue", "Audience", "Issuer"]
-                    .iter()
-                    .any(|l| doc.is(p, SAML, l))
-            })
-    });
-    let hit = match hit {
-        Some(n) => Some((
-            doc.parent(n)
-                .and_then(|p| doc.element(p))
-                .map(|e| e.qname())
-                .unwrap_or_default(),
-            doc.span(n),
-        )),
-        // Comment injection can arrive encrypted too: the decrypted parts are read as well.
-        None => ctx.parts.comment_inside_value().map(|(qname, node)| {
-            (
-                format!(
-                    "{qname}> decrypted from <{}",
-                    ctx.doc.element(node).map(|e| e.qname()).unwrap_or_default()
-                ),
-                ctx.doc.span(node),
-            )
+    let hit = match commented(doc, ctx.assertion) {
+        Some((n, parent)) => Some((parent, doc.span(n))),
+        None => ctx.parts.decrypted().find_map(|(wrapper, d)| {
+            let (_, parent) = commented(d, d.root())?;
+            let from = doc.element(wrapper).map(|e| e.qname()).unwrap_or_default();
+            Some((
+                format!("{parent}> decrypted from <{from}"),
+                doc.span(wrapper),
+            ))
         }),
     };
     out.push(match hit {

@@ -139,6 +139,19 @@ pub fn decrypt_element(
     key: &DecryptionKey,
     policy: &XencPolicy,
 ) -> Result<Decrypted, XencError> {
+    decrypt_to_document(doc, ea, kind, key, policy).map(|(d, _)| d)
+}
+
+/// [`decrypt_element`] with the plaintext already parsed: checking the plaintext's root parses
+/// it, and the validator needs exactly that document, so it is handed over rather than parsed
+/// a second time.
+pub(crate) fn decrypt_to_document(
+    doc: &Document,
+    ea: NodeId,
+    kind: EncryptedElement,
+    key: &DecryptionKey,
+    policy: &XencPolicy,
+) -> Result<(Decrypted, Document), XencError> {
     let wrapper = kind.wrapper();
     expect_element(doc, ea, ns::SAML, wrapper)?;
 
@@ -267,12 +280,15 @@ pub fn decrypt_element(
             DataEncryption::Aes256Gcm.as_uri()
         ));
     }
-    Ok(Decrypted {
-        xml,
-        data_algorithm,
-        key_transport,
-        weak,
-    })
+    Ok((
+        Decrypted {
+            xml,
+            data_algorithm,
+            key_transport,
+            weak,
+        },
+        standalone,
+    ))
 }
 
 fn blinding_seed(key: &DecryptionKey, ciphertext: &[u8]) -> [u8; 32] {

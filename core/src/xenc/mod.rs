@@ -24,6 +24,7 @@ mod namespaces;
 mod rng;
 
 pub use algorithm::{DataEncryption, KeyTransport, OaepDigest};
+pub(crate) use decrypt::decrypt_to_document;
 pub use decrypt::{Decrypted, DecryptionKey, XencPolicy, decrypt_assertion, decrypt_element};
 pub use encrypt::{MIN_RANDOMNESS, encrypt, encrypt_assertion, encrypt_in_place};
 

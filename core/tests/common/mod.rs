@@ -144,7 +144,7 @@ pub fn response_encrypting(plaintext: &str, sign_response: bool) -> String {
         .collect();
     let enc = encrypt_assertion(
         plaintext,
-        &sp_cert.subject_public_key_info(),
+        sp_cert.subject_public_key_info(),
         DataEncryption::Aes256Gcm,
         KeyTransport::RSA_OAEP_MGF1P,
         &randomness,
@@ -181,7 +181,7 @@ pub fn response_with_encrypted_parts(
             kind,
             xml,
             |d, n| name.is_none() || d.element(n).and_then(|e| e.attr("Name")) == name,
-            &sp_cert.subject_public_key_info(),
+            sp_cert.subject_public_key_info(),
             DataEncryption::Aes256Gcm,
             KeyTransport::RSA_OAEP_MGF1P,
             &randomness,
