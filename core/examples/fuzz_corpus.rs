@@ -1,5 +1,7 @@
-//! Writes a seed corpus for `cargo fuzz run pipeline`: a valid signed response (raw and base64)
-//! and every variant of the attack catalogue. Usage: `cargo run -p samlscope-core --example
+//! Writes a seed corpus for `cargo fuzz run pipeline` (and `verdict`): a valid signed response
+//! (raw and base64), one with an encrypted NameID and attribute, one with an EncryptedAssertion
+//! (both for the IdP test certificate, the key the `verdict` target decrypts with) and every
+//! variant of the attack catalogue. Usage: `cargo run -p samlscope-core --example
 //! fuzz_corpus -- fuzz/corpus/pipeline`.
 
 use base64::Engine as _;
@@ -8,6 +10,9 @@ use samlscope_core::crypto::PrivateKey;
 use samlscope_core::dsig::{SignOptions, Signer, sign_enveloped};
 use samlscope_core::saml::build::{ResponseSpec, response_xml};
 use samlscope_core::trust::Certificate;
+use samlscope_core::xenc::{
+    DataEncryption, EncryptedElement, KeyTransport, MIN_RANDOMNESS, encrypt_in_place,
+};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::args().nth(1).ok_or("usage: fuzz_corpus DIR")?;
@@ -43,7 +48,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         format!("{dir}/valid.post"),
         format!("SAMLResponse={}&RelayState=x", b64.replace('+', "%2B")),
     )?;
-    let mut n = 3;
+    // Fixed randomness: the corpus is the same on every run.
+    let randomness: Vec<u8> = (0..MIN_RANDOMNESS).map(|i| (i * 41 % 251) as u8).collect();
+    let spki = fx
+        .idp
+        .certificate
+        .as_ref()
+        .ok_or("no certificate")?
+        .subject_public_key_info();
+    let encrypt = |kind, xml: &str| {
+        encrypt_in_place(
+            kind,
+            xml,
+            |_, _| true,
+            spki,
+            DataEncryption::Aes256Gcm,
+            KeyTransport::RSA_OAEP_MGF1P,
+            &randomness,
+        )
+    };
+    let parts = encrypt(EncryptedElement::NameId, &response_xml(&spec))?;
+    let parts = encrypt(EncryptedElement::Attribute, &parts)?;
+    let parts = sign_enveloped(&parts, &spec.assertion_id, &idp, &SignOptions::default())?;
+    std::fs::write(format!("{dir}/encrypted-parts.xml"), &parts)?;
+    let assertion = sign_enveloped(
+        &encrypt(EncryptedElement::Assertion, &valid)?,
+        &spec.response_id,
+        &idp,
+        &SignOptions::default(),
+    )?;
+    std::fs::write(format!("{dir}/encrypted-assertion.xml"), &assertion)?;
+    let mut n = 5;
     for a in catalogue() {
         std::fs::write(format!("{dir}/{}.xml", a.id), a.build(&fx)?)?;
         n += 1;

@@ -1,11 +1,11 @@
 //! Everything a pasted input reaches in the inspector and `samlscope check`: decode, then the
 //! whole validation (signatures, decryption with an SP key, SAML semantics, the Report and its
-//! JSON), metadata inspection and AuthnRequest inspection. Any panic, hang or unbounded
+//! JSON), metadata inspection (IdP and SP) and AuthnRequest inspection. Any panic, hang or unbounded
 //! allocation is a bug: every stage must answer with a report or an error instead.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use samlscope_core::metadata::{inspect_authn_request, inspect_metadata};
+use samlscope_core::metadata::{inspect_authn_request, inspect_entity, inspect_metadata};
 use samlscope_core::saml::time::Instant;
 use samlscope_core::validate::{Policy, validate};
 use samlscope_core::xenc::DecryptionKey;
@@ -37,6 +37,8 @@ fn check(xml: &[u8]) {
     // The CLI and the server serialize every report.
     let _ = report.to_json();
     let _ = inspect_metadata(xml, p.now);
+    // Either role: SP metadata becomes the IdP settings to enter.
+    let _ = inspect_entity(xml, p.now);
     let _ = inspect_authn_request(xml);
 }
 
