@@ -193,8 +193,10 @@ struct Interner<'a> {
 
 impl<'a> Interner<'a> {
     fn new() -> Self {
+        // A SAML message has 60 to 100 distinct names, prefixes and URIs: 256 slots hold them
+        // without growing (each growth re-hashes every entry and allocates again).
         Self {
-            slots: vec![None; 64],
+            slots: vec![None; 256],
             len: 0,
         }
     }
@@ -205,11 +207,11 @@ impl<'a> Interner<'a> {
         // table private to one parse needs no flooding resistance beyond what the node and
         // attribute limits already bound: a collision only costs a probe.
         let b = s.as_bytes();
-        // Short names fold byte by byte.
-        let fold = || b.iter().fold(0u64, |acc, &c| (acc << 8) | u64::from(c));
-        let head = load8(b, 0).unwrap_or_else(fold);
-        let tail = load8(b, b.len().saturating_sub(8)).unwrap_or_else(fold);
-        let x = head ^ tail.rotate_left(29) ^ (b.len() as u64);
+        let x = match (load8(b, 0), load8(b, b.len().saturating_sub(8))) {
+            (Some(head), Some(tail)) => head ^ tail.rotate_left(29),
+            // Short names (prefixes, most local names) fold byte by byte, once.
+            _ => b.iter().fold(0u64, |acc, &c| (acc << 8) | u64::from(c)),
+        } ^ (b.len() as u64);
         (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize
     }
 

@@ -106,6 +106,31 @@ fn invalid_chars() {
     );
 }
 
+/// The screen works in 64-byte blocks with a byte-by-byte tail: a forbidden character is found
+/// at its exact offset wherever it falls (inside a block, across a block edge, in the tail),
+/// and a legal character sharing the lead byte (U+FFFD) is never mistaken for one.
+#[test]
+fn invalid_chars_at_every_offset_around_block_edges() {
+    for len in [
+        0, 1, 59, 60, 61, 62, 63, 64, 65, 120, 125, 126, 127, 128, 190,
+    ] {
+        for at in 0..=len {
+            for (bad, code) in [("\u{1}", 1), ("\u{FFFE}", 0xFFFE), ("\u{FFFF}", 0xFFFF)] {
+                let text = format!("{}{bad}{}", "x".repeat(at), "y".repeat(len - at));
+                let e = err(&format!("<a>{text}</a>"));
+                assert_eq!(
+                    e.kind,
+                    XmlErrorKind::InvalidChar(code),
+                    "{len} {at} {code:x}"
+                );
+                assert_eq!(e.position.offset, 3 + at, "{len} {at} {code:x}");
+            }
+            let fine = format!("<a>{}\u{FFFD}{}</a>", "x".repeat(at), "y".repeat(len - at));
+            assert!(parse(fine.as_bytes()).is_ok(), "{len} {at}");
+        }
+    }
+}
+
 // ---------------------------------------------------------------- prolog
 
 #[test]
