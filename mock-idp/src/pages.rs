@@ -11,7 +11,7 @@ table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:.3
 
 pub fn page(title: &str, body: &str) -> String {
     format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title><style>{STYLE}</style></head><body><h1>{t}</h1>{body}</body></html>",
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>{t}</title><style>{STYLE}</style></head><body><h1>{t}</h1>{body}</body></html>",
         t = escape_text(title)
     )
 }
@@ -28,7 +28,7 @@ pub fn auto_post(acs_url: &str, saml_response_b64: &str, relay_state: Option<&st
         .unwrap_or_default();
     format!(
         concat!(
-            "<!doctype html><html><head><meta charset=\"utf-8\"><title>Signing in…</title></head>",
+            "<!doctype html><html><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Signing in…</title></head>",
             "<body onload=\"document.forms[0].submit()\">",
             "<noscript><p>JavaScript is off: press Continue to finish signing in.</p></noscript>",
             "<form method=\"post\" action=\"{acs}\">",

@@ -96,7 +96,10 @@ async fn browser_flow_with_a_scenario() {
     let idp = start().await;
     let page = get(idp.addr(), "/saml2/avoma?scenario=wrong-audience").await;
     assert!(page.body.contains("value=\"wrong-audience\" selected"));
+    // An inline (empty) icon: the browser does not ask for a /favicon.ico the server lacks.
+    assert!(page.body.contains("<link rel=\"icon\" href=\"data:,\">"));
     let done = sign_in(&idp, &page, ALICE, "wrong-audience").await;
+    assert!(done.body.contains("<link rel=\"icon\" href=\"data:,\">"));
     let xml = b64(form(&done.body).unwrap().get("SAMLResponse").unwrap());
     let r = sp_validate(&idp, "avoma", &xml, None).await;
     assert!(
