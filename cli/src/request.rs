@@ -5,18 +5,25 @@
 //! was sent to, whose signature (if any) travels in the query string rather than the XML. Exit 0
 //! when no lint failed, 1 when one did, 2 when the input holds no readable AuthnRequest.
 //! `--json` prints one object per request (one line each): the fields of `AuthnRequestInfo`
-//! plus `binding` and, for the Redirect binding, `sig_alg` and `redirect_signed`.
+//! plus `binding` and, for the Redirect binding, `sig_alg` and `redirect_signed`. With
+//! `--sp-cert` the signature is verified as the IdP would (lint `request.signature`); a
+//! signature that does not verify is a failed lint (exit 1).
 
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use samlscope_core::decode::Decoded;
-use samlscope_core::metadata::{AuthnRequestInfo, inspect_authn_request};
+use samlscope_core::decode::{DecodeLimits, Decoded};
+use samlscope_core::dsig::VerifyPolicy;
+use samlscope_core::metadata::{
+    AuthnRequestInfo, RedirectSignature, inspect_authn_request, sp_signing_certificates,
+    verify_authn_request,
+};
+use samlscope_core::trust::Certificate;
 
 use crate::error::CliError;
-use crate::input::read_messages;
+use crate::input::{read_bounded, read_messages};
 use crate::render::{Painter, emit};
 
 const CONTEXT: &str = "request";
@@ -25,17 +32,70 @@ const CONTEXT: &str = "request";
 pub struct Args {
     /// The AuthnRequest (file or `-` for stdin): Redirect URL, POST body, XML, base64, HAR, …
     pub input: PathBuf,
+    /// Verify the request's signature (the Redirect query string's, or the POSTed XML
+    /// signature) with the SP's signing certificate, as the IdP does with what is in its SP
+    /// Certificate field: PEM certificate(s), or the SP's metadata (its signing certificates).
+    /// Repeatable.
+    #[arg(long, value_name = "PEM|METADATA")]
+    pub sp_cert: Vec<PathBuf>,
+    /// Accept an RSA-SHA1 request signature (reported as weak).
+    #[arg(long)]
+    pub allow_sha1: bool,
     /// Print the facts and lints as JSON.
     #[arg(long)]
     pub json: bool,
 }
 
+/// The SP's certificates from `--sp-cert` files: PEM certificates, else SP metadata.
+fn sp_certificates(paths: &[PathBuf]) -> Result<Vec<Certificate>, CliError> {
+    let mut out = Vec::new();
+    for path in paths {
+        let bytes = read_bounded(path, DecodeLimits::default().max_message)
+            .map_err(|e| CliError::input(CONTEXT, e))?;
+        let found = match Certificate::all_from_pem(&String::from_utf8_lossy(&bytes)) {
+            Ok(certs) => certs,
+            Err(pem) => sp_signing_certificates(&bytes).map_err(|md| {
+                CliError::input(
+                    CONTEXT,
+                    format!(
+                        "{}: neither PEM certificates ({pem}) nor SP metadata ({md})",
+                        path.display()
+                    ),
+                )
+            })?,
+        };
+        if found.is_empty() {
+            return Err(CliError::input(
+                CONTEXT,
+                format!("{}: no signing certificate in it", path.display()),
+            ));
+        }
+        out.extend(found);
+    }
+    Ok(out)
+}
+
 pub fn run(args: &Args) -> Result<ExitCode, CliError> {
+    let sp_certs = sp_certificates(&args.sp_cert)?;
+    let policy = VerifyPolicy {
+        allow_sha1: args.allow_sha1,
+        ..VerifyPolicy::default()
+    };
     let messages = read_messages(&args.input).map_err(|e| CliError::input(CONTEXT, e))?;
     let mut found: Vec<(&Decoded, AuthnRequestInfo)> = Vec::new();
     let mut first_error = None;
     for m in &messages {
-        match inspect_authn_request(m.xml.as_bytes()) {
+        let inspected = if sp_certs.is_empty() {
+            inspect_authn_request(m.xml.as_bytes())
+        } else {
+            verify_authn_request(
+                m.xml.as_bytes(),
+                RedirectSignature::of(m),
+                &sp_certs,
+                &policy,
+            )
+        };
+        match inspected {
             Ok(info) => found.push((m, info)),
             Err(e) => {
                 first_error.get_or_insert(e);
@@ -111,8 +171,8 @@ fn text(out: &mut String, m: &Decoded, info: &AuthnRequestInfo, painter: Painter
         let _ = writeln!(out, "  RelayState:       {r}");
     }
     // A Redirect-binding request is signed over the query string (SAML Bindings §3.4.4.1); a
-    // POSTed one carries an enveloped XML signature. Presence only: verifying needs the SP's
-    // certificate.
+    // POSTed one carries an enveloped XML signature. Presence here; with `--sp-cert` the
+    // `request.signature` lint says whether it verifies.
     let signature = match (&m.signature, info.signed) {
         (Some(_), _) => format!(
             "query-string signature ({})",

@@ -102,7 +102,9 @@ fn garbage_and_wrong_documents_are_input_errors() {
 
 const REQUEST: &str = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_req7f3a" Version="2.0" IssueInstant="2026-11-28T12:00:00Z" Destination="https://sso.jumpcloud.com/saml2/avoma" AssertionConsumerServiceURL="https://prod-api.avoma.com/saml2/acs" ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" ForceAuthn="true"><saml:Issuer>https://app.avoma.com</saml:Issuer><samlp:NameIDPolicy Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress" AllowCreate="true"/></samlp:AuthnRequest>"#;
 
-/// The HTTP-Redirect encoding (SAML Bindings §3.4.4.1): raw DEFLATE, base64, URL-encoding.
+/// The HTTP-Redirect encoding (SAML Bindings §3.4.4.1): raw DEFLATE, base64, URL-encoding;
+/// `signed`: RSA-SHA256 over `SAMLRequest=…&RelayState=…&SigAlg=…` with the key of
+/// core/tests/data/keys/idp2.crt.pem (standing in for an SP's signing key).
 fn redirect_url(xml: &str, signed: bool) -> String {
     let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
     z.write_all(xml.as_bytes()).unwrap();
@@ -115,18 +117,25 @@ fn redirect_url(xml: &str, signed: bool) -> String {
             .replace(':', "%3A")
             .replace('#', "%23")
     };
-    let mut url = format!(
-        "https://sso.jumpcloud.com/saml2/avoma?SAMLRequest={}&RelayState=%2Fdashboard",
-        enc(&b64)
-    );
+    let mut query = format!("SAMLRequest={}&RelayState=%2Fdashboard", enc(&b64));
     if signed {
-        url.push_str(&format!(
-            "&SigAlg={}&Signature={}",
-            enc("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"),
-            enc("c2lnbmF0dXJlIGJ5dGVz")
+        query.push_str(&format!(
+            "&SigAlg={}",
+            enc("http://www.w3.org/2001/04/xmldsig-more#rsa-sha256")
         ));
+        let key =
+            std::fs::read_to_string(format!("{ROOT}/core/tests/data/keys/idp2.key.pem")).unwrap();
+        let signature = samlscope_core::crypto::PrivateKey::from_pem(&key)
+            .unwrap()
+            .sign(
+                samlscope_core::dsig::SignatureAlgorithm::RsaSha256,
+                query.as_bytes(),
+            )
+            .unwrap();
+        let signature = base64::engine::general_purpose::STANDARD.encode(signature);
+        query.push_str(&format!("&Signature={}", enc(&signature)));
     }
-    url
+    format!("https://sso.jumpcloud.com/saml2/avoma?{query}")
 }
 
 #[test]
@@ -154,6 +163,52 @@ fn request_from_a_redirect_url() {
         out.contains("query-string signature (http://www.w3.org/2001/04/xmldsig-more#rsa-sha256)"),
         "{out}"
     );
+}
+
+/// `--sp-cert`: the request's signature verified as the IdP would, with the SP's certificate
+/// (PEM) or its metadata; a signature that does not verify fails with JumpCloud's field.
+#[test]
+fn request_signature_is_verified_with_the_sp_certificate() {
+    let url = redirect_url(REQUEST, true);
+    let good = "core/tests/data/keys/idp2.crt.pem";
+    // The bundled SP metadata's signing certificate is that same one.
+    for sp_cert in [good, "examples/jumpcloud/sp-metadata.xml"] {
+        let (code, out, err) = samlscope(&["request", "-", "--sp-cert", sp_cert], &url);
+        assert_eq!(code, 0, "{sp_cert}: {out}{err}");
+        assert!(out.contains("✔ request.signature"), "{out}");
+        assert!(out.contains("verified with the SP certificate"), "{out}");
+    }
+    // Another certificate: exit 1 and the console field.
+    let other = "core/tests/data/keys/idp.crt.pem";
+    let (code, out, err) = samlscope(&["request", "-", "--sp-cert", other], &url);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("✖ request.signature"), "{out}");
+    assert!(out.contains("SP Certificate field"), "{out}");
+    let (code, out, _) = samlscope(
+        &["request", "-", "--sp-cert", good, "--json"],
+        &redirect_url(REQUEST, false),
+    );
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let lint = v["lints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "request.signature")
+        .unwrap();
+    assert_eq!(lint["status"], "skipped", "{lint}");
+    // Neither PEM nor SP metadata: a usage error naming the file.
+    let (code, _, err) = samlscope(
+        &[
+            "request",
+            "-",
+            "--sp-cert",
+            "examples/jumpcloud/metadata.xml",
+        ],
+        &url,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("neither PEM certificates"), "{err}");
 }
 
 #[test]

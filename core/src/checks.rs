@@ -69,6 +69,7 @@ check_ids! {
     RequestId => "request.id",
     RequestIssuer => "request.issuer",
     RequestAcsUrl => "request.acs_url",
+    RequestSignature => "request.signature",
 }
 
 impl fmt::Display for CheckId {

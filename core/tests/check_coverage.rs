@@ -13,7 +13,7 @@ use samlscope_core::checks::CheckId as C;
 use samlscope_core::dsig::{
     DigestAlgorithm, SignOptions, SignatureAlgorithm, Signer, sign_enveloped,
 };
-use samlscope_core::metadata::{inspect_authn_request, inspect_metadata};
+use samlscope_core::metadata::{inspect_authn_request, inspect_metadata, verify_authn_request};
 use samlscope_core::report::{Check, Status};
 use samlscope_core::saml::build::{ResponseSpec, response_xml};
 use samlscope_core::validate::{Policy, undecodable, validate};
@@ -317,7 +317,28 @@ fn metadata_and_request_cases() -> Vec<(String, Vec<Check>)> {
             "ACS URL not a URL",
             &req.replace("https://prod-api.avoma.com/saml2/acs", "not a url"),
         ),
+        signed_request("signed, the SP certificate given", req, common::IDP_CERT),
+        signed_request("signed, another certificate given", req, common::IDP2_CERT),
     ]
+}
+
+/// `req` signed (enveloped) with the IdP test key, verified with `sp_cert`.
+fn signed_request(name: &str, req: &str, sp_cert: &str) -> (String, Vec<Check>) {
+    let signed = samlscope_core::dsig::sign_enveloped(
+        req,
+        "_req42",
+        &common::idp_signer(),
+        &Default::default(),
+    )
+    .unwrap();
+    let info = verify_authn_request(
+        signed.as_bytes(),
+        None,
+        &[common::cert(sp_cert)],
+        &Default::default(),
+    )
+    .unwrap();
+    (format!("request: {name}"), info.lints)
 }
 
 #[test]

@@ -11,8 +11,14 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use base64::Engine as _;
+use samlscope_core::checks::CheckId;
 use samlscope_core::decode::{DecodeLimits, Parameter, decode};
-use samlscope_core::metadata::{AuthnRequestInfo, inspect_authn_request};
+use samlscope_core::dsig::VerifyPolicy;
+use samlscope_core::metadata::{
+    AuthnRequestInfo, RedirectSignature, inspect_authn_request, verify_authn_request,
+};
+use samlscope_core::report::Status;
+use samlscope_core::trust::Certificate;
 use serde::Serialize;
 
 use crate::config::App;
@@ -204,12 +210,44 @@ fn check_request(
         .into_iter()
         .find(|m| m.parameter == Some(Parameter::SamlRequest))
         .ok_or_else(|| refused(app, "no SAMLRequest parameter was found".into()))?;
-    let info = inspect_authn_request(msg.xml.as_bytes()).map_err(|e| {
+    // With an SP Certificate configured, a signed request is verified as JumpCloud does: the
+    // query string's signature (Redirect; only where it arrived, not when the login form
+    // carries the request back) or the XML signature (POST). SHA-1 is accepted, as a warning.
+    let sp_certificates = match app.sp_certificate.as_deref() {
+        Some(pem) => Certificate::all_from_pem(pem).map_err(|e| {
+            refused(
+                app,
+                format!("the configured SP certificate is unusable: {e}"),
+            )
+        })?,
+        None => Vec::new(),
+    };
+    let redirect = RedirectSignature::of(&msg).filter(|_| verify_redirect_signature);
+    let policy = VerifyPolicy {
+        allow_sha1: true,
+        ..VerifyPolicy::default()
+    };
+    let inspected = if sp_certificates.is_empty() {
+        inspect_authn_request(msg.xml.as_bytes())
+    } else {
+        verify_authn_request(msg.xml.as_bytes(), redirect, &sp_certificates, &policy)
+    };
+    let info = inspected.map_err(|e| {
         refused(
             app,
             format!("the SAMLRequest is not a usable AuthnRequest: {e}"),
         )
     })?;
+    if let Some(bad) = info
+        .lints
+        .iter()
+        .find(|c| c.id == CheckId::RequestSignature && c.status == Status::Fail)
+    {
+        return Err(refused(
+            app,
+            format!("the AuthnRequest's signature was refused: {}", bad.message),
+        ));
+    }
     match info.issuer.as_deref() {
         None => {
             return Err(refused(
@@ -250,51 +288,7 @@ fn check_request(
             ),
         ));
     }
-    if verify_redirect_signature
-        && let (Some(pem), Some(sig), Some(alg), Some(signed)) = (
-            app.sp_certificate.as_deref(),
-            msg.signature.as_deref(),
-            msg.sig_alg.as_deref(),
-            msg.signed_query.as_deref(),
-        )
-    {
-        verify_redirect(app, pem, sig, alg, signed)?;
-    }
     Ok(Request { info, acs_url })
-}
-
-/// SAML Bindings §3.4.4.1: the SP's signature over the query, with the SP Certificate.
-fn verify_redirect(
-    app: &App,
-    pem: &str,
-    sig: &str,
-    alg: &str,
-    signed: &str,
-) -> Result<(), HttpError> {
-    let alg = samlscope_core::dsig::SignatureAlgorithm::from_uri(alg)
-        .map_err(|e| refused(app, format!("AuthnRequest SigAlg: {e}")))?;
-    let sig = base64::engine::general_purpose::STANDARD
-        .decode(sig.trim())
-        .map_err(|e| refused(app, format!("AuthnRequest Signature is not base64: {e}")))?;
-    let certs = samlscope_core::trust::Certificate::all_from_pem(pem).map_err(|e| {
-        refused(
-            app,
-            format!("the configured SP certificate is unusable: {e}"),
-        )
-    })?;
-    let ok = certs.iter().any(|c| {
-        c.public_key()
-            .verify(Default::default(), alg, signed.as_bytes(), &sig)
-            .is_ok()
-    });
-    if ok {
-        Ok(())
-    } else {
-        Err(refused(
-            app,
-            "the AuthnRequest's Redirect signature does not verify with the configured SP Certificate".into(),
-        ))
-    }
 }
 
 fn scenario_choices() -> Vec<(String, String)> {

@@ -466,10 +466,11 @@ async fn invalid_config_is_a_clear_error_at_start() {
     assert!(err.contains("/nonexistent/x.toml"), "{err}");
 }
 
-/// With an SP Certificate configured, a Redirect AuthnRequest's signature (SAML Bindings
-/// §3.4.4.1) is checked: the right key passes, another key is refused.
+/// With an SP Certificate configured, a signed AuthnRequest is checked as JumpCloud does: the
+/// Redirect query string's signature (SAML Bindings §3.4.4.1) or the POSTed request's XML
+/// signature; the right key passes, another key is refused, an unsigned request passes.
 #[tokio::test]
-async fn signed_redirect_requests_are_checked_with_the_sp_certificate() {
+async fn signed_requests_are_checked_with_the_sp_certificate() {
     use base64::Engine as _;
     use samlscope_core::dsig::SignatureAlgorithm;
     let sp_key = samlscope_idp::keys::KeyMaterial::generate("avoma sp").unwrap();
@@ -494,11 +495,27 @@ async fn signed_redirect_requests_are_checked_with_the_sp_certificate() {
         assert_eq!(r.status, status, "{}", r.body);
         if status == 400 {
             assert!(
+                r.body.contains("does not verify with the SP certificate"),
+                "{}",
                 r.body
-                    .contains("does not verify with the configured SP Certificate")
             );
         }
     }
+    // POST binding: an enveloped signature over the request.
+    for (key, status) in [(&sp_key, 200), (&other, 400)] {
+        let signed =
+            samlscope_core::dsig::sign_enveloped(&req, "_signed", &key.signer, &Default::default())
+                .unwrap();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&signed);
+        let r = post_form(idp.addr(), "/saml2/avoma", &[("SAMLRequest", &b64)]).await;
+        assert_eq!(r.status, status, "{}", r.body);
+        if status == 400 {
+            assert!(r.body.contains("XML signature"), "{}", r.body);
+        }
+    }
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&req);
+    let unsigned = post_form(idp.addr(), "/saml2/avoma", &[("SAMLRequest", &b64)]).await;
+    assert_eq!(unsigned.status, 200, "{}", unsigned.body);
 }
 
 #[tokio::test]

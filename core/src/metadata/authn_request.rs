@@ -2,9 +2,13 @@
 
 use super::{Binding, InspectError};
 use crate::checks::CheckId;
+use crate::dsig::VerifyPolicy;
 use crate::report::{Check, Status};
 use crate::saml::ns::{SAML, SAMLP};
-use crate::xml::parse;
+use crate::trust::Certificate;
+use crate::xml::{Document, parse};
+
+use super::request_signature::{self, RedirectSignature};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuthnRequestInfo {
@@ -34,7 +38,31 @@ impl AuthnRequestInfo {
 }
 
 pub fn inspect_authn_request(xml: &[u8]) -> Result<AuthnRequestInfo, InspectError> {
+    read(&parse(xml)?)
+}
+
+/// [`inspect_authn_request`] plus the `request.signature` check (last in `lints`): the request's
+/// signature, the query string's (`redirect`) or else its XML signature, verified with the SP's
+/// certificates as the IdP would (JumpCloud: the SP Certificate field).
+pub fn verify_authn_request(
+    xml: &[u8],
+    redirect: Option<RedirectSignature<'_>>,
+    sp_certificates: &[Certificate],
+    policy: &VerifyPolicy,
+) -> Result<AuthnRequestInfo, InspectError> {
     let doc = parse(xml)?;
+    let mut info = read(&doc)?;
+    info.lints.push(request_signature::check(
+        &doc,
+        doc.root(),
+        redirect,
+        sp_certificates,
+        policy,
+    ));
+    Ok(info)
+}
+
+fn read(doc: &Document) -> Result<AuthnRequestInfo, InspectError> {
     let root = doc.root();
     if !doc.is(root, SAMLP, "AuthnRequest") {
         return Err(InspectError::WrongRoot(

@@ -4,11 +4,15 @@
 mod authn_request;
 mod descriptor;
 mod entity;
+mod request_signature;
 mod sp;
 
-pub use authn_request::{AuthnRequestInfo, inspect_authn_request};
+pub use authn_request::{AuthnRequestInfo, inspect_authn_request, verify_authn_request};
 pub use entity::{Endpoint, MetadataInfo, inspect_metadata, trust_from_metadata};
-pub use sp::{AcsEndpoint, IdpSetting, SpMetadataInfo, inspect_sp_metadata};
+pub use request_signature::RedirectSignature;
+pub use sp::{
+    AcsEndpoint, IdpSetting, SpMetadataInfo, inspect_sp_metadata, sp_signing_certificates,
+};
 
 /// Metadata of either role, as an admin may paste either.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

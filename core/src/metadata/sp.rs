@@ -13,7 +13,7 @@ use crate::checks::CheckId;
 use crate::report::{Check, Status};
 use crate::saml::ns::MD;
 use crate::saml::time::Instant;
-use crate::trust::CertificateInfo;
+use crate::trust::{Certificate, CertificateInfo};
 use crate::xml::{Document, NodeId, parse};
 
 /// One `md:AssertionConsumerService`.
@@ -300,4 +300,16 @@ pub fn inspect_sp_metadata(xml: &[u8], now: Instant) -> Result<SpMetadataInfo, I
     let sp = descriptor::role_descriptor(&doc, SP_ROLE)
         .map_err(|m| m.into_error(InspectError::NotAnSp))?;
     Ok(inspect_sp(&doc, sp, now))
+}
+
+/// The SP's signing certificates from its metadata (KeyDescriptors with `use="signing"` or no
+/// `use`): what an IdP verifies signed AuthnRequests with. Unreadable certificates are left out.
+pub fn sp_signing_certificates(xml: &[u8]) -> Result<Vec<Certificate>, InspectError> {
+    let doc = parse(xml)?;
+    let sp = descriptor::role_descriptor(&doc, SP_ROLE)
+        .map_err(|m| m.into_error(InspectError::NotAnSp))?;
+    Ok(descriptor::key_certificates(&doc, sp, "signing")
+        .into_iter()
+        .flatten()
+        .collect())
 }
