@@ -141,6 +141,16 @@ fn redirect_signature_algorithms_and_values_fail_closed() {
     let garbage = format!("{head}&Signature=%21%21%21");
     let g = signature_check(&garbage, &[common::IDP2_CERT], &policy);
     assert_eq!(g.status, Status::Fail, "{g:?}");
+    // A repeated parameter: which RelayState was signed is ambiguous, whichever comes first.
+    for repeated in [
+        url.replacen("&RelayState=", "&RelayState=%2Fadmin&RelayState=", 1),
+        url.replacen("&SigAlg=", "&RelayState=%2Fadmin&SigAlg=", 1),
+        format!("{url}&Signature=AAAA"),
+    ] {
+        let r = signature_check(&repeated, &[common::IDP2_CERT], &policy);
+        assert_eq!(r.status, Status::Fail, "{r:?}");
+        assert!(r.message.contains("more than once"), "{r:?}");
+    }
     // A key below the policy's minimum is not used, and says so.
     let legacy = redirect_url(common::LEGACY_KEY, RSA_SHA256, |q| q);
     let l = signature_check(&legacy, &[common::LEGACY_CERT], &policy);

@@ -265,6 +265,7 @@ pub struct Decoded {
     pub signature: Option<String>,
     /// Redirect binding: the octets the signature covers (SAML Bindings §3.4.4.1):
     /// `SAMLRequest=…[&RelayState=…]&SigAlg=…` with the values exactly as URL-encoded in the input.
+    /// `None` with a `signature` when a parameter repeats (which value was signed is ambiguous).
     pub signed_query: Option<String>,
     pub origin: Origin,
     pub layers: Vec<Layer>,
@@ -592,6 +593,18 @@ fn query_pairs(
     } else {
         Expect::Plain
     };
+    // SAML Bindings §3.4.4.1 signs one value of each parameter: when one repeats, which value
+    // was signed is up to whoever reads the query, so no signed octets are given (and the
+    // signature check refuses rather than pick).
+    let repeated = [
+        "SAMLRequest",
+        "SAMLResponse",
+        "RelayState",
+        "SigAlg",
+        "Signature",
+    ]
+    .iter()
+    .any(|n| pairs.iter().filter(|p| p.name == *n).count() > 1);
     let mut found = false;
     for p in pairs.iter() {
         let Some(parameter) = Parameter::from_name(&p.name) else {
@@ -599,7 +612,7 @@ fn query_pairs(
         };
         found = true;
         // SAML Bindings §3.4.4.1: the signature covers the parameters as they were encoded.
-        let signed_query = signature.as_ref().map(|_| {
+        let signed_query = signature.as_ref().filter(|_| !repeated).map(|_| {
             let mut q = format!("{}={}", p.raw_name, p.raw_value);
             for name in ["RelayState", "SigAlg"] {
                 if let Some(x) = find(name) {

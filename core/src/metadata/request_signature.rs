@@ -24,8 +24,9 @@ pub struct RedirectSignature<'a> {
     pub sig_alg: Option<&'a str>,
     /// `Signature`: base64, URL-decoded, without whitespace.
     pub signature: &'a str,
-    /// The octets signed: `SAMLRequest=…[&RelayState=…]&SigAlg=…` as URL-encoded in the input.
-    pub signed_query: &'a str,
+    /// The octets signed: `SAMLRequest=…[&RelayState=…]&SigAlg=…` as URL-encoded in the input;
+    /// `None` when a parameter repeats in the query (which value was signed is ambiguous).
+    pub signed_query: Option<&'a str>,
 }
 
 impl<'a> RedirectSignature<'a> {
@@ -34,7 +35,7 @@ impl<'a> RedirectSignature<'a> {
         Some(Self {
             sig_alg: message.sig_alg.as_deref(),
             signature: message.signature.as_deref()?,
-            signed_query: message.signed_query.as_deref()?,
+            signed_query: message.signed_query.as_deref(),
         })
     }
 }
@@ -102,6 +103,13 @@ fn query_string(
     policy: &VerifyPolicy,
 ) -> Check {
     let id = CheckId::RequestSignature;
+    let Some(signed_query) = sig.signed_query else {
+        return Check::fail(
+            id,
+            "a parameter appears more than once in the query string: which value is signed is ambiguous, so the signature is refused",
+        )
+        .fix("Paste the URL exactly as the service provider sent it; an SP that repeats SAMLRequest, RelayState, SigAlg or Signature must be fixed.");
+    };
     let Some(uri) = sig.sig_alg else {
         return Check::fail(
             id,
@@ -140,12 +148,7 @@ fn query_string(
             continue;
         }
         if key
-            .verify(
-                policy.backend,
-                algorithm,
-                sig.signed_query.as_bytes(),
-                &value,
-            )
+            .verify(policy.backend, algorithm, signed_query.as_bytes(), &value)
             .is_ok()
         {
             let message = format!(
