@@ -456,6 +456,52 @@ async fn inspector_in_headless_chromium() {
             .unwrap();
         assert_eq!(value.as_deref(), Some(want), "{field}");
     }
+    // The SP's metadata became the SP certificate source: a request signed with the key of its
+    // signing certificate verifies, one signed with another key does not.
+    let sp_cert = c
+        .find(Locator::Css("[data-testid=sp-cert]"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(sp_cert.contains("SPSSODescriptor"), "{sp_cert}");
+    let request = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_req9" Version="2.0" IssueInstant="2026-11-28T12:00:00Z" AssertionConsumerServiceURL="https://prod-api.avoma.com/saml2/acs"><saml:Issuer>https://app.avoma.com</saml:Issuer></samlp:AuthnRequest>"#;
+    for (key, want) in [
+        (
+            include_str!("../../core/tests/data/keys/idp2.key.pem"),
+            "pass",
+        ),
+        (
+            include_str!("../../core/tests/data/keys/idp.key.pem"),
+            "fail",
+        ),
+    ] {
+        let signer = samlscope_core::dsig::Signer {
+            key: samlscope_core::crypto::PrivateKey::from_pem(key).unwrap(),
+            certificate: None,
+        };
+        let signed =
+            samlscope_core::dsig::sign_enveloped(request, "_req9", &signer, &Default::default())
+                .unwrap();
+        edit(
+            &c,
+            &[(
+                "input",
+                &base64::engine::general_purpose::STANDARD.encode(signed),
+            )],
+        )
+        .await;
+        let check = c
+            .find(Locator::Css("[data-testid='check-request.signature']"))
+            .await
+            .unwrap();
+        assert_eq!(
+            check.attr("data-status").await.unwrap().as_deref(),
+            Some(want)
+        );
+    }
 
     // 9. Privacy: every request went to this origin, and none carried what was pasted/typed.
     let urls = c

@@ -28,6 +28,7 @@ pub enum Field {
     Skew,
     CheckAt,
     Trust,
+    SpCertificate,
 }
 
 pub enum Msg {
@@ -40,8 +41,9 @@ pub enum Msg {
     Focus(usize),
     UseRequestId(String),
     UseAsTrust(String),
-    /// SP metadata's entity ID and default ACS URL as the SP settings.
-    UseSpSettings(String, Option<String>),
+    /// SP metadata's entity ID and default ACS URL as the SP settings, the metadata itself as
+    /// the SP certificate source.
+    UseSpSettings(String, Option<String>, String),
     CheckAt(String),
     Catalogue(Result<Catalogue, String>),
     PickExample(String),
@@ -226,6 +228,7 @@ impl Component for App {
                     Field::Skew => s.skew_seconds = value.trim().parse().unwrap_or(180),
                     Field::CheckAt => s.check_at = value,
                     Field::Trust => s.trust = value,
+                    Field::SpCertificate => s.sp_certificate = value,
                 }
                 self.schedule(ctx);
                 false
@@ -263,13 +266,14 @@ impl Component for App {
                 self.run();
                 true
             }
-            Msg::UseSpSettings(entity_id, acs_url) => {
+            Msg::UseSpSettings(entity_id, acs_url, metadata) => {
                 self.settings.sp_entity_id = entity_id;
                 if let Some(acs) = acs_url {
                     self.settings.acs_url = acs;
                 }
+                self.settings.sp_certificate = metadata;
                 self.note = Some(Ok(
-                    "SP Entity ID and ACS URL set from the SP's metadata: now paste the IdP's metadata as trust, then a SAMLResponse."
+                    "SP Entity ID, ACS URL and SP certificate set from the SP's metadata: now paste the IdP's metadata as trust, then a SAMLResponse (or an AuthnRequest to verify its signature)."
                         .into(),
                 ));
                 self.run();
@@ -378,7 +382,7 @@ impl Component for App {
             focus: link.callback(Msg::Focus),
             use_request_id: link.callback(Msg::UseRequestId),
             use_as_trust: link.callback(Msg::UseAsTrust),
-            use_sp_settings: link.callback(|(id, acs)| Msg::UseSpSettings(id, acs)),
+            use_sp_settings: link.callback(|(id, acs, md)| Msg::UseSpSettings(id, acs, md)),
             check_at: link.callback(Msg::CheckAt),
         };
         let s = &self.settings;
@@ -469,6 +473,11 @@ impl Component for App {
                             <input id="allow-sha1" data-testid="allow-sha1" type="checkbox" checked={s.allow_sha1}
                                 onchange={link.callback(|e: Event| Msg::AllowSha1(e.target_unchecked_into::<HtmlInputElement>().checked()))} />
                         </div>
+                        <details open={!s.sp_certificate.is_empty()}>
+                            <summary>{ "SP certificate (verifies signed AuthnRequests)" }</summary>
+                            <textarea data-testid="sp-cert" rows="3" spellcheck="false" placeholder="PEM, or the SP's metadata (JumpCloud: the SP Certificate field)"
+                                value={s.sp_certificate.clone()} oninput={link.callback(|e: InputEvent| Msg::Field(Field::SpCertificate, textarea_value(&e)))} />
+                        </details>
                         <details>
                             <summary>{ "SP private key (for encrypted assertions)" }</summary>
                             <p class="muted small">{ "Kept in this tab's memory only: never stored, never sent. Clear removes it." }</p>

@@ -3,13 +3,15 @@
 
 use crate::trust::TrustSetup;
 use samlscope_core::decode::{self, DecodeLimits, Decoded};
+use samlscope_core::dsig::VerifyPolicy;
 use samlscope_core::metadata::{
-    AuthnRequestInfo, EntityInfo, MetadataInfo, SpMetadataInfo, inspect_authn_request,
-    inspect_entity,
+    AuthnRequestInfo, EntityInfo, MetadataInfo, RedirectSignature, SpMetadataInfo,
+    inspect_authn_request, inspect_entity, sp_signing_certificates, verify_authn_request,
 };
 use samlscope_core::report::Report;
 use samlscope_core::saml::MessageKind;
 use samlscope_core::saml::time::Instant;
+use samlscope_core::trust::Certificate;
 use samlscope_core::validate::{Policy, valid_when_issued, validate, validate_document};
 use samlscope_core::xenc::DecryptionKey;
 use samlscope_core::xml;
@@ -27,6 +29,9 @@ pub struct Settings {
     pub check_at: String,
     /// The trust box (metadata, certificates or fingerprints: public material).
     pub trust: String,
+    /// The SP's signing certificate(s), PEM, or the SP's metadata: verifies signed
+    /// AuthnRequests as the IdP does (JumpCloud: SP Certificate). Public material.
+    pub sp_certificate: String,
 }
 
 impl Default for Settings {
@@ -39,6 +44,7 @@ impl Default for Settings {
             allow_sha1: false,
             check_at: String::new(),
             trust: String::new(),
+            sp_certificate: String::new(),
         }
     }
 }
@@ -155,6 +161,30 @@ fn policy(inputs: &Inputs<'_>, trust: &TrustSetup, errors: &mut Vec<String>) -> 
     p
 }
 
+/// The SP certificates of the settings (PEM, else the SP's metadata), or `None` when the field
+/// is blank or unusable (then said in `errors`).
+fn sp_certificates(s: &Settings, errors: &mut Vec<String>) -> Option<Vec<Certificate>> {
+    let text = non_empty(&s.sp_certificate)?;
+    let found = Certificate::all_from_pem(&text)
+        .or_else(|_| sp_signing_certificates(text.as_bytes()).map_err(|e| e.to_string()))
+        .and_then(|c| {
+            if c.is_empty() {
+                Err("no signing certificate in the SP's metadata".into())
+            } else {
+                Ok(c)
+            }
+        });
+    match found {
+        Ok(c) => Some(c),
+        Err(e) => {
+            errors.push(format!(
+                "SP certificate not usable (PEM certificates or the SP's metadata): {e}"
+            ));
+            None
+        }
+    }
+}
+
 /// Decodes the paste, picks the message, and judges it. `trust` is
 /// [`crate::trust::parse_trust`] of the
 /// trust box, computed once per edit of that box (the page caches it).
@@ -237,9 +267,20 @@ pub fn inspect(inputs: &Inputs<'_>, trust: &Result<TrustSetup, String>) -> Inspe
         }
         MessageKind::AuthnRequest => Outcome::Request {
             xml: message.xml.clone(),
-            info: inspect_authn_request(message.xml.as_bytes())
-                .map(Box::new)
-                .map_err(|e| e.to_string()),
+            info: match sp_certificates(inputs.settings, &mut input_errors) {
+                Some(certs) => verify_authn_request(
+                    message.xml.as_bytes(),
+                    RedirectSignature::of(message),
+                    &certs,
+                    &VerifyPolicy {
+                        allow_sha1: inputs.settings.allow_sha1,
+                        ..VerifyPolicy::default()
+                    },
+                ),
+                None => inspect_authn_request(message.xml.as_bytes()),
+            }
+            .map(Box::new)
+            .map_err(|e| e.to_string()),
             relay_state: message.relay_state.clone(),
             redirect_signed: message.signature.is_some(),
         },
@@ -421,6 +462,47 @@ mod tests {
             }
             other => panic!("expected the request view, got {other:?}"),
         }
+    }
+
+    /// The SP certificate field (PEM or the SP's metadata, as "Use as SP settings" fills it)
+    /// verifies a signed AuthnRequest; without it the request has no signature check.
+    #[test]
+    fn a_signed_request_is_verified_with_the_sp_certificate() {
+        use base64::Engine as _;
+        use samlscope_core::checks::CheckId;
+        use samlscope_core::crypto::PrivateKey;
+        use samlscope_core::dsig::{Signer, sign_enveloped};
+        use samlscope_core::report::Status;
+        const SP_METADATA: &str = include_str!("../../examples/jumpcloud/sp-metadata.xml");
+        // The key of the signing certificate in the bundled SP metadata.
+        let key = include_str!("../../core/tests/data/keys/idp2.key.pem");
+        let signer = Signer {
+            key: PrivateKey::from_pem(key).unwrap(),
+            certificate: None,
+        };
+        let signed = sign_enveloped(REQUEST, "_req42", &signer, &Default::default()).unwrap();
+        let paste = base64::engine::general_purpose::STANDARD.encode(&signed);
+        let status = |sp_certificate: &str| {
+            let s = Settings {
+                sp_certificate: sp_certificate.into(),
+                ..settings()
+            };
+            let i = run(&paste, &s);
+            let Outcome::Request { info: Ok(info), .. } = &i.outcome else {
+                panic!("expected the request view, got {:?}", i.outcome);
+            };
+            let check = info
+                .lints
+                .iter()
+                .find(|c| c.id == CheckId::RequestSignature)
+                .map(|c| c.status);
+            (check, i.input_errors.len())
+        };
+        assert_eq!(status(SP_METADATA), (Some(Status::Pass), 0));
+        let idp_cert = include_str!("../../core/tests/data/keys/idp.crt.pem");
+        assert_eq!(status(idp_cert), (Some(Status::Fail), 0));
+        assert_eq!(status(""), (None, 0));
+        assert_eq!(status("not a certificate"), (None, 1));
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub struct Actions {
     /// Use this metadata as trust.
     pub use_as_trust: Callback<String>,
     /// Use an SP's entity ID and default ACS URL (from its metadata) as the SP settings.
-    pub use_sp_settings: Callback<(String, Option<String>)>,
+    pub use_sp_settings: Callback<(String, Option<String>, String)>,
     /// Check as of this time (the "Check at" field).
     pub check_at: Callback<String>,
 }
@@ -607,7 +607,8 @@ fn sp_metadata(xml: &str, m: &SpMetadataInfo, actions: &Actions) -> Html {
         let cb = actions.use_sp_settings.clone();
         let id = m.entity_id.clone();
         let acs = m.default_acs().map(|e| e.location.clone());
-        Callback::from(move |_| cb.emit((id.clone(), acs.clone())))
+        let metadata = xml.to_owned();
+        Callback::from(move |_| cb.emit((id.clone(), acs.clone(), metadata.clone())))
     };
     let acs: Vec<String> = m
         .acs_endpoints
@@ -703,7 +704,7 @@ fn request(
             };
             html! {
                 <>
-                    <section class="banner valid" data-testid="verdict" role="status">
+                    <section class={classes!("banner", if r.has_failures() { "invalid" } else { "valid" })} data-testid="verdict" role="status">
                         <span class="word">{ "AuthnRequest" }</span>
                         <span class="kind">{ "from the SP" }</span>
                         <p class="detail">
@@ -726,6 +727,7 @@ fn request(
                             <dt>{ "Signed" }</dt><dd>{ if r.signed { "yes (XML signature)" } else if redirect_signed { "yes (Redirect binding query signature)" } else { "no" } }</dd>
                         </dl>
                     </section>
+                    { lints(&r.lints, actions) }
                 </>
             }
         }
