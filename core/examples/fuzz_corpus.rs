@@ -1,8 +1,8 @@
 //! Writes a seed corpus for `cargo fuzz run pipeline` (and `verdict`): a valid signed response
 //! (raw and base64), one with an encrypted NameID and attribute, one with an EncryptedAssertion
-//! (both for the IdP test certificate, the key the `verdict` target decrypts with) and every
-//! variant of the attack catalogue. Usage: `cargo run -p samlscope-core --example
-//! fuzz_corpus -- fuzz/corpus/pipeline`.
+//! (both for the IdP test certificate, the key the `verdict` target decrypts with), signed
+//! AuthnRequests (Redirect and POST) and every variant of the attack catalogue.
+//! Usage: `cargo run -p samlscope-core --example fuzz_corpus -- fuzz/corpus/pipeline`.
 
 use base64::Engine as _;
 use samlscope_core::attacks::{Fixture, catalogue};
@@ -78,7 +78,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &SignOptions::default(),
     )?;
     std::fs::write(format!("{dir}/encrypted-assertion.xml"), &assertion)?;
-    let mut n = 5;
+    // Signed AuthnRequests: a Redirect URL (signature over the query) and a POST body (XML
+    // signature), both with the IdP test key the `verdict` target trusts.
+    let request = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_req42" Version="2.0" IssueInstant="2026-11-28T12:00:00Z" AssertionConsumerServiceURL="https://prod-api.avoma.com/saml2/acs"><saml:Issuer>https://app.avoma.com</saml:Issuer></samlp:AuthnRequest>"#;
+    let pct = |s: &str| {
+        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+    };
+    let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut z, request.as_bytes())?;
+    let query = format!(
+        "SAMLRequest={}&RelayState=%2Fdashboard&SigAlg={}",
+        pct(&base64::engine::general_purpose::STANDARD.encode(z.finish()?)),
+        pct(samlscope_core::dsig::SignatureAlgorithm::RsaSha256.as_uri())
+    );
+    let signature = idp.key.sign(
+        samlscope_core::dsig::SignatureAlgorithm::RsaSha256,
+        query.as_bytes(),
+    )?;
+    std::fs::write(
+        format!("{dir}/request-redirect.url"),
+        format!(
+            "https://sso.jumpcloud.com/saml2/avoma?{query}&Signature={}",
+            pct(&base64::engine::general_purpose::STANDARD.encode(signature))
+        ),
+    )?;
+    let posted = sign_enveloped(request, "_req42", &idp, &SignOptions::default())?;
+    std::fs::write(
+        format!("{dir}/request-post.form"),
+        format!(
+            "SAMLRequest={}",
+            pct(&base64::engine::general_purpose::STANDARD.encode(posted))
+        ),
+    )?;
+    let mut n = 7;
     for a in catalogue() {
         std::fs::write(format!("{dir}/{}.xml", a.id), a.build(&fx)?)?;
         n += 1;

@@ -1,11 +1,17 @@
 //! Everything a pasted input reaches in the inspector and `samlscope check`: decode, then the
 //! whole validation (signatures, decryption with an SP key, SAML semantics, the Report and its
-//! JSON), metadata inspection (IdP and SP) and AuthnRequest inspection. Any panic, hang or unbounded
+//! JSON), metadata inspection (IdP and SP), AuthnRequest inspection and request signatures. Any panic, hang or unbounded
 //! allocation is a bug: every stage must answer with a report or an error instead.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use samlscope_core::metadata::{inspect_authn_request, inspect_entity, inspect_metadata};
+use samlscope_core::decode::{DecodeLimits, decode};
+use samlscope_core::dsig::VerifyPolicy;
+use samlscope_core::metadata::{
+    RedirectSignature, inspect_authn_request, inspect_entity, inspect_metadata,
+    verify_authn_request,
+};
+use samlscope_core::trust::Certificate;
 use samlscope_core::saml::time::Instant;
 use samlscope_core::validate::{Policy, validate};
 use samlscope_core::xenc::DecryptionKey;
@@ -42,4 +48,30 @@ fn check(xml: &[u8]) {
     let _ = inspect_authn_request(xml);
 }
 
-fuzz_target!(|data: &[u8]| each_message(data, check));
+/// The pinned certificate as the SP certificate of signed AuthnRequests.
+fn sp_certificates() -> &'static [Certificate] {
+    static CERTS: OnceLock<Vec<Certificate>> = OnceLock::new();
+    CERTS.get_or_init(|| {
+        idp_trust()
+            .certificates()
+            .iter()
+            .map(|k| k.certificate.clone())
+            .collect()
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    each_message(data, check);
+    // Signed AuthnRequests: the Redirect query's signature over its signed octets, or the XML
+    // signature of a POSTed one, verified as the IdP would.
+    if let Ok(messages) = decode(data, &DecodeLimits::default()) {
+        for m in &messages {
+            let _ = verify_authn_request(
+                m.xml.as_bytes(),
+                RedirectSignature::of(m),
+                sp_certificates(),
+                &VerifyPolicy::default(),
+            );
+        }
+    }
+});
