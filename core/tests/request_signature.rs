@@ -70,6 +70,17 @@ fn signature_check(input: &str, certs: &[&str], policy: &VerifyPolicy) -> Check 
     found.remove(0)
 }
 
+/// `c` has `status` and its message says `says`.
+fn expect(c: &Check, status: Status, says: &str) {
+    assert_eq!(c.status, status, "{c:?}");
+    assert!(c.message.contains(says), "{c:?}");
+}
+
+/// `c`'s fix hint says `says`.
+fn fix_says(c: &Check, says: &str) {
+    assert!(c.fix.as_deref().is_some_and(|f| f.contains(says)), "{c:?}");
+}
+
 const RSA_SHA256: &str = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256";
 const RSA_SHA1: &str = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
 
@@ -78,25 +89,14 @@ fn redirect_signatures_verify_with_the_sp_certificate_only() {
     let policy = VerifyPolicy::default();
     let url = redirect_url(common::IDP2_KEY, RSA_SHA256, |q| q);
     let ok = signature_check(&url, &[common::IDP2_CERT], &policy);
-    assert_eq!(ok.status, Status::Pass, "{ok:?}");
-    assert!(
-        ok.message.contains("query-string signature (RSA-SHA-256)"),
-        "{ok:?}"
-    );
+    expect(&ok, Status::Pass, "query-string signature (RSA-SHA-256)");
     // Any one of several certificates (a rotation in progress) will do.
     let ok = signature_check(&url, &[common::IDP_CERT, common::IDP2_CERT], &policy);
     assert_eq!(ok.status, Status::Pass, "{ok:?}");
     // Another certificate: the fix names JumpCloud's field.
     let wrong = signature_check(&url, &[common::IDP_CERT], &policy);
-    assert_eq!(wrong.status, Status::Fail);
-    assert!(wrong.message.contains("does not verify"), "{wrong:?}");
-    assert!(
-        wrong
-            .fix
-            .as_deref()
-            .unwrap()
-            .contains("SP Certificate field")
-    );
+    expect(&wrong, Status::Fail, "does not verify");
+    fix_says(&wrong, "SP Certificate field");
     // The query changed after signing (another RelayState).
     let tampered = redirect_url(common::IDP2_KEY, RSA_SHA256, |q| {
         q.replace("RelayState=%2Fdashboard", "RelayState=%2Fadmin")
@@ -115,7 +115,7 @@ fn redirect_signature_algorithms_and_values_fail_closed() {
     let sha1 = redirect_url(common::IDP2_KEY, RSA_SHA1, |q| q);
     let refused = signature_check(&sha1, &[common::IDP2_CERT], &policy);
     assert_eq!(refused.status, Status::Fail, "{refused:?}");
-    assert!(refused.fix.as_deref().unwrap().contains("RSA-SHA256"));
+    fix_says(&refused, "RSA-SHA256");
     let allowed = VerifyPolicy {
         allow_sha1: true,
         ..VerifyPolicy::default()
@@ -129,14 +129,12 @@ fn redirect_signature_algorithms_and_values_fail_closed() {
         |q| q,
     );
     let h = signature_check(&hmac, &[common::IDP2_CERT], &policy);
-    assert_eq!(h.status, Status::Fail, "{h:?}");
-    assert!(h.message.starts_with("SigAlg"), "{h:?}");
+    expect(&h, Status::Fail, "SigAlg");
     // A Signature without SigAlg, and one that is not base64.
     let url = redirect_url(common::IDP2_KEY, RSA_SHA256, |q| q);
     let no_alg = url.replace(&format!("&SigAlg={}", pct(RSA_SHA256)), "");
     let n = signature_check(&no_alg, &[common::IDP2_CERT], &policy);
-    assert_eq!(n.status, Status::Fail, "{n:?}");
-    assert!(n.message.contains("no SigAlg"), "{n:?}");
+    expect(&n, Status::Fail, "no SigAlg");
     let (head, _) = url.split_once("&Signature=").unwrap();
     let garbage = format!("{head}&Signature=%21%21%21");
     let g = signature_check(&garbage, &[common::IDP2_CERT], &policy);
@@ -148,14 +146,12 @@ fn redirect_signature_algorithms_and_values_fail_closed() {
         format!("{url}&Signature=AAAA"),
     ] {
         let r = signature_check(&repeated, &[common::IDP2_CERT], &policy);
-        assert_eq!(r.status, Status::Fail, "{r:?}");
-        assert!(r.message.contains("more than once"), "{r:?}");
+        expect(&r, Status::Fail, "more than once");
     }
     // A key below the policy's minimum is not used, and says so.
     let legacy = redirect_url(common::LEGACY_KEY, RSA_SHA256, |q| q);
     let l = signature_check(&legacy, &[common::LEGACY_CERT], &policy);
-    assert_eq!(l.status, Status::Fail, "{l:?}");
-    assert!(l.message.contains("1024-bit"), "{l:?}");
+    expect(&l, Status::Fail, "1024-bit");
 }
 
 #[test]
@@ -165,17 +161,10 @@ fn posted_requests_carry_an_enveloped_signature() {
     let signed = sign_enveloped(REQUEST, "_req42", &signer, &SignOptions::default()).unwrap();
     let body = format!("SAMLRequest={}", pct(&STANDARD.encode(&signed)));
     let ok = signature_check(&body, &[common::IDP2_CERT], &policy);
-    assert_eq!(ok.status, Status::Pass, "{ok:?}");
-    assert!(ok.message.starts_with("XML signature"), "{ok:?}");
+    expect(&ok, Status::Pass, "XML signature");
     let wrong = signature_check(&body, &[common::IDP_CERT], &policy);
-    assert_eq!(wrong.status, Status::Fail, "{wrong:?}");
-    assert!(
-        wrong
-            .fix
-            .as_deref()
-            .unwrap()
-            .contains("SP Certificate field")
-    );
+    expect(&wrong, Status::Fail, "XML signature");
+    fix_says(&wrong, "SP Certificate field");
     // Changed after signing.
     let tampered = signed.replace("/saml2/acs", "/saml2/evil");
     let body = format!("SAMLRequest={}", pct(&STANDARD.encode(&tampered)));
@@ -192,8 +181,7 @@ fn posted_requests_carry_an_enveloped_signature() {
     );
     let body = format!("SAMLRequest={}", pct(&STANDARD.encode(&twice)));
     let two = signature_check(&body, &[common::IDP2_CERT], &policy);
-    assert_eq!(two.status, Status::Fail, "{two:?}");
-    assert!(two.message.contains("two XML signatures"), "{two:?}");
+    expect(&two, Status::Fail, "two XML signatures");
     // Unsigned: nothing to verify, said as such.
     let body = format!("SAMLRequest={}", pct(&STANDARD.encode(REQUEST)));
     let unsigned = signature_check(&body, &[common::IDP2_CERT], &policy);

@@ -157,6 +157,17 @@ async fn paste(c: &Client, testid: &str, text: &str) {
     .unwrap();
 }
 
+/// The current value of the input or text area `testid`.
+async fn value_of(c: &Client, testid: &str) -> String {
+    c.find(Locator::Css(&format!("[data-testid={testid}]")))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
 async fn text_of(c: &Client, css: &str) -> Option<String> {
     match c.find(Locator::Css(css)).await {
         Ok(el) => el.text().await.ok(),
@@ -447,25 +458,11 @@ async fn inspector_in_headless_chromium() {
         ("sp-entity-id", "https://app.avoma.com"),
         ("acs-url", "https://prod-api.avoma.com/saml2/acs"),
     ] {
-        let value = c
-            .find(Locator::Css(&format!("[data-testid={field}]")))
-            .await
-            .unwrap()
-            .prop("value")
-            .await
-            .unwrap();
-        assert_eq!(value.as_deref(), Some(want), "{field}");
+        assert_eq!(value_of(&c, field).await, want, "{field}");
     }
     // The SP's metadata became the SP certificate source: a request signed with the key of its
     // signing certificate verifies, one signed with another key does not.
-    let sp_cert = c
-        .find(Locator::Css("[data-testid=sp-cert]"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default();
+    let sp_cert = value_of(&c, "sp-cert").await;
     assert!(sp_cert.contains("SPSSODescriptor"), "{sp_cert}");
     let request = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_req9" Version="2.0" IssueInstant="2026-11-28T12:00:00Z" AssertionConsumerServiceURL="https://prod-api.avoma.com/saml2/acs"><saml:Issuer>https://app.avoma.com</saml:Issuer></samlp:AuthnRequest>"#;
     for (key, want) in [
