@@ -15,7 +15,10 @@ pub use algorithm::{
 };
 pub use error::SignatureError;
 pub use sign::{RawSigner, SignError, SignOptions, Signer, sign_enveloped, sign_enveloped_with};
-pub use verify::{SignatureFacts, Verified, VerifyPolicy, keyinfo_certificates, verify_enveloped};
+pub use verify::{
+    SignatureFacts, Verified, VerifyPolicy, keyinfo_certificates, verify_enveloped,
+    verify_with_keys,
+};
 
 /// Byte comparison whose time does not depend on where the inputs differ (digest comparison:
 /// SimpleSAMLphp 201809-01 shows what loose comparison does).

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::c14n::{C14nOptions, canonicalize, canonicalize_into};
 use crate::saml::ns::{DS, EXC_C14N};
-use crate::trust::{Certificate, CertificateInfo, TrustSource, TrustStore};
+use crate::trust::{Certificate, CertificateInfo, TrustSource, TrustStore, TrustedKey};
 use crate::xml::{Document, NodeId, NodeKind, Span};
 use base64::Engine as _;
 
@@ -147,37 +147,13 @@ pub fn verify_enveloped<'d>(
             "only fingerprints are configured and no KeyInfo certificate matches them".into(),
         ));
     }
-    let mut verified_with = None;
-    let mut too_small = None;
-    for key in &keys {
-        let pk = key.certificate.public_key();
-        if pk.bits() < policy.min_rsa_bits {
-            too_small = Some(pk.bits());
-            continue;
-        }
-        if pk
-            .verify(
-                policy.backend,
-                parsed.signature_algorithm,
-                &signed_info,
-                &parsed.signature_value,
-            )
-            .is_ok()
-        {
-            verified_with = Some(key);
-            break;
-        }
-    }
-    let key = match (verified_with, too_small) {
-        (Some(k), _) => k,
-        (None, Some(bits)) => {
-            return Err(SignatureError::KeyTooSmall {
-                bits,
-                min: policy.min_rsa_bits,
-            });
-        }
-        (None, None) => return Err(SignatureError::BadSignature { tried: keys.len() }),
-    };
+    let key = verify_with_keys(
+        &keys,
+        parsed.signature_algorithm,
+        &signed_info,
+        &parsed.signature_value,
+        policy,
+    )?;
 
     // 2. The reference: the parent element itself (node identity, no ID lookup), minus exactly
     // this Signature. Comments are never part of a same-document `#id` reference (XMLDSig
@@ -237,6 +213,39 @@ pub fn verify_enveloped<'d>(
             keyinfo_matches,
             weak,
         },
+    })
+}
+
+/// The first of `keys` whose public key verifies `signature` over `signed`, keys below the
+/// policy's minimum size left out: a canonical SignedInfo here, a Redirect-binding query string
+/// for signed AuthnRequests. `KeyTooSmall` when only a too-small key was there to try.
+pub fn verify_with_keys<'k>(
+    keys: &'k [TrustedKey],
+    algorithm: SignatureAlgorithm,
+    signed: &[u8],
+    signature: &[u8],
+    policy: &VerifyPolicy,
+) -> Result<&'k TrustedKey, SignatureError> {
+    let mut too_small = None;
+    for key in keys {
+        let pk = key.certificate.public_key();
+        if pk.bits() < policy.min_rsa_bits {
+            too_small = Some(pk.bits());
+            continue;
+        }
+        if pk
+            .verify(policy.backend, algorithm, signed, signature)
+            .is_ok()
+        {
+            return Ok(key);
+        }
+    }
+    Err(match too_small {
+        Some(bits) => SignatureError::KeyTooSmall {
+            bits,
+            min: policy.min_rsa_bits,
+        },
+        None => SignatureError::BadSignature { tried: keys.len() },
     })
 }
 

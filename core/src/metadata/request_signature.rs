@@ -11,7 +11,9 @@ use base64::Engine as _;
 
 use crate::checks::CheckId;
 use crate::decode::Decoded;
-use crate::dsig::{SignatureAlgorithm, VerifyPolicy, verify_enveloped};
+use crate::dsig::{
+    SignatureAlgorithm, SignatureError, VerifyPolicy, verify_enveloped, verify_with_keys,
+};
 use crate::report::Check;
 use crate::saml::ns::DS;
 use crate::trust::{Certificate, TrustSource, TrustStore};
@@ -74,11 +76,7 @@ pub(super) fn check(
                 .fix(FIX);
         }
     };
-    let mut trust = TrustStore::new();
-    for c in sp_certificates {
-        trust.add_certificate(c.clone(), TrustSource::PinnedCertificate);
-    }
-    match verify_enveloped(doc, signature, &trust, policy) {
+    match verify_enveloped(doc, signature, &sp_keys(sp_certificates), policy) {
         Ok(v) => {
             let facts = v.facts();
             let message = format!(
@@ -140,36 +138,41 @@ fn query_string(
     if sp_certificates.is_empty() {
         return Check::fail(id, "no SP certificate to verify the request with").fix(FIX);
     }
-    let mut too_small = None;
-    for c in sp_certificates {
-        let key = c.public_key();
-        if key.bits() < policy.min_rsa_bits {
-            too_small = Some(key.bits());
-            continue;
-        }
-        if key
-            .verify(policy.backend, algorithm, signed_query.as_bytes(), &value)
-            .is_ok()
-        {
+    let keys = sp_keys(sp_certificates).keys_for(&[]);
+    match verify_with_keys(&keys, algorithm, signed_query.as_bytes(), &value, policy) {
+        Ok(key) => {
             let message = format!(
                 "query-string signature ({algorithm}) verified with the SP certificate {}",
-                c.info().subject
+                key.certificate.info().subject
             );
-            return if algorithm.is_weak() {
+            if algorithm.is_weak() {
                 Check::warn(id, format!("{message}; SHA-1 is weak")).fix(FIX_ALGORITHM)
             } else {
                 Check::pass(id, message)
-            };
+            }
         }
+        Err(SignatureError::KeyTooSmall { bits, min }) => Check::fail(
+            id,
+            format!(
+                "the query-string signature does not verify with the SP certificate(s) given (one has a {bits}-bit key, below the minimum of {min})"
+            ),
+        )
+        .fix(FIX),
+        Err(_) => Check::fail(
+            id,
+            format!(
+                "the query-string signature ({algorithm}) does not verify with the SP certificate(s) given: the SP signed with another key, or the query was changed"
+            ),
+        )
+        .fix(FIX),
     }
-    let message = match too_small {
-        Some(bits) => format!(
-            "the query-string signature does not verify with the SP certificate(s) given (one has a {bits}-bit key, below the minimum of {})",
-            policy.min_rsa_bits
-        ),
-        None => format!(
-            "the query-string signature ({algorithm}) does not verify with the SP certificate(s) given: the SP signed with another key, or the query was changed"
-        ),
-    };
-    Check::fail(id, message).fix(FIX)
+}
+
+/// The SP's certificates as the trust an SP-signed request is verified with.
+fn sp_keys(sp_certificates: &[Certificate]) -> TrustStore {
+    let mut trust = TrustStore::new();
+    for c in sp_certificates {
+        trust.add_certificate(c.clone(), TrustSource::PinnedCertificate);
+    }
+    trust
 }
