@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use samlscope_core::decode::{DecodeLimits, Decoded};
 use samlscope_core::dsig::VerifyPolicy;
 use samlscope_core::metadata::{
-    AuthnRequestInfo, RedirectSignature, inspect_authn_request, sp_signing_certificates,
+    AuthnRequestInfo, RedirectSignature, inspect_authn_request, sp_certificates,
     verify_authn_request,
 };
 use samlscope_core::trust::Certificate;
@@ -47,36 +47,20 @@ pub struct Args {
 }
 
 /// The SP's certificates from `--sp-cert` files: PEM certificates, else SP metadata.
-fn sp_certificates(paths: &[PathBuf]) -> Result<Vec<Certificate>, CliError> {
+fn sp_certificate_files(paths: &[PathBuf]) -> Result<Vec<Certificate>, CliError> {
     let mut out = Vec::new();
     for path in paths {
         let bytes = read_bounded(path, DecodeLimits::default().max_message)
             .map_err(|e| CliError::input(CONTEXT, e))?;
-        let found = match Certificate::all_from_pem(&String::from_utf8_lossy(&bytes)) {
-            Ok(certs) => certs,
-            Err(pem) => sp_signing_certificates(&bytes).map_err(|md| {
-                CliError::input(
-                    CONTEXT,
-                    format!(
-                        "{}: neither PEM certificates ({pem}) nor SP metadata ({md})",
-                        path.display()
-                    ),
-                )
-            })?,
-        };
-        if found.is_empty() {
-            return Err(CliError::input(
-                CONTEXT,
-                format!("{}: no signing certificate in it", path.display()),
-            ));
-        }
+        let found = sp_certificates(&bytes)
+            .map_err(|e| CliError::input(CONTEXT, format!("{}: {e}", path.display())))?;
         out.extend(found);
     }
     Ok(out)
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, CliError> {
-    let sp_certs = sp_certificates(&args.sp_cert)?;
+    let sp_certs = sp_certificate_files(&args.sp_cert)?;
     let policy = VerifyPolicy {
         allow_sha1: args.allow_sha1,
         ..VerifyPolicy::default()

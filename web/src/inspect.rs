@@ -6,7 +6,7 @@ use samlscope_core::decode::{self, DecodeLimits, Decoded};
 use samlscope_core::dsig::VerifyPolicy;
 use samlscope_core::metadata::{
     AuthnRequestInfo, EntityInfo, MetadataInfo, RedirectSignature, SpMetadataInfo,
-    inspect_authn_request, inspect_entity, sp_signing_certificates, verify_authn_request,
+    inspect_authn_request, inspect_entity, verify_authn_request,
 };
 use samlscope_core::report::Report;
 use samlscope_core::saml::MessageKind;
@@ -165,24 +165,9 @@ fn policy(inputs: &Inputs<'_>, trust: &TrustSetup, errors: &mut Vec<String>) -> 
 /// is blank or unusable (then said in `errors`).
 fn sp_certificates(s: &Settings, errors: &mut Vec<String>) -> Option<Vec<Certificate>> {
     let text = non_empty(&s.sp_certificate)?;
-    let found = Certificate::all_from_pem(&text)
-        .or_else(|_| sp_signing_certificates(text.as_bytes()).map_err(|e| e.to_string()))
-        .and_then(|c| {
-            if c.is_empty() {
-                Err("no signing certificate in the SP's metadata".into())
-            } else {
-                Ok(c)
-            }
-        });
-    match found {
-        Ok(c) => Some(c),
-        Err(e) => {
-            errors.push(format!(
-                "SP certificate not usable (PEM certificates or the SP's metadata): {e}"
-            ));
-            None
-        }
-    }
+    samlscope_core::metadata::sp_certificates(text.as_bytes())
+        .map_err(|e| errors.push(format!("SP certificate not usable: {e}")))
+        .ok()
 }
 
 /// Decodes the paste, picks the message, and judges it. `trust` is

@@ -11,7 +11,8 @@ pub use authn_request::{AuthnRequestInfo, inspect_authn_request, verify_authn_re
 pub use entity::{Endpoint, MetadataInfo, inspect_metadata, trust_from_metadata};
 pub use request_signature::RedirectSignature;
 pub use sp::{
-    AcsEndpoint, IdpSetting, SpMetadataInfo, inspect_sp_metadata, sp_signing_certificates,
+    AcsEndpoint, IdpSetting, SpMetadataInfo, inspect_sp_metadata, sp_certificates,
+    sp_signing_certificates,
 };
 
 /// Metadata of either role, as an admin may paste either.
@@ -111,4 +112,8 @@ pub enum InspectError {
          provider (SPSSODescriptor)"
     )]
     NoRole,
+    #[error("neither PEM certificates ({pem}) nor SP metadata ({metadata})")]
+    NotSpCertificates { pem: String, metadata: String },
+    #[error("no signing certificate in the SP's metadata")]
+    NoSigningCertificate,
 }

@@ -313,3 +313,21 @@ pub fn sp_signing_certificates(xml: &[u8]) -> Result<Vec<Certificate>, InspectEr
         .flatten()
         .collect())
 }
+
+/// The SP's certificates from what an admin has at hand: PEM certificate(s), else the SP's
+/// metadata (its signing certificates). What a signed AuthnRequest is verified with.
+pub fn sp_certificates(input: &[u8]) -> Result<Vec<Certificate>, InspectError> {
+    let certs = match Certificate::all_from_pem(&String::from_utf8_lossy(input)) {
+        Ok(certs) => certs,
+        Err(pem) => {
+            sp_signing_certificates(input).map_err(|md| InspectError::NotSpCertificates {
+                pem: pem.to_string(),
+                metadata: md.to_string(),
+            })?
+        }
+    };
+    if certs.is_empty() {
+        return Err(InspectError::NoSigningCertificate);
+    }
+    Ok(certs)
+}
