@@ -19,6 +19,11 @@ use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
 use samlscope_core::validate::{Policy, validate};
 use std::hint::black_box;
 
+/// The allocator the `samlscope` binary (CLI and server) runs with, so that these numbers are
+/// what it does (see cli/src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const KEY: &str = include_str!("../tests/data/keys/idp.key.pem");
 const CERT: &str = include_str!("../tests/data/keys/idp.crt.pem");
 
