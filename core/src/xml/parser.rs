@@ -185,19 +185,22 @@ fn common_name(s: &str) -> Option<&'static str> {
     }
 }
 
-/// A small open-addressing table from a string of the input to its [`Name`].
+/// A small open-addressing table from a string of the input to its [`Name`]. The table holds
+/// indices into `entries` (a slot is two bytes, so the table costs 512 bytes to clear per parse
+/// and nothing to drop; with the entries in the slots it was 10 KB to fill and scan again).
 struct Interner<'a> {
-    slots: Vec<Option<(&'a str, Name)>>,
-    len: usize,
+    /// `0` = empty, else 1 + index into `entries`.
+    slots: Vec<u16>,
+    entries: Vec<(&'a str, Name)>,
 }
 
 impl<'a> Interner<'a> {
     fn new() -> Self {
         // A SAML message has 60 to 100 distinct names, prefixes and URIs: 256 slots hold them
-        // without growing (each growth re-hashes every entry and allocates again).
+        // without growing (each growth re-hashes every entry).
         Self {
-            slots: vec![None; 256],
-            len: 0,
+            slots: vec![0; 256],
+            entries: Vec::with_capacity(128),
         }
     }
 
@@ -216,39 +219,52 @@ impl<'a> Interner<'a> {
     }
 
     fn get(&mut self, s: &'a str) -> Name {
-        if self.len * 2 >= self.slots.len() {
+        if self.entries.len() * 2 >= self.slots.len() {
             self.grow();
         }
         let mask = self.slots.len() - 1;
         let mut i = Self::hash(s) & mask;
         loop {
-            match self.slots.get_mut(i) {
-                Some(Some((k, v))) if same_text(k, s) => return v.clone(),
-                Some(Some(_)) => i = (i + 1) & mask,
-                Some(slot @ None) => {
-                    let v = common_name(s)
-                        .map_or_else(|| Name::shared(Arc::from(s)), Name::from_static);
-                    *slot = Some((s, v.clone()));
-                    self.len += 1;
-                    return v;
-                }
+            match self.slots.get(i).copied() {
+                Some(0) => break,
+                Some(k) => match self.entries.get(usize::from(k) - 1) {
+                    Some((text, name)) if same_text(text, s) => return name.clone(),
+                    _ => i = (i + 1) & mask,
+                },
                 // Not reached: `i` is masked to the table size.
                 None => return Name::from(s),
             }
         }
+        let v = common_name(s).map_or_else(|| Name::shared(Arc::from(s)), Name::from_static);
+        // Inserted only while the table stays at most half full: it stops growing where a slot
+        // can no longer index the entries, and a full table would make the probe above endless.
+        // Past that (tens of thousands of distinct names) a name is still right, only not shared.
+        if self.entries.len() * 2 < self.slots.len()
+            && let (Ok(k), Some(slot)) =
+                (u16::try_from(self.entries.len() + 1), self.slots.get_mut(i))
+        {
+            *slot = k;
+            self.entries.push((s, v.clone()));
+        }
+        v
     }
 
     fn grow(&mut self) {
-        let bigger = vec![None; self.slots.len() * 2];
-        let old = std::mem::replace(&mut self.slots, bigger);
-        let mask = self.slots.len() - 1;
-        for (k, v) in old.into_iter().flatten() {
-            let mut i = Self::hash(k) & mask;
-            while let Some(Some(_)) = self.slots.get(i) {
+        let size = self.slots.len() * 2;
+        if size > usize::from(u16::MAX) {
+            return;
+        }
+        self.slots = vec![0; size];
+        let mask = size - 1;
+        for (k, (text, _)) in self.entries.iter().enumerate() {
+            let mut i = Self::hash(text) & mask;
+            while let Some(&taken) = self.slots.get(i)
+                && taken != 0
+            {
                 i = (i + 1) & mask;
             }
-            if let Some(slot) = self.slots.get_mut(i) {
-                *slot = Some((k, v));
+            if let (Some(slot), Ok(k)) = (self.slots.get_mut(i), u16::try_from(k + 1)) {
+                *slot = k;
             }
         }
     }

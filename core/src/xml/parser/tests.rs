@@ -898,3 +898,28 @@ fn interner_comparison_is_string_equality() {
         }
     }
 }
+
+#[test]
+fn interner_keeps_every_name_right_past_its_table() {
+    // More distinct names than the table indexes: lookups must end (no full table to probe
+    // forever) and give each name its own text, shared while the table has room.
+    let texts: Vec<String> = (0..40_000).map(|i| format!("name{i}")).collect();
+    let mut names = Interner::new();
+    for t in &texts {
+        assert_eq!(&*names.get(t), t.as_str());
+    }
+    for t in texts.iter().step_by(997) {
+        assert_eq!(&*names.get(t), t.as_str());
+    }
+    let again = names.get(&texts[5]);
+    assert!(
+        same_name(&again, &names.get(&texts[5])),
+        "early names stay shared"
+    );
+    assert!(names.entries.len() * 2 <= names.slots.len());
+    // A document of many distinct element names parses and keeps them.
+    let many: String = (0..3_000).map(|i| format!("<e{i}/>")).collect();
+    let d = ok(&format!("<r>{many}</r>"));
+    let last = *d.children(d.root()).last().unwrap();
+    assert_eq!(&*d.element(last).unwrap().local, "e2999");
+}
