@@ -15,9 +15,11 @@ use samlscope_core::crypto::PrivateKey;
 use samlscope_core::decode::{DecodeLimits, Decoded, decode};
 use samlscope_core::dsig::{SignOptions, SignatureAlgorithm, VerifyPolicy, sign_enveloped};
 use samlscope_core::metadata::{
-    RedirectSignature, inspect_authn_request, sp_signing_certificates, verify_authn_request,
+    AuthnRequestInfo, RedirectSignature, inspect_authn_request, sp_signing_certificates,
+    verify_authn_request,
 };
 use samlscope_core::report::{Check, Status};
+use samlscope_core::xml::Span;
 
 const REQUEST: &str = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_req42" Version="2.0" IssueInstant="2026-11-28T12:00:00Z" AssertionConsumerServiceURL="https://prod-api.avoma.com/saml2/acs" ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"><saml:Issuer>https://app.avoma.com</saml:Issuer></samlp:AuthnRequest>"#;
 
@@ -55,12 +57,19 @@ fn decoded(input: &str) -> Decoded {
         .remove(0)
 }
 
-/// The `request.signature` check of `input` verified with `certs` under `policy`.
-fn signature_check(input: &str, certs: &[&str], policy: &VerifyPolicy) -> Check {
+/// `input` inspected and its signature verified with `certs` under `policy`; also the
+/// decoded XML.
+fn verified(input: &str, certs: &[&str], policy: &VerifyPolicy) -> (AuthnRequestInfo, String) {
     let m = decoded(input);
     let certs: Vec<_> = certs.iter().map(|c| common::cert(c)).collect();
     let info =
         verify_authn_request(m.xml.as_bytes(), RedirectSignature::of(&m), &certs, policy).unwrap();
+    (info, m.xml)
+}
+
+/// The `request.signature` check of `input` verified with `certs` under `policy`.
+fn signature_check(input: &str, certs: &[&str], policy: &VerifyPolicy) -> Check {
+    let (info, _) = verified(input, certs, policy);
     let mut found: Vec<Check> = info
         .lints
         .into_iter()
@@ -190,6 +199,52 @@ fn posted_requests_carry_an_enveloped_signature() {
     let plain = inspect_authn_request(signed.as_bytes()).unwrap();
     assert!(plain.signed);
     assert!(plain.lints.iter().all(|c| c.id != C::RequestSignature));
+}
+
+#[test]
+fn a_verified_signature_says_what_it_covers() {
+    let policy = VerifyPolicy::default();
+    // Redirect: the signed query carries the whole request; there is no signature element.
+    let url = redirect_url(common::IDP2_KEY, RSA_SHA256, |q| q);
+    let (info, xml) = verified(&url, &[common::IDP2_CERT], &policy);
+    let region = info
+        .signed_region
+        .expect("a verified query signature covers the request");
+    assert_eq!(region.element, "request");
+    assert_eq!(region.span, Span::new(0, xml.len()));
+    assert_eq!(region.signature_span, Span::default());
+    // POST: the enveloping element, and where its signature is.
+    let signer = common::signer(common::IDP2_KEY, common::IDP2_CERT);
+    let signed = sign_enveloped(REQUEST, "_req42", &signer, &SignOptions::default()).unwrap();
+    let body = format!("SAMLRequest={}", pct(&STANDARD.encode(&signed)));
+    let (info, xml) = verified(&body, &[common::IDP2_CERT], &policy);
+    let region = info
+        .signed_region
+        .expect("a verified XML signature covers the request");
+    assert_eq!(region.span, Span::new(0, xml.len()));
+    let sig = &xml[region.signature_span.start..region.signature_span.end];
+    assert!(
+        sig.starts_with("<ds:Signature") && sig.ends_with("</ds:Signature>"),
+        "{sig}"
+    );
+    // Nothing is shaded unless the signature verified.
+    for (input, cert) in [
+        (url.as_str(), common::IDP_CERT),
+        (body.as_str(), common::IDP_CERT),
+        (
+            &*format!("SAMLRequest={}", pct(&STANDARD.encode(REQUEST))),
+            common::IDP2_CERT,
+        ),
+    ] {
+        let (info, _) = verified(input, &[cert], &policy);
+        assert_eq!(info.signed_region, None, "{:?}", info.lints);
+    }
+    assert_eq!(
+        inspect_authn_request(signed.as_bytes())
+            .unwrap()
+            .signed_region,
+        None
+    );
 }
 
 #[test]

@@ -498,6 +498,26 @@ async fn inspector_in_headless_chromium() {
             check.attr("data-status").await.unwrap().as_deref(),
             Some(want)
         );
+        // The XML panel shades what a verified signature covers (the whole request), and
+        // nothing when it did not verify.
+        let legend = text_of(&c, "[data-testid=xml] .legend")
+            .await
+            .unwrap_or_default();
+        let unsigned_lines = c
+            .find_all(Locator::Css("[data-testid=xml] .line.unsigned"))
+            .await
+            .unwrap()
+            .len();
+        if want == "pass" {
+            assert!(
+                legend.contains("covered by a verified signature"),
+                "{legend}"
+            );
+            assert_eq!(unsigned_lines, 0, "every line of the request is covered");
+        } else {
+            assert!(legend.contains("No verified signature"), "{legend}");
+            assert!(unsigned_lines > 0);
+        }
     }
 
     // 9. Privacy: every request went to this origin, and none carried what was pasted/typed.

@@ -4,7 +4,9 @@
 use crate::inspect::{Inspection, Outcome};
 use crate::xml_view::{self, Coverage, Region, TokenKind};
 use samlscope_core::metadata::{AuthnRequestInfo, MetadataInfo, SpMetadataInfo};
-use samlscope_core::report::{CertificateCard, Check, Report, Status, TimeWindow, Verdict};
+use samlscope_core::report::{
+    CertificateCard, Check, Report, SignedRegion, Status, TimeWindow, Verdict,
+};
 use samlscope_core::saml::time::Instant;
 use samlscope_core::saml::{Attribute, Identity};
 use samlscope_core::trust::CertificateInfo;
@@ -149,13 +151,14 @@ fn verdict(r: &Report, valid_when_issued: Option<&str>, actions: &Actions) -> Ht
 }
 
 fn regions(r: &Report) -> Vec<Region> {
-    r.signed_regions
-        .iter()
-        .map(|s| Region {
-            covered: s.span,
-            signature: s.signature_span,
-        })
-        .collect()
+    r.signed_regions.iter().map(region).collect()
+}
+
+fn region(s: &SignedRegion) -> Region {
+    Region {
+        covered: s.span,
+        signature: s.signature_span,
+    }
 }
 
 fn focus_button(c: &Check, actions: &Actions) -> Html {
@@ -732,7 +735,12 @@ fn request(
             }
         }
     };
-    html! { <>{ body }{ xml_panel(xml, &[], actions, "AuthnRequest XML") }</> }
+    // A verified request signature (query string or XML) is shaded like a response's.
+    let covered: Vec<Region> = match info {
+        Ok(r) => r.signed_region.iter().map(region).collect(),
+        Err(_) => Vec::new(),
+    };
+    html! { <>{ body }{ xml_panel(xml, &covered, actions, "AuthnRequest XML") }</> }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use super::{Binding, InspectError};
 use crate::checks::CheckId;
 use crate::dsig::VerifyPolicy;
-use crate::report::{Check, Status};
+use crate::report::{Check, SignedRegion, Status};
 use crate::saml::ns::{SAML, SAMLP};
 use crate::trust::Certificate;
 use crate::xml::{Document, parse};
@@ -26,6 +26,10 @@ pub struct AuthnRequestInfo {
     /// An enveloped XML signature (POST binding). A Redirect-binding signature travels in the
     /// query string, not the XML: see `decode::Decoded::signature`.
     pub signed: bool,
+    /// What the verified request signature covers (set by [`verify_authn_request`] when
+    /// `request.signature` verified; `None` otherwise, and always from
+    /// [`inspect_authn_request`], which verifies nothing).
+    pub signed_region: Option<SignedRegion>,
     /// Lints, each a pass, warn or fail with a hint.
     pub lints: Vec<Check>,
 }
@@ -52,13 +56,10 @@ pub fn verify_authn_request(
 ) -> Result<AuthnRequestInfo, InspectError> {
     let doc = parse(xml)?;
     let mut info = read(&doc)?;
-    info.lints.push(request_signature::check(
-        &doc,
-        doc.root(),
-        redirect,
-        sp_certificates,
-        policy,
-    ));
+    let (check, region) =
+        request_signature::check(&doc, doc.root(), redirect, sp_certificates, policy);
+    info.lints.push(check);
+    info.signed_region = region;
     Ok(info)
 }
 
@@ -97,6 +98,7 @@ fn read(doc: &Document) -> Result<AuthnRequestInfo, InspectError> {
             .children_named(root, crate::saml::ns::DS, "Signature")
             .next()
             .is_some(),
+        signed_region: None,
         lints: Vec::new(),
     };
     info.lints = lint(&info);

@@ -14,10 +14,10 @@ use crate::decode::Decoded;
 use crate::dsig::{
     SignatureAlgorithm, SignatureError, VerifyPolicy, verify_enveloped, verify_with_keys,
 };
-use crate::report::Check;
+use crate::report::{Check, SignedRegion, Status};
 use crate::saml::ns::DS;
 use crate::trust::{Certificate, TrustSource, TrustStore};
-use crate::xml::{Document, NodeId};
+use crate::xml::{Document, NodeId, Span};
 
 /// What a Redirect-binding AuthnRequest carries to be verified (SAML Bindings §3.4.4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,29 +51,52 @@ const FIX_ALGORITHM: &str = "Have the service provider sign its requests with RS
 /// Redirect-bound request has no XML signature). Fails closed: an algorithm off the allow-list,
 /// SHA-1 unless allowed, undecodable values, a key below the policy's size, two XML signatures
 /// or any failure to verify is a failure; an unsigned request is reported as not checked.
+///
+/// Also returns what a verified signature covers, for the page to shade: the element the XML
+/// signature is enveloped in, or for a query-string signature the whole request (the signed
+/// octets carry all of it; there is no signature element then, so its span is empty).
 pub(super) fn check(
     doc: &Document,
     root: NodeId,
     redirect: Option<RedirectSignature<'_>>,
     sp_certificates: &[Certificate],
     policy: &VerifyPolicy,
-) -> Check {
-    let id = CheckId::RequestSignature;
+) -> (Check, Option<SignedRegion>) {
     if let Some(sig) = redirect {
-        return query_string(sig, sp_certificates, policy);
+        let check = query_string(sig, sp_certificates, policy);
+        // Pass or warn: only a verified signature gets either (warn = verified, but SHA-1).
+        let region = matches!(check.status, Status::Pass | Status::Warn).then(|| SignedRegion {
+            element: "request",
+            span: doc.span(root),
+            signature_span: Span::default(),
+        });
+        return (check, region);
     }
+    xml_signature(doc, root, sp_certificates, policy)
+}
+
+/// The enveloped XML signature of a POSTed request.
+fn xml_signature(
+    doc: &Document,
+    root: NodeId,
+    sp_certificates: &[Certificate],
+    policy: &VerifyPolicy,
+) -> (Check, Option<SignedRegion>) {
+    let id = CheckId::RequestSignature;
     let signatures: Vec<NodeId> = doc.children_named(root, DS, "Signature").collect();
     let signature = match signatures.as_slice() {
         [] => {
-            return Check::skipped(
+            let check = Check::skipped(
                 id,
                 "the request is unsigned: there is no signature to verify with the SP certificate",
             );
+            return (check, None);
         }
         [one] => *one,
         _ => {
-            return Check::fail(id, "the request carries two XML signatures: refused rather than guess which one counts")
+            let check = Check::fail(id, "the request carries two XML signatures: refused rather than guess which one counts")
                 .fix(FIX);
+            return (check, None);
         }
     };
     match verify_enveloped(doc, signature, &sp_keys(sp_certificates), policy) {
@@ -83,14 +106,23 @@ pub(super) fn check(
                 "XML signature ({} with {} digest) verified with the SP certificate {}",
                 facts.signature_algorithm, facts.digest_algorithm, facts.verified_with.subject
             );
-            if facts.weak.is_empty() {
+            let check = if facts.weak.is_empty() {
                 Check::pass(id, message)
             } else {
                 Check::warn(id, format!("{message}; weak: {}", facts.weak.join(", ")))
                     .fix(FIX_ALGORITHM)
-            }
+            };
+            let region = SignedRegion {
+                element: "request",
+                span: doc.span(v.node()),
+                signature_span: doc.span(v.signature()),
+            };
+            (check, Some(region))
         }
-        Err(e) => Check::fail(id, format!("the request's XML signature: {e}")).fix(FIX),
+        Err(e) => {
+            let check = Check::fail(id, format!("the request's XML signature: {e}")).fix(FIX);
+            (check, None)
+        }
     }
 }
 

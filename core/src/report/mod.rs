@@ -102,7 +102,7 @@ impl Check {
 /// A region of the decoded XML covered by a verified signature.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SignedRegion {
-    /// `response` or `assertion`.
+    /// `response`, `assertion` or (for a signed AuthnRequest) `request`.
     pub element: &'static str,
     pub span: Span,
     pub signature_span: Span,
