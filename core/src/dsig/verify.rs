@@ -51,10 +51,10 @@ pub struct SignatureFacts {
     /// Extent of the `ds:Signature` element.
     pub signature_span: Span,
     /// The certificate whose key verified the signature.
-    pub verified_with: CertificateInfo,
+    pub verified_with: std::sync::Arc<CertificateInfo>,
     pub trust_source: TrustSource,
     /// Certificates carried in KeyInfo (untrusted; for the rotation diagnosis).
-    pub keyinfo_certificates: Vec<CertificateInfo>,
+    pub keyinfo_certificates: Vec<std::sync::Arc<CertificateInfo>>,
     /// Whether a KeyInfo certificate is exactly the key that verified.
     pub keyinfo_matches: Option<bool>,
     /// SHA-1 (or another weak choice) was accepted under policy.
@@ -207,9 +207,13 @@ pub fn verify_enveloped<'d>(
             reference_id: id.to_owned(),
             signed_span: doc.span(parent),
             signature_span: doc.span(signature),
-            verified_with: key.certificate.info().clone(),
+            verified_with: key.certificate.shared_info(),
             trust_source: key.source.clone(),
-            keyinfo_certificates: parsed.keyinfo.iter().map(|c| c.info().clone()).collect(),
+            keyinfo_certificates: parsed
+                .keyinfo
+                .iter()
+                .map(Certificate::shared_info)
+                .collect(),
             keyinfo_matches,
             weak,
         },

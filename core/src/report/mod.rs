@@ -5,6 +5,7 @@ use crate::checks::CheckId;
 use crate::saml::{Identity, MessageKind};
 use crate::trust::CertificateInfo;
 use crate::xml::Span;
+use std::sync::Arc;
 
 /// `valid` only if no check failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -114,7 +115,7 @@ pub struct CertificateCard {
     /// `trusted` (configured), `keyinfo` (carried in the message).
     pub role: &'static str,
     #[serde(flatten)]
-    pub info: CertificateInfo,
+    pub info: Arc<CertificateInfo>,
     /// For KeyInfo certificates: whether it is exactly one of the trusted ones.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matches_trusted: Option<bool>,

@@ -3,6 +3,7 @@
 use super::fingerprint::{Fingerprint, FingerprintAlgorithm};
 use crate::crypto::PublicKey;
 use base64::Engine as _;
+use std::sync::Arc;
 
 /// Facts about a certificate, for certificate cards and lints. Times are Unix seconds (UTC).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -44,7 +45,9 @@ struct Inner {
     /// Standard base64 of `der`, no line breaks: KeyInfo carries certificates in this form, and
     /// comparing text is much cheaper than decoding it on every message.
     base64: Box<str>,
-    info: CertificateInfo,
+    /// Shared: every report and signature outcome names the certificates involved, and a copy
+    /// of the six strings each time was a quarter of a validation's allocations.
+    info: Arc<CertificateInfo>,
     key: PublicKey,
     /// The `SubjectPublicKeyInfo` DER, kept from the parse (what encrypting for the key takes).
     spki: Box<[u8]>,
@@ -87,7 +90,7 @@ impl Certificate {
             base64: base64::engine::general_purpose::STANDARD
                 .encode(der)
                 .into_boxed_str(),
-            info,
+            info: Arc::new(info),
             key,
             spki: spki.raw.into(),
         })))
@@ -143,6 +146,11 @@ impl Certificate {
 
     pub fn info(&self) -> &CertificateInfo {
         &self.0.info
+    }
+
+    /// [`Certificate::info`] as a shared handle (a reference count, not a copy).
+    pub fn shared_info(&self) -> Arc<CertificateInfo> {
+        Arc::clone(&self.0.info)
     }
 
     pub fn public_key(&self) -> &PublicKey {

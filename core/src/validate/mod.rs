@@ -358,7 +358,7 @@ fn signature_checks(
     for k in policy.trust.certificates() {
         report.certificates.push(CertificateCard {
             role: "trusted",
-            info: k.certificate.info().clone(),
+            info: k.certificate.shared_info(),
             matches_trusted: None,
         });
     }
@@ -389,11 +389,11 @@ fn signature_checks(
             if !report
                 .certificates
                 .iter()
-                .any(|card| card.info == *c.info())
+                .any(|card| *card.info == *c.info())
             {
                 report.certificates.push(CertificateCard {
                     role: "keyinfo",
-                    info: c.info().clone(),
+                    info: c.shared_info(),
                     matches_trusted: Some(matches),
                 });
             }
