@@ -255,6 +255,68 @@ fn xmlsec_baseline(response: &std::path::Path) -> Option<Baseline> {
     })
 }
 
+/// Per-pair ratios of python-xmlsec's time per response to samlscope's full validation, from
+/// batches of each taken in turn (≈ 20 ms apiece; who goes first alternates): on a shared
+/// machine a busy spell then slows both sides of a pair, where the medians above are taken
+/// minutes apart. Sorted; empty when python-xmlsec cannot run. Bounded by count and time.
+fn paired_ratios(response: &std::path::Path, xml: &str, policy: &Policy) -> Vec<f64> {
+    use std::io::{BufRead, BufReader, Write};
+    const PAIRS: usize = 150;
+    const PY_BATCH: u32 = 20;
+    const OWN_BATCH: u32 = 200;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let Ok(mut child) = std::process::Command::new("python3")
+        .arg(dir.join("benches/xmlsec_baseline.py"))
+        .arg(response)
+        .arg(dir.join("tests/data/keys/idp.crt.pem"))
+        .arg("--batches")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    else {
+        return Vec::new();
+    };
+    let (Some(mut to_py), Some(from_py)) = (child.stdin.take(), child.stdout.take()) else {
+        return Vec::new();
+    };
+    let mut from_py = BufReader::new(from_py).lines();
+    let mut python = || -> Option<f64> {
+        writeln!(to_py, "{PY_BATCH}").ok()?;
+        let secs: f64 = from_py.next()?.ok()?.trim().parse().ok()?;
+        Some(secs / f64::from(PY_BATCH))
+    };
+    let own = || {
+        let t = std::time::Instant::now();
+        for _ in 0..OWN_BATCH {
+            black_box(validate(black_box(xml.as_bytes()), policy));
+        }
+        t.elapsed().as_secs_f64() / f64::from(OWN_BATCH)
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut ratios = Vec::with_capacity(PAIRS);
+    for i in 0..PAIRS {
+        if std::time::Instant::now() > deadline {
+            break;
+        }
+        let (py, ours) = if i % 2 == 0 {
+            let py = python();
+            (py, own())
+        } else {
+            let ours = own();
+            (python(), ours)
+        };
+        match py {
+            Some(py) if ours > 0.0 => ratios.push(py / ours),
+            _ => break,
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    ratios.sort_by(f64::total_cmp);
+    ratios
+}
+
 fn main() {
     let xml = response();
     let file = target_dir().join("bench-response.xml");
@@ -378,6 +440,16 @@ fn main() {
             println!(
                 "  parse + both signatures only (the baseline's own work): {:.1}x python-xmlsec by medians",
                 xmlsec_us * 1e3 / sigs
+            );
+        }
+        let pairs = paired_ratios(&file, &xml, &policy(Backend::default()));
+        if let (Some(lo), Some(hi)) = (pairs.get(pairs.len() / 4), pairs.get(pairs.len() * 3 / 4)) {
+            println!(
+                "  paired (python-xmlsec and full validation in alternating ≈20 ms batches, {} pairs): median ratio {:.1}x, middle half {:.1}x to {:.1}x",
+                pairs.len(),
+                pairs.get(pairs.len() / 2).copied().unwrap_or(f64::NAN),
+                lo,
+                hi
             );
         }
         let default = Backend::default();

@@ -3,6 +3,10 @@ signatures of the same ≈8 KB response, on one core. Prints responses/second (m
 and the fastest batch.
 
 Usage: python3 core/benches/xmlsec_baseline.py target/bench-response.xml core/tests/data/keys/idp.crt.pem [seconds]
+
+With `--batches` instead of seconds it reads batch sizes from stdin, one per line, and answers
+each with the seconds that many verifications took (one line, flushed): the validate bench
+alternates these batches with its own, so both sides of each ratio see the same machine.
 """
 import sys
 import time
@@ -24,11 +28,24 @@ def verify_once(data: bytes, key: "xmlsec.Key") -> None:
         ctx.verify(sig)
 
 
+def batches(data: bytes, key: "xmlsec.Key") -> None:
+    """Answers each batch size read from stdin with the seconds it took, until EOF."""
+    for line in sys.stdin:
+        n = min(max(int(line), 1), 10_000)
+        t = time.perf_counter()
+        for _ in range(n):
+            verify_once(data, key)
+        print(time.perf_counter() - t, flush=True)
+
+
 def main() -> None:
     data = open(sys.argv[1], "rb").read()
     key = xmlsec.Key.from_file(sys.argv[2], xmlsec.constants.KeyDataFormatCertPem)
-    seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 3.0
     verify_once(data, key)
+    if len(sys.argv) > 3 and sys.argv[3] == "--batches":
+        batches(data, key)
+        return
+    seconds = float(sys.argv[3]) if len(sys.argv) > 3 else 3.0
     # Batches of 20 verifications; the median batch is the result, so a busy moment on a shared
     # machine (a few slow batches) moves it as little as it moves criterion's median.
     per_batch = []
