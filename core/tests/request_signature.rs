@@ -31,12 +31,21 @@ fn pct(s: &str) -> String {
 /// `SAMLRequest=…&RelayState=…&SigAlg=…` (SAML Bindings §3.4.4.1); `edit` changes the signed
 /// query before the Signature is appended (a tampered URL).
 fn redirect_url(key: &str, sig_alg: &str, edit: impl Fn(String) -> String) -> String {
+    redirect_url_relaying(key, sig_alg, &pct("/dashboard"), edit)
+}
+
+/// [`redirect_url`] with `relay_state` written into the query as given (encoded or not).
+fn redirect_url_relaying(
+    key: &str,
+    sig_alg: &str,
+    relay_state: &str,
+    edit: impl Fn(String) -> String,
+) -> String {
     let mut z = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
     z.write_all(REQUEST.as_bytes()).unwrap();
     let query = format!(
-        "SAMLRequest={}&RelayState={}&SigAlg={}",
+        "SAMLRequest={}&RelayState={relay_state}&SigAlg={}",
         pct(&STANDARD.encode(z.finish().unwrap())),
-        pct("/dashboard"),
         pct(sig_alg)
     );
     let algorithm = SignatureAlgorithm::from_uri(sig_alg).unwrap_or(SignatureAlgorithm::RsaSha256);
@@ -115,6 +124,17 @@ fn redirect_signatures_verify_with_the_sp_certificate_only() {
     // No certificate at all.
     let none = signature_check(&url, &[], &policy);
     assert_eq!(none.status, Status::Fail, "{none:?}");
+}
+
+#[test]
+fn a_semicolon_in_the_relay_state_is_part_of_it() {
+    // Browsers leave `;` unencoded (`/app;jsessionid=…`), and IdPs split a query on `&` only:
+    // the RelayState keeps its `;`, and the signature over it verifies as the IdP sees it.
+    let url = redirect_url_relaying(common::IDP2_KEY, RSA_SHA256, "/app;jsessionid=42", |q| q);
+    let m = decoded(&url);
+    assert_eq!(m.relay_state.as_deref(), Some("/app;jsessionid=42"));
+    let ok = signature_check(&url, &[common::IDP2_CERT], &VerifyPolicy::default());
+    expect(&ok, Status::Pass, "query-string signature");
 }
 
 #[test]
