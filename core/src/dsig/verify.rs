@@ -14,6 +14,7 @@ use crate::saml::ns::{DS, EXC_C14N};
 use crate::trust::{Certificate, CertificateInfo, TrustSource, TrustStore, TrustedKey};
 use crate::xml::{Document, NodeId, NodeKind, Span};
 use base64::Engine as _;
+use std::sync::Arc;
 
 /// What the caller allows beyond the strict defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,10 +52,10 @@ pub struct SignatureFacts {
     /// Extent of the `ds:Signature` element.
     pub signature_span: Span,
     /// The certificate whose key verified the signature.
-    pub verified_with: std::sync::Arc<CertificateInfo>,
+    pub verified_with: Arc<CertificateInfo>,
     pub trust_source: TrustSource,
     /// Certificates carried in KeyInfo (untrusted; for the rotation diagnosis).
-    pub keyinfo_certificates: Vec<std::sync::Arc<CertificateInfo>>,
+    pub keyinfo_certificates: Vec<Arc<CertificateInfo>>,
     /// Whether a KeyInfo certificate is exactly the key that verified.
     pub keyinfo_matches: Option<bool>,
     /// SHA-1 (or another weak choice) was accepted under policy.
