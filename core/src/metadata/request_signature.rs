@@ -14,7 +14,7 @@ use crate::decode::Decoded;
 use crate::dsig::{
     SignatureAlgorithm, SignatureError, VerifyPolicy, verify_enveloped, verify_with_keys,
 };
-use crate::report::{Check, SignedRegion, Status};
+use crate::report::{Check, SignedRegion};
 use crate::saml::ns::DS;
 use crate::trust::{Certificate, TrustSource, TrustStore};
 use crate::xml::{Document, NodeId, Span};
@@ -63,14 +63,17 @@ pub(super) fn check(
     policy: &VerifyPolicy,
 ) -> (Check, Option<SignedRegion>) {
     if let Some(sig) = redirect {
-        let check = query_string(sig, sp_certificates, policy);
-        // Pass or warn: only a verified signature gets either (warn = verified, but SHA-1).
-        let region = matches!(check.status, Status::Pass | Status::Warn).then(|| SignedRegion {
-            element: "request",
-            span: doc.span(root),
-            signature_span: Span::default(),
-        });
-        return (check, region);
+        return match query_string(sig, sp_certificates, policy) {
+            Outcome::Verified(check) => {
+                let region = SignedRegion {
+                    element: "request",
+                    span: doc.span(root),
+                    signature_span: Span::default(),
+                };
+                (check, Some(region))
+            }
+            Outcome::Refused(check) => (check, None),
+        };
     }
     xml_signature(doc, root, sp_certificates, policy)
 }
@@ -126,49 +129,63 @@ fn xml_signature(
     }
 }
 
+/// A request-signature check, and whether the signature verified: what it covers is shaded only
+/// then, and that is decided where it is verified, not read off the check's status afterwards.
+enum Outcome {
+    /// A pass, or a warning (verified with SHA-1, allowed by policy).
+    Verified(Check),
+    Refused(Check),
+}
+
 /// SAML Bindings §3.4.4.1: `Signature` over the signed query octets with `SigAlg`.
 fn query_string(
     sig: RedirectSignature<'_>,
     sp_certificates: &[Certificate],
     policy: &VerifyPolicy,
-) -> Check {
+) -> Outcome {
     let id = CheckId::RequestSignature;
     let Some(signed_query) = sig.signed_query else {
-        return Check::fail(
+        return Outcome::Refused(Check::fail(
             id,
             "a parameter appears more than once in the query string: which value is signed is ambiguous, so the signature is refused",
         )
-        .fix("Paste the URL exactly as the service provider sent it; an SP that repeats SAMLRequest, RelayState, SigAlg or Signature must be fixed.");
+        .fix("Paste the URL exactly as the service provider sent it; an SP that repeats SAMLRequest, RelayState, SigAlg or Signature must be fixed."));
     };
     let Some(uri) = sig.sig_alg else {
-        return Check::fail(
+        return Outcome::Refused(Check::fail(
             id,
             "the query string has a Signature but no SigAlg: the signature cannot be checked",
         )
-        .fix("The service provider must send SigAlg with a signed Redirect request (SAML Bindings §3.4.4.1); check its SAML library.");
+        .fix("The service provider must send SigAlg with a signed Redirect request (SAML Bindings §3.4.4.1); check its SAML library."));
     };
     let algorithm = match SignatureAlgorithm::from_uri(uri) {
         Ok(a) => a,
         Err(e) => {
-            return Check::fail(id, format!("SigAlg: {e}"))
-                .found(uri)
-                .fix(FIX_ALGORITHM);
+            return Outcome::Refused(
+                Check::fail(id, format!("SigAlg: {e}"))
+                    .found(uri)
+                    .fix(FIX_ALGORITHM),
+            );
         }
     };
     if algorithm.is_weak() && !policy.allow_sha1 {
-        return Check::fail(
-            id,
-            format!("the request is signed with {algorithm}, refused unless SHA-1 is allowed"),
-        )
-        .found(uri)
-        .fix(FIX_ALGORITHM);
+        return Outcome::Refused(
+            Check::fail(
+                id,
+                format!("the request is signed with {algorithm}, refused unless SHA-1 is allowed"),
+            )
+            .found(uri)
+            .fix(FIX_ALGORITHM),
+        );
     }
     let Ok(value) = base64::engine::general_purpose::STANDARD.decode(sig.signature) else {
-        return Check::fail(id, "the Signature parameter is not base64")
-            .fix("The query string was cut or re-encoded on the way: paste the whole URL the browser was sent to.");
+        return Outcome::Refused(Check::fail(id, "the Signature parameter is not base64")
+            .fix("The query string was cut or re-encoded on the way: paste the whole URL the browser was sent to."));
     };
     if sp_certificates.is_empty() {
-        return Check::fail(id, "no SP certificate to verify the request with").fix(FIX);
+        return Outcome::Refused(
+            Check::fail(id, "no SP certificate to verify the request with").fix(FIX),
+        );
     }
     let keys = sp_keys(sp_certificates).keys_for(&[]);
     match verify_with_keys(&keys, algorithm, signed_query.as_bytes(), &value, policy) {
@@ -177,26 +194,26 @@ fn query_string(
                 "query-string signature ({algorithm}) verified with the SP certificate {}",
                 key.certificate.info().subject
             );
-            if algorithm.is_weak() {
+            Outcome::Verified(if algorithm.is_weak() {
                 Check::warn(id, format!("{message}; SHA-1 is weak")).fix(FIX_ALGORITHM)
             } else {
                 Check::pass(id, message)
-            }
+            })
         }
-        Err(SignatureError::KeyTooSmall { bits, min }) => Check::fail(
+        Err(SignatureError::KeyTooSmall { bits, min }) => Outcome::Refused(Check::fail(
             id,
             format!(
                 "the query-string signature does not verify with the SP certificate(s) given (one has a {bits}-bit key, below the minimum of {min})"
             ),
         )
-        .fix(FIX),
-        Err(_) => Check::fail(
+        .fix(FIX)),
+        Err(_) => Outcome::Refused(Check::fail(
             id,
             format!(
                 "the query-string signature ({algorithm}) does not verify with the SP certificate(s) given: the SP signed with another key, or the query was changed"
             ),
         )
-        .fix(FIX),
+        .fix(FIX)),
     }
 }
 
