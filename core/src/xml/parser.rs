@@ -56,6 +56,12 @@ pub fn parse(input: &[u8]) -> Result<Document, XmlError> {
 /// Spans and error positions are byte offsets into [`Document::source`], i.e. after a leading
 /// UTF-8 BOM is removed (only `TooLarge` is reported against the raw input, at offset 0).
 pub fn parse_with_limits(input: &[u8], limits: Limits) -> Result<Document, XmlError> {
+    parse_tags(input, limits, true)
+}
+
+/// [`parse_with_limits`], with `fast_tags` false reading every start tag the general way (the
+/// tests compare the two).
+fn parse_tags(input: &[u8], limits: Limits, fast_tags: bool) -> Result<Document, XmlError> {
     // Spec A.1: the size limit comes before any other work, so a huge paste costs nothing.
     if input.len() > limits.max_bytes {
         return Err(XmlError {
@@ -76,9 +82,9 @@ pub fn parse_with_limits(input: &[u8], limits: Limits) -> Result<Document, XmlEr
     // The document keeps one shared copy of the input; values that need no decoding are ranges
     // of it, not copies.
     let shared: Arc<str> = Arc::from(src);
-    Builder::new(&shared, shared.clone(), limits)
-        .run()
-        .map_err(fail_at)
+    let mut builder = Builder::new(&shared, shared.clone(), limits);
+    builder.fast_tags = fast_tags;
+    builder.run().map_err(fail_at)
 }
 
 /// An error before it is given a line and column (computed once, on failure only).
@@ -103,6 +109,31 @@ struct Open<'a> {
     mark: usize,
 }
 
+/// An element name as written and split.
+#[derive(Clone, Copy)]
+struct QName<'a> {
+    name: &'a str,
+    prefix: Option<&'a str>,
+    local: &'a str,
+}
+
+/// A start tag for [`Builder::add_element`].
+enum Tag<'a> {
+    /// Read in one pass by [`tag::common_start_tag`]: names checked, attributes listed.
+    Read(QName<'a>),
+    /// The text between `<` and `>` (or `/>`), still to be tokenized and checked.
+    Unread(&'a str),
+}
+
+/// An attribute value after §3.3.3 normalization and reference expansion (a value the
+/// one-pass reader found plain is its own decoded form).
+fn attr_value<'a>(a: &RawAttr<'a>) -> Result<Cow<'a, str>, Fail> {
+    if a.plain {
+        return Ok(Cow::Borrowed(a.value));
+    }
+    escape::decode_attr(a.value, a.value_start)
+}
+
 struct Builder<'a> {
     src: &'a str,
     /// `src`, shared with every value that is a range of it.
@@ -120,6 +151,9 @@ struct Builder<'a> {
     /// gets one shared allocation per document instead of one per occurrence (the parser's
     /// allocations were most of a validation's).
     names: Interner<'a>,
+    /// Whether start tags of the common form are read in one pass (always, except in the test
+    /// that compares that path with the general one).
+    fast_tags: bool,
 }
 
 /// Names, prefixes and namespace URIs nearly every SAML message uses: `'static`, so a typical
@@ -317,6 +351,7 @@ impl<'a> Builder<'a> {
             raw_attrs: Vec::new(),
             checked_uris: Vec::new(),
             names: Interner::new(),
+            fast_tags: true,
         }
     }
 
@@ -324,6 +359,13 @@ impl<'a> Builder<'a> {
         escape::check_chars(self.src)?;
         let mut markup = Markup::new(self.src);
         loop {
+            if self.fast_tags
+                && let Some(start) = markup.start_tag_here()
+                && let Some(end) = self.common_start_tag(start)?
+            {
+                markup.resume_at(end);
+                continue;
+            }
             let (piece, start, end) = markup.next()?;
             match piece {
                 // The whole run of text and references up to the next markup: one text node.
@@ -424,7 +466,49 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// Reads the start tag at `start` in one pass if it has the common form (see
+    /// [`tag::common_start_tag`]) and builds its element; returns where it ended, or `None` to
+    /// have it read the general way.
+    fn common_start_tag(&mut self, start: usize) -> Result<Option<usize>, Fail> {
+        let mut raw = std::mem::take(&mut self.raw_attrs);
+        raw.clear();
+        let read = tag::common_start_tag(self.src, start, self.limits.max_attributes, &mut raw);
+        let built = match read {
+            Some(t) => {
+                let name = QName {
+                    name: t.name,
+                    prefix: t.prefix,
+                    local: t.local,
+                };
+                self.add_element(start, t.end, t.empty, Tag::Read(name), &mut raw)
+                    .map(|()| Some(t.end))
+            }
+            None => Ok(None),
+        };
+        self.raw_attrs = raw;
+        built
+    }
+
     fn start_element(&mut self, start: usize, end: usize, empty: bool) -> Result<(), Fail> {
+        let inner_end = end.saturating_sub(if empty { 2 } else { 1 });
+        let inner = self.sub(start + 1, inner_end)?;
+        let mut raw = std::mem::take(&mut self.raw_attrs);
+        raw.clear();
+        let built = self.add_element(start, end, empty, Tag::Unread(inner), &mut raw);
+        self.raw_attrs = raw;
+        built
+    }
+
+    /// Adds the element whose start tag is `src[start..end]`, read ([`Tag::Read`], its
+    /// attributes already in `raw`) or to be read here.
+    fn add_element(
+        &mut self,
+        start: usize,
+        end: usize,
+        empty: bool,
+        tag: Tag<'a>,
+        raw: &mut Vec<RawAttr<'a>>,
+    ) -> Result<(), Fail> {
         if self.open.is_empty() && self.root.is_some() {
             return Err(Fail::new(XmlErrorKind::MultipleRoots, start));
         }
@@ -439,13 +523,7 @@ impl<'a> Builder<'a> {
         }
         self.check_node_budget(start)?;
 
-        let inner_end = end.saturating_sub(if empty { 2 } else { 1 });
-        let inner = self.sub(start + 1, inner_end)?;
-        let mut raw_attrs = std::mem::take(&mut self.raw_attrs);
-        raw_attrs.clear();
-        let built = self.build_element(inner, start, &mut raw_attrs);
-        self.raw_attrs = raw_attrs;
-        let (mut element, name, mark) = built?;
+        let (mut element, name, mark) = self.build_element(tag, start, raw)?;
 
         let span = Span::new(start, end);
         element.start_tag = span;
@@ -465,27 +543,54 @@ impl<'a> Builder<'a> {
     /// returns the element, its name as written and the scope mark to return to.
     fn build_element(
         &mut self,
-        inner: &'a str,
+        tag: Tag<'a>,
         start: usize,
         raw: &mut Vec<RawAttr<'a>>,
     ) -> Result<(Element, &'a str, usize), Fail> {
-        let (name, attrs_from) = tag::tag_name(inner);
-        let (prefix, local) = names::split_qname(name)
-            .ok_or_else(|| Fail::new(XmlErrorKind::InvalidName(name.to_owned()), start + 1))?;
-        tag::attributes(
-            inner,
-            attrs_from,
-            start + 1,
-            self.limits.max_attributes,
-            raw,
-        )?;
+        let (
+            QName {
+                name,
+                prefix,
+                local,
+            },
+            names_checked,
+        ) = match tag {
+            Tag::Read(q) => (q, true),
+            Tag::Unread(inner) => {
+                let (name, attrs_from) = tag::tag_name(inner);
+                let (prefix, local) = names::split_qname(name).ok_or_else(|| {
+                    Fail::new(XmlErrorKind::InvalidName(name.to_owned()), start + 1)
+                })?;
+                tag::attributes(
+                    inner,
+                    attrs_from,
+                    start + 1,
+                    self.limits.max_attributes,
+                    raw,
+                )?;
+                (
+                    QName {
+                        name,
+                        prefix,
+                        local,
+                    },
+                    false,
+                )
+            }
+        };
 
         // Split attributes from declarations, refusing bad and duplicate names (same raw
-        // name twice also covers one prefix declared twice on an element).
+        // name twice also covers one prefix declared twice on an element). A tag read in one
+        // pass has its names checked and split already.
         for i in 0..raw.len() {
             let Some(&a) = raw.get(i) else { break };
-            let (p, l) = names::split_qname(a.name)
-                .ok_or_else(|| Fail::new(XmlErrorKind::InvalidName(a.name.to_owned()), a.start))?;
+            let (p, l) = if names_checked {
+                (a.prefix, a.local)
+            } else {
+                names::split_qname(a.name).ok_or_else(|| {
+                    Fail::new(XmlErrorKind::InvalidName(a.name.to_owned()), a.start)
+                })?
+            };
             if raw.iter().take(i).any(|b| b.name == a.name) {
                 return Err(Fail::new(
                     XmlErrorKind::DuplicateAttribute(a.name.to_owned()),
@@ -510,7 +615,7 @@ impl<'a> Builder<'a> {
                 (Some("xmlns"), prefix) => Some(prefix),
                 _ => continue,
             };
-            let uri = escape::decode_attr(a.value, a.value_start)?;
+            let uri = attr_value(a)?;
             let fail = |k| Fail::new(k, a.start);
             let uri = match uri {
                 // A document repeats a few URIs (`xmlns:xs` on every AttributeValue): each
@@ -585,7 +690,7 @@ impl<'a> Builder<'a> {
                     a.start,
                 ));
             }
-            let value = escape::decode_attr(a.value, a.value_start)?;
+            let value = attr_value(a)?;
             attributes.push(Attribute {
                 prefix: p.map(|p| self.names.get(p)),
                 local: self.names.get(l),

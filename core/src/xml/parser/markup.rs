@@ -90,6 +90,21 @@ impl<'a> Markup<'a> {
         Ok((piece, start, end))
     }
 
+    /// Where the next piece starts if it is a start tag (`<` then anything but `/`, `!` or
+    /// `?`), for a reader that takes it in one pass; it then hands back where the tag ended
+    /// with [`Self::resume_at`]. A tag it cannot read is left to [`Self::next`].
+    pub fn start_tag_here(&self) -> Option<usize> {
+        match self.b.get(self.pos..)? {
+            [b'<', c, ..] if !matches!(c, b'/' | b'!' | b'?') => Some(self.pos),
+            _ => None,
+        }
+    }
+
+    /// Continues after a piece read elsewhere (see [`Self::start_tag_here`]).
+    pub fn resume_at(&mut self, end: usize) {
+        self.pos = end;
+    }
+
     /// The end of the start tag at `start`: the first `>` outside a quoted attribute value
     /// (`<a x='>'>` ends at the last `>`). Quotes are only paired up here; whether they sit
     /// where an attribute value may is checked by `tag::attributes`.

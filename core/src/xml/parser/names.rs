@@ -64,6 +64,33 @@ pub(super) fn is_ncname(s: &str) -> bool {
     }
 }
 
+/// The ASCII `QName` starting at `b[from]`: returns where its colon is (if any) and where it
+/// ends (the first byte that cannot continue it). `None` when no such name starts there. Used
+/// by the one-pass start-tag reader: a name it returns is exactly one `split_qname` accepts (both
+/// parts NCNames of [`ASCII_NAME`] bytes, at most one colon), and a non-ASCII byte ends the
+/// name, so that reader leaves such a tag to the general path.
+pub(super) fn ascii_qname_at(b: &[u8], from: usize) -> Option<(Option<usize>, usize)> {
+    let starts = |i: usize| {
+        b.get(i)
+            .is_some_and(|&c| ASCII_NAME[usize::from(c)] == START)
+    };
+    if !starts(from) {
+        return None;
+    }
+    let mut colon = None;
+    let mut i = from + 1;
+    loop {
+        match b.get(i) {
+            Some(&c) if ASCII_NAME[usize::from(c)] != 0 => i += 1,
+            Some(b':') if colon.is_none() && starts(i + 1) => {
+                colon = Some(i);
+                i += 2;
+            }
+            _ => return Some((colon, i)),
+        }
+    }
+}
+
 /// Whether `s` is an XML 1.0 `Name` (colons allowed anywhere; used for entity names).
 pub(super) fn is_name(s: &str) -> bool {
     let mut chars = s.chars();

@@ -36,6 +36,107 @@ pub(super) struct RawAttr<'a> {
     pub value_start: usize,
     /// Input offset just after the closing quote.
     pub end: usize,
+    /// The value holds nothing to normalize or expand (no control character, `&` or `<`): it
+    /// is its own decoded form. Only the one-pass reader, which screened it, sets this.
+    pub plain: bool,
+}
+
+/// A start tag read by [`common_start_tag`]; its attributes are in the caller's list.
+pub(super) struct CommonTag<'a> {
+    pub name: &'a str,
+    pub prefix: Option<&'a str>,
+    pub local: &'a str,
+    /// Input offset just after the tag's `>`.
+    pub end: usize,
+    /// `<a …/>`.
+    pub empty: bool,
+}
+
+/// Reads the start tag at `src[start]` (a `<`) in one pass, if it has the form signers write:
+/// ASCII names (`split_qname` rules), each attribute as `name="value"` or `name='value'` after
+/// whitespace, then `>` or `/>`. Attribute values are screened in the same pass, so a plain one
+/// needs no decoding later.
+///
+/// Anything else (a non-ASCII name, spaces around `=`, a missing separator, more than
+/// `max_attrs` attributes, no closing quote) returns `None` and the caller reads the tag the
+/// general way (the markup scanner finds its end, [`attributes`] tokenizes it), which also
+/// reports every error. This path never fails: it cannot word an error differently, and on
+/// every tag it accepts it yields what the general path yields (a test compares the two on
+/// mutated documents).
+pub(super) fn common_start_tag<'a>(
+    src: &'a str,
+    start: usize,
+    max_attrs: usize,
+    attrs: &mut Vec<RawAttr<'a>>,
+) -> Option<CommonTag<'a>> {
+    let b = src.as_bytes();
+    let text = |from: usize, to: usize| src.get(from..to);
+    let split = |from: usize, colon: Option<usize>, to: usize| match colon {
+        Some(c) => Some((Some(text(from, c)?), text(c + 1, to)?)),
+        None => Some((None, text(from, to)?)),
+    };
+    let (colon, mut i) = super::names::ascii_qname_at(b, start + 1)?;
+    let name = text(start + 1, i)?;
+    let (prefix, local) = split(start + 1, colon, i)?;
+    loop {
+        let before_space = i;
+        while b.get(i).copied().is_some_and(is_space) {
+            i += 1;
+        }
+        match b.get(i)? {
+            b'>' => {
+                return Some(CommonTag {
+                    name,
+                    prefix,
+                    local,
+                    end: i + 1,
+                    empty: false,
+                });
+            }
+            b'/' if b.get(i + 1) == Some(&b'>') => {
+                return Some(CommonTag {
+                    name,
+                    prefix,
+                    local,
+                    end: i + 2,
+                    empty: true,
+                });
+            }
+            // An attribute must follow whitespace (§3.1 STag).
+            _ if i == before_space || attrs.len() >= max_attrs => return None,
+            _ => {}
+        }
+        let name_start = i;
+        let (colon, name_end) = super::names::ascii_qname_at(b, name_start)?;
+        let quote = match b.get(name_end..name_end + 2)? {
+            [b'=', q @ (b'"' | b'\'')] => *q,
+            _ => return None,
+        };
+        let value_start = name_end + 2;
+        let rest = b.get(value_start..)?;
+        // The closing quote, or first a byte the value's decoding would have to act on.
+        let hit = crate::xml::screen::first::<16>(rest, move |c| {
+            (c == quote) | (c < 0x20) | (c == b'&') | (c == b'<')
+        })?;
+        let (len, plain) = match rest.get(hit) {
+            Some(&c) if c == quote => (hit, true),
+            _ => (hit + memchr::memchr(quote, rest.get(hit..)?)?, false),
+        };
+        let value_end = value_start + len;
+        let attr_name = text(name_start, name_end)?;
+        let (attr_prefix, attr_local) = split(name_start, colon, name_end)?;
+        attrs.push(RawAttr {
+            name: attr_name,
+            prefix: attr_prefix,
+            local: attr_local,
+            value: text(value_start, value_end)?,
+            start: name_start,
+            value_start,
+            end: value_end + 1,
+            plain,
+        });
+        i = value_end + 1;
+    }
 }
 
 /// The name at the start of a start tag's inside (`inner`: between `<` and `>` or `/>`): everything
@@ -117,6 +218,7 @@ pub(super) fn attributes<'a>(
             start: base + start,
             value_start: base + value_start,
             end: base + value_end + 1,
+            plain: false,
         });
         i = value_end + 1;
     }

@@ -801,6 +801,81 @@ fn mutated_inputs_never_panic() {
     assert!(accepted > 100, "{accepted}");
 }
 
+/// The one-pass reader of common start tags and the general path build the same document, or
+/// fail with the same error at the same place, on random edits of a real response and on tags
+/// at the edge of the common form.
+#[test]
+fn one_pass_tags_read_as_the_general_path_reads_them() {
+    use rand::{Rng, SeedableRng};
+    let same = |input: &[u8]| {
+        let limits = Limits {
+            max_attributes: 6,
+            ..Limits::default()
+        };
+        for limits in [Limits::default(), limits] {
+            let fast = parse_tags(input, limits, true);
+            let general = parse_tags(input, limits, false);
+            assert_eq!(fast, general, "{:?}", String::from_utf8_lossy(input));
+        }
+        parse_tags(input, Limits::default(), true).is_ok()
+    };
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    let alphabet = b"<>/&;#x'\"=:! -[]?\r\n\tabAZ09\xC3\xA9\xEF\xBF";
+    let mut accepted = 0;
+    for _ in 0..4000 {
+        let mut input = SAML.as_bytes().to_vec();
+        for _ in 0..rng.random_range(1..4) {
+            let at = rng.random_range(0..input.len());
+            let b = alphabet[rng.random_range(0..alphabet.len())];
+            match rng.random_range(0..3) {
+                0 => input[at] = b,
+                1 => input.insert(at, b),
+                _ => {
+                    input.remove(at);
+                }
+            }
+        }
+        accepted += usize::from(same(&input));
+    }
+    assert!(accepted > 100, "{accepted}");
+    for tag in [
+        "<a>",
+        "<a/>",
+        "<a x='1'/>",
+        "<a x=\"1\" y='2'>",
+        "<p:a xmlns:p='urn:x' p:x='1'>",
+        "<a x = '1'>",
+        "<a x='1'y='2'>",
+        "<a\tx='1'\n/>",
+        "<a x='>'>",
+        "<a x='a&amp;b' y='\t'>",
+        "<a x='<'>",
+        "<a x='1' x='2'>",
+        "<a xml:xmlns='1'>",
+        "<a:b:c>",
+        "<a:1>",
+        "<é x='1'>",
+        "<a é='1'>",
+        "<a/ >",
+        "<a x='1' / >",
+        "<a x='1' y>",
+        "<a x=1>",
+        "<a x='1>",
+        "<a \"x\"='1'>",
+        "<a x='1' b='2' c='3' d='4' e='5' f='6' g='7'>",
+    ] {
+        let empty = tag.ends_with("/>");
+        let doc = if empty {
+            format!("<r>{tag}</r>")
+        } else {
+            let name = tag[1..].split([' ', '\t', '>', '/']).next().unwrap_or("a");
+            format!("<r>{tag}t</{name}></r>")
+        };
+        same(doc.as_bytes());
+        same(tag.as_bytes());
+    }
+}
+
 #[test]
 fn unchanged_values_share_the_source_and_decoded_ones_are_copies() {
     let d = ok(
