@@ -249,17 +249,18 @@ fn write_qname<O: Output>(prefix: Option<&str>, local: &str, out: &mut O) {
 }
 
 /// Writes `t` with the bytes `escape` maps replaced, copying the runs between them whole.
-/// `special` says which bytes `escape` maps; it is only used to find them quickly.
+/// `find` returns the first byte `escape` may map (a superset is fine: a byte it does not map is
+/// written as it is); it is only used to skip the runs between them quickly.
 fn escape_with<O: Output>(
     t: &str,
     out: &mut O,
-    special: impl Fn(u8) -> bool + Copy,
+    find: impl Fn(&[u8]) -> Option<usize>,
     escape: impl Fn(u8) -> Option<&'static [u8]>,
 ) {
     let bytes = t.as_bytes();
     let mut from = 0;
     while let Some(rest) = bytes.get(from..)
-        && let Some(i) = crate::xml::screen::first::<16>(rest, special)
+        && let Some(i) = find(rest)
     {
         let at = from + i;
         out.put(bytes.get(from..at).unwrap_or(&[]));
@@ -272,9 +273,8 @@ fn escape_with<O: Output>(
 }
 
 fn escape_text<O: Output>(t: &str, out: &mut O) {
-    // Non-short-circuit `|`, so that the screen vectorizes.
-    let special = |b: u8| (b == b'&') | (b == b'<') | (b == b'>') | (b == b'\r');
-    escape_with(t, out, special, |b| match b {
+    let find = |b: &[u8]| crate::xml::screen::first_of(b, [b'&', b'<', b'>', b'\r'], false);
+    escape_with(t, out, find, |b| match b {
         b'&' => Some(b"&amp;"),
         b'<' => Some(b"&lt;"),
         b'>' => Some(b"&gt;"),
@@ -284,10 +284,9 @@ fn escape_text<O: Output>(t: &str, out: &mut O) {
 }
 
 fn escape_attr<O: Output>(t: &str, out: &mut O) {
-    let special = |b: u8| {
-        (b == b'&') | (b == b'<') | (b == b'"') | (b == b'\t') | (b == b'\n') | (b == b'\r')
-    };
-    escape_with(t, out, special, |b| match b {
+    // Controls: tab, LF and CR (the parser refused every other one).
+    let find = |b: &[u8]| crate::xml::screen::first_of(b, [b'&', b'<', b'"'], true);
+    escape_with(t, out, find, |b| match b {
         b'&' => Some(b"&amp;"),
         b'<' => Some(b"&lt;"),
         b'"' => Some(b"&quot;"),

@@ -182,15 +182,15 @@ const COMMON_NAMES: &[&str] = &[
     "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/2001/XMLSchema-instance",
 ];
 
-/// [`COMMON_NAMES`] in an open-addressing table with [`Interner::hash`] (a lookup is usually
-/// one comparison).
+/// [`COMMON_NAMES`] in an open-addressing table with [`hash`] (a lookup is usually one
+/// comparison).
 fn common_names() -> &'static [Option<&'static str>] {
     const SLOTS: usize = 256;
     static TABLE: std::sync::OnceLock<Vec<Option<&'static str>>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
         let mut t: Vec<Option<&'static str>> = vec![None; SLOTS];
         for &n in COMMON_NAMES {
-            let mut i = Interner::hash(n) & (SLOTS - 1);
+            let mut i = hash(key(n.as_bytes(), &[]), n) & (SLOTS - 1);
             while let Some(Some(k)) = t.get(i) {
                 if *k == n {
                     break;
@@ -205,11 +205,11 @@ fn common_names() -> &'static [Option<&'static str>] {
     })
 }
 
-/// The `'static` copy of `s` if it is one of [`COMMON_NAMES`].
-fn common_name(s: &str) -> Option<&'static str> {
+/// The `'static` copy of `s` (whose [`hash`] is `h`) if it is one of [`COMMON_NAMES`].
+fn common_name(h: usize, s: &str) -> Option<&'static str> {
     let table = common_names();
     let mask = table.len() - 1;
-    let mut i = Interner::hash(s) & mask;
+    let mut i = h & mask;
     loop {
         match table.get(i)? {
             Some(k) if same_text(k, s) => return Some(k),
@@ -219,66 +219,126 @@ fn common_name(s: &str) -> Option<&'static str> {
     }
 }
 
+/// The first eight bytes of `s` as a little-endian word, zero-extended when `s` is shorter. For
+/// the names of up to eight bytes (prefixes, most local names) this is the whole name, so
+/// equal keys and lengths are equal names. A short name that lies in `src` (the document, where
+/// every interned string comes from) is read as the eight bytes of the document at its start
+/// and masked: one load, where assembling it byte by byte (the fallback) was most of a lookup.
+fn key(s: &[u8], src: &[u8]) -> u64 {
+    if let Some(head) = load8(s, 0) {
+        return head;
+    }
+    let at = s.as_ptr().addr().wrapping_sub(src.as_ptr().addr());
+    match load8(src, at) {
+        // `s` starts inside `src` and ends inside it: those bytes are `s` itself.
+        Some(word) if at.checked_add(s.len()).is_some_and(|end| end <= src.len()) => {
+            word & ((1u64 << (8 * s.len())) - 1)
+        }
+        _ => s
+            .iter()
+            .rev()
+            .fold(0u64, |acc, &c| (acc << 8) | u64::from(c)),
+    }
+}
+
+/// The table hash of `s` with key `k` (see [`key`]): the key, the last eight bytes and the
+/// length. Names and namespace URIs of one document differ there, and hashing whole URIs byte
+/// by byte showed in profiles. A table private to one parse needs no flooding resistance
+/// beyond what the node and attribute limits already bound: a collision only costs a probe.
+fn hash(k: u64, s: &str) -> usize {
+    let b = s.as_bytes();
+    let tail = b
+        .len()
+        .checked_sub(8)
+        .and_then(|at| load8(b, at))
+        .unwrap_or(0);
+    let x = k ^ tail.rotate_left(29) ^ (b.len() as u64);
+    (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize
+}
+
 /// A small open-addressing table from a string of the input to its [`Name`]. The table holds
 /// indices into `entries` (a slot is two bytes, so the table costs 512 bytes to clear per parse
 /// and nothing to drop; with the entries in the slots it was 10 KB to fill and scan again).
 struct Interner<'a> {
+    /// The document (see [`key`]).
+    src: &'a [u8],
     /// `0` = empty, else 1 + index into `entries`.
     slots: Vec<u16>,
-    entries: Vec<(&'a str, Name)>,
+    entries: Vec<Interned<'a>>,
+}
+
+struct Interned<'a> {
+    key: u64,
+    text: &'a str,
+    name: Name,
+}
+
+impl Interned<'_> {
+    /// Whether this entry is `s`, whose key is `k`: names of up to eight bytes are their key.
+    fn is(&self, k: u64, s: &str) -> bool {
+        self.key == k && self.text.len() == s.len() && (s.len() <= 8 || same_text(self.text, s))
+    }
 }
 
 impl<'a> Interner<'a> {
-    fn new() -> Self {
+    fn new(src: &'a str) -> Self {
         // A SAML message has 60 to 100 distinct names, prefixes and URIs: 256 slots hold them
         // without growing (each growth re-hashes every entry).
         Self {
+            src: src.as_bytes(),
             slots: vec![0; 256],
             entries: Vec::with_capacity(128),
         }
     }
 
-    fn hash(s: &str) -> usize {
-        // The length and the first and last eight bytes: names and namespace URIs of one
-        // document differ there, and hashing whole URIs byte by byte showed in profiles. A
-        // table private to one parse needs no flooding resistance beyond what the node and
-        // attribute limits already bound: a collision only costs a probe.
-        let b = s.as_bytes();
-        let x = match (load8(b, 0), load8(b, b.len().saturating_sub(8))) {
-            (Some(head), Some(tail)) => head ^ tail.rotate_left(29),
-            // Short names (prefixes, most local names) fold byte by byte, once.
-            _ => b.iter().fold(0u64, |acc, &c| (acc << 8) | u64::from(c)),
-        } ^ (b.len() as u64);
-        (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize
+    /// The shared [`Name`] for `s`. The lookup is inlined into the builder; adding a name (a few
+    /// dozen times per document) is not, so the lookup stays a short loop.
+    #[inline]
+    fn get(&mut self, s: &'a str) -> Name {
+        let k = key(s.as_bytes(), self.src);
+        let h = hash(k, s);
+        let mask = self.slots.len() - 1;
+        let mut i = h & mask;
+        while let Some(&slot) = self.slots.get(i)
+            && slot != 0
+        {
+            if let Some(e) = self.entries.get(usize::from(slot) - 1)
+                && e.is(k, s)
+            {
+                return e.name.clone();
+            }
+            i = (i + 1) & mask;
+        }
+        self.add(k, h, s)
     }
 
-    fn get(&mut self, s: &'a str) -> Name {
+    /// Adds `s` (not in the table; key `k`, hash `h`) and returns its name.
+    #[inline(never)]
+    fn add(&mut self, k: u64, h: usize, s: &'a str) -> Name {
+        let v = common_name(h, s).map_or_else(|| Name::shared(Arc::from(s)), Name::from_static);
         if self.entries.len() * 2 >= self.slots.len() {
             self.grow();
         }
-        let mask = self.slots.len() - 1;
-        let mut i = Self::hash(s) & mask;
-        loop {
-            match self.slots.get(i).copied() {
-                Some(0) => break,
-                Some(k) => match self.entries.get(usize::from(k) - 1) {
-                    Some((text, name)) if same_text(text, s) => return name.clone(),
-                    _ => i = (i + 1) & mask,
-                },
-                // Not reached: `i` is masked to the table size.
-                None => return Name::from(s),
-            }
-        }
-        let v = common_name(s).map_or_else(|| Name::shared(Arc::from(s)), Name::from_static);
         // Inserted only while the table stays at most half full: it stops growing where a slot
-        // can no longer index the entries, and a full table would make the probe above endless.
+        // can no longer index the entries, and a full table would make every probe endless.
         // Past that (tens of thousands of distinct names) a name is still right, only not shared.
-        if self.entries.len() * 2 < self.slots.len()
-            && let (Ok(k), Some(slot)) =
-                (u16::try_from(self.entries.len() + 1), self.slots.get_mut(i))
+        if self.entries.len() * 2 >= self.slots.len() {
+            return v;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = h & mask;
+        while self.slots.get(i).is_some_and(|&taken| taken != 0) {
+            i = (i + 1) & mask;
+        }
+        if let (Ok(slot), Some(free)) =
+            (u16::try_from(self.entries.len() + 1), self.slots.get_mut(i))
         {
-            *slot = k;
-            self.entries.push((s, v.clone()));
+            *free = slot;
+            self.entries.push(Interned {
+                key: k,
+                text: s,
+                name: v.clone(),
+            });
         }
         v
     }
@@ -290,15 +350,15 @@ impl<'a> Interner<'a> {
         }
         self.slots = vec![0; size];
         let mask = size - 1;
-        for (k, (text, _)) in self.entries.iter().enumerate() {
-            let mut i = Self::hash(text) & mask;
+        for (n, e) in self.entries.iter().enumerate() {
+            let mut i = hash(e.key, e.text) & mask;
             while let Some(&taken) = self.slots.get(i)
                 && taken != 0
             {
                 i = (i + 1) & mask;
             }
-            if let (Some(slot), Ok(k)) = (self.slots.get_mut(i), u16::try_from(k + 1)) {
-                *slot = k;
+            if let (Some(free), Ok(slot)) = (self.slots.get_mut(i), u16::try_from(n + 1)) {
+                *free = slot;
             }
         }
     }
@@ -350,7 +410,7 @@ impl<'a> Builder<'a> {
             root: None,
             raw_attrs: Vec::new(),
             checked_uris: Vec::new(),
-            names: Interner::new(),
+            names: Interner::new(src),
             fast_tags: true,
         }
     }

@@ -115,9 +115,7 @@ pub(super) fn common_start_tag<'a>(
         let value_start = name_end + 2;
         let rest = b.get(value_start..)?;
         // The closing quote, or first a byte the value's decoding would have to act on.
-        let hit = crate::xml::screen::first::<16>(rest, move |c| {
-            (c == quote) | (c < 0x20) | (c == b'&') | (c == b'<')
-        })?;
+        let hit = crate::xml::screen::first_of(rest, [quote, b'&', b'<'], true)?;
         let (len, plain) = match rest.get(hit) {
             Some(&c) if c == quote => (hit, true),
             _ => (hit + memchr::memchr(quote, rest.get(hit..)?)?, false),

@@ -975,11 +975,40 @@ fn interner_comparison_is_string_equality() {
 }
 
 #[test]
+fn a_name_has_one_key_wherever_it_lies() {
+    // Keys of short names read from the document (eight bytes loaded and masked) equal the keys
+    // folded byte by byte for the same text elsewhere, up to the document's last byte; names of
+    // different text or length never share key and length.
+    let doc = "<a b='c'/><saml:x ds=''/>x:y:zz";
+    let mut names = Interner::new(doc);
+    let mut seen: Vec<(u64, usize, &str)> = Vec::new();
+    for from in 0..doc.len() {
+        for to in from..=doc.len().min(from + 12) {
+            let Some(s) = doc.get(from..to) else { continue };
+            let k = key(s.as_bytes(), doc.as_bytes());
+            assert_eq!(k, key(s.to_owned().as_bytes(), &[]), "{s:?}");
+            for &(k2, len2, t) in &seen {
+                assert_eq!(
+                    k == k2 && s.len() == len2 && s.len() <= 8,
+                    s == t && s.len() <= 8
+                );
+            }
+            seen.push((k, s.len(), s));
+            assert_eq!(&*names.get(s), s);
+        }
+    }
+    let a = names.get(doc.get(1..2).unwrap());
+    let b = names.get(doc.get(doc.len() - 1..).unwrap());
+    assert_eq!((&*a, &*b), ("a", "z"));
+}
+
+#[test]
 fn interner_keeps_every_name_right_past_its_table() {
     // More distinct names than the table indexes: lookups must end (no full table to probe
     // forever) and give each name its own text, shared while the table has room.
     let texts: Vec<String> = (0..40_000).map(|i| format!("name{i}")).collect();
-    let mut names = Interner::new();
+    // Strings outside the interner's document (keys folded byte by byte).
+    let mut names = Interner::new("");
     for t in &texts {
         assert_eq!(&*names.get(t), t.as_str());
     }
