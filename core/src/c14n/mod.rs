@@ -177,8 +177,17 @@ fn element<'a, O: Output>(
     if let Some(own) = rendered.get_mut(mark..) {
         own.sort_by(|a, b| a.0.unwrap_or("").cmp(b.0.unwrap_or("")));
     }
-    out.put(b"<");
-    write_qname(e.prefix.as_deref(), &e.local, out);
+    let src = doc.source();
+    // `<` and the name as written, straight from the input (see `as_written`).
+    let name = as_written(src, e.start_tag.start + 1, e.prefix.as_deref(), &e.local);
+    out.put(
+        src.as_bytes()
+            .get(e.start_tag.start..)
+            .map_or(b"<", |from| from.get(..name.len() + 1).unwrap_or(b"<")),
+    );
+    if name.is_empty() {
+        write_qname(e.prefix.as_deref(), &e.local, out);
+    }
     for (p, u) in rendered.get(mark..).unwrap_or(&[]) {
         match p {
             Some(p) => {
@@ -192,11 +201,11 @@ fn element<'a, O: Output>(
     }
     // Usually already in canonical order (signers write them so): then no sorted copy.
     if e.attributes.is_sorted_by(attr_in_order) {
-        e.attributes.iter().for_each(|a| write_attr(a, out));
+        e.attributes.iter().for_each(|a| write_attr(src, a, out));
     } else {
         let mut attrs: Vec<&crate::xml::Attribute> = e.attributes.iter().collect();
         attrs.sort_by(|a, b| attr_key(a).cmp(&attr_key(b)));
-        attrs.into_iter().for_each(|a| write_attr(a, out));
+        attrs.into_iter().for_each(|a| write_attr(src, a, out));
     }
     out.put(b">");
     for &c in doc.children(n) {
@@ -204,12 +213,48 @@ fn element<'a, O: Output>(
     }
     rendered.truncate(mark);
     out.put(b"</");
-    write_qname(e.prefix.as_deref(), &e.local, out);
+    if name.is_empty() {
+        write_qname(e.prefix.as_deref(), &e.local, out);
+    } else {
+        out.put(name.as_bytes());
+    }
     out.put(b">");
 }
 
-fn write_attr<O: Output>(a: &crate::xml::Attribute, out: &mut O) {
+/// The name `prefix:local` (or `local`) as the input has it at `at`, to be written as one piece
+/// instead of three. The parser builds every element and attribute from the input, so its
+/// name as written starts where its start tag (after the `<`) or its span does; empty (the
+/// caller then writes the parts) only if `at` is not in the input.
+fn as_written<'a>(src: &'a str, at: usize, prefix: Option<&str>, local: &str) -> &'a str {
+    let len = prefix.map_or(0, |p| p.len() + 1) + local.len();
+    let name = src.get(at..at + len).unwrap_or("");
+    debug_assert!(
+        name.is_empty() || prefix.map_or(name == local, |p| name == format!("{p}:{local}")),
+        "{name:?} is not the name as written"
+    );
+    name
+}
+
+fn write_attr<O: Output>(src: &str, a: &crate::xml::Attribute, out: &mut O) {
     out.put(b" ");
+    // An attribute written `name="value"` whose value the parser kept as the input has it (so
+    // it held no reference, no tab, LF or CR, no `<`, and being in double quotes no `"`) is its
+    // own canonical form: nothing in it is escaped. One piece from the input then.
+    let name = as_written(src, a.span.start, a.prefix.as_deref(), &a.local);
+    let value_at = a.span.start + name.len() + 2;
+    if !name.is_empty()
+        && a.value.source_range()
+            == Some(crate::xml::Span::new(
+                value_at,
+                a.span.end.saturating_sub(1),
+            ))
+        && let Some(text) = src.as_bytes().get(a.span.start..a.span.end)
+        && text.get(name.len()..name.len() + 2) == Some(b"=\"")
+        && text.last() == Some(&b'"')
+    {
+        out.put(text);
+        return;
+    }
     write_qname(a.prefix.as_deref(), &a.local, out);
     out.put(b"=\"");
     escape_attr(&a.value, out);
@@ -221,7 +266,9 @@ fn write_attr<O: Output>(a: &crate::xml::Attribute, out: &mut O) {
 /// kinds. The C14N spec would escape them like attribute values, but the bytes a signer's
 /// libxml2/xmlsec hashed are what a digest must match.
 fn write_ns_uri<O: Output>(uri: &str, out: &mut O) {
-    match (uri.contains('"'), uri.contains('\'')) {
+    // One screen for both quotes (nearly every URI has neither).
+    let quotes = crate::xml::screen::first_of(uri.as_bytes(), [b'"', b'\''], false).is_some();
+    match (quotes && uri.contains('"'), quotes && uri.contains('\'')) {
         (false, _) => {
             out.put(b"\"");
             out.put(uri.as_bytes());

@@ -107,6 +107,14 @@ impl XmlStr {
         matches!(self.0, Repr::Source { .. })
     }
 
+    /// The range of the document's source this is, if it is one (see [`Self::is_shared`]).
+    pub(crate) fn source_range(&self) -> Option<Span> {
+        match &self.0 {
+            Repr::Source { start, end, .. } => Some(Span::new(*start as usize, *end as usize)),
+            Repr::Owned(_) => None,
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         match &self.0 {
             Repr::Source { src, start, end } => {
