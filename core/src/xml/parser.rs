@@ -27,6 +27,7 @@ mod tests;
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use super::bytes::{load8, same_text};
 use super::tree::{ChildRange, Node};
 use super::{
     Attribute, Document, Element, Limits, Name, NodeId, NodeKind, NsDecl, Position, Span, XmlError,
@@ -364,32 +365,9 @@ impl<'a> Interner<'a> {
     }
 }
 
-/// The eight bytes of `s` at `at` as one fixed-size load (a variable-length copy into an array
-/// was a `memcpy` call and a store-forwarding stall), or `None` past the end.
-fn load8(s: &[u8], at: usize) -> Option<u64> {
-    s.get(at..at.checked_add(8)?)
-        .and_then(|w| <[u8; 8]>::try_from(w).ok())
-        .map(u64::from_le_bytes)
-}
-
 /// Whether two interned names are the same entry (same text at the same address).
 fn same_name(a: &Name, b: &Name) -> bool {
     std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len()
-}
-
-/// `a == b` for the short strings the interner compares (names, prefixes, URIs), without a
-/// `memcmp` call: equal lengths, then the first and last eight bytes as two loads each, and
-/// only longer strings compared in full. Same result as `==`.
-fn same_text(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    match a.len() {
-        0..8 => a.iter().zip(b).all(|(x, y)| x == y),
-        n @ 8..=16 => load8(a, 0) == load8(b, 0) && load8(a, n - 8) == load8(b, n - 8),
-        _ => a == b,
-    }
 }
 
 impl<'a> Builder<'a> {

@@ -6,6 +6,8 @@
 
 use std::sync::Arc;
 
+use super::bytes::same_text;
+
 /// Index of a node in its [`Document`]. Only meaningful for the document that produced it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct NodeId(pub(crate) u32);
@@ -250,14 +252,19 @@ impl Element {
     pub fn is(&self, ns: &str, local: &str) -> bool {
         // Local name first: short and usually different, where namespace URIs share long
         // prefixes.
-        &*self.local == local && self.ns.as_deref() == Some(ns)
+        same_text(&self.local, local) && self.ns.as_deref().is_some_and(|n| same_text(n, ns))
     }
 
     /// The attribute `{ns}local` (`ns = None` for unqualified attributes such as SAML's `ID`).
     pub fn attribute(&self, ns: Option<&str>, local: &str) -> Option<&Attribute> {
-        self.attributes
-            .iter()
-            .find(|a| a.ns.as_deref() == ns && &*a.local == local)
+        self.attributes.iter().find(|a| {
+            same_text(&a.local, local)
+                && match (a.ns.as_deref(), ns) {
+                    (None, None) => true,
+                    (Some(x), Some(y)) => same_text(x, y),
+                    _ => false,
+                }
+        })
     }
 
     /// The value of the unqualified attribute `local`.

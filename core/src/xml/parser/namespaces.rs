@@ -45,7 +45,15 @@ impl<'a> Scope<'a> {
             // Namespaces in XML §3: element names must not have the prefix xmlns.
             Some("xmlns") => Err(XmlErrorKind::ReservedPrefix("xmlns".into())),
             _ => {
-                let found = self.bindings.iter().rev().find(|(p, _)| *p == prefix);
+                let found = self
+                    .bindings
+                    .iter()
+                    .rev()
+                    .find(|(p, _)| match (*p, prefix) {
+                        (None, None) => true,
+                        (Some(a), Some(b)) => super::same_text(a, b),
+                        _ => false,
+                    });
                 match (prefix, found) {
                     (_, Some((_, uri))) if !uri.is_empty() => Ok(Some(uri)),
                     (None, _) => Ok(None),
