@@ -80,6 +80,15 @@ pub(super) fn normalize_line_ends(raw: &str) -> Cow<'_, str> {
 /// Character data between markup: `]]>` refused (§2.4), line ends normalized, references
 /// expanded. `base` is the input offset of `raw`, for error positions.
 pub(super) fn decode_text(raw: &str, base: usize) -> Result<Cow<'_, str>, Fail> {
+    // Short runs (the indentation between tags, IDs, names) nearly never hold any of the
+    // three bytes that need a closer look: one word-at-a-time screen settles them, where the
+    // two searches below cost a call each. Long runs (base64) are left to those searches,
+    // which are vectorized.
+    if raw.len() <= 64
+        && crate::xml::screen::first_of(raw.as_bytes(), [b'>', b'&', b'\r'], false).is_none()
+    {
+        return Ok(Cow::Borrowed(raw));
+    }
     // Look for `>` (rare in text; a memchr) and then at what precedes it.
     let mut from = 0;
     while let Some(gt) = raw
