@@ -183,40 +183,48 @@ const COMMON_NAMES: &[&str] = &[
     "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/2001/XMLSchema-instance",
 ];
 
+/// A name of [`COMMON_NAMES`] with its [`key`].
+#[derive(Clone, Copy)]
+struct Common {
+    key: u64,
+    text: &'static str,
+}
+
 /// [`COMMON_NAMES`] in an open-addressing table with [`hash`] (a lookup is usually one
-/// comparison).
-fn common_names() -> &'static [Option<&'static str>] {
+/// comparison of keys).
+fn common_names() -> &'static [Option<Common>] {
     const SLOTS: usize = 256;
-    static TABLE: std::sync::OnceLock<Vec<Option<&'static str>>> = std::sync::OnceLock::new();
+    static TABLE: std::sync::OnceLock<Vec<Option<Common>>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut t: Vec<Option<&'static str>> = vec![None; SLOTS];
+        let mut t: Vec<Option<Common>> = vec![None; SLOTS];
         for &n in COMMON_NAMES {
-            let mut i = hash(key(n.as_bytes(), &[]), n) & (SLOTS - 1);
-            while let Some(Some(k)) = t.get(i) {
-                if *k == n {
+            let key = key(n.as_bytes(), &[]);
+            let mut i = hash(key, n) & (SLOTS - 1);
+            while let Some(Some(c)) = t.get(i) {
+                if c.text == n {
                     break;
                 }
                 i = (i + 1) & (SLOTS - 1);
             }
             if let Some(slot @ None) = t.get_mut(i) {
-                *slot = Some(n);
+                *slot = Some(Common { key, text: n });
             }
         }
         t
     })
 }
 
-/// The `'static` copy of `s` (whose [`hash`] is `h`) if it is one of [`COMMON_NAMES`].
-fn common_name(h: usize, s: &str) -> Option<&'static str> {
+/// The `'static` copy of `s` (key `k`, hash `h`) if it is one of [`COMMON_NAMES`].
+fn common_name(k: u64, h: usize, s: &str) -> Option<&'static str> {
     let table = common_names();
     let mask = table.len() - 1;
     let mut i = h & mask;
     loop {
-        match table.get(i)? {
-            Some(k) if same_text(k, s) => return Some(k),
-            Some(_) => i = (i + 1) & mask,
-            None => return None,
+        let c = (*table.get(i)?)?;
+        if c.key == k && c.text.len() == s.len() && (s.len() <= 8 || same_text(c.text, s)) {
+            return Some(c.text);
         }
+        i = (i + 1) & mask;
     }
 }
 
@@ -283,12 +291,11 @@ impl Interned<'_> {
 
 impl<'a> Interner<'a> {
     fn new(src: &'a str) -> Self {
-        // A SAML message has 60 to 100 distinct names, prefixes and URIs: 256 slots hold them
-        // without growing (each growth re-hashes every entry).
+        // Allocated on the first name that is not a common one (most messages have none).
         Self {
             src: src.as_bytes(),
-            slots: vec![0; 256],
-            entries: Vec::with_capacity(128),
+            slots: Vec::new(),
+            entries: Vec::new(),
         }
     }
 
@@ -298,6 +305,14 @@ impl<'a> Interner<'a> {
     fn get(&mut self, s: &'a str) -> Name {
         let k = key(s.as_bytes(), self.src);
         let h = hash(k, s);
+        // Nearly every name of a SAML message is a common one: `'static`, found without
+        // touching this document's table.
+        if let Some(common) = common_name(k, h, s) {
+            return Name::from_static(common);
+        }
+        if self.slots.is_empty() {
+            return self.add(k, h, s);
+        }
         let mask = self.slots.len() - 1;
         let mut i = h & mask;
         while let Some(&slot) = self.slots.get(i)
@@ -316,7 +331,13 @@ impl<'a> Interner<'a> {
     /// Adds `s` (not in the table; key `k`, hash `h`) and returns its name.
     #[inline(never)]
     fn add(&mut self, k: u64, h: usize, s: &'a str) -> Name {
-        let v = common_name(h, s).map_or_else(|| Name::shared(Arc::from(s)), Name::from_static);
+        let v = Name::shared(Arc::from(s));
+        if self.slots.is_empty() {
+            // 256 slots hold the 60 to 100 distinct names of even an unusual message without
+            // growing (each growth re-hashes every entry).
+            self.slots = vec![0; 256];
+            self.entries.reserve(128);
+        }
         if self.entries.len() * 2 >= self.slots.len() {
             self.grow();
         }
