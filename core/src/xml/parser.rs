@@ -25,6 +25,7 @@ mod tag;
 mod tests;
 
 use std::borrow::Cow;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use super::bytes::{load8, same_text};
@@ -82,7 +83,7 @@ fn parse_tags(input: &[u8], limits: Limits, fast_tags: bool) -> Result<Document,
         .map_err(|e| fail_at(Fail::new(XmlErrorKind::NotUtf8, e.valid_up_to())))?;
     // The document keeps one shared copy of the input; values that need no decoding are ranges
     // of it, not copies.
-    let shared: Arc<str> = Arc::from(src);
+    let shared: Rc<str> = Rc::from(src);
     let mut builder = Builder::new(&shared, shared.clone(), limits);
     builder.fast_tags = fast_tags;
     builder.run().map_err(fail_at)
@@ -138,7 +139,7 @@ fn attr_value<'a>(a: &RawAttr<'a>) -> Result<Cow<'a, str>, Fail> {
 struct Builder<'a> {
     src: &'a str,
     /// `src`, shared with every value that is a range of it.
-    shared: Arc<str>,
+    shared: Rc<str>,
     limits: Limits,
     nodes: Vec<Node>,
     open: Vec<Open<'a>>,
@@ -392,7 +393,7 @@ fn same_name(a: &Name, b: &Name) -> bool {
 }
 
 impl<'a> Builder<'a> {
-    fn new(src: &'a str, shared: Arc<str>, limits: Limits) -> Self {
+    fn new(src: &'a str, shared: Rc<str>, limits: Limits) -> Self {
         // Sizing the arena up front avoids re-allocating (and moving) it while parsing: each
         // `<` opens a tag, and there is about one text node per two tags in indented XML.
         // memchr's vectorized count: a byte-by-byte count was 8% of a parse.

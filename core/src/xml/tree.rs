@@ -4,6 +4,7 @@
 //! Elements are matched by (namespace URI, local name), never by prefix: a prefix is only a
 //! local alias and an attacker chooses it.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use super::bytes::same_text;
@@ -75,28 +76,28 @@ macro_rules! str_like {
 }
 
 /// A string of a document: a range of its shared source when the text needed no decoding (the
-/// usual case), else an owned copy. It derefs to `str` and compares by content, so it reads like
+/// usual case), else an owned copy. Not `Send` (see [`Document`]). It derefs to `str` and compares by content, so it reads like
 /// one; sharing the source means parsing allocates nothing per attribute value or text node.
 #[derive(Clone)]
 pub struct XmlStr(Repr);
 
 #[derive(Clone)]
 enum Repr {
-    Source { src: Arc<str>, start: u32, end: u32 },
+    Source { src: Rc<str>, start: u32, end: u32 },
     Owned(Box<str>),
 }
 
 impl XmlStr {
     /// `src[start..end]`, shared; an owned copy when the range does not fit in `u32` or is not
     /// a `str` range of `src`.
-    pub(crate) fn source(src: &Arc<str>, start: usize, end: usize) -> Self {
+    pub(crate) fn source(src: &Rc<str>, start: usize, end: usize) -> Self {
         match (
             u32::try_from(start),
             u32::try_from(end),
             src.get(start..end),
         ) {
             (Ok(s), Ok(e), Some(_)) => Self(Repr::Source {
-                src: Arc::clone(src),
+                src: Rc::clone(src),
                 start: s,
                 end: e,
             }),
@@ -293,9 +294,13 @@ pub struct Node {
 }
 
 /// A parsed document: the input it came from plus the arena. Immutable once built.
+///
+/// Not `Send`: the values of a document share its source through a non-atomic count (an
+/// atomic one was a lock-prefixed add and subtract per attribute value and text node, about 3%
+/// of a validation). A document is read on the thread that parsed it; parsing is cheap.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
-    pub(crate) source: Arc<str>,
+    pub(crate) source: Rc<str>,
     pub(crate) nodes: Vec<Node>,
     /// Every element's children, element by element (see [`Element::children`]).
     pub(crate) child_list: Vec<NodeId>,
