@@ -72,6 +72,7 @@ pub struct Verified<'d> {
     node: NodeId,
     signature: NodeId,
     facts: SignatureFacts,
+    keyinfo: Vec<Certificate>,
 }
 
 impl<'d> Verified<'d> {
@@ -87,6 +88,12 @@ impl<'d> Verified<'d> {
     }
     pub fn facts(&self) -> &SignatureFacts {
         &self.facts
+    }
+    /// The certificates of this signature's `KeyInfo` (untrusted; see
+    /// [`keyinfo_certificates`]), as read for verifying it with the same trust store: a report
+    /// needs them again, and reading them twice was a tenth of the work outside c14n and RSA.
+    pub fn keyinfo(&self) -> &[Certificate] {
+        &self.keyinfo
     }
 }
 
@@ -218,6 +225,7 @@ pub fn verify_enveloped<'d>(
             keyinfo_matches,
             weak,
         },
+        keyinfo: parsed.keyinfo,
     })
 }
 

@@ -380,11 +380,20 @@ fn signature_checks(
             continue;
         };
         any_signature = true;
-        let keyinfo: Vec<Certificate> = doc
-            .children_named(sig_node, DS, "KeyInfo")
-            .flat_map(|k| crate::dsig::keyinfo_certificates(doc, k, &policy.trust))
-            .collect();
-        for c in &keyinfo {
+        // A verified signature has at most one KeyInfo (its schema was checked) and kept what
+        // it read there with this same trust store; only a failed one is read again.
+        let reread: Vec<Certificate>;
+        let keyinfo: &[Certificate] = match result {
+            Ok(ver) => ver.keyinfo(),
+            Err(_) => {
+                reread = doc
+                    .children_named(sig_node, DS, "KeyInfo")
+                    .flat_map(|k| crate::dsig::keyinfo_certificates(doc, k, &policy.trust))
+                    .collect();
+                &reread
+            }
+        };
+        for c in keyinfo {
             let matches = policy.trust.contains(c);
             if !report
                 .certificates
@@ -400,7 +409,7 @@ fn signature_checks(
         }
         match result {
             Ok(ver) => verified_checks(element, ver, policy, jc, report),
-            Err(e) => failed_check(element, e, &keyinfo, policy, jc, doc.span(sig_node), report),
+            Err(e) => failed_check(element, e, keyinfo, policy, jc, doc.span(sig_node), report),
         }
     }
     let encrypted = matches!(v.layout.assertion, Some(AssertionSlot::Encrypted { .. }));
