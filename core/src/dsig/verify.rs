@@ -485,11 +485,11 @@ fn parse_signature(
     let uri = ref_el
         .attr("URI")
         .ok_or(SignatureError::ReferenceWithoutUri)?;
-    let expected = format!("#{parent_id}");
-    if uri != expected {
+    // Compared without writing `#` + ID out: that text is only needed for the error.
+    if uri.strip_prefix('#') != Some(parent_id) {
         return Err(SignatureError::ReferenceUri {
             found: uri.to_owned(),
-            expected,
+            expected: format!("#{parent_id}"),
         });
     }
     let ref_children = structural_children(doc, reference, "ds:Reference")?;
