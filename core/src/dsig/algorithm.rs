@@ -203,14 +203,21 @@ impl Hasher {
     }
 }
 
-impl fmt::Display for DigestAlgorithm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl DigestAlgorithm {
+    /// The name reports show (`SHA-256`): what `Display` writes.
+    pub fn name(self) -> &'static str {
+        match self {
             Self::Sha1 => "SHA-1",
             Self::Sha256 => "SHA-256",
             Self::Sha384 => "SHA-384",
             Self::Sha512 => "SHA-512",
-        })
+        }
+    }
+}
+
+impl fmt::Display for DigestAlgorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 
@@ -278,9 +285,22 @@ impl SignatureAlgorithm {
     }
 }
 
+impl SignatureAlgorithm {
+    /// The name reports show (`RSA-SHA-256`: RSA over [`DigestAlgorithm::name`]): what
+    /// `Display` writes, as a constant so that a report's messages need no formatting for it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::RsaSha1 => "RSA-SHA-1",
+            Self::RsaSha256 => "RSA-SHA-256",
+            Self::RsaSha384 => "RSA-SHA-384",
+            Self::RsaSha512 => "RSA-SHA-512",
+        }
+    }
+}
+
 impl fmt::Display for SignatureAlgorithm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RSA-{}", self.hash())
+        f.write_str(self.name())
     }
 }
 
@@ -373,6 +393,18 @@ impl Transform {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signature_names_are_rsa_over_the_digest_name() {
+        for a in [
+            SignatureAlgorithm::RsaSha1,
+            SignatureAlgorithm::RsaSha256,
+            SignatureAlgorithm::RsaSha384,
+            SignatureAlgorithm::RsaSha512,
+        ] {
+            assert_eq!(a.to_string(), format!("RSA-{}", a.hash().name()));
+        }
+    }
 
     #[test]
     fn round_trips_every_allowed_uri() {

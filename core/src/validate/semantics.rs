@@ -94,10 +94,12 @@ pub(super) fn run_response(ctx: &Ctx<'_>, r: NodeId, out: &mut Vec<Check>) {
 
 /// Checks of the assertion (`ctx.assertion`).
 pub(super) fn run_assertion(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> TimeWindow {
+    // Each time is written once, for its check and for the time bar (each was written twice).
+    let now = ctx.policy.now.to_rfc3339();
     assertion_issuer(ctx, out);
     let subject_noa = subject(ctx, out);
     out.extend(ctx.parts.attributes_check(ctx.doc));
-    let (nb, noa) = conditions(ctx, out);
+    let (nb, noa) = conditions(ctx, &now, out);
     authn(ctx, out);
     let issued = issue_instant(ctx, out);
     comments(ctx, out);
@@ -106,12 +108,12 @@ pub(super) fn run_assertion(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> TimeWindow {
         "not checked: replay detection needs the service provider's record of assertion IDs already used",
     ));
     TimeWindow {
-        now: ctx.policy.now.to_rfc3339(),
+        now,
         skew_seconds: ctx.skew(),
-        issue_instant: issued.map(|t| t.to_rfc3339()),
-        not_before: nb.map(|t| t.to_rfc3339()),
-        not_on_or_after: noa.map(|t| t.to_rfc3339()),
-        subject_not_on_or_after: subject_noa.map(|t| t.to_rfc3339()),
+        issue_instant: issued,
+        not_before: nb,
+        not_on_or_after: noa,
+        subject_not_on_or_after: subject_noa,
     }
 }
 
@@ -178,9 +180,13 @@ fn issuer_check(
     }
     match ctx.policy.idp_entity_id.as_deref() {
         Some(expected) if expected == found => out.push(
-            Check::pass(id, format!("the {what} Issuer is the IdP's entity ID"))
-                .found(found)
-                .span(span),
+            // Pass-path messages are joined, not formatted: `format!` cost several times more.
+            Check::pass(
+                id,
+                ["the ", what, " Issuer is the IdP's entity ID"].concat(),
+            )
+            .found(found)
+            .span(span),
         ),
         Some(expected) => out.push(
             Check::fail(
@@ -298,8 +304,9 @@ fn response_in_response_to(ctx: &Ctx<'_>, r: NodeId, out: &mut Vec<Check>) {
     );
 }
 
-/// NameID, its format, and the bearer SubjectConfirmation. Returns the bearer NotOnOrAfter.
-fn subject(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<Instant> {
+/// NameID, its format, and the bearer SubjectConfirmation. Returns the bearer NotOnOrAfter, as
+/// the report writes it.
+fn subject(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<String> {
     let Some(subject) = ctx.child(ctx.assertion, SAML, "Subject") else {
         out.push(
             Check::fail(C::SubjectNameId, "the Assertion has no Subject")
@@ -373,7 +380,7 @@ fn name_id_checks(
         return;
     }
     let mut c = match decrypted {
-        None => Check::pass(C::SubjectNameId, format!("the user is {value}")),
+        None => Check::pass(C::SubjectNameId, ["the user is ", &value].concat()),
         Some([]) => Check::pass(
             C::SubjectNameId,
             format!("the user is {value} (decrypted from an EncryptedID with the SP key)"),
@@ -417,14 +424,14 @@ fn name_id_checks(
 }
 
 /// Profiles §4.1.4.2: a bearer SubjectConfirmationData with Recipient = ACS URL, NotOnOrAfter in
-/// the future, no NotBefore, and InResponseTo matching the request.
-fn bearer(ctx: &Ctx<'_>, subject: NodeId, out: &mut Vec<Check>) -> Option<Instant> {
-    let bearers: Vec<NodeId> = ctx
+/// the future, no NotBefore, and InResponseTo matching the request. Returns NotOnOrAfter as the
+/// report writes it.
+fn bearer(ctx: &Ctx<'_>, subject: NodeId, out: &mut Vec<Check>) -> Option<String> {
+    let Some(sc) = ctx
         .doc
         .children_named(subject, SAML, "SubjectConfirmation")
-        .filter(|&sc| ctx.attr(sc, "Method") == Some(CM_BEARER))
-        .collect();
-    let Some(&sc) = bearers.first() else {
+        .find(|&sc| ctx.attr(sc, "Method") == Some(CM_BEARER))
+    else {
         out.push(
             Check::fail(
                 C::SubjectConfirmation,
@@ -485,6 +492,7 @@ fn bearer(ctx: &Ctx<'_>, subject: NodeId, out: &mut Vec<Check>) -> Option<Instan
     // Time and shape.
     let mut local = Vec::new();
     let noa = time_attr(ctx, scd, "NotOnOrAfter", C::SubjectConfirmation, &mut local);
+    let noa_text = noa.map(|t| t.to_rfc3339());
     let now = ctx.policy.now;
     let c = if ctx.attr(scd, "NotBefore").is_some() {
         Check::fail(
@@ -508,7 +516,7 @@ fn bearer(ctx: &Ctx<'_>, subject: NodeId, out: &mut Vec<Check>) -> Option<Instan
             .span(span),
             Some(t) if now < t.plus_seconds(ctx.skew()) => {
                 Check::pass(C::SubjectConfirmation, "bearer confirmation is current")
-                    .found(t.to_rfc3339())
+                    .found(noa_text.clone().unwrap_or_default())
                     .span(span)
             }
             Some(t) => Check::fail(
@@ -528,11 +536,16 @@ fn bearer(ctx: &Ctx<'_>, subject: NodeId, out: &mut Vec<Check>) -> Option<Instan
     out.push(c);
     let irt = ctx.attr(scd, "InResponseTo");
     in_response_to_check(ctx, irt, C::SubjectInResponseTo, Some(span), out);
-    noa
+    noa_text
 }
 
-/// Conditions: time window, audience, nothing unknown. Returns (NotBefore, NotOnOrAfter).
-fn conditions(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> (Option<Instant>, Option<Instant>) {
+/// Conditions: time window, audience, nothing unknown. Returns (NotBefore, NotOnOrAfter) as the
+/// report writes them; `now_text` is `now` written so.
+fn conditions(
+    ctx: &Ctx<'_>,
+    now_text: &str,
+    out: &mut Vec<Check>,
+) -> (Option<String>, Option<String>) {
     let Some(cond) = ctx.child(ctx.assertion, SAML, "Conditions") else {
         out.push(
             Check::fail(C::ConditionsAudience, "the Assertion has no Conditions, so no AudienceRestriction (required by the profile)")
@@ -548,6 +561,8 @@ fn conditions(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> (Option<Instant>, Option<I
     let mut local = Vec::new();
     let nb = time_attr(ctx, cond, "NotBefore", C::ConditionsWindow, &mut local);
     let noa = time_attr(ctx, cond, "NotOnOrAfter", C::ConditionsWindow, &mut local);
+    let nb_text = nb.map(|t| t.to_rfc3339());
+    let noa_text = noa.map(|t| t.to_rfc3339());
     let failed_parse = local
         .iter()
         .any(|c| c.status == crate::report::Status::Fail);
@@ -555,18 +570,19 @@ fn conditions(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> (Option<Instant>, Option<I
     if !failed_parse {
         let now = ctx.policy.now;
         let skew = ctx.skew();
-        let window = format!(
-            "{} … {}",
-            nb.map_or("-".into(), |t| t.to_rfc3339()),
-            noa.map_or("-".into(), |t| t.to_rfc3339())
-        );
+        let window = [
+            nb_text.as_deref().unwrap_or("-"),
+            " … ",
+            noa_text.as_deref().unwrap_or("-"),
+        ]
+        .concat();
         out.push(match (nb, noa) {
             (Some(b), _) if now < b.plus_seconds(-skew) => Check::fail(
                 C::ConditionsWindow,
                 format!("not yet valid: NotBefore is {b}, now is {now} (skew {skew} s)"),
             )
             .expected(window)
-            .found(now.to_rfc3339())
+            .found(now_text)
             .span(span)
             .fix_opt(ctx.hint(C::ConditionsWindow, None)),
             (_, Some(a)) if now >= a.plus_seconds(skew) => Check::fail(
@@ -574,12 +590,12 @@ fn conditions(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> (Option<Instant>, Option<I
                 format!("expired: NotOnOrAfter was {a}, now is {now} (skew {skew} s)"),
             )
             .expected(window)
-            .found(now.to_rfc3339())
+            .found(now_text)
             .span(span)
             .fix_opt(ctx.hint(C::ConditionsWindow, None)),
             _ => Check::pass(C::ConditionsWindow, "within NotBefore … NotOnOrAfter")
                 .expected(window)
-                .found(now.to_rfc3339())
+                .found(now_text)
                 .span(span),
         });
     }
@@ -675,7 +691,7 @@ fn conditions(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> (Option<Instant>, Option<I
     } else {
         Check::pass(C::ConditionsUnknown, "no conditions beyond the audience")
     });
-    (nb, noa)
+    (nb_text, noa_text)
 }
 
 fn authn(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
@@ -706,7 +722,7 @@ fn authn(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
         ),
         Some(t) => out.push(Check::pass(
             C::AuthnSession,
-            format!("the IdP session lasts until {t}"),
+            ["the IdP session lasts until ", &t.to_rfc3339()].concat(),
         )),
         None if local.is_empty() => out.push(Check::pass(
             C::AuthnSession,
@@ -717,7 +733,8 @@ fn authn(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
     out.append(&mut local);
 }
 
-fn issue_instant(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<Instant> {
+/// Returns IssueInstant as the report writes it.
+fn issue_instant(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<String> {
     let mut local = Vec::new();
     let t = time_attr(
         ctx,
@@ -727,6 +744,7 @@ fn issue_instant(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<Instant> {
         &mut local,
     )?;
     out.append(&mut local);
+    let text = t.to_rfc3339();
     let now = ctx.policy.now;
     let skew = ctx.skew();
     if t > now.plus_seconds(skew) {
@@ -735,7 +753,7 @@ fn issue_instant(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<Instant> {
                 C::TimeIssueInstant,
                 format!("issued in the future ({t}, now {now})"),
             )
-            .found(t.to_rfc3339())
+            .found(text.clone())
             .fix_opt(ctx.hint(C::TimeIssueInstant, None)),
         );
     } else if let Some(max) = ctx.policy.max_issue_age_seconds
@@ -746,27 +764,31 @@ fn issue_instant(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<Instant> {
                 C::TimeIssueInstant,
                 format!("issued at {t}, more than {max} s before now ({now})"),
             )
-            .found(t.to_rfc3339())
+            .found(text.clone())
             .fix_opt(ctx.hint(C::TimeIssueInstant, None)),
         );
     } else {
-        out.push(Check::pass(C::TimeIssueInstant, "issued recently").found(t.to_rfc3339()));
+        out.push(Check::pass(C::TimeIssueInstant, "issued recently").found(text.clone()));
     }
-    Some(t)
+    Some(text)
 }
 
 /// Comments inside values a consumer reads (comment injection, VU#475445): in the message, and
 /// in what was decrypted from it (injection can arrive encrypted too).
 fn comments(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
     // The first comment under an element whose text is read, and that element's name.
+    // Comments are rare: a node is asked whether it is one before its parent's name is
+    // compared four times (that order made this scan of the assertion several times cheaper).
     let commented = |doc: &Document, top: NodeId| {
         doc.descendants(top).find_map(|n| {
+            if !matches!(doc.node(n).kind, NodeKind::Comment(_)) {
+                return None;
+            }
             let p = doc.parent(n)?;
             let read = ["NameID", "AttributeValue", "Audience", "Issuer"]
                 .iter()
                 .any(|l| doc.is(p, SAML, l));
-            (matches!(doc.node(n).kind, NodeKind::Comment(_)) && read)
-                .then(|| (n, doc.element(p).map(|e| e.qname()).unwrap_or_default()))
+            read.then(|| (n, doc.element(p).map(|e| e.qname()).unwrap_or_default()))
         })
     };
     let doc = ctx.doc;
