@@ -69,7 +69,8 @@ fn lookup<'a>(rendered: &[(Option<&'a str>, &'a str)], prefix: Option<&str>) -> 
 /// shares each name, prefix and namespace URI, so the strings compared here usually are, and
 /// the fallback (a `memcmp` call, which showed in profiles) then never runs. Same result as `==`.
 fn same(a: &str, b: &str) -> bool {
-    (std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len()) || a == b
+    (std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len())
+        || crate::xml::bytes::same_text(a, b)
 }
 
 fn same_prefix(a: Option<&str>, b: Option<&str>) -> bool {
@@ -137,7 +138,7 @@ fn attr_in_order(a: &crate::xml::Attribute, b: &crate::xml::Attribute) -> bool {
     let (a_ns, a_local) = attr_key(a);
     let (b_ns, b_local) = attr_key(b);
     if (a_ns.is_empty() && b_ns.is_empty()) || same(a_ns, b_ns) {
-        a_local <= b_local
+        crate::xml::bytes::order_text(a_local, b_local).is_le()
     } else {
         (a_ns, a_local) <= (b_ns, b_local)
     }

@@ -4,7 +4,7 @@
 //! checks all walk the same arena. Two parsers seeing different trees is the root cause of most
 //! SAML bypasses (parser differentials, CVE-2025-25291/25292), so nothing re-parses text.
 
-mod bytes;
+pub(crate) mod bytes;
 mod error;
 mod limits;
 mod parser;

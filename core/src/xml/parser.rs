@@ -654,7 +654,7 @@ impl<'a> Builder<'a> {
                     Fail::new(XmlErrorKind::InvalidName(a.name.to_owned()), a.start)
                 })?
             };
-            if raw.iter().take(i).any(|b| b.name == a.name) {
+            if raw.iter().take(i).any(|b| same_text(b.name, a.name)) {
                 return Err(Fail::new(
                     XmlErrorKind::DuplicateAttribute(a.name.to_owned()),
                     a.start,
@@ -746,7 +746,7 @@ impl<'a> Builder<'a> {
             if ns.is_some()
                 && attributes
                     .iter()
-                    .any(|b| b.ns.as_deref() == ns.map(|n| &**n) && &*b.local == l)
+                    .any(|b| same_text(&b.local, l) && b.ns.as_deref() == ns.map(|n| &**n))
             {
                 return Err(Fail::new(
                     XmlErrorKind::DuplicateAttribute(a.name.to_owned()),
@@ -784,7 +784,7 @@ impl<'a> Builder<'a> {
                 start,
             ));
         };
-        if open.name != name {
+        if !same_text(open.name, name) {
             return Err(Fail::new(
                 XmlErrorKind::MismatchedEndTag {
                     expected: open.name.to_owned(),

@@ -955,7 +955,7 @@ fn descendants_are_the_walk(d: &Document) {
 
 #[test]
 fn interner_comparison_is_string_equality() {
-    for len in 0..40 {
+    for len in 0..80 {
         let a: String = (0..len)
             .map(|i| char::from(b'a' + (i % 26) as u8))
             .collect();
@@ -966,6 +966,41 @@ fn interner_comparison_is_string_equality() {
             b[at] = b'Z';
             let b = String::from_utf8(b).unwrap();
             assert!(!crate::xml::bytes::same_text(&a, &b), "{len} {at}");
+        }
+    }
+}
+
+#[test]
+fn text_order_is_string_order() {
+    use crate::xml::bytes::order_text;
+    let words = [
+        "",
+        "a",
+        "ID",
+        "Id",
+        "id",
+        "IssueInstant",
+        "Issuer",
+        "IssueInstantX",
+        "InResponseTo",
+        "Version",
+        "Destination",
+        "NotBefore",
+        "NotOnOrAfter",
+        "abcdefgh",
+        "abcdefghi",
+        "abcdefgha",
+        "abcdefg",
+        "abcdefgz",
+        "é",
+        "e",
+        "\u{7f}",
+        "NameFormat",
+        "Name",
+    ];
+    for a in words {
+        for b in words {
+            assert_eq!(order_text(a, b), a.cmp(b), "{a:?} {b:?}");
         }
     }
 }
