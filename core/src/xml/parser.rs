@@ -222,7 +222,7 @@ fn common_name(k: u64, h: usize, s: &str) -> Option<&'static str> {
     let mut i = h & mask;
     loop {
         let c = (*table.get(i)?)?;
-        if c.key == k && c.text.len() == s.len() && (s.len() <= 8 || same_text(c.text, s)) {
+        if same_key(c.key, c.text, k, s) {
             return Some(c.text);
         }
         i = (i + 1) & mask;
@@ -249,6 +249,12 @@ fn key(s: &[u8], src: &[u8]) -> u64 {
             .rev()
             .fold(0u64, |acc, &c| (acc << 8) | u64::from(c)),
     }
+}
+
+/// Whether `text` (key `key`) is `s` (key `k`): names of up to eight bytes are their key, so
+/// only longer ones are compared beyond it.
+fn same_key(key: u64, text: &str, k: u64, s: &str) -> bool {
+    key == k && text.len() == s.len() && (s.len() <= 8 || same_text(text, s))
 }
 
 /// The table hash of `s` with key `k` (see [`key`]): the key, the last eight bytes and the
@@ -286,7 +292,7 @@ struct Interned<'a> {
 impl Interned<'_> {
     /// Whether this entry is `s`, whose key is `k`: names of up to eight bytes are their key.
     fn is(&self, k: u64, s: &str) -> bool {
-        self.key == k && self.text.len() == s.len() && (s.len() <= 8 || same_text(self.text, s))
+        same_key(self.key, self.text, k, s)
     }
 }
 
