@@ -192,8 +192,14 @@ impl crate::c14n::Output for Hasher {
 /// prefixes and short values of at most 32 bytes; a variable-length `copy_from_slice` is a
 /// `memcpy` call each (hundreds per message, which showed in profiles), where two
 /// fixed-size copies that overlap in the middle cover any length from `n` to `2n`.
+/// The page's wasm copies with `copy_from_slice` (a `memory.copy`, no call into a libc): there
+/// the inlined cases only grew the bundle.
 #[inline]
 fn copy_short(dst: &mut [u8], src: &[u8]) {
+    if cfg!(target_arch = "wasm32") {
+        dst.copy_from_slice(src);
+        return;
+    }
     fn two<const N: usize>(dst: &mut [u8], src: &[u8]) {
         let len = src.len();
         if let (Some(d), Some(s)) = (dst.get_mut(..N), src.get(..N)) {
