@@ -393,6 +393,25 @@ impl<'a> Interner<'a> {
     }
 }
 
+/// Whether `name` is the `'static` copy of a [`COMMON_NAMES`] entry that passes
+/// [`namespaces::check_uri`] (the SAML, DSig, XML Schema… namespace URIs): such a declaration
+/// needs no check per document. Decided by the same check, once per process, so the answer is
+/// the check's own; a common name that is no valid namespace URI (`Response`) is checked, and
+/// refused, like any other.
+fn valid_common_uri(name: &Name) -> bool {
+    static VALID: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    VALID
+        .get_or_init(|| {
+            COMMON_NAMES
+                .iter()
+                .copied()
+                .filter(|n| namespaces::check_uri(n).is_ok())
+                .collect()
+        })
+        .iter()
+        .any(|v| std::ptr::eq(v.as_ptr(), name.as_ptr()) && v.len() == name.len())
+}
+
 /// Whether two interned names are the same entry (same text at the same address).
 fn same_name(a: &Name, b: &Name) -> bool {
     std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len()
@@ -692,7 +711,9 @@ impl<'a> Builder<'a> {
                 Cow::Borrowed(u) if !u.is_empty() => {
                     namespaces::check_binding(declared, false).map_err(fail)?;
                     let name = self.names.get(u);
-                    if !self.checked_uris.iter().any(|c| same_name(c, &name)) {
+                    if !valid_common_uri(&name)
+                        && !self.checked_uris.iter().any(|c| same_name(c, &name))
+                    {
                         namespaces::check_uri(u).map_err(fail)?;
                         self.checked_uris.push(name.clone());
                     }

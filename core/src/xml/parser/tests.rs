@@ -416,6 +416,23 @@ fn namespace_errors() {
         kind("<a xmlns:p='../x'/>"),
         XmlErrorKind::RelativeNamespace("../x".into())
     );
+    // Common names that are no namespace URI are checked like any other, in both tag readers,
+    // and twice in a document (the second time after a valid common URI was declared).
+    for doc in [
+        "<a xmlns='Response'/>",
+        "<a xmlns:p=\"Assertion\"/>",
+        "<a xmlns:p=\"urn:oasis:names:tc:SAML:2.0:assertion\"><b xmlns:q=\"ID\"/></a>",
+        "<a xmlns:p=\"xs\"><b xmlns:q=\"xs\"/></a>",
+    ] {
+        assert!(
+            matches!(kind(doc), XmlErrorKind::RelativeNamespace(_)),
+            "{doc}"
+        );
+    }
+    assert!(parse(
+        b"<a xmlns:p=\"urn:oasis:names:tc:SAML:2.0:assertion\" xmlns=\"http://www.w3.org/2001/XMLSchema\"/>"
+    )
+    .is_ok());
     let e = err("<a>\n <p:b/></a>");
     assert_eq!(e.kind, XmlErrorKind::UndeclaredPrefix("p".into()));
     assert_eq!((e.position.line, e.position.column), (2, 3));
