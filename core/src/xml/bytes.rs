@@ -12,8 +12,8 @@ pub(crate) fn load8(s: &[u8], at: usize) -> Option<u64> {
 
 /// `a == b` for the short strings of a tree (names, prefixes, URIs), without a `memcmp`
 /// call: equal lengths, then eight bytes at a time (the last word overlapping the one before
-/// it); only strings longer than a namespace URI usually is are compared with `==`. Same
-/// result as `==`.
+/// it); strings over 64 bytes (longer than the namespace URIs SAML uses) are compared with
+/// `==`. Same result as `==`.
 pub(crate) fn same_text(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let n = a.len();

@@ -416,8 +416,8 @@ fn namespace_errors() {
         kind("<a xmlns:p='../x'/>"),
         XmlErrorKind::RelativeNamespace("../x".into())
     );
-    // Common names that are no namespace URI are checked like any other, in both tag readers,
-    // and twice in a document (the second time after a valid common URI was declared).
+    // Common names that are no namespace URI are checked like any other, in both quote styles,
+    // also after a valid common URI was declared (which skips its own check).
     for doc in [
         "<a xmlns='Response'/>",
         "<a xmlns:p=\"Assertion\"/>",
