@@ -36,6 +36,15 @@ pub(crate) fn same_text(a: &str, b: &str) -> bool {
     }
 }
 
+/// `a == b` for optional names (a prefix, a namespace URI), compared with [`same_text`].
+pub(crate) fn same_optional_text(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => same_text(a, b),
+        _ => false,
+    }
+}
+
 /// `a.cmp(b)` (byte order, as `str` orders), deciding within the first eight bytes without a
 /// `memcmp` call when they differ there, as the attribute names canonicalization sorts
 /// nearly always do.

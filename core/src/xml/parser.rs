@@ -28,7 +28,7 @@ use std::borrow::Cow;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use super::bytes::{load8, same_text};
+use super::bytes::{load8, same_optional_text, same_text};
 use super::tree::{ChildRange, Node};
 use super::{
     Attribute, Document, Element, Limits, Name, NodeId, NodeKind, NsDecl, Position, Span, XmlError,
@@ -771,9 +771,9 @@ impl<'a> Builder<'a> {
             // Namespaces in XML §6.3: no two attributes with the same expanded name, or
             // `a:ID` and `b:ID` would be one attribute to one reader and two to another.
             if ns.is_some()
-                && attributes
-                    .iter()
-                    .any(|b| same_text(&b.local, l) && b.ns.as_deref() == ns.map(|n| &**n))
+                && attributes.iter().any(|b| {
+                    same_text(&b.local, l) && same_optional_text(b.ns.as_deref(), ns.map(|n| &**n))
+                })
             {
                 return Err(Fail::new(
                     XmlErrorKind::DuplicateAttribute(a.name.to_owned()),

@@ -7,7 +7,7 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
-use super::bytes::same_text;
+use super::bytes::{same_optional_text, same_text};
 
 /// Index of a node in its [`Document`]. Only meaningful for the document that produced it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -258,14 +258,9 @@ impl Element {
 
     /// The attribute `{ns}local` (`ns = None` for unqualified attributes such as SAML's `ID`).
     pub fn attribute(&self, ns: Option<&str>, local: &str) -> Option<&Attribute> {
-        self.attributes.iter().find(|a| {
-            same_text(&a.local, local)
-                && match (a.ns.as_deref(), ns) {
-                    (None, None) => true,
-                    (Some(x), Some(y)) => same_text(x, y),
-                    _ => false,
-                }
-        })
+        self.attributes
+            .iter()
+            .find(|a| same_text(&a.local, local) && same_optional_text(a.ns.as_deref(), ns))
     }
 
     /// The value of the unqualified attribute `local`.

@@ -49,11 +49,7 @@ impl<'a> Scope<'a> {
                     .bindings
                     .iter()
                     .rev()
-                    .find(|(p, _)| match (*p, prefix) {
-                        (None, None) => true,
-                        (Some(a), Some(b)) => super::same_text(a, b),
-                        _ => false,
-                    });
+                    .find(|(p, _)| super::same_optional_text(*p, prefix));
                 match (prefix, found) {
                     (_, Some((_, uri))) if !uri.is_empty() => Ok(Some(uri)),
                     (None, _) => Ok(None),
