@@ -5,6 +5,7 @@
 //!
 //! The input tree is already normalized by the parser (line ends, attribute values, entities),
 //! and relative namespace URIs were refused there (void-c14n cannot happen here).
+use crate::xml::bytes::{same_optional_text, same_text};
 use crate::xml::{Document, Element, NodeId, NodeKind};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -61,24 +62,8 @@ fn lookup<'a>(rendered: &[(Option<&'a str>, &'a str)], prefix: Option<&str>) -> 
     rendered
         .iter()
         .rev()
-        .find(|(p, _)| same_prefix(*p, prefix))
+        .find(|(p, _)| same_optional_text(*p, prefix))
         .map_or("", |(_, u)| u)
-}
-
-/// String equality that first asks whether both are the same bytes in memory: the parser
-/// shares each name, prefix and namespace URI, so the strings compared here usually are, and
-/// the fallback (a `memcmp` call, which showed in profiles) then never runs. Same result as `==`.
-fn same(a: &str, b: &str) -> bool {
-    (std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len())
-        || crate::xml::bytes::same_text(a, b)
-}
-
-fn same_prefix(a: Option<&str>, b: Option<&str>) -> bool {
-    match (a, b) {
-        (None, None) => true,
-        (Some(a), Some(b)) => same(a, b),
-        _ => false,
-    }
 }
 
 /// Exc-C14N §3: a namespace node is output when visibly utilized (or in the PrefixList) and
@@ -94,10 +79,10 @@ fn need<'a>(
     uri: &'a str,
 ) {
     let (ancestors, own) = rendered.split_at(mark);
-    if own.iter().any(|(p, _)| same_prefix(*p, prefix)) {
+    if own.iter().any(|(p, _)| same_optional_text(*p, prefix)) {
         return;
     }
-    if !same(lookup(ancestors, prefix), uri) {
+    if !same_text(lookup(ancestors, prefix), uri) {
         rendered.push((prefix, uri));
     }
 }
@@ -137,7 +122,7 @@ fn attr_key(a: &crate::xml::Attribute) -> (&str, &str) {
 fn attr_in_order(a: &crate::xml::Attribute, b: &crate::xml::Attribute) -> bool {
     let (a_ns, a_local) = attr_key(a);
     let (b_ns, b_local) = attr_key(b);
-    if (a_ns.is_empty() && b_ns.is_empty()) || same(a_ns, b_ns) {
+    if (a_ns.is_empty() && b_ns.is_empty()) || same_text(a_ns, b_ns) {
         crate::xml::bytes::order_text(a_local, b_local).is_le()
     } else {
         (a_ns, a_local) <= (b_ns, b_local)

@@ -10,16 +10,27 @@ pub(crate) fn load8(s: &[u8], at: usize) -> Option<u64> {
         .map(u64::from_le_bytes)
 }
 
+/// Whether `a` and `b` are the same bytes in memory (same address, same length): the parser
+/// shares each name, prefix and namespace URI within a document, and the common ones are the
+/// same `'static` strings in every document.
+pub(crate) fn same_address(a: &str, b: &str) -> bool {
+    std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len()
+}
+
 /// `a == b` for the short strings of a tree (names, prefixes, URIs), without a `memcmp`
-/// call: equal lengths, then eight bytes at a time (the last word overlapping the one before
-/// it); strings over 64 bytes (longer than the namespace URIs SAML uses) are compared with
-/// `==`. Same result as `==`.
+/// call: equal lengths, then the same address (shared names, as canonicalization compares
+/// them, are equal without reading them), then eight bytes at a time (the last word
+/// overlapping the one before it); strings over 64 bytes (longer than the namespace URIs SAML
+/// uses) are compared with `==`. Same result as `==`.
 pub(crate) fn same_text(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
     let n = a.len();
     if n != b.len() {
         return false;
     }
+    if same_address(a, b) {
+        return true;
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
     match n {
         0..8 => a.iter().zip(b).all(|(x, y)| x == y),
         8..=64 => {

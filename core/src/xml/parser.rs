@@ -28,7 +28,7 @@ use std::borrow::Cow;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use super::bytes::{load8, same_optional_text, same_text};
+use super::bytes::{load8, same_address, same_optional_text, same_text};
 use super::tree::{ChildRange, Node};
 use super::{
     Attribute, Document, Element, Limits, Name, NodeId, NodeKind, NsDecl, Position, Span, XmlError,
@@ -409,12 +409,7 @@ fn valid_common_uri(name: &Name) -> bool {
                 .collect()
         })
         .iter()
-        .any(|v| std::ptr::eq(v.as_ptr(), name.as_ptr()) && v.len() == name.len())
-}
-
-/// Whether two interned names are the same entry (same text at the same address).
-fn same_name(a: &Name, b: &Name) -> bool {
-    std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len()
+        .any(|v| same_address(v, name))
 }
 
 impl<'a> Builder<'a> {
@@ -712,7 +707,7 @@ impl<'a> Builder<'a> {
                     namespaces::check_binding(declared, false).map_err(fail)?;
                     let name = self.names.get(u);
                     if !valid_common_uri(&name)
-                        && !self.checked_uris.iter().any(|c| same_name(c, &name))
+                        && !self.checked_uris.iter().any(|c| same_address(c, &name))
                     {
                         namespaces::check_uri(u).map_err(fail)?;
                         self.checked_uris.push(name.clone());
