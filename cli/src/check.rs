@@ -6,11 +6,10 @@
 //! `yes "$(base64 -w0 resp.xml)" | head -n 10000 | samlscope check - --idp-cert idp.pem --sp-entity-id … --acs-url … --json > /dev/null`.
 
 use crate::error::CliError;
-use crate::input::decode_messages;
-use crate::input::{read_bounded, read_input};
-use samlscope_core::decode::DecodeLimits;
+use crate::input::{explain, read_bounded, read_input};
+use samlscope_core::decode::{DecodeError, DecodeLimits, InflateBudget, decode_within};
 use samlscope_core::metadata::trust_from_metadata;
-use samlscope_core::report::{Report, Status, Verdict};
+use samlscope_core::report::{Report, Status, Verdict, json_line_safe};
 use samlscope_core::trust::{Certificate, Fingerprint, TrustSource, TrustStore};
 use samlscope_core::validate::{Policy, undecodable, valid_when_issued, validate};
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
@@ -46,8 +45,8 @@ pub struct Args {
     /// Check as of this time (RFC 3339, UTC) instead of now.
     #[arg(long)]
     now: Option<String>,
-    /// Allowed clock skew in seconds.
-    #[arg(long, default_value_t = 180)]
+    /// Allowed clock skew in seconds (0 to 86400).
+    #[arg(long, default_value_t = 180, value_parser = clap::value_parser!(i64).range(0..=samlscope_core::validate::Policy::MAX_SKEW_SECONDS))]
     skew: i64,
     /// The ID of the AuthnRequest this response answers (else InResponseTo is "not checked").
     #[arg(long)]
@@ -59,8 +58,8 @@ pub struct Args {
     #[arg(long)]
     allow_sha1: bool,
     /// Minimum RSA key size.
-    #[arg(long, default_value_t = 2048)]
-    min_rsa_bits: usize,
+    #[arg(long, default_value_t = 2048, value_parser = clap::value_parser!(u64).range(1024..=16384))]
+    min_rsa_bits: u64,
     /// Require the Assertion to be signed.
     #[arg(long)]
     require_signed_assertion: bool,
@@ -73,20 +72,34 @@ pub struct Args {
     /// Print the Report as JSON (one object per line).
     #[arg(long)]
     json: bool,
+    /// Messages checked in one run, all inputs and `-` lines together; above it the run stops
+    /// with exit 2 (one input alone holds at most 64).
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    max_messages: u64,
+    /// Inflated bytes allowed per byte of input read, across the run (after a 4 MiB allowance):
+    /// DEFLATEd messages multiply, so a run's work stays proportional to its input. Above it
+    /// the run stops with exit 2.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    inflate_ratio: u64,
 }
 
 fn policy(args: &Args) -> Result<Policy, CliError> {
     let mut trust = TrustStore::new();
-    let mut idp_entity_id = args.idp_entity_id.clone();
     let limits = DecodeLimits::default();
+    // Each metadata file's keys stay bound to its own entities (several IdPs, or a federation
+    // aggregate): IdP B's key never verifies a message that claims to come from IdP A.
+    let mut entities: Vec<String> = Vec::new();
     for m in &args.metadata {
         let bytes = read_bounded(m, limits.max_message).map_err(|e| CliError::input(CONTEXT, e))?;
-        let (t, entity) = trust_from_metadata(&bytes)
+        let (t, found) = trust_from_metadata(&bytes)
             .map_err(|e| CliError::input(CONTEXT, format!("{}: {e}", m.display())))?;
-        for k in t.certificates() {
-            trust.add_certificate(k.certificate.clone(), TrustSource::Metadata);
-        }
-        idp_entity_id.get_or_insert(entity);
+        trust.extend(&t);
+        entities.extend(
+            found
+                .into_iter()
+                .filter(|e| !entities.contains(e))
+                .collect::<Vec<_>>(),
+        );
     }
     for c in &args.idp_cert {
         let bytes = read_bounded(c, limits.max_message).map_err(|e| CliError::input(CONTEXT, e))?;
@@ -100,6 +113,17 @@ fn policy(args: &Args) -> Result<Policy, CliError> {
     for f in &args.fingerprint {
         trust.add_fingerprint(Fingerprint::parse(f).map_err(|e| CliError::input(CONTEXT, e))?);
     }
+    // A bare certificate or fingerprint signs for the IdP the admin named; with metadata of a
+    // single IdP, that IdP is the expected issuer. Several IdPs and no --idp-entity-id: each
+    // key's own entity decides.
+    let idp_entity_id = match (&args.idp_entity_id, entities.as_slice()) {
+        (Some(id), _) => {
+            trust.bind_unbound(id);
+            Some(id.clone())
+        }
+        (None, [only]) => Some(only.clone()),
+        (None, _) => None,
+    };
     if trust.is_empty() {
         return Err(CliError::input(
             CONTEXT,
@@ -125,7 +149,7 @@ fn policy(args: &Args) -> Result<Policy, CliError> {
     p.skew_seconds = args.skew;
     p.request_id = args.request_id.clone();
     p.signatures.verify.allow_sha1 = args.allow_sha1;
-    p.signatures.verify.min_rsa_bits = args.min_rsa_bits;
+    p.signatures.verify.min_rsa_bits = usize::try_from(args.min_rsa_bits).unwrap_or(usize::MAX);
     p.signatures.require_signed_assertion = args.require_signed_assertion;
     p.signatures.require_signed_response = args.require_signed_response;
     p.check_certificate_validity = !args.no_cert_validity;
@@ -133,14 +157,66 @@ fn policy(args: &Args) -> Result<Policy, CliError> {
     Ok(p)
 }
 
-/// Checks every message found in one input; returns the reports (an input with no decodable
-/// message is an input error).
-fn check_input(bytes: &[u8], policy: &Policy) -> Result<Vec<Report>, String> {
-    let messages = decode_messages(bytes)?;
-    Ok(messages
-        .iter()
-        .map(|m| validate(m.xml.as_bytes(), policy))
-        .collect())
+/// Why an input produced no report.
+enum Unchecked {
+    /// Nothing in it could be read: the input counts as unreadable and the run goes on.
+    Unreadable(String),
+    /// An aggregate limit was reached: the run stops with exit 2, since checking only part of
+    /// the input could pass a forged message that sits beyond the limit.
+    Refused(String),
+}
+
+/// Everything one input yields: a report per message, and each message that was found but
+/// could not be read (redacted, undecodable), which counts against the run as unreadable.
+struct Checked {
+    reports: Vec<Report>,
+    unread: Vec<String>,
+}
+
+/// The limits of one run: the per-input ones, and the inflate budget its inputs share.
+struct Run {
+    limits: DecodeLimits,
+    budget: InflateBudget,
+    inflate_ratio: usize,
+    max_messages: usize,
+    messages: usize,
+}
+
+impl Run {
+    /// Checks every message found in one input (an input with no decodable message is
+    /// unreadable).
+    fn check(&mut self, bytes: &[u8], policy: &Policy) -> Result<Checked, Unchecked> {
+        self.budget
+            .grant(bytes.len().saturating_mul(self.inflate_ratio));
+        let decoding = match decode_within(bytes, &self.limits, &mut self.budget) {
+            Ok(d) => d,
+            Err(e @ (DecodeError::TooManyMessages { .. } | DecodeError::InflateBudget { .. })) => {
+                return Err(Unchecked::Refused(e.to_string()));
+            }
+            Err(e) => return Err(Unchecked::Unreadable(explain(e))),
+        };
+        let unread: Vec<String> = decoding
+            .findings
+            .iter()
+            .filter(|f| f.is_unread_message())
+            .map(|f| format!("a message was found but not checked: {f}"))
+            .collect();
+        self.messages = self
+            .messages
+            .saturating_add(decoding.messages.len() + unread.len());
+        if self.messages > self.max_messages {
+            return Err(Unchecked::Refused(format!(
+                "more than {} messages in this run (--max-messages): stopped at {}",
+                self.max_messages, self.messages
+            )));
+        }
+        let reports = decoding
+            .messages
+            .iter()
+            .map(|m| validate(m.xml.as_bytes(), policy))
+            .collect();
+        Ok(Checked { reports, unread })
+    }
 }
 
 struct Out {
@@ -193,12 +269,24 @@ impl Out {
     /// An input of a batch with no SAML message in it. It counts as unreadable, not invalid;
     /// with `--json` it still gets its line (a failing `input.decode` check) so a consumer
     /// reading one object per input stays aligned.
+    fn checked(&mut self, input: &str, c: &Checked) {
+        c.reports.iter().for_each(|r| self.report(input, r));
+        c.unread.iter().for_each(|why| self.unreadable(input, why));
+    }
+
     fn unreadable(&mut self, input: &str, why: &str) {
         self.errors += 1;
         eprintln!("samlscope: {input}: {why}");
         if self.json {
             self.json_line(input, &undecodable(why));
         }
+    }
+
+    /// Ends the run at an aggregate limit: what was printed stays (flushed), and the run is an
+    /// input error whatever came before.
+    fn refuse(&mut self, input: &str, why: &str) -> Result<ExitCode, CliError> {
+        let _ = self.stdout.flush();
+        Err(CliError::input(CONTEXT, format!("{input}: {why}")))
     }
 
     /// The Report as one JSON object with the input's name added as `"input"`: the Report is
@@ -211,7 +299,7 @@ impl Out {
             let _ = writeln!(self.stdout, "{report}");
             return;
         };
-        let name = serde_json::Value::from(input);
+        let name = json_line_safe(serde_json::Value::from(input).to_string());
         let _ = writeln!(self.stdout, "{{\"input\":{name},{fields}");
     }
 }
@@ -243,6 +331,13 @@ fn summary(r: &Report) -> String {
 pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let policy = policy(args)?;
     let limits = DecodeLimits::default();
+    let mut run = Run {
+        limits,
+        budget: InflateBudget::new(limits.max_inflated_total),
+        inflate_ratio: usize::try_from(args.inflate_ratio).unwrap_or(usize::MAX),
+        max_messages: usize::try_from(args.max_messages).unwrap_or(usize::MAX),
+        messages: 0,
+    };
     let mut out = Out {
         stdout: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
         json: args.json,
@@ -277,9 +372,10 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                     );
                     continue;
                 }
-                match check_input(&line, &policy) {
-                    Ok(reports) => reports.iter().for_each(|r| out.report(&name, r)),
-                    Err(e) => out.unreadable(&name, &e),
+                match run.check(&line, &policy) {
+                    Ok(c) => out.checked(&name, &c),
+                    Err(Unchecked::Unreadable(e)) => out.unreadable(&name, &e),
+                    Err(Unchecked::Refused(e)) => return out.refuse(&name, &e),
                 }
             }
             // An empty pipe (a failed `curl`, a wrong file name in a script) is an input
@@ -294,10 +390,13 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
             let name = path.display().to_string();
             let bytes =
                 read_input(path, limits.max_input).map_err(|e| CliError::input(CONTEXT, e))?;
-            match check_input(&bytes, &policy) {
-                Ok(reports) => reports.iter().for_each(|r| out.report(&name, r)),
-                Err(e) if !batch => return Err(CliError::input(CONTEXT, format!("{name}: {e}"))),
-                Err(e) => out.unreadable(&name, &e),
+            match run.check(&bytes, &policy) {
+                Ok(c) => out.checked(&name, &c),
+                Err(Unchecked::Unreadable(e)) if !batch => {
+                    return Err(CliError::input(CONTEXT, format!("{name}: {e}")));
+                }
+                Err(Unchecked::Unreadable(e)) => out.unreadable(&name, &e),
+                Err(Unchecked::Refused(e)) => return out.refuse(&name, &e),
             }
         }
     }

@@ -70,7 +70,9 @@ fn json(messages: &[Decoded]) -> Result<String, CliError> {
         }
         arr.push(v);
     }
-    let mut s = serde_json::to_string_pretty(&arr).map_err(|e| CliError::input(CONTEXT, e))?;
+    let mut s = samlscope_core::report::json_line_safe(
+        serde_json::to_string_pretty(&arr).map_err(|e| CliError::input(CONTEXT, e))?,
+    );
     s.push('\n');
     Ok(s)
 }

@@ -59,7 +59,9 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     };
     for (i, info) in infos.iter().enumerate() {
         if args.json {
-            let v = serde_json::to_string(info).map_err(|e| CliError::input(CONTEXT, e))?;
+            let v = samlscope_core::report::json_line_safe(
+                serde_json::to_string(info).map_err(|e| CliError::input(CONTEXT, e))?,
+            );
             out.push_str(&v);
             out.push('\n');
         } else {

@@ -110,7 +110,9 @@ fn json_output_for_a_har_file() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let arr = v.as_array().unwrap();
-    assert_eq!(arr.len(), 3);
+    // The POST body's text and params are both read; the copy is marked.
+    assert_eq!(arr.len(), 4);
+    assert_eq!(arr[3]["duplicate_of"], 1);
     assert_eq!(arr[0]["index"], 0);
     assert_eq!(arr[0]["binding"], "redirect");
     assert_eq!(arr[0]["parameter"], "SAMLRequest");

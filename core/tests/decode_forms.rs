@@ -261,7 +261,8 @@ fn decode_har_file_requests_and_response_forms() {
     let out = decode_all(har, &DecodeLimits::default()).unwrap();
     assert!(out.findings.is_empty(), "{:#?}", out.findings);
     let m = &out.messages;
-    assert_eq!(m.len(), 3, "{m:#?}");
+    // The POST body's `text` and its `params` are both read: a copy is marked a duplicate.
+    assert_eq!(m.len(), 4, "{m:#?}");
 
     assert_eq!(m[0].xml, AUTHN_REQUEST);
     assert_eq!(m[0].binding, Binding::Redirect);
@@ -311,6 +312,23 @@ fn decode_har_file_requests_and_response_forms() {
     ));
     assert_eq!(m[2].parameter, Some(Parameter::SamlResponse));
     assert_eq!(m[2].duplicate_of, Some(1));
+    assert_eq!(m[3].xml, RESPONSE);
+    assert_eq!(m[3].duplicate_of, Some(1));
+}
+
+#[test]
+fn decode_har_reads_post_params_as_well_as_text_when_they_differ() {
+    // A writer that fills both: the SP read one of them, so each is a message to judge.
+    let other = RESPONSE.replace("_5f1c0c1d", "_0ther0c1d");
+    assert_ne!(other, RESPONSE);
+    let har = serde_json::json!({"log": {"entries": [{"request": {"method": "POST",
+        "url": "https://sp.example.com/acs",
+        "postData": {"text": format!("SAMLResponse={}", pct(&b64(RESPONSE.as_bytes()))),
+                     "params": [{"name": "SAMLResponse", "value": b64(other.as_bytes())}]}}}]}});
+    let out = decode_all(har.to_string().as_bytes(), &DecodeLimits::default()).unwrap();
+    let xml: Vec<&str> = out.messages.iter().map(|m| m.xml.as_str()).collect();
+    assert_eq!(xml, [RESPONSE, other.as_str()]);
+    assert!(out.messages.iter().all(|m| m.duplicate_of.is_none()));
 }
 
 #[test]

@@ -9,8 +9,8 @@ use base64::engine::general_purpose::STANDARD;
 use flate2::Compression;
 use flate2::write::{DeflateEncoder, ZlibEncoder};
 use samlscope_core::decode::{
-    DecodeError, DecodeLimits, Finding, InflateFormat, Origin, Parameter, PeelError, decode,
-    decode_all,
+    BudgetScope, DecodeError, DecodeLimits, Finding, InflateBudget, InflateFormat, Origin,
+    Parameter, PeelError, decode, decode_all, decode_within,
 };
 
 const RESPONSE: &str = include_str!("data/decode/response.xml");
@@ -328,22 +328,138 @@ fn decode_url_without_saml_and_unknown_json_and_broken_json() {
 }
 
 #[test]
-fn decode_message_count_limit_stops_with_a_finding() {
+fn decode_refuses_an_input_with_more_messages_than_the_limit_naming_the_count() {
     let v = STANDARD.encode(RESPONSE);
-    let page = format!(
-        "<html><form>{}</form></html>",
-        format!("<input name=SAMLResponse value=\"{v}\">").repeat(5)
+    let page = |n: usize| {
+        format!(
+            "<html><form>{}</form></html>",
+            format!("<input name=SAMLResponse value=\"{v}\">").repeat(n)
+        )
+    };
+    let two = DecodeLimits {
+        max_messages: 2,
+        ..limits()
+    };
+    assert_eq!(
+        decode_all(page(2).as_bytes(), &two).unwrap().messages.len(),
+        2
     );
-    let out = decode_all(
-        page.as_bytes(),
-        &DecodeLimits {
-            max_messages: 2,
-            ..limits()
-        },
-    )
-    .unwrap();
-    assert_eq!(out.messages.len(), 2);
-    assert_eq!(out.findings, vec![Finding::MessageLimit { limit: 2 }]);
+    // Checking the first two and dropping the rest would let a forged third one through.
+    assert_eq!(
+        decode_all(page(5).as_bytes(), &two).unwrap_err(),
+        DecodeError::TooManyMessages { found: 5, limit: 2 }
+    );
+    let err = decode_all(page(65).as_bytes(), &limits()).unwrap_err();
+    assert_eq!(
+        err,
+        DecodeError::TooManyMessages {
+            found: 65,
+            limit: 64
+        }
+    );
+    assert!(err.to_string().contains("65") && err.to_string().contains("64"));
+}
+
+/// `n` copies of the response as DEFLATEd Redirect URLs in one HAR.
+fn har_of_deflated(n: usize, xml: &str) -> String {
+    let mut enc = DeflateEncoder::new(Vec::new(), Compression::best());
+    enc.write_all(xml.as_bytes()).unwrap();
+    let v = STANDARD
+        .encode(enc.finish().unwrap())
+        .replace('+', "%2B")
+        .replace('/', "%2F")
+        .replace('=', "%3D");
+    let entry = format!(
+        "{{\"request\":{{\"method\":\"GET\",\"url\":\"https://idp.example/sso?SAMLResponse={v}\"}}}}"
+    );
+    format!("{{\"log\":{{\"entries\":[{}]}}}}", vec![entry; n].join(","))
+}
+
+#[test]
+fn decode_bounds_the_inflated_total_of_one_input() {
+    let tight = DecodeLimits {
+        max_inflated_total: 3 * RESPONSE.len() + 10,
+        ..limits()
+    };
+    let ok = decode_all(har_of_deflated(3, RESPONSE).as_bytes(), &tight).unwrap();
+    assert_eq!(ok.messages.len(), 3);
+    assert_eq!(
+        decode_all(har_of_deflated(4, RESPONSE).as_bytes(), &tight).unwrap_err(),
+        DecodeError::InflateBudget {
+            limit: tight.max_inflated_total,
+            scope: BudgetScope::Input
+        }
+    );
+}
+
+#[test]
+fn decode_of_many_compressed_messages_is_refused_fast() {
+    // 64 messages of 1 MB that DEFLATE to ~1 KB each: 64 MB of XML from a ~100 KB input.
+    let big = format!(
+        "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\"><!--{}--></samlp:Response>",
+        "a".repeat(1_000_000)
+    );
+    let input = har_of_deflated(64, &big);
+    assert!(input.len() < 200_000, "{}", input.len());
+    let t = Instant::now();
+    let err = decode_all(input.as_bytes(), &limits()).unwrap_err();
+    assert!(
+        t.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        t.elapsed()
+    );
+    assert!(matches!(
+        err,
+        DecodeError::InflateBudget {
+            scope: BudgetScope::Input,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_stream_of_inputs_shares_one_inflate_budget() {
+    let one = har_of_deflated(1, RESPONSE);
+    // Room for three messages in the whole stream, whatever each input may hold.
+    let mut budget = InflateBudget::new(3 * RESPONSE.len() + 10);
+    for _ in 0..3 {
+        assert_eq!(
+            decode_within(one.as_bytes(), &limits(), &mut budget)
+                .unwrap()
+                .messages
+                .len(),
+            1
+        );
+    }
+    assert!(matches!(
+        decode_within(one.as_bytes(), &limits(), &mut budget),
+        Err(DecodeError::InflateBudget {
+            scope: BudgetScope::Stream,
+            ..
+        })
+    ));
+    // Granting more (as a caller does per byte read) lets the stream go on.
+    budget.grant(RESPONSE.len());
+    assert!(decode_within(one.as_bytes(), &limits(), &mut budget).is_ok());
+}
+
+#[test]
+fn undecodable_and_redacted_values_are_findings_a_judge_must_count() {
+    let v = STANDARD.encode(RESPONSE);
+    let body = format!(
+        "SAMLResponse={}&SAMLResponse=%21%21%21&SAMLResponse=[REDACTED]",
+        v.replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D")
+    );
+    let out = decode_all(body.as_bytes(), &limits()).unwrap();
+    assert_eq!(out.messages.len(), 1);
+    let unread: Vec<&Finding> = out
+        .findings
+        .iter()
+        .filter(|f| f.is_unread_message())
+        .collect();
+    assert_eq!(unread.len(), 2, "{:#?}", out.findings);
 }
 
 #[test]

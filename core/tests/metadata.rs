@@ -100,8 +100,8 @@ fn lints_expired_and_expiring_certificates_and_placeholders() {
 
 #[test]
 fn metadata_is_the_trust_source_for_validation() {
-    let (trust, entity_id) = trust_from_metadata(jumpcloud_metadata(false).as_bytes()).unwrap();
-    assert_eq!(entity_id, "jumpcloud-acmecorp");
+    let (trust, entities) = trust_from_metadata(jumpcloud_metadata(false).as_bytes()).unwrap();
+    assert_eq!(entities, ["jumpcloud-acmecorp"]);
     assert_eq!(trust.certificates().len(), 1);
     let spec = common::spec();
     let xml = samlscope_core::dsig::sign_enveloped(
@@ -112,7 +112,7 @@ fn metadata_is_the_trust_source_for_validation() {
     )
     .unwrap();
     let mut p = Policy::new(trust, now());
-    p.idp_entity_id = Some(entity_id);
+    p.idp_entity_id = entities.into_iter().next();
     p.sp_entity_id = Some("https://app.avoma.com".into());
     p.acs_url = Some("https://prod-api.avoma.com/saml2/acs".into());
     let r = validate(xml.as_bytes(), &p);

@@ -43,7 +43,8 @@ fn parse_refuses_a_doctype() {
 }
 
 fn jumpcloud_policy() -> Policy {
-    let (trust, idp_entity_id) = trust_from_metadata(METADATA.as_bytes()).unwrap();
+    let (trust, entities) = trust_from_metadata(METADATA.as_bytes()).unwrap();
+    let [idp_entity_id] = <[String; 1]>::try_from(entities).unwrap();
     let (now, _) = Instant::parse("2026-11-28T12:01:00Z").unwrap();
     let mut policy = Policy::new(trust, now);
     policy.idp_entity_id = Some(idp_entity_id);

@@ -141,10 +141,11 @@ async fn acs(
         })
     });
     let metadata = idp.metadata(&app.label).map_err(|e| bad(e.to_string()))?;
-    let (trust, entity_id) = trust_from_metadata(metadata.as_bytes())
+    let (trust, _) = trust_from_metadata(metadata.as_bytes())
         .map_err(|e| bad(format!("own metadata unusable: {e}")))?;
     let mut policy = Policy::new(trust, crate::idp::now());
-    policy.idp_entity_id = Some(entity_id);
+    // The app's own IdP entity ID: its metadata keys are bound to it as well.
+    policy.idp_entity_id = Some(app.idp_entity_id.clone());
     policy.sp_entity_id = Some(app.sp_entity_id.clone());
     policy.acs_url = app.acs_urls.first().cloned();
     policy.request_id = request_id.clone();

@@ -74,15 +74,20 @@ pub fn parse_trust(text: &str) -> Result<TrustSetup, String> {
             return Err("This is a private key. Paste the IdP's certificate or metadata here; an SP private key (for encrypted assertions) goes in the SP key box.".into());
         }
         Shape::Metadata => {
-            let (store, entity) = trust_from_metadata(text.trim().as_bytes())
+            let (store, entities) = trust_from_metadata(text.trim().as_bytes())
                 .map_err(|e| format!("Metadata not usable: {e}"))?;
             let n = store.certificates().len();
             setup.store = store;
             setup.summary = format!(
-                "Metadata of {entity}: {n} signing certificate{}.",
+                "Metadata of {}: {n} signing certificate{}, each trusted only for its own entity.",
+                entities.join(", "),
                 plural(n)
             );
-            setup.idp_entity_id = Some(entity);
+            // One IdP: its entity ID is the expected Issuer. Several (an aggregate): the entity
+            // of the key that verified decides.
+            if let [only] = entities.as_slice() {
+                setup.idp_entity_id = Some(only.clone());
+            }
         }
         Shape::Pem => {
             let certs = Certificate::all_from_pem(text).map_err(|e| format!("Certificate: {e}"))?;
@@ -149,7 +154,7 @@ mod tests {
         let bare = parse_trust(&cert.to_base64()).unwrap();
         assert_eq!(bare.store.certificates().len(), 1);
         let fp = parse_trust(&cert.info().sha256_fingerprint).unwrap();
-        assert_eq!(fp.store.fingerprints().len(), 1);
+        assert_eq!(fp.store.fingerprints().count(), 1);
         assert!(fp.store.certificates().is_empty());
     }
 

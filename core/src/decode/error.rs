@@ -91,11 +91,32 @@ pub enum PeelError {
     MessageTooLarge { size: usize, limit: usize },
 }
 
+/// Which aggregate inflate bound was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetScope {
+    /// [`super::DecodeLimits::max_inflated_total`] of one input.
+    Input,
+    /// The [`super::InflateBudget`] shared by a stream of inputs.
+    Stream,
+}
+
 /// Why an input could not be turned into any SAML message.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum DecodeError {
     #[error("input is empty")]
     Empty,
+    #[error(
+        "the input holds {found} SAML messages, above the limit of {limit} per input: it is refused \
+         whole rather than checked in part (split it into smaller inputs)"
+    )]
+    TooManyMessages { found: usize, limit: usize },
+    #[error(
+        "the input's compressed messages inflate to more than {limit} bytes together{}: refused \
+         whole rather than checked in part (deflate bomb?)",
+        match scope { BudgetScope::Input => " (limit per input)", BudgetScope::Stream => " (budget of this stream of inputs)" }
+    )]
+    InflateBudget { limit: usize, scope: BudgetScope },
     #[error("input is {size} bytes, above the {limit}-byte input limit")]
     InputTooLarge { size: usize, limit: usize },
     #[error("{at}: {source}")]

@@ -62,10 +62,6 @@ pub(super) fn scan(c: &mut Collector<'_>, bytes: &[u8]) -> Result<String, Decode
     let har: Har = serde_json::from_slice(bytes).map_err(|e| json_error("HAR", &e))?;
     let entries = har.log.entries.unwrap_or_default();
     for (entry, e) in entries.iter().enumerate() {
-        if c.full() {
-            c.push_limit();
-            break;
-        }
         let req = e.request.as_ref();
         let method = req.and_then(|r| r.method.clone()).unwrap_or_default();
         let url = req.and_then(|r| r.url.clone()).unwrap_or_default();
@@ -95,10 +91,14 @@ pub(super) fn scan(c: &mut Collector<'_>, bytes: &[u8]) -> Result<String, Decode
                 );
             }
             if let Some(pd) = &r.post_data {
+                // Both: a writer may fill either or both, and when they disagree the SP read one
+                // of them, so each is a message to judge (an identical copy is marked a
+                // duplicate).
                 let text = pd.text.as_deref().unwrap_or("");
-                let in_text = has_saml_name(text)
-                    && query_pairs(c, text, origin(HarPart::RequestBody), Some(Binding::Post));
-                if !in_text && let Some(q) = synthesize(pd.params.as_deref()) {
+                if has_saml_name(text) {
+                    query_pairs(c, text, origin(HarPart::RequestBody), Some(Binding::Post));
+                }
+                if let Some(q) = synthesize(pd.params.as_deref()) {
                     query_pairs(c, &q, origin(HarPart::RequestBody), Some(Binding::Post));
                 }
             }

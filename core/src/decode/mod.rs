@@ -22,13 +22,19 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-pub use error::{DecodeError, InflateFormat, PeelError, Where};
+pub use error::{BudgetScope, DecodeError, InflateFormat, PeelError, Where};
 pub use form::looks_like_url;
 pub use payload::looks_like_xml;
 
 use payload::Expect;
 
 /// Size limits, each enforced before the expansion it bounds.
+///
+/// One input can hold many messages (a HAR, a SAML-tracer export, a page with several forms),
+/// and compressed ones multiply: a few kilobytes of DEFLATE inflate to a megabyte. So besides the
+/// per-message limits an input has two aggregate ones, and reaching either refuses the whole
+/// input ([`DecodeError::TooManyMessages`], [`DecodeError::InflateBudget`]): checking only the
+/// first messages would let a forged one hide behind the limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DecodeLimits {
     /// Whole input (HAR files are big).
@@ -37,8 +43,10 @@ pub struct DecodeLimits {
     pub max_message: usize,
     /// Output of one inflate (CVE-2025-25293: deflate bombs).
     pub max_inflate: usize,
-    /// Messages returned; scanning stops (with a finding) once reached.
+    /// Messages in one input; above it the input is refused, naming the count.
     pub max_messages: usize,
+    /// Inflated bytes of all the messages of one input together.
+    pub max_inflated_total: usize,
 }
 
 impl Default for DecodeLimits {
@@ -48,7 +56,42 @@ impl Default for DecodeLimits {
             max_message: 1 << 20,
             max_inflate: 1 << 20,
             max_messages: 64,
+            max_inflated_total: 4 << 20,
         }
+    }
+}
+
+/// Inflated bytes still allowed across several inputs (the lines of `check -`): each input
+/// spends what its messages inflate to, on top of its own [`DecodeLimits::max_inflated_total`].
+/// A caller grants more as it reads more input, so a stream's work stays proportional to its
+/// size however well its messages compress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InflateBudget {
+    remaining: usize,
+    /// Everything granted so far (for the error).
+    granted: usize,
+}
+
+impl InflateBudget {
+    pub fn new(bytes: usize) -> Self {
+        Self {
+            remaining: bytes,
+            granted: bytes,
+        }
+    }
+
+    /// Adds `bytes` to what may still be inflated.
+    pub fn grant(&mut self, bytes: usize) {
+        self.remaining = self.remaining.saturating_add(bytes);
+        self.granted = self.granted.saturating_add(bytes);
+    }
+
+    pub fn remaining(&self) -> usize {
+        self.remaining
+    }
+
+    pub fn granted(&self) -> usize {
+        self.granted
     }
 }
 
@@ -285,8 +328,14 @@ pub enum Finding {
     /// SAML-tracer's raw parameter was filtered or broken; its decoded `saml` field was used. A
     /// "sanitised" SAML-tracer export still carries the full message there.
     TracerFallback { at: Where },
-    /// `max_messages` was reached; the rest of the input was not scanned.
-    MessageLimit { limit: usize },
+}
+
+impl Finding {
+    /// Whether this finding is a message that was found but could not be read: whoever judges
+    /// the input must count it, since an SP may read it differently.
+    pub fn is_unread_message(&self) -> bool {
+        matches!(self, Self::Redacted { .. } | Self::Undecodable { .. })
+    }
 }
 
 impl core::fmt::Display for Finding {
@@ -300,7 +349,6 @@ impl core::fmt::Display for Finding {
                 f,
                 "{at}: raw parameter missing or filtered, used SAML-tracer's decoded copy (a sanitised export still contains the message)"
             ),
-            Self::MessageLimit { limit } => write!(f, "stopped after {limit} messages (limit)"),
         }
     }
 }
@@ -319,8 +367,55 @@ pub fn decode(input: &[u8], limits: &DecodeLimits) -> Result<Vec<Decoded>, Decod
 
 /// Like [`decode`], but also returns the findings (redacted values, skipped values, …). When no
 /// message at all could be decoded this is an error: the first redaction, else the first
-/// decoding failure, else "no SAML found".
+/// decoding failure, else "no SAML found". Above an aggregate limit of [`DecodeLimits`] the
+/// input is refused whole.
 pub fn decode_all(input: &[u8], limits: &DecodeLimits) -> Result<Decoding, DecodeError> {
+    decode_within(
+        input,
+        limits,
+        &mut InflateBudget::new(limits.max_inflated_total),
+    )
+}
+
+/// [`decode_all`] for one input of several: what it inflates is also taken from `budget`.
+pub fn decode_within(
+    input: &[u8],
+    limits: &DecodeLimits,
+    budget: &mut InflateBudget,
+) -> Result<Decoding, DecodeError> {
+    // The tighter of the two bounds is the one a refusal names.
+    let input_bound = limits.max_inflated_total <= budget.remaining();
+    let inflate_left = budget.remaining().min(limits.max_inflated_total);
+    let mut c = Collector {
+        limits,
+        out: Decoding::default(),
+        seen: 0,
+        inflate_left,
+        over_budget: false,
+    };
+    let result = scan(&mut c, input);
+    budget.remaining -= inflate_left - c.inflate_left;
+    if c.over_budget {
+        let (limit, scope) = if input_bound {
+            (limits.max_inflated_total, BudgetScope::Input)
+        } else {
+            (budget.granted(), BudgetScope::Stream)
+        };
+        return Err(DecodeError::InflateBudget { limit, scope });
+    }
+    if c.seen > limits.max_messages {
+        return Err(DecodeError::TooManyMessages {
+            found: c.seen,
+            limit: limits.max_messages,
+        });
+    }
+    let what = result?;
+    c.finish(|| what)
+}
+
+/// Scans the input for messages; returns a description of it for "no SAML found".
+fn scan(c: &mut Collector<'_>, input: &[u8]) -> Result<String, DecodeError> {
+    let limits = c.limits;
     if input.len() > limits.max_input {
         return Err(DecodeError::InputTooLarge {
             size: input.len(),
@@ -333,15 +428,10 @@ pub fn decode_all(input: &[u8], limits: &DecodeLimits) -> Result<Decoding, Decod
         return Err(DecodeError::Empty);
     };
     let trimmed = input.get(start..).unwrap_or_default();
-    let mut c = Collector {
-        limits,
-        out: Decoding::default(),
-    };
 
     match trimmed.first() {
         Some(b'{') => {
-            let what = json(&mut c, trimmed)?;
-            return c.finish(|| what);
+            return json(c, trimmed);
         }
         Some(b'<') => {
             let text = core::str::from_utf8(trimmed).map_err(|e| DecodeError::Peel {
@@ -355,11 +445,11 @@ pub fn decode_all(input: &[u8], limits: &DecodeLimits) -> Result<Decoding, Decod
                 },
             })?;
             if html::is_html(text) {
-                let n = html_page(&mut c, text, &[], |action| Origin::HtmlForm { action });
+                let n = html_page(c, text, &[], |action| Origin::HtmlForm { action });
                 if c.out.messages.is_empty() && c.out.findings.is_empty() {
                     return Err(DecodeError::HtmlWithoutSaml { inputs: n });
                 }
-                return c.finish(|| "HTML page".into());
+                return Ok("HTML page".into());
             }
             let mut layers = Vec::new();
             let xml = payload::xml_text(trimmed.to_vec(), "input", limits, &mut layers).map_err(
@@ -383,7 +473,7 @@ pub fn decode_all(input: &[u8], limits: &DecodeLimits) -> Result<Decoding, Decod
                 layers,
                 duplicate_of: None,
             });
-            return c.finish(|| "pasted XML".into());
+            return Ok("pasted XML".into());
         }
         _ => {}
     }
@@ -408,7 +498,7 @@ pub fn decode_all(input: &[u8], limits: &DecodeLimits) -> Result<Decoding, Decod
     if form::looks_like_url(text) {
         let (_, query) = form::split_url(text);
         let found = query_pairs(
-            &mut c,
+            c,
             query.unwrap_or(""),
             Origin::RedirectUrl {
                 url: text.to_string(),
@@ -418,7 +508,7 @@ pub fn decode_all(input: &[u8], limits: &DecodeLimits) -> Result<Decoding, Decod
         if !found {
             return Err(DecodeError::UrlWithoutSaml);
         }
-        return c.finish(|| "URL".into());
+        return Ok("URL".into());
     }
 
     let query = text.strip_prefix('?').unwrap_or(text);
@@ -426,8 +516,8 @@ pub fn decode_all(input: &[u8], limits: &DecodeLimits) -> Result<Decoding, Decod
         .iter()
         .any(|p| Parameter::from_name(&p.name).is_some());
     if is_form {
-        query_pairs(&mut c, query, Origin::PostBody, None);
-        return c.finish(|| "form body".into());
+        query_pairs(c, query, Origin::PostBody, None);
+        return Ok("form body".into());
     }
 
     // A bare value: (URL-encoded) base64, DEFLATEd or not.
@@ -450,7 +540,7 @@ pub fn decode_all(input: &[u8], limits: &DecodeLimits) -> Result<Decoding, Decod
         signature: None,
         signed_query: None,
     });
-    c.finish(|| "pasted value".into())
+    Ok("pasted value".into())
 }
 
 /// A SAML parameter value on its way to becoming a [`Decoded`].
@@ -471,26 +561,38 @@ struct Candidate<'a> {
 struct Collector<'l> {
     limits: &'l DecodeLimits,
     out: Decoding,
+    /// SAML values found, including those beyond `max_messages` (counted, not decoded).
+    seen: usize,
+    /// Inflated bytes this input may still produce.
+    inflate_left: usize,
+    /// A message would have inflated past `inflate_left`.
+    over_budget: bool,
 }
 
 impl Collector<'_> {
+    /// Whether no further message is decoded: the count is over its limit or the inflate
+    /// budget is spent. Scanning goes on only to count what the refusal reports.
     fn full(&self) -> bool {
-        self.out.messages.len() >= self.limits.max_messages
+        self.seen > self.limits.max_messages || self.over_budget
     }
 
-    fn push(&mut self, mut d: Decoded) {
-        if self.full() {
-            self.push_limit();
-            return;
+    /// Counts a decoded message and keeps it unless the input is already refused.
+    fn push(&mut self, d: Decoded) {
+        self.seen += 1;
+        if !self.full() {
+            self.keep(d);
         }
+    }
+
+    fn keep(&mut self, mut d: Decoded) {
         d.duplicate_of = self.out.messages.iter().position(|m| m.xml == d.xml);
         self.out.messages.push(d);
     }
 
     /// Peels one candidate; failures become findings (the caller decides at the end).
     fn take(&mut self, cand: Candidate<'_>) -> bool {
+        self.seen += 1;
         if self.full() {
-            self.push_limit();
             return false;
         }
         let placeholder = core::str::from_utf8(&cand.value)
@@ -504,17 +606,27 @@ impl Collector<'_> {
             return false;
         }
         let mut layers = cand.layers;
-        match payload::peel_base64(&cand.value, cand.expect, self.limits, &mut layers) {
+        // One message inflates at most to the smaller of its own limit and what the input has
+        // left; reaching the input's bound refuses the input, not just this value.
+        let budgeted = self.inflate_left < self.limits.max_inflate;
+        let limits = DecodeLimits {
+            max_inflate: self.limits.max_inflate.min(self.inflate_left),
+            ..*self.limits
+        };
+        match payload::peel_base64(&cand.value, cand.expect, &limits, &mut layers) {
             Ok(xml) => {
                 let inflated = layers
                     .iter()
                     .any(|l| matches!(l, Layer::Inflated | Layer::ZlibInflated));
+                if inflated {
+                    self.inflate_left = self.inflate_left.saturating_sub(xml.len());
+                }
                 let binding = cand.binding.unwrap_or(if inflated {
                     Binding::Redirect
                 } else {
                     Binding::Post
                 });
-                self.push(Decoded {
+                self.keep(Decoded {
                     xml,
                     binding,
                     parameter: cand.at.parameter,
@@ -528,26 +640,16 @@ impl Collector<'_> {
                 });
                 true
             }
+            Err(PeelError::InflateLimit { .. }) if budgeted => {
+                self.over_budget = true;
+                false
+            }
             Err(error) => {
                 self.out
                     .findings
                     .push(Finding::Undecodable { at: cand.at, error });
                 false
             }
-        }
-    }
-
-    /// Records, once, that messages beyond the limit were dropped.
-    fn push_limit(&mut self) {
-        if !self
-            .out
-            .findings
-            .iter()
-            .any(|f| matches!(f, Finding::MessageLimit { .. }))
-        {
-            self.out.findings.push(Finding::MessageLimit {
-                limit: self.limits.max_messages,
-            });
         }
     }
 
@@ -564,7 +666,7 @@ impl Collector<'_> {
                 Finding::Undecodable { at, error } => {
                     undecodable.get_or_insert(DecodeError::Peel { at, source: error });
                 }
-                Finding::TracerFallback { .. } | Finding::MessageLimit { .. } => {}
+                Finding::TracerFallback { .. } => {}
             }
         }
         Err(undecodable.unwrap_or_else(|| DecodeError::NoSaml { what: what() }))

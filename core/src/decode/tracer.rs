@@ -31,10 +31,6 @@ pub(super) fn scan(c: &mut Collector<'_>, bytes: &[u8]) -> Result<String, Decode
         serde_json::from_slice(bytes).map_err(|e| json_error("SAML-tracer export", &e))?;
     let requests = export.requests.unwrap_or_default();
     for (index, r) in requests.iter().enumerate() {
-        if c.full() {
-            c.push_limit();
-            break;
-        }
         let method = r.method.clone().unwrap_or_default();
         let url = r.url.clone().unwrap_or_default();
         let origin = |field| Origin::SamlTracer {

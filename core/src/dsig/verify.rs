@@ -11,7 +11,7 @@ use super::{
 };
 use crate::c14n::{C14nOptions, canonicalize, canonicalize_into};
 use crate::saml::ns::{DS, EXC_C14N};
-use crate::trust::{Certificate, CertificateInfo, TrustSource, TrustStore, TrustedKey};
+use crate::trust::{Certificate, CertificateInfo, KeyBinding, TrustSource, TrustStore, TrustedKey};
 use crate::xml::{Document, NodeId, NodeKind, Span};
 use base64::Engine as _;
 use std::sync::Arc;
@@ -54,6 +54,8 @@ pub struct SignatureFacts {
     /// The certificate whose key verified the signature.
     pub verified_with: Arc<CertificateInfo>,
     pub trust_source: TrustSource,
+    /// The entities the verifying key is trusted for: the Issuer must be one of them.
+    pub binding: KeyBinding,
     /// Certificates carried in KeyInfo (untrusted; for the rotation diagnosis).
     pub keyinfo_certificates: Vec<Arc<CertificateInfo>>,
     /// Whether a KeyInfo certificate is exactly the key that verified.
@@ -217,6 +219,7 @@ pub fn verify_enveloped<'d>(
             signature_span: doc.span(signature),
             verified_with: key.certificate.shared_info(),
             trust_source: key.source.clone(),
+            binding: trust.binding_of(&key.certificate),
             keyinfo_certificates: parsed
                 .keyinfo
                 .iter()

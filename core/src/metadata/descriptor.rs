@@ -79,6 +79,27 @@ pub(super) fn role_descriptor(doc: &Document, role: &str) -> Result<NodeId, Miss
     }
 }
 
+/// Every `md:{role}` element of the document: of its `EntityDescriptor`, or of every entity of
+/// an `EntitiesDescriptor`, nested aggregates included, in document order.
+pub(super) fn role_descriptors(doc: &Document, role: &str) -> Vec<NodeId> {
+    let mut out = Vec::new();
+    let mut pending = vec![doc.root()];
+    while let Some(n) = pending.pop() {
+        if doc.is(n, MD, "EntityDescriptor") {
+            out.extend(doc.children_named(n, MD, role));
+        } else if doc.is(n, MD, "EntitiesDescriptor") {
+            // Reversed onto the stack so entities come out in document order.
+            let mut inner: Vec<NodeId> = doc
+                .children_named(n, MD, "EntityDescriptor")
+                .chain(doc.children_named(n, MD, "EntitiesDescriptor"))
+                .collect();
+            inner.sort_by_key(|&c| doc.span(c).start);
+            pending.extend(inner.into_iter().rev());
+        }
+    }
+    out
+}
+
 /// Certificates of the descriptor's KeyDescriptors with `use` = `wanted`, or no `use` (then a
 /// key serves both signing and encryption, SAML metadata §2.4.1.1).
 pub(super) fn key_certificates(

@@ -49,16 +49,32 @@ fn signing_certificates(doc: &Document, idp: NodeId) -> Vec<Result<Certificate, 
     descriptor::key_certificates(doc, idp, "signing")
 }
 
-/// The trust store a validation gets from IdP metadata, and the IdP's entity ID.
-pub fn trust_from_metadata(xml: &[u8]) -> Result<(TrustStore, String), InspectError> {
+/// The trust a validation gets from IdP metadata: the signing keys of every identity provider
+/// in it (an `EntityDescriptor`, or every one of an `EntitiesDescriptor` aggregate, nested ones
+/// included), each bound to its own `entityID`, and those entity IDs in document order.
+///
+/// Binding is what keeps an aggregate honest: IdP B's key verifies only messages B issued,
+/// never one that claims to come from A. An IdP entity without an `entityID` cannot be bound,
+/// so it is refused rather than trusted for every issuer.
+pub fn trust_from_metadata(xml: &[u8]) -> Result<(TrustStore, Vec<String>), InspectError> {
     let doc = parse(xml)?;
-    let idp = idp_descriptor(&doc)?;
-    let (entity_id, _) = descriptor::entity_facts(&doc, idp);
+    // For the error: not metadata at all, SP metadata, or metadata without an IdP.
+    idp_descriptor(&doc)?;
     let mut trust = TrustStore::new();
-    for c in signing_certificates(&doc, idp).into_iter().flatten() {
-        trust.add_certificate(c, TrustSource::Metadata);
+    let mut entities: Vec<String> = Vec::new();
+    for idp in descriptor::role_descriptors(&doc, IDP_ROLE) {
+        let (entity_id, _) = descriptor::entity_facts(&doc, idp);
+        if entity_id.trim().is_empty() {
+            return Err(InspectError::NoEntityId);
+        }
+        for c in signing_certificates(&doc, idp).into_iter().flatten() {
+            trust.add_entity_certificate(c, TrustSource::Metadata, &entity_id);
+        }
+        if !entities.contains(&entity_id) {
+            entities.push(entity_id);
+        }
     }
-    Ok((trust, entity_id))
+    Ok((trust, entities))
 }
 
 fn endpoints(doc: &Document, idp: NodeId, local: &str) -> Vec<Endpoint> {

@@ -114,6 +114,11 @@ pub enum InspectError {
     NoRole,
     #[error("neither PEM certificates ({pem}) nor SP metadata ({metadata})")]
     NotSpCertificates { pem: String, metadata: String },
+    #[error(
+        "an identity provider in the metadata has no entityID: its keys cannot be bound to the \
+         issuer they sign for"
+    )]
+    NoEntityId,
     #[error("no signing certificate in the SP's metadata")]
     NoSigningCertificate,
 }

@@ -209,6 +209,19 @@ impl Report {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+        json_line_safe(
+            serde_json::to_string(self).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")),
+        )
     }
+}
+
+/// JSON text with U+2028 and U+2029 written as escapes. JSON allows them raw inside strings, but
+/// JavaScript line readers and many log tools take them for line ends and would split one
+/// report in two. They can only occur inside strings, so replacing them anywhere is exact.
+pub fn json_line_safe(json: String) -> String {
+    if !json.contains(['\u{2028}', '\u{2029}']) {
+        return json;
+    }
+    json.replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }

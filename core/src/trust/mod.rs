@@ -11,4 +11,4 @@ mod store;
 
 pub use certificate::{Certificate, CertificateError, CertificateInfo};
 pub use fingerprint::{Fingerprint, FingerprintAlgorithm, FingerprintError};
-pub use store::{TrustSource, TrustStore, TrustedKey};
+pub use store::{KeyBinding, TrustSource, TrustStore, TrustedKey};

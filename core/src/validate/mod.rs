@@ -11,15 +11,16 @@ pub use hints::{fix, is_jumpcloud};
 pub use policy::Policy;
 
 use crate::checks::CheckId as C;
-use crate::dsig::{SignatureError, Verified};
+use crate::dsig::{SignatureError, SignatureFacts, Verified};
 use crate::report::{CertificateCard, Check, Report, SignedRegion, Status, Verdict};
 use crate::saml::ns::{DS, SAML};
 use crate::saml::{
     AssertionSlot, ConsumeError, MessageKind, ResponseVerification, read_identity, verify_response,
 };
-use crate::trust::Certificate;
+use crate::trust::{Certificate, KeyBinding};
 use crate::xml::{Document, NodeId, parse};
 use encrypted_parts::EncryptedParts;
+use semantics::ExpectedIssuer;
 
 /// Validates one decoded message (XML bytes) against the policy.
 pub fn validate(xml: &[u8], policy: &Policy) -> Report {
@@ -141,6 +142,14 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
     let jc = report.jumpcloud;
 
     signature_checks(doc, &verification, policy, jc, &mut report);
+    let verified_keys: Vec<(&'static str, &SignatureFacts)> = [
+        ("response", &verification.response_signature),
+        ("assertion", &verification.assertion_signature),
+    ]
+    .into_iter()
+    .filter_map(|(element, r)| Some((element, r.as_ref()?.as_ref().ok()?.facts())))
+    .collect();
+    let expected_issuer = expected_issuer(policy, &verified_keys, &mut report.checks);
 
     // Identity and profile checks: on the verified assertion; otherwise, for diagnosis only, on
     // the unverified one (the verdict is already invalid then).
@@ -158,12 +167,14 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
             doc,
             assertion: response,
             policy,
+            issuer: &expected_issuer,
             jumpcloud: jc,
             response_signed,
             parts: &no_parts,
         };
         semantics::run_response(&ctx, response, &mut report.checks);
-        encrypted(doc, node, key, policy, response_signed, jc, &mut report);
+        let response_key = verified_keys.first().map(|(_, f)| *f);
+        encrypted(doc, node, key, policy, response_key, jc, &mut report);
         report.settle();
         return report;
     }
@@ -186,6 +197,7 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
         doc,
         assertion: assertion.unwrap_or(response),
         policy,
+        issuer: &expected_issuer,
         jumpcloud: jc,
         response_signed,
         parts: &parts,
@@ -226,10 +238,11 @@ fn encrypted(
     node: NodeId,
     key: &crate::xenc::DecryptionKey,
     policy: &Policy,
-    response_signed: bool,
+    response_key: Option<&SignatureFacts>,
     jc: bool,
     report: &mut Report,
 ) {
+    let response_signed = response_key.is_some();
     let (decrypted, inner) = match crate::xenc::decrypt_to_document(
         doc,
         node,
@@ -276,15 +289,19 @@ fn encrypted(
         Ok(v) => v,
         Err(e) => return refuse_decrypted(report, e.check_id(), e, decrypted.xml),
     };
+    let mut verified_keys: Vec<(&'static str, &SignatureFacts)> = Vec::new();
+    verified_keys.extend(response_key.map(|f| ("response", f)));
     match &v.signature {
         Some(Ok(ver)) => {
             let f = ver.facts();
+            verified_keys.push(("decrypted assertion", f));
             report.checks.push(
                 Check::pass(
                     C::SignatureTrusted,
                     format!(
-                        "decrypted assertion signature verified with {}",
-                        f.verified_with.subject
+                        "decrypted assertion signature verified with {}{}",
+                        f.verified_with.subject,
+                        of_entity(&f.binding)
                     ),
                 )
                 .found(f.verified_with.sha256_fingerprint.clone()),
@@ -312,11 +329,21 @@ fn encrypted(
             .checks
             .push(Check::fail(e.check_id(), e.to_string()).fix_opt(fix(e.check_id(), jc, None)));
     }
+    // The response's own binding was judged with its checks; only the decrypted signature's
+    // failures are new here.
+    let mut binding_checks = Vec::new();
+    let expected_issuer = expected_issuer(policy, &verified_keys, &mut binding_checks);
+    for c in binding_checks {
+        if !report.checks.contains(&c) {
+            report.checks.push(c);
+        }
+    }
     let parts = EncryptedParts::decrypt(&inner, v.layout.assertion, policy);
     let ctx = semantics::Ctx {
         doc: &inner,
         assertion: v.layout.assertion,
         policy,
+        issuer: &expected_issuer,
         jumpcloud: jc,
         response_signed,
         parts: &parts,
@@ -336,6 +363,77 @@ fn encrypted(
         Err(_) => report.unverified_identity = Some(identity),
     }
     report.decrypted_assertion = Some(decrypted.xml);
+}
+
+/// Whom the Issuer must name, given the keys that verified; a key used outside the entity it is
+/// bound to fails `signature.trusted` here.
+///
+/// Trust comes from several places at once (several metadata files, an aggregate, a pinned
+/// certificate with the IdP entity ID): every verifying key must be trusted for the configured
+/// IdP entity ID, or, when none is configured, the Issuer must be an entity that every
+/// verifying key is bound to.
+fn expected_issuer(
+    policy: &Policy,
+    verified: &[(&'static str, &SignatureFacts)],
+    out: &mut Vec<Check>,
+) -> ExpectedIssuer {
+    let bound: Vec<(&str, &[String])> = verified
+        .iter()
+        .filter_map(|(element, f)| match &f.binding {
+            KeyBinding::Entities(e) => Some((*element, e.as_slice())),
+            KeyBinding::Unbound => None,
+        })
+        .collect();
+    if let Some(configured) = policy.idp_entity_id.as_deref() {
+        for (element, entities) in &bound {
+            if !entities.iter().any(|e| e == configured) {
+                out.push(
+                    Check::fail(
+                        C::SignatureTrusted,
+                        format!(
+                            "{element} signature verified with a key trusted only for {}, not \
+                             for the configured IdP entity ID: a key signs only for its own entity",
+                            entities.join(" or ")
+                        ),
+                    )
+                    .expected(configured)
+                    .found(entities.join(" or ")),
+                );
+            }
+        }
+        return ExpectedIssuer::Configured(configured.to_owned());
+    }
+    let Some(((_, first), rest)) = bound.split_first() else {
+        return ExpectedIssuer::Unknown;
+    };
+    let common: Vec<String> = first
+        .iter()
+        .filter(|e| rest.iter().all(|(_, other)| other.contains(e)))
+        .cloned()
+        .collect();
+    if common.is_empty() {
+        let which: Vec<String> = bound
+            .iter()
+            .map(|(element, e)| format!("{element}: {}", e.join(" or ")))
+            .collect();
+        out.push(
+            Check::fail(
+                C::SignatureTrusted,
+                "the signatures were verified with keys of different entities: one message has \
+                 one issuer",
+            )
+            .found(which.join("; ")),
+        );
+    }
+    ExpectedIssuer::KeyEntities(common)
+}
+
+/// " of ENTITY" for a key bound to entities, for the `signature.trusted` message.
+fn of_entity(binding: &KeyBinding) -> String {
+    match binding {
+        KeyBinding::Unbound => String::new(),
+        KeyBinding::Entities(e) => [" of ", &e.join(" or ")].concat(),
+    }
 }
 
 fn assertion_issuer(doc: &Document, v: &ResponseVerification<'_>) -> Option<String> {
@@ -470,6 +568,7 @@ fn verified_checks(
                 element,
                 " signature verified with the trusted certificate ",
                 &f.verified_with.subject,
+                &of_entity(&f.binding),
             ]
             .concat(),
         )

@@ -16,7 +16,8 @@ pub struct Policy {
     pub acs_url: Option<String>,
     /// The moment of checking (core has no clock).
     pub now: Instant,
-    /// Allowed clock difference, seconds (default 180, as crewjam/saml).
+    /// Allowed clock difference, seconds (default 180, as crewjam/saml; at most
+    /// [`Policy::MAX_SKEW_SECONDS`]).
     pub skew_seconds: i64,
     /// The ID of the AuthnRequest this answers; `None` means InResponseTo is "not checked".
     pub request_id: Option<String>,
@@ -34,6 +35,9 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// The largest clock skew a check applies (one day); larger values are clamped.
+    pub const MAX_SKEW_SECONDS: i64 = 86_400;
+
     /// Defaults with the given trust and clock.
     pub fn new(trust: TrustStore, now: Instant) -> Self {
         Self {

@@ -20,12 +20,25 @@ const NONSTANDARD_FORMATS: &[&str] = &[
     "urn:oasis:names:tc:SAML:2.0:nameid-format:unspecified",
 ];
 
+/// Whom an Issuer must name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum ExpectedIssuer {
+    /// The IdP entity ID the SP configured (`--idp-entity-id`, or the one entity of its
+    /// metadata).
+    Configured(String),
+    /// The entities every verifying key is bound to: a key signs only for its own entity.
+    KeyEntities(Vec<String>),
+    /// Neither is known: the Issuer is only reported.
+    Unknown,
+}
+
 /// Context shared by the checks of one message.
 pub(super) struct Ctx<'a> {
     pub doc: &'a Document,
     /// The assertion under check (for Response-only checks: the Response itself, unused).
     pub assertion: NodeId,
     pub policy: &'a Policy,
+    pub issuer: &'a ExpectedIssuer,
     pub jumpcloud: bool,
     /// Whether the Response element itself is covered by a verified signature.
     pub response_signed: bool,
@@ -46,8 +59,10 @@ impl Ctx<'_> {
     fn child(&self, n: NodeId, ns: &str, local: &str) -> Option<NodeId> {
         self.doc.children_named(n, ns, local).next()
     }
+    /// The allowed skew, within [`Policy::MAX_SKEW_SECONDS`]: a negative or huge value from a
+    /// caller must neither wrap the time arithmetic nor turn a window check inside out.
     fn skew(&self) -> i64 {
-        self.policy.skew_seconds
+        self.policy.skew_seconds.clamp(0, Policy::MAX_SKEW_SECONDS)
     }
 }
 
@@ -178,8 +193,8 @@ fn issuer_check(
         );
         return;
     }
-    match ctx.policy.idp_entity_id.as_deref() {
-        Some(expected) if expected == found => out.push(
+    match ctx.issuer {
+        ExpectedIssuer::Configured(expected) if *expected == found => out.push(
             // Pass-path messages are joined, not formatted: `format!` cost several times more.
             Check::pass(
                 id,
@@ -188,17 +203,46 @@ fn issuer_check(
             .found(found)
             .span(span),
         ),
-        Some(expected) => out.push(
+        ExpectedIssuer::Configured(expected) => out.push(
             Check::fail(
                 id,
                 format!("the {what} Issuer is not the IdP entity ID the service provider expects"),
             )
-            .expected(expected)
+            .expected(expected.as_str())
             .found(found)
             .span(span)
             .fix_opt(ctx.hint(id, Some(expected))),
         ),
-        None => out.push(
+        ExpectedIssuer::KeyEntities(entities) if entities.contains(&found) => out.push(
+            Check::pass(
+                id,
+                [
+                    "the ",
+                    what,
+                    " Issuer is the entity whose metadata key verified the signature",
+                ]
+                .concat(),
+            )
+            .found(found)
+            .span(span),
+        ),
+        ExpectedIssuer::KeyEntities(entities) => {
+            let expected = entities.join(" or ");
+            out.push(
+                Check::fail(
+                    id,
+                    format!(
+                        "the {what} Issuer is not the entity whose key verified the signature: a \
+                         key from metadata signs only for its own entityID"
+                    ),
+                )
+                .expected(expected.as_str())
+                .found(found)
+                .span(span)
+                .fix_opt(ctx.hint(id, entities.first().map(String::as_str))),
+            )
+        }
+        ExpectedIssuer::Unknown => out.push(
             Check::skipped(
                 id,
                 "not checked: no IdP entity ID configured (give metadata or --idp-entity-id)",
@@ -757,7 +801,7 @@ fn issue_instant(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<String> {
             .fix_opt(ctx.hint(C::TimeIssueInstant, None)),
         );
     } else if let Some(max) = ctx.policy.max_issue_age_seconds
-        && now > t.plus_seconds(max + skew)
+        && now > t.plus_seconds(max.saturating_add(skew))
     {
         out.push(
             Check::fail(

@@ -199,10 +199,10 @@ pub async fn sp_validate(
 ) -> Report {
     let md = get(idp.addr(), &format!("/saml2/{app}/metadata")).await;
     assert_eq!(md.status, 200);
-    let (trust, entity_id) = trust_from_metadata(md.body.as_bytes()).unwrap();
+    let (trust, entities) = trust_from_metadata(md.body.as_bytes()).unwrap();
     let a = idp.idp().app(app).unwrap();
     let mut policy = Policy::new(trust, samlscope_idp::idp::now());
-    policy.idp_entity_id = Some(entity_id);
+    policy.idp_entity_id = entities.into_iter().next();
     policy.sp_entity_id = Some(a.sp_entity_id.clone());
     policy.acs_url = a.acs_urls.first().cloned();
     policy.request_id = request_id.map(str::to_owned);
