@@ -469,15 +469,49 @@ fn name_id_checks(
     }
 }
 
-/// Profiles §4.1.4.2: a bearer SubjectConfirmationData with Recipient = ACS URL, NotOnOrAfter in
-/// the future, no NotBefore, and InResponseTo matching the request. Returns NotOnOrAfter as the
-/// report writes it.
+/// One bearer SubjectConfirmation judged against Profiles §4.1.4.2.
+struct Confirmation {
+    /// Its Recipient, time and InResponseTo checks, reported when it is the one used.
+    checks: Vec<Check>,
+    /// Its time values that could not be read: the message breaks the schema whichever
+    /// confirmation is used, so these are reported in any case.
+    refused: Vec<Check>,
+    /// NotOnOrAfter as the report writes it.
+    not_on_or_after: Option<String>,
+}
+
+impl Confirmation {
+    fn satisfies(&self) -> bool {
+        self.refused.is_empty() && !self.checks.iter().any(|c| c.status == Status::Fail)
+    }
+
+    /// Why it does not satisfy the profile (its first failure).
+    fn reason(&self) -> String {
+        self.refused
+            .iter()
+            .chain(&self.checks)
+            .find(|c| c.status == Status::Fail)
+            .map(|c| match &c.found {
+                Some(f) => format!("{} (found {f:?})", c.message),
+                None => c.message.clone(),
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Profiles §4.1.4.2: at least one bearer SubjectConfirmation whose SubjectConfirmationData
+/// has Recipient = ACS URL, NotOnOrAfter in the future, no NotBefore, and InResponseTo matching
+/// the request. The checks reported are those of the first that satisfies all of it (or of the
+/// first bearer one, when none does); other methods are not the profile's. Returns the
+/// NotOnOrAfter of the confirmation reported, as the report writes it.
 fn bearer(ctx: &Ctx<'_>, subject: NodeId, out: &mut Vec<Check>) -> Option<String> {
-    let Some(sc) = ctx
+    let confirmations: Vec<Confirmation> = ctx
         .doc
         .children_named(subject, SAML, "SubjectConfirmation")
-        .find(|&sc| ctx.attr(sc, "Method") == Some(CM_BEARER))
-    else {
+        .filter(|&sc| ctx.attr(sc, "Method") == Some(CM_BEARER))
+        .map(|sc| confirmation(ctx, sc))
+        .collect();
+    if confirmations.is_empty() {
         out.push(
             Check::fail(
                 C::SubjectConfirmation,
@@ -490,26 +524,64 @@ fn bearer(ctx: &Ctx<'_>, subject: NodeId, out: &mut Vec<Check>) -> Option<String
             "no bearer confirmation to check",
         ));
         return None;
-    };
-    let Some(scd) = ctx.child(sc, SAML, "SubjectConfirmationData") else {
+    }
+    let chosen = confirmations.iter().position(Confirmation::satisfies);
+    let count = confirmations.len();
+    if chosen.is_none() && count > 1 {
+        let reasons: Vec<String> = confirmations
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("#{}: {}", i + 1, c.reason()))
+            .collect();
         out.push(
+            Check::fail(
+                C::SubjectConfirmation,
+                format!(
+                    "none of the {count} bearer SubjectConfirmations satisfies the Web SSO profile (Profiles §4.1.4.2): {}",
+                    reasons.join("; ")
+                ),
+            )
+            .span(ctx.doc.span(subject)),
+        );
+    }
+    let shown = chosen.unwrap_or(0);
+    let mut not_on_or_after = None;
+    for (i, c) in confirmations.into_iter().enumerate() {
+        out.extend(c.refused);
+        if i == shown {
+            out.extend(c.checks);
+            not_on_or_after = c.not_on_or_after;
+        }
+    }
+    not_on_or_after
+}
+
+/// The checks of one bearer SubjectConfirmation `sc`.
+fn confirmation(ctx: &Ctx<'_>, sc: NodeId) -> Confirmation {
+    let mut checks = Vec::new();
+    let Some(scd) = ctx.child(sc, SAML, "SubjectConfirmationData") else {
+        checks.push(
             Check::fail(
                 C::SubjectConfirmation,
                 "the bearer SubjectConfirmation has no SubjectConfirmationData",
             )
             .span(ctx.doc.span(sc)),
         );
-        out.push(Check::skipped(
+        checks.push(Check::skipped(
             C::SubjectRecipient,
             "no SubjectConfirmationData",
         ));
-        return None;
+        return Confirmation {
+            checks,
+            refused: Vec::new(),
+            not_on_or_after: None,
+        };
     };
     let span = ctx.doc.span(scd);
     // Recipient.
     let recipient = ctx.attr(scd, "Recipient");
     let expected = ctx.policy.acs_url.as_deref();
-    out.push(match (recipient, expected) {
+    checks.push(match (recipient, expected) {
         (None, _) => Check::fail(
             C::SubjectRecipient,
             "the bearer confirmation has no Recipient",
@@ -535,17 +607,16 @@ fn bearer(ctx: &Ctx<'_>, subject: NodeId, out: &mut Vec<Check>) -> Option<String
                 .span(span)
         }
     });
-    // Time and shape.
-    let mut local = Vec::new();
-    // NotBefore is read too: the profile forbids it, but a value that is there must still be
-    // an xs:dateTime.
+    // Time and shape. NotBefore is read too: the profile forbids it, but a value that is there
+    // must still be an xs:dateTime.
+    let mut read = Vec::new();
     let nb = time_attr(
         ctx,
         scd,
         "NotBefore",
         Presence::Optional,
         C::SubjectConfirmation,
-        &mut local,
+        &mut read,
     );
     let noa = time_attr(
         ctx,
@@ -553,51 +624,60 @@ fn bearer(ctx: &Ctx<'_>, subject: NodeId, out: &mut Vec<Check>) -> Option<String
         "NotOnOrAfter",
         Presence::Optional,
         C::SubjectConfirmation,
-        &mut local,
-    )
-    .instant();
-    let noa_text = noa.map(|t| t.to_rfc3339());
+        &mut read,
+    );
+    let (refused, mut warned): (Vec<Check>, Vec<Check>) =
+        read.into_iter().partition(|c| c.status == Status::Fail);
+    checks.append(&mut warned);
+    let noa_text = noa.instant().map(|t| t.to_rfc3339());
     let now = ctx.policy.now;
-    let c = if nb != TimeAttr::Absent {
-        Check::fail(
-            C::SubjectConfirmation,
-            "the bearer SubjectConfirmationData carries NotBefore, which the profile forbids",
-        )
-        .span(span)
-    } else {
-        match noa {
-            None if local.iter().any(|c: &Check| c.status == Status::Fail) => {
-                out.append(&mut local);
-                return None;
-            }
-            None => Check::fail(
+    let verdict = if nb != TimeAttr::Absent {
+        Some(
+            Check::fail(
                 C::SubjectConfirmation,
-                "the bearer confirmation has no NotOnOrAfter",
+                "the bearer SubjectConfirmationData carries NotBefore, which the profile forbids",
             )
             .span(span),
-            Some(t) if now < t.plus_seconds(ctx.skew()) => {
+        )
+    } else {
+        match noa {
+            // Already a failure in `refused`.
+            TimeAttr::Refused => None,
+            TimeAttr::Absent => Some(
+                Check::fail(
+                    C::SubjectConfirmation,
+                    "the bearer confirmation has no NotOnOrAfter",
+                )
+                .span(span),
+            ),
+            TimeAttr::At(t) if now < t.plus_seconds(ctx.skew()) => Some(
                 Check::pass(C::SubjectConfirmation, "bearer confirmation is current")
                     .found(noa_text.clone().unwrap_or_default())
-                    .span(span)
-            }
-            Some(t) => Check::fail(
-                C::SubjectConfirmation,
-                format!(
-                    "the bearer confirmation expired at {t} (now {now}, skew {} s)",
-                    ctx.skew()
-                ),
-            )
-            .expected(format!("now < {}", t.plus_seconds(ctx.skew())))
-            .found(now.to_rfc3339())
-            .span(span)
-            .fix_opt(ctx.hint(C::SubjectConfirmation, None)),
+                    .span(span),
+            ),
+            TimeAttr::At(t) => Some(
+                Check::fail(
+                    C::SubjectConfirmation,
+                    format!(
+                        "the bearer confirmation expired at {t} (now {now}, skew {} s)",
+                        ctx.skew()
+                    ),
+                )
+                .expected(format!("now < {}", t.plus_seconds(ctx.skew())))
+                .found(now.to_rfc3339())
+                .span(span)
+                .fix_opt(ctx.hint(C::SubjectConfirmation, None)),
+            ),
         }
     };
-    out.append(&mut local);
-    out.push(c);
+    checks.extend(verdict);
     let irt = ctx.attr(scd, "InResponseTo");
-    in_response_to_check(ctx, irt, C::SubjectInResponseTo, Some(span), out);
-    noa_text
+    in_response_to_check(ctx, irt, C::SubjectInResponseTo, Some(span), &mut checks);
+    Confirmation {
+        checks,
+        refused,
+        not_on_or_after: noa_text,
+    }
 }
 
 /// Conditions: time window, audience, nothing unknown. Returns (NotBefore, NotOnOrAfter) as the
