@@ -44,8 +44,9 @@ pub fn validate(xml: &[u8], policy: &Policy) -> Report {
 /// wrong with it but its age: the admin pasted a response saved a while ago, and should read
 /// "old, not misconfigured" rather than puzzle over four time failures. The validator itself
 /// decides, so nothing here guesses which checks are about time. `None` for a valid report, a
-/// report without an IssueInstant, a message that fails as of that instant too, and a trusted
-/// certificate that has expired (that one is not about the message).
+/// report without a readable Assertion IssueInstant, a message that fails as of that instant too
+/// (an unreadable Response IssueInstant fails at any instant), and a trusted certificate that
+/// has expired (that one is not about the message).
 pub fn valid_when_issued(report: &Report, policy: &Policy) -> Option<String> {
     // A trusted certificate that has expired since is the IdP's configuration (rotate it), not
     // the message's age: a fresh message signed with it would fail the same way.

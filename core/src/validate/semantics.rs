@@ -5,7 +5,7 @@ use super::Policy;
 use super::encrypted_parts::{EncryptedParts, KEY_HINT, PartError, message};
 use super::hints::fix;
 use crate::checks::CheckId as C;
-use crate::report::{Check, TimeWindow};
+use crate::report::{Check, Status, TimeWindow};
 use crate::saml::ns::{SAML, SAMLP};
 use crate::saml::time::{Instant, Zone};
 use crate::xenc::EncryptedElement;
@@ -66,42 +66,88 @@ impl Ctx<'_> {
     }
 }
 
-/// Parses a time attribute; a malformed value is a failure of `id`.
-fn time_attr(
-    ctx: &Ctx<'_>,
-    n: NodeId,
-    name: &str,
-    id: crate::checks::CheckId,
-    out: &mut Vec<Check>,
-) -> Option<Instant> {
-    let raw = ctx.attr(n, name)?;
-    match Instant::parse(raw) {
-        Ok((t, Zone::Utc)) => Some(t),
-        Ok((t, _)) => {
-            out.push(
-                Check::warn(
-                    id,
-                    format!("{name} {raw:?} is not in UTC with a Z suffix, as SAML requires"),
-                )
-                .span(ctx.doc.span(n)),
-            );
-            Some(t)
-        }
-        Err(e) => {
-            out.push(
-                Check::fail(id, e.to_string())
-                    .found(raw)
-                    .span(ctx.doc.span(n)),
-            );
-            None
+/// Whether the schema requires a time attribute: absent, a required one is a failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Presence {
+    Required,
+    Optional,
+}
+
+/// What reading a time attribute gave. A refused or missing required value has already been
+/// reported as a failure, so a caller never mistakes it for "no limit".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TimeAttr {
+    Absent,
+    Refused,
+    At(Instant),
+}
+
+impl TimeAttr {
+    fn instant(self) -> Option<Instant> {
+        match self {
+            Self::At(t) => Some(t),
+            Self::Absent | Self::Refused => None,
         }
     }
 }
 
-/// Checks of the Response element itself (status, issuer, destination, InResponseTo): they run
-/// even when there is no assertion (an error status carries none).
+/// Reads the time attribute `name` of element `n`. Every time the profile compares with `now`
+/// is an xs:dateTime (core §1.3.3): a value that does not parse is a failure of `id` naming the
+/// attribute and its element, as is a required one that is missing, so the check it feeds is
+/// never silently dropped.
+fn time_attr(
+    ctx: &Ctx<'_>,
+    n: NodeId,
+    name: &str,
+    presence: Presence,
+    id: crate::checks::CheckId,
+    out: &mut Vec<Check>,
+) -> TimeAttr {
+    let element = ctx.doc.element(n);
+    let what = element.map(|e| e.local.to_string()).unwrap_or_default();
+    let Some(attr) = element.and_then(|e| e.attribute(None, name)) else {
+        if presence == Presence::Required {
+            out.push(
+                Check::fail(
+                    id,
+                    format!("{what} has no {name}, which the SAML schema requires"),
+                )
+                .span(ctx.doc.span(n)),
+            );
+        }
+        return TimeAttr::Absent;
+    };
+    let raw = &*attr.value;
+    match Instant::parse(raw) {
+        Ok((t, Zone::Utc)) => TimeAttr::At(t),
+        Ok((t, _)) => {
+            out.push(
+                Check::warn(
+                    id,
+                    format!(
+                        "{what} {name} {raw:?} is not in UTC with a Z suffix, as SAML requires"
+                    ),
+                )
+                .span(attr.span),
+            );
+            TimeAttr::At(t)
+        }
+        Err(e) => {
+            out.push(
+                Check::fail(id, format!("{what} {name} cannot be read: {e}"))
+                    .found(raw)
+                    .span(attr.span),
+            );
+            TimeAttr::Refused
+        }
+    }
+}
+
+/// Checks of the Response element itself (status, issuer, destination, InResponseTo, when it
+/// was issued): they run even when there is no assertion (an error status carries none).
 pub(super) fn run_response(ctx: &Ctx<'_>, r: NodeId, out: &mut Vec<Check>) {
     status(ctx, r, out);
+    issued(ctx, r, out);
     response_issuer(ctx, r, out);
     destination(ctx, r, out);
     response_in_response_to(ctx, r, out);
@@ -116,7 +162,7 @@ pub(super) fn run_assertion(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> TimeWindow {
     out.extend(ctx.parts.attributes_check(ctx.doc));
     let (nb, noa) = conditions(ctx, &now, out);
     authn(ctx, out);
-    let issued = issue_instant(ctx, out);
+    let issued = issued(ctx, ctx.assertion, out);
     comments(ctx, out);
     out.push(Check::skipped(
         C::Replay,
@@ -467,15 +513,49 @@ fn name_id_checks(
     }
 }
 
-/// Profiles §4.1.4.2: a bearer SubjectConfirmationData with Recipient = ACS URL, NotOnOrAfter in
-/// the future, no NotBefore, and InResponseTo matching the request. Returns NotOnOrAfter as the
-/// report writes it.
+/// One bearer SubjectConfirmation judged against Profiles §4.1.4.2.
+struct Confirmation {
+    /// Its Recipient, time and InResponseTo checks, reported when it is the one used.
+    checks: Vec<Check>,
+    /// Its time values that could not be read: the message breaks the schema whichever
+    /// confirmation is used, so these are reported in any case.
+    refused: Vec<Check>,
+    /// NotOnOrAfter as the report writes it.
+    not_on_or_after: Option<String>,
+}
+
+impl Confirmation {
+    fn satisfies(&self) -> bool {
+        self.refused.is_empty() && !self.checks.iter().any(|c| c.status == Status::Fail)
+    }
+
+    /// Why it does not satisfy the profile (its first failure).
+    fn reason(&self) -> String {
+        self.refused
+            .iter()
+            .chain(&self.checks)
+            .find(|c| c.status == Status::Fail)
+            .map(|c| match &c.found {
+                Some(f) => format!("{} (found {f:?})", c.message),
+                None => c.message.clone(),
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Profiles §4.1.4.2: at least one bearer SubjectConfirmation whose SubjectConfirmationData
+/// has Recipient = ACS URL, NotOnOrAfter in the future, no NotBefore, and InResponseTo matching
+/// the request. The checks reported are those of the first that satisfies all of it (or of the
+/// first bearer one, when none does); other methods are not the profile's. Returns the
+/// NotOnOrAfter of the confirmation reported, as the report writes it.
 fn bearer(ctx: &Ctx<'_>, subject: NodeId, out: &mut Vec<Check>) -> Option<String> {
-    let Some(sc) = ctx
+    let confirmations: Vec<Confirmation> = ctx
         .doc
         .children_named(subject, SAML, "SubjectConfirmation")
-        .find(|&sc| ctx.attr(sc, "Method") == Some(CM_BEARER))
-    else {
+        .filter(|&sc| ctx.attr(sc, "Method") == Some(CM_BEARER))
+        .map(|sc| confirmation(ctx, sc))
+        .collect();
+    if confirmations.is_empty() {
         out.push(
             Check::fail(
                 C::SubjectConfirmation,
@@ -488,26 +568,64 @@ fn bearer(ctx: &Ctx<'_>, subject: NodeId, out: &mut Vec<Check>) -> Option<String
             "no bearer confirmation to check",
         ));
         return None;
-    };
-    let Some(scd) = ctx.child(sc, SAML, "SubjectConfirmationData") else {
+    }
+    let chosen = confirmations.iter().position(Confirmation::satisfies);
+    let count = confirmations.len();
+    if chosen.is_none() && count > 1 {
+        let reasons: Vec<String> = confirmations
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("#{}: {}", i + 1, c.reason()))
+            .collect();
         out.push(
+            Check::fail(
+                C::SubjectConfirmation,
+                format!(
+                    "none of the {count} bearer SubjectConfirmations satisfies the Web SSO profile (Profiles §4.1.4.2): {}",
+                    reasons.join("; ")
+                ),
+            )
+            .span(ctx.doc.span(subject)),
+        );
+    }
+    let shown = chosen.unwrap_or(0);
+    let mut not_on_or_after = None;
+    for (i, c) in confirmations.into_iter().enumerate() {
+        out.extend(c.refused);
+        if i == shown {
+            out.extend(c.checks);
+            not_on_or_after = c.not_on_or_after;
+        }
+    }
+    not_on_or_after
+}
+
+/// The checks of one bearer SubjectConfirmation `sc`.
+fn confirmation(ctx: &Ctx<'_>, sc: NodeId) -> Confirmation {
+    let mut checks = Vec::new();
+    let Some(scd) = ctx.child(sc, SAML, "SubjectConfirmationData") else {
+        checks.push(
             Check::fail(
                 C::SubjectConfirmation,
                 "the bearer SubjectConfirmation has no SubjectConfirmationData",
             )
             .span(ctx.doc.span(sc)),
         );
-        out.push(Check::skipped(
+        checks.push(Check::skipped(
             C::SubjectRecipient,
             "no SubjectConfirmationData",
         ));
-        return None;
+        return Confirmation {
+            checks,
+            refused: Vec::new(),
+            not_on_or_after: None,
+        };
     };
     let span = ctx.doc.span(scd);
     // Recipient.
     let recipient = ctx.attr(scd, "Recipient");
     let expected = ctx.policy.acs_url.as_deref();
-    out.push(match (recipient, expected) {
+    checks.push(match (recipient, expected) {
         (None, _) => Check::fail(
             C::SubjectRecipient,
             "the bearer confirmation has no Recipient",
@@ -533,54 +651,77 @@ fn bearer(ctx: &Ctx<'_>, subject: NodeId, out: &mut Vec<Check>) -> Option<String
                 .span(span)
         }
     });
-    // Time and shape.
-    let mut local = Vec::new();
-    let noa = time_attr(ctx, scd, "NotOnOrAfter", C::SubjectConfirmation, &mut local);
-    let noa_text = noa.map(|t| t.to_rfc3339());
+    // Time and shape. NotBefore is read too: the profile forbids it, but a value that is there
+    // must still be an xs:dateTime.
+    let mut read = Vec::new();
+    let nb = time_attr(
+        ctx,
+        scd,
+        "NotBefore",
+        Presence::Optional,
+        C::SubjectConfirmation,
+        &mut read,
+    );
+    let noa = time_attr(
+        ctx,
+        scd,
+        "NotOnOrAfter",
+        Presence::Optional,
+        C::SubjectConfirmation,
+        &mut read,
+    );
+    let (refused, mut warned): (Vec<Check>, Vec<Check>) =
+        read.into_iter().partition(|c| c.status == Status::Fail);
+    checks.append(&mut warned);
+    let noa_text = noa.instant().map(|t| t.to_rfc3339());
     let now = ctx.policy.now;
-    let c = if ctx.attr(scd, "NotBefore").is_some() {
-        Check::fail(
-            C::SubjectConfirmation,
-            "the bearer SubjectConfirmationData carries NotBefore, which the profile forbids",
-        )
-        .span(span)
-    } else {
-        match noa {
-            None if local
-                .iter()
-                .any(|c: &Check| c.status == crate::report::Status::Fail) =>
-            {
-                out.append(&mut local);
-                return None;
-            }
-            None => Check::fail(
+    let verdict = if nb != TimeAttr::Absent {
+        Some(
+            Check::fail(
                 C::SubjectConfirmation,
-                "the bearer confirmation has no NotOnOrAfter",
+                "the bearer SubjectConfirmationData carries NotBefore, which the profile forbids",
             )
             .span(span),
-            Some(t) if now < t.plus_seconds(ctx.skew()) => {
+        )
+    } else {
+        match noa {
+            // Already a failure in `refused`.
+            TimeAttr::Refused => None,
+            TimeAttr::Absent => Some(
+                Check::fail(
+                    C::SubjectConfirmation,
+                    "the bearer confirmation has no NotOnOrAfter",
+                )
+                .span(span),
+            ),
+            TimeAttr::At(t) if now < t.plus_seconds(ctx.skew()) => Some(
                 Check::pass(C::SubjectConfirmation, "bearer confirmation is current")
                     .found(noa_text.clone().unwrap_or_default())
-                    .span(span)
-            }
-            Some(t) => Check::fail(
-                C::SubjectConfirmation,
-                format!(
-                    "the bearer confirmation expired at {t} (now {now}, skew {} s)",
-                    ctx.skew()
-                ),
-            )
-            .expected(format!("now < {}", t.plus_seconds(ctx.skew())))
-            .found(now.to_rfc3339())
-            .span(span)
-            .fix_opt(ctx.hint(C::SubjectConfirmation, None)),
+                    .span(span),
+            ),
+            TimeAttr::At(t) => Some(
+                Check::fail(
+                    C::SubjectConfirmation,
+                    format!(
+                        "the bearer confirmation expired at {t} (now {now}, skew {} s)",
+                        ctx.skew()
+                    ),
+                )
+                .expected(format!("now < {}", t.plus_seconds(ctx.skew())))
+                .found(now.to_rfc3339())
+                .span(span)
+                .fix_opt(ctx.hint(C::SubjectConfirmation, None)),
+            ),
         }
     };
-    out.append(&mut local);
-    out.push(c);
+    checks.extend(verdict);
     let irt = ctx.attr(scd, "InResponseTo");
-    in_response_to_check(ctx, irt, C::SubjectInResponseTo, Some(span), out);
-    noa_text
+    in_response_to_check(ctx, irt, C::SubjectInResponseTo, Some(span), &mut checks);
+    Confirmation {
+        checks,
+        refused,
+        not_on_or_after: noa_text,
+    }
 }
 
 /// Conditions: time window, audience, nothing unknown. Returns (NotBefore, NotOnOrAfter) as the
@@ -603,13 +744,28 @@ fn conditions(
     };
     let span = ctx.doc.span(cond);
     let mut local = Vec::new();
-    let nb = time_attr(ctx, cond, "NotBefore", C::ConditionsWindow, &mut local);
-    let noa = time_attr(ctx, cond, "NotOnOrAfter", C::ConditionsWindow, &mut local);
+    // Both are optional (core §2.5.1.2); a value that is there must be read.
+    let nb = time_attr(
+        ctx,
+        cond,
+        "NotBefore",
+        Presence::Optional,
+        C::ConditionsWindow,
+        &mut local,
+    )
+    .instant();
+    let noa = time_attr(
+        ctx,
+        cond,
+        "NotOnOrAfter",
+        Presence::Optional,
+        C::ConditionsWindow,
+        &mut local,
+    )
+    .instant();
     let nb_text = nb.map(|t| t.to_rfc3339());
     let noa_text = noa.map(|t| t.to_rfc3339());
-    let failed_parse = local
-        .iter()
-        .any(|c| c.status == crate::report::Status::Fail);
+    let failed_parse = local.iter().any(|c| c.status == Status::Fail);
     out.append(&mut local);
     if !failed_parse {
         let now = ctx.policy.now;
@@ -738,8 +894,14 @@ fn conditions(
     (nb_text, noa_text)
 }
 
+/// The AuthnStatements: AuthnInstant is required on each (core §2.7.2), SessionNotOnOrAfter
+/// optional but, when there, a limit the SP must honour.
 fn authn(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
-    let Some(st) = ctx.child(ctx.assertion, SAML, "AuthnStatement") else {
+    let statements: Vec<NodeId> = ctx
+        .doc
+        .children_named(ctx.assertion, SAML, "AuthnStatement")
+        .collect();
+    let Some(&first) = statements.first() else {
         out.push(
             Check::fail(
                 C::AuthnStatement,
@@ -749,45 +911,87 @@ fn authn(ctx: &Ctx<'_>, out: &mut Vec<Check>) {
         );
         return;
     };
-    out.push(
-        Check::pass(
-            C::AuthnStatement,
-            "the assertion states how the user logged in",
-        )
-        .span(ctx.doc.span(st)),
-    );
     let mut local = Vec::new();
-    match time_attr(ctx, st, "SessionNotOnOrAfter", C::AuthnSession, &mut local) {
-        Some(t) if ctx.policy.now >= t.plus_seconds(ctx.skew()) => out.push(
+    let mut logged_in = None;
+    for &st in &statements {
+        let at = time_attr(
+            ctx,
+            st,
+            "AuthnInstant",
+            Presence::Required,
+            C::AuthnStatement,
+            &mut local,
+        );
+        if let (None, TimeAttr::At(t)) = (logged_in, at) {
+            logged_in = Some(t);
+        }
+    }
+    let refused = local.iter().any(|c| c.status == Status::Fail);
+    if let (false, Some(t)) = (refused, logged_in) {
+        out.push(
+            Check::pass(
+                C::AuthnStatement,
+                [
+                    "the assertion states how the user logged in (at ",
+                    &t.to_rfc3339(),
+                    ")",
+                ]
+                .concat(),
+            )
+            .span(ctx.doc.span(first)),
+        );
+    }
+    out.append(&mut local);
+    for st in statements {
+        session(ctx, st, out);
+    }
+}
+
+fn session(ctx: &Ctx<'_>, st: NodeId, out: &mut Vec<Check>) {
+    match time_attr(
+        ctx,
+        st,
+        "SessionNotOnOrAfter",
+        Presence::Optional,
+        C::AuthnSession,
+        out,
+    ) {
+        TimeAttr::At(t) if ctx.policy.now >= t.plus_seconds(ctx.skew()) => out.push(
             Check::fail(C::AuthnSession, format!("the IdP session ended at {t}"))
                 .found(ctx.policy.now.to_rfc3339())
                 .span(ctx.doc.span(st))
                 .fix_opt(ctx.hint(C::AuthnSession, None)),
         ),
-        Some(t) => out.push(Check::pass(
+        TimeAttr::At(t) => out.push(Check::pass(
             C::AuthnSession,
             ["the IdP session lasts until ", &t.to_rfc3339()].concat(),
         )),
-        None if local.is_empty() => out.push(Check::pass(
+        TimeAttr::Absent => out.push(Check::pass(
             C::AuthnSession,
             "no SessionNotOnOrAfter (the SP decides the session length)",
         )),
-        None => {}
+        TimeAttr::Refused => {}
     }
-    out.append(&mut local);
 }
 
-/// Returns IssueInstant as the report writes it.
-fn issue_instant(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<String> {
-    let mut local = Vec::new();
+/// IssueInstant of the Response or the Assertion `n`, required on both (core §3.2.2, §2.3.3):
+/// not in the future, and no older than the policy allows. Returns it as the report writes it;
+/// `None` when it is missing or refused (already a failure then).
+fn issued(ctx: &Ctx<'_>, n: NodeId, out: &mut Vec<Check>) -> Option<String> {
     let t = time_attr(
         ctx,
-        ctx.assertion,
+        n,
         "IssueInstant",
+        Presence::Required,
         C::TimeIssueInstant,
-        &mut local,
-    )?;
-    out.append(&mut local);
+        out,
+    )
+    .instant()?;
+    let what = ctx
+        .doc
+        .element(n)
+        .map(|e| e.local.to_string())
+        .unwrap_or_default();
     let text = t.to_rfc3339();
     let now = ctx.policy.now;
     let skew = ctx.skew();
@@ -795,7 +999,7 @@ fn issue_instant(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<String> {
         out.push(
             Check::fail(
                 C::TimeIssueInstant,
-                format!("issued in the future ({t}, now {now})"),
+                format!("the {what} was issued in the future ({t}, now {now})"),
             )
             .found(text.clone())
             .fix_opt(ctx.hint(C::TimeIssueInstant, None)),
@@ -806,13 +1010,19 @@ fn issue_instant(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<String> {
         out.push(
             Check::fail(
                 C::TimeIssueInstant,
-                format!("issued at {t}, more than {max} s before now ({now})"),
+                format!("the {what} was issued at {t}, more than {max} s before now ({now})"),
             )
             .found(text.clone())
             .fix_opt(ctx.hint(C::TimeIssueInstant, None)),
         );
     } else {
-        out.push(Check::pass(C::TimeIssueInstant, "issued recently").found(text.clone()));
+        out.push(
+            Check::pass(
+                C::TimeIssueInstant,
+                ["the ", &what, " was issued recently"].concat(),
+            )
+            .found(text.clone()),
+        );
     }
     Some(text)
 }
