@@ -262,13 +262,19 @@ fn encrypted(
     ) {
         Ok(d) => d,
         Err(e) => {
+            let hint = match e {
+                crate::xenc::XencError::MalformedPlaintext { .. } => {
+                    Some(encrypted_parts::PLAINTEXT_HINT.to_owned())
+                }
+                _ => fix(C::AssertionEncrypted, jc, None),
+            };
             report.checks.push(
                 Check::fail(
                     C::AssertionEncrypted,
                     encrypted_parts::message(crate::xenc::EncryptedElement::Assertion, &e),
                 )
                 .span(doc.span(node))
-                .fix_opt(fix(C::AssertionEncrypted, jc, None)),
+                .fix_opt(hint),
             );
             return;
         }
