@@ -34,6 +34,7 @@ check_ids! {
     StructureAssertionCount => "structure.assertion_count",
     StructureUniqueIds => "structure.unique_ids",
     StructureSignaturePosition => "structure.signature_position",
+    StructureHiddenAssertion => "structure.hidden_assertion",
     SignaturePresent => "signature.present",
     SignatureStructure => "signature.structure",
     SignatureAlgorithms => "signature.algorithms",

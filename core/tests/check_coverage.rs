@@ -32,6 +32,7 @@ const PASS_REPORTED_AS: &[(C, C)] = &[
     (C::StructureAssertionCount, C::StructureSchema),
     (C::StructureUniqueIds, C::StructureSchema),
     (C::StructureSignaturePosition, C::StructureSchema),
+    (C::StructureHiddenAssertion, C::StructureSchema),
     (C::SignatureStructure, C::SignatureDigest),
     (C::SignatureReference, C::SignatureDigest),
     (C::SignatureTransforms, C::SignatureDigest),

@@ -70,7 +70,7 @@ pub(super) static CATALOGUE: &[Attack] = &[
         "xsw6",
         "XSW6: evil Assertion keeps the Signature; original hidden inside it",
         Tampered,
-        reject(C::SignatureStructure),
+        reject(C::StructureHiddenAssertion),
         xsw6
     ),
     attack!(

@@ -13,8 +13,8 @@ pub use identity::{Attribute, Identity, NameId};
 pub(crate) use identity::{attribute_at, name_id_at, read_identity};
 pub use kind::MessageKind;
 pub use structure::{
-    AssertionLayout, AssertionSlot, ResponseLayout, StructureError, assertion_layout,
-    response_layout,
+    AssertionLayout, AssertionSlot, HiddenAssertion, ResponseLayout, StructureError,
+    assertion_layout, response_layout,
 };
 pub use verified::{
     ConsumeError, DecryptedVerification, ResponseVerification, SignaturePolicy, VerifiedAssertion,

@@ -2,6 +2,9 @@
 
 pub const SAMLP: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
 pub const SAML: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
+/// SAML 1.0 and 1.1 assertions share this namespace (saml-core 1.1 §1.2). Only ever looked for
+/// to refuse one.
+pub const SAML1: &str = "urn:oasis:names:tc:SAML:1.0:assertion";
 pub const MD: &str = "urn:oasis:names:tc:SAML:2.0:metadata";
 pub const DS: &str = "http://www.w3.org/2000/09/xmldsig#";
 pub const XENC: &str = "http://www.w3.org/2001/04/xmlenc#";

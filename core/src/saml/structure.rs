@@ -3,10 +3,11 @@
 //! Signature wrapping works by adding elements where a lax consumer does not look (xsw1–xsw8,
 //! CVE-2022-41912). Here the Response and Assertion content models are checked in schema order,
 //! every ID in the document must be unique, and a `ds:Signature` anywhere but at its schema
-//! position is a rejection — except inside `Advice`, which is never read.
+//! position is a rejection — except inside `Advice`, which is never read. So is an assertion
+//! anywhere but the one place the profile reads it (see [`hidden_assertions`]).
 
-use super::ns::{DS, SAML, SAMLP};
-use crate::xml::{Document, NodeId, NodeKind};
+use super::ns::{DS, SAML, SAML1, SAMLP};
+use crate::xml::{Document, NodeId, NodeKind, Span};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StructureError {
@@ -45,6 +46,11 @@ pub enum StructureError {
         "a <ds:Signature> inside <{0}> is not at a position where SAML allows a signature; foreign signatures are refused"
     )]
     MisplacedSignature(String),
+    #[error(
+        "{} at {} (bytes {}..{}) is not the assertion the Web SSO profile reads (only the Response's own: its direct child, or what its EncryptedAssertion decrypts to); an SP that takes the first assertion in document order would log in as it",
+        .0.what, .0.path, .0.span.start, .0.span.end
+    )]
+    HiddenAssertion(HiddenAssertion),
 }
 
 impl StructureError {
@@ -62,8 +68,29 @@ impl StructureError {
             Self::AssertionCount(_) => C::StructureAssertionCount,
             Self::DuplicateId { .. } | Self::NamespacedId(_) => C::StructureUniqueIds,
             Self::MisplacedSignature(_) => C::StructureSignaturePosition,
+            Self::HiddenAssertion(_) => C::StructureHiddenAssertion,
         }
     }
+
+    /// Where in the document the failure is, when it is one element.
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Self::HiddenAssertion(h) => Some(h.span),
+            _ => None,
+        }
+    }
+}
+
+/// An assertion found somewhere other than where the profile reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HiddenAssertion {
+    /// What it is, in words: `a saml:Assertion`, `a saml:EncryptedAssertion`, `a SAML 1.x
+    /// saml1:Assertion`.
+    pub what: &'static str,
+    /// Local names from the root down to it, `Response/Extensions/Assertion`: prefixes are the
+    /// sender's choice, so they are left out.
+    pub path: String,
+    pub span: Span,
 }
 
 /// Where the Assertion sits in a Response.
@@ -86,10 +113,13 @@ pub struct ResponseLayout {
     pub signature: Option<NodeId>,
     pub status: NodeId,
     pub assertion: Option<AssertionSlot>,
+    /// Assertions in the `saml:Advice` of the Response's assertion (or of one of those): where
+    /// the schema allows them, never read, and named in the report.
+    pub advice_assertions: Vec<HiddenAssertion>,
 }
 
 /// The checked layout of an Assertion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AssertionLayout {
     pub assertion: NodeId,
     pub issuer: NodeId,
@@ -97,6 +127,8 @@ pub struct AssertionLayout {
     pub subject: Option<NodeId>,
     pub conditions: Option<NodeId>,
     pub advice: Option<NodeId>,
+    /// Assertions in its `saml:Advice`, as in [`ResponseLayout::advice_assertions`].
+    pub advice_assertions: Vec<HiddenAssertion>,
 }
 
 fn qname(doc: &Document, id: NodeId) -> String {
@@ -183,12 +215,18 @@ pub fn response_layout(doc: &Document) -> Result<ResponseLayout, StructureError>
     }
     check_ids(doc)?;
     check_signature_positions(doc, &allowed_signatures)?;
+    let consumed = match assertion {
+        Some(AssertionSlot::Plain { node, .. } | AssertionSlot::Encrypted { node }) => Some(node),
+        None => None,
+    };
+    let advice_assertions = hidden_assertions(doc, consumed)?;
     Ok(ResponseLayout {
         response,
         issuer,
         signature,
         status,
         assertion,
+        advice_assertions,
     })
 }
 
@@ -198,9 +236,12 @@ pub fn assertion_layout(doc: &Document) -> Result<AssertionLayout, StructureErro
     if !doc.is(root, SAML, "Assertion") {
         return Err(StructureError::NotAnAssertion(qname(doc, root)));
     }
-    let layout = assertion_layout_at(doc, root)?;
+    let mut layout = assertion_layout_at(doc, root)?;
     check_ids(doc)?;
     check_signature_positions(doc, &[layout.signature])?;
+    // A decrypted assertion is read as a whole: one inside it is as hidden as one in the
+    // Response, and the encryption hid it from any look at the message before.
+    layout.advice_assertions = hidden_assertions(doc, Some(root))?;
     Ok(layout)
 }
 
@@ -270,6 +311,7 @@ fn assertion_layout_at(
         subject,
         conditions,
         advice,
+        advice_assertions: Vec::new(),
     })
 }
 
@@ -353,4 +395,65 @@ fn check_signature_positions(
         }
     }
     Ok(())
+}
+
+/// Every assertion of the document except `consumed` (the one the profile reads), in document
+/// order: in the `saml:Advice` of `consumed`, or of an assertion itself in such Advice, it is
+/// returned (the schema allows it there, saml-core §2.6.1, and Advice is never read); anywhere
+/// else it is the error. An SP that takes the first `Assertion` in document order, or that
+/// searches the tree for one, reads whatever is put in Extensions, StatusDetail, a KeyInfo or
+/// an Object, and logs in as it. SAML 1.x assertions are refused everywhere, Advice included
+/// (its `##other` slot would take one): an SP that speaks both versions may read it.
+fn hidden_assertions(
+    doc: &Document,
+    consumed: Option<NodeId>,
+) -> Result<Vec<HiddenAssertion>, StructureError> {
+    let mut in_advice: Vec<HiddenAssertion> = Vec::new();
+    // Assertions whose Advice may hold more: `consumed` and those already found in Advice
+    // (document order visits a parent before its children).
+    let mut readers: Vec<NodeId> = consumed.into_iter().collect();
+    for n in doc.elements() {
+        let what = if doc.is(n, SAML, "Assertion") {
+            "a saml:Assertion"
+        } else if doc.is(n, SAML, "EncryptedAssertion") {
+            "a saml:EncryptedAssertion"
+        } else if doc.is(n, SAML1, "Assertion") {
+            "a SAML 1.x saml1:Assertion"
+        } else {
+            continue;
+        };
+        if Some(n) == consumed {
+            continue;
+        }
+        let found = HiddenAssertion {
+            what,
+            path: path(doc, n),
+            span: doc.span(n),
+        };
+        let advice_of_reader = !doc.is(n, SAML1, "Assertion")
+            && doc.parent(n).is_some_and(|advice| {
+                doc.is(advice, SAML, "Advice")
+                    && doc.parent(advice).is_some_and(|a| readers.contains(&a))
+            });
+        if !advice_of_reader {
+            return Err(StructureError::HiddenAssertion(found));
+        }
+        readers.push(n);
+        in_advice.push(found);
+    }
+    Ok(in_advice)
+}
+
+/// `Response/Extensions/Assertion`: the local names from the root down to `n`.
+fn path(doc: &Document, n: NodeId) -> String {
+    let mut names = Vec::new();
+    let mut cur = Some(n);
+    while let Some(c) = cur {
+        if let Some(e) = doc.element(c) {
+            names.push(&*e.local);
+        }
+        cur = doc.parent(c);
+    }
+    names.reverse();
+    names.join("/")
 }

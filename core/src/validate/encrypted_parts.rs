@@ -26,6 +26,22 @@ pub(super) const KEY_HINT: &str = "Give samlscope the service provider's private
     key is given and decryption still fails, the IdP encrypts for another certificate: upload \
     the SP's current certificate to the IdP's application settings.";
 
+/// The fix for a plaintext that decrypted (and was authenticated) but is not one element of the
+/// wrapped kind: the key is right, so asking for it would send the admin the wrong way.
+pub(super) const PLAINTEXT_HINT: &str = "The SP key is right: the IdP's encryption was \
+    decrypted and authenticated. What was encrypted is not one bare SAML element (no XML \
+    declaration, no DOCTYPE, nothing before or after it), which no IdP setting produces: the IdP \
+    is broken or the message was built by hand. Do not accept it; report it to whoever runs the \
+    IdP.";
+
+/// The fix for a refused encrypted element: the plaintext's, or the key's.
+pub(super) fn hint(e: &XencError) -> &'static str {
+    match e {
+        XencError::MalformedPlaintext { .. } => PLAINTEXT_HINT,
+        _ => KEY_HINT,
+    }
+}
+
 /// One encrypted element of the assertion and what became of it.
 pub(super) struct Part {
     /// The wrapper in the message: what the report points at.
@@ -118,7 +134,7 @@ impl EncryptedParts {
                 ),
             )
             .span(doc.span(node))
-            .fix(KEY_HINT),
+            .fix(hint(e)),
             (None, Err(_)) => Check::warn(
                 C::AttributesEncrypted,
                 format!(
@@ -211,4 +227,144 @@ fn decrypt(
     let (plain, d) = decrypt_to_document(doc, node, kind, key, &policy.decryption)
         .map_err(PartError::Refused)?;
     Ok((d, plain.weak))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Report, Status};
+    use crate::saml::build::{ResponseSpec, response_xml};
+    use crate::xenc::{DataEncryption, DecryptionKey, KeyTransport, encrypt_element};
+    use rsa::pkcs8::{DecodePublicKey as _, EncodePublicKey as _};
+
+    const KEY: &str = include_str!("../../tests/data/keys/idp.key.pem");
+    const NAME_ID: &str = "<saml2:NameID Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress\">alice@acmecorp.com</saml2:NameID>";
+
+    /// The example Response with `element` (its text in the Response) replaced by `plaintext`
+    /// encrypted as `kind` with `data`, validated with the SP key.
+    fn report(
+        element: &str,
+        kind: EncryptedElement,
+        plaintext: &str,
+        data: DataEncryption,
+    ) -> Report {
+        let key = DecryptionKey::from_pem(KEY).unwrap();
+        let spki = key.rsa().to_public_key().to_public_key_der().unwrap();
+        let public = rsa::PublicKey::from_public_key_der(spki.as_bytes()).unwrap();
+        let wrapper = encrypt_element(
+            kind,
+            plaintext.as_bytes(),
+            &public,
+            data,
+            KeyTransport::RSA_OAEP_MGF1P,
+            &[5; 32],
+        )
+        .unwrap();
+        let xml = response_xml(&ResponseSpec::example());
+        assert!(xml.contains(element));
+        let xml = xml.replacen(element, &wrapper, 1);
+        let mut policy = Policy::new(
+            crate::trust::TrustStore::new(),
+            crate::saml::time::Instant::parse("2026-11-28T12:01:00Z")
+                .unwrap()
+                .0,
+        );
+        policy.sp_key = Some(key);
+        crate::validate::validate(xml.as_bytes(), &policy)
+    }
+
+    fn failure(r: &Report, id: C) -> &Check {
+        r.checks
+            .iter()
+            .find(|c| c.id == id && c.status == Status::Fail)
+            .unwrap_or_else(|| panic!("no failing {id}: {:#?}", r.checks))
+    }
+
+    /// The report says what is wrong with a plaintext AES-GCM authenticated, with the hint that
+    /// the key is right; under CBC the same plaintext is the uniform failure with the key hint.
+    fn assert_diagnosed(element: &str, kind: EncryptedElement, id: C, plaintext: &str, said: &str) {
+        let r = report(element, kind, plaintext, DataEncryption::Aes256Gcm);
+        let c = failure(&r, id);
+        assert!(
+            c.message
+                .contains("the decrypted plaintext is not a single XML element")
+                && c.message.ends_with(said)
+                && !c.message.contains("could not be decrypted"),
+            "{}",
+            c.message
+        );
+        assert_eq!(c.fix.as_deref(), Some(PLAINTEXT_HINT));
+        let r = report(element, kind, plaintext, DataEncryption::Aes256Cbc);
+        let c = failure(&r, id);
+        let uniform = format!(
+            "the {} could not be decrypted with the SP key",
+            kind.wrapper()
+        );
+        assert!(c.message.ends_with(&uniform), "{}", c.message);
+        assert_ne!(c.fix.as_deref(), Some(PLAINTEXT_HINT));
+    }
+
+    #[test]
+    fn an_encrypted_assertion_with_a_doctype_is_named_under_gcm_only() {
+        let spec = ResponseSpec::example();
+        let assertion = crate::saml::build::assertion_xml(&spec);
+        let with_doctype = format!("<!DOCTYPE saml2:Assertion>{assertion}");
+        assert_diagnosed(
+            &assertion,
+            EncryptedElement::Assertion,
+            C::AssertionEncrypted,
+            &with_doctype,
+            "it contains a DOCTYPE",
+        );
+        let with_declaration = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>{assertion}");
+        assert_diagnosed(
+            &assertion,
+            EncryptedElement::Assertion,
+            C::AssertionEncrypted,
+            &with_declaration,
+            "it starts with an XML declaration",
+        );
+        let two = format!("{assertion}{assertion}");
+        assert_diagnosed(
+            &assertion,
+            EncryptedElement::Assertion,
+            C::AssertionEncrypted,
+            &two,
+            "it has more than one root element",
+        );
+    }
+
+    #[test]
+    fn an_encrypted_id_with_two_roots_is_named_under_gcm_only() {
+        assert_diagnosed(
+            NAME_ID,
+            EncryptedElement::NameId,
+            C::SubjectNameId,
+            &format!("{NAME_ID}{NAME_ID}"),
+            "it has more than one root element",
+        );
+        assert_diagnosed(
+            NAME_ID,
+            EncryptedElement::NameId,
+            C::SubjectNameId,
+            &format!("<!DOCTYPE x>{NAME_ID}"),
+            "it contains a DOCTYPE",
+        );
+    }
+
+    #[test]
+    fn an_encrypted_attribute_with_an_xml_declaration_is_named_under_gcm_only() {
+        let spec = ResponseSpec::example();
+        let xml = response_xml(&spec);
+        let s = xml.find("<saml2:Attribute ").unwrap();
+        let e = s + xml[s..].find("</saml2:Attribute>").unwrap() + "</saml2:Attribute>".len();
+        let attribute = &xml[s..e];
+        assert_diagnosed(
+            attribute,
+            EncryptedElement::Attribute,
+            C::AttributesEncrypted,
+            &format!("<?xml version=\"1.0\"?>{attribute}"),
+            "it starts with an XML declaration",
+        );
+    }
 }

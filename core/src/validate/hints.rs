@@ -72,6 +72,7 @@ pub fn fix(id: CheckId, jumpcloud: bool, expected: Option<&str>) -> Option<Strin
         (C::XmlLimits, _) => "The message is far beyond the size or nesting of any real SAML message: treat it as an attack or a wrong file, not as a login.".to_owned(),
         (C::AuthnStatement, _) => "The assertion carries no authentication statement; the IdP must send a normal login response.".to_owned(),
         (C::ValueComments, _) => "A comment inside a signed value is a known attack (comment injection); the message must not be trusted.".to_owned(),
+        (C::StructureHiddenAssertion, _) => "An assertion sits where the SAML login profile never reads one; a service provider that takes the first assertion in the document would log in whoever it names. No IdP sends this: do not accept the message, and make sure the service provider reads only the Response's own assertion.".to_owned(),
         (C::StructureMessage | C::StructureAssertionCount | C::StructureSchema | C::StructureSignaturePosition | C::StructureUniqueIds | C::SignatureStructure | C::SignatureReference | C::SignatureTransforms | C::SignatureDigest, _) => "This message was altered after the IdP produced it (or built to attack an SP). Do not accept it; no IdP setting fixes it.".to_owned(),
         _ => return None,
     };

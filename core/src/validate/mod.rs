@@ -15,7 +15,8 @@ use crate::dsig::{SignatureError, SignatureFacts, Verified};
 use crate::report::{CertificateCard, Check, Report, SignedRegion, Status, Verdict};
 use crate::saml::ns::{DS, SAML};
 use crate::saml::{
-    AssertionSlot, ConsumeError, MessageKind, ResponseVerification, read_identity, verify_response,
+    AssertionSlot, ConsumeError, HiddenAssertion, MessageKind, ResponseVerification, read_identity,
+    verify_response,
 };
 use crate::trust::{Certificate, KeyBinding};
 use crate::xml::{Document, NodeId, parse};
@@ -119,18 +120,18 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
     let verification = match verify_response(doc, &policy.trust, &policy.signatures) {
         Ok(v) => v,
         Err(e) => {
-            report
-                .checks
-                .push(Check::fail(e.check_id(), e.to_string()).fix_opt(fix(
-                    e.check_id(),
-                    false,
-                    None,
-                )));
+            let mut c =
+                Check::fail(e.check_id(), e.to_string()).fix_opt(fix(e.check_id(), false, None));
+            if let Some(span) = e.span() {
+                c = c.span(span);
+            }
+            report.checks.push(c);
             report.settle();
             return report;
         }
     };
-    report.checks.push(Check::pass(C::StructureSchema, "Response and Assertion follow the SAML schema order; IDs unique; signatures only where SAML allows them"));
+    report.checks.push(Check::pass(C::StructureSchema, "Response and Assertion follow the SAML schema order; IDs unique; signatures only where SAML allows them; no assertion anywhere but the Response's own"));
+    advice_warnings(&verification.layout.advice_assertions, "", &mut report);
 
     let response = verification.layout.response;
     let issuer = verification
@@ -223,12 +224,34 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
     report
 }
 
-/// A decrypted assertion that cannot be read or whose structure is refused: the failure, and
-/// the plaintext kept in the report for the admin to look at.
-fn refuse_decrypted(report: &mut Report, id: C, why: impl std::fmt::Display, xml: String) {
-    report
-        .checks
-        .push(Check::fail(id, format!("decrypted assertion: {why}")));
+/// Assertions in `saml:Advice`: where the schema allows them and never read, but named, since
+/// an SP that searches the whole tree for an assertion can pick one up. `prefix` says which
+/// document the paths are in ("" for the message, "decrypted assertion: " for the plaintext).
+fn advice_warnings(found: &[HiddenAssertion], prefix: &str, report: &mut Report) {
+    for h in found {
+        report.checks.push(
+            Check::warn(
+                C::StructureHiddenAssertion,
+                format!(
+                    "{prefix}{} at {} (bytes {}..{}) sits in saml:Advice, where the schema allows it; it is never read for the login, but an SP that searches the document for any assertion could take it",
+                    h.what, h.path, h.span.start, h.span.end
+                ),
+            )
+            .span(h.span),
+        );
+    }
+}
+
+/// A decrypted assertion that cannot be read or whose structure is refused: the failure (with
+/// its span in the plaintext, when it is one element), and the plaintext kept in the report for
+/// the admin to look at.
+fn refuse_decrypted(report: &mut Report, e: &crate::saml::StructureError, jc: bool, xml: String) {
+    let id = e.check_id();
+    let mut c = Check::fail(id, format!("decrypted assertion: {e}")).fix_opt(fix(id, jc, None));
+    if let Some(span) = e.span() {
+        c = c.span(span);
+    }
+    report.checks.push(c);
     report.decrypted_assertion = Some(xml);
 }
 
@@ -253,13 +276,19 @@ fn encrypted(
     ) {
         Ok(d) => d,
         Err(e) => {
+            let hint = match e {
+                crate::xenc::XencError::MalformedPlaintext { .. } => {
+                    Some(encrypted_parts::PLAINTEXT_HINT.to_owned())
+                }
+                _ => fix(C::AssertionEncrypted, jc, None),
+            };
             report.checks.push(
                 Check::fail(
                     C::AssertionEncrypted,
                     encrypted_parts::message(crate::xenc::EncryptedElement::Assertion, &e),
                 )
                 .span(doc.span(node))
-                .fix_opt(fix(C::AssertionEncrypted, jc, None)),
+                .fix_opt(hint),
             );
             return;
         }
@@ -288,8 +317,9 @@ fn encrypted(
         response_signed,
     ) {
         Ok(v) => v,
-        Err(e) => return refuse_decrypted(report, e.check_id(), e, decrypted.xml),
+        Err(e) => return refuse_decrypted(report, &e, jc, decrypted.xml),
     };
+    advice_warnings(&v.layout.advice_assertions, "decrypted assertion: ", report);
     let mut verified_keys: Vec<(&'static str, &SignatureFacts)> = Vec::new();
     verified_keys.extend(response_key.map(|f| ("response", f)));
     match &v.signature {

@@ -2,7 +2,7 @@
 //! a stable id, expected vs found, the span, and a fix hint.
 
 use super::Policy;
-use super::encrypted_parts::{EncryptedParts, KEY_HINT, PartError, message};
+use super::encrypted_parts::{EncryptedParts, KEY_HINT, PartError, hint, message};
 use super::hints::fix;
 use crate::checks::CheckId as C;
 use crate::report::{Check, Status, TimeWindow};
@@ -428,7 +428,7 @@ fn subject(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> Option<String> {
             Err(PartError::Refused(e)) => out.push(
                 Check::fail(C::SubjectNameId, message(EncryptedElement::NameId, e))
                     .span(at)
-                    .fix(KEY_HINT),
+                    .fix(hint(e)),
             ),
         }
     } else {

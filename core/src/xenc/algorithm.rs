@@ -67,6 +67,16 @@ impl DataEncryption {
     pub fn is_cbc(self) -> bool {
         matches!(self, Self::Aes128Cbc | Self::Aes256Cbc)
     }
+
+    /// Whether a plaintext that decrypts is authenticated (AEAD): only someone holding the
+    /// content key can have produced it, so what is wrong with it may be said. Listed per
+    /// variant, so that a new algorithm is unauthenticated until someone says otherwise.
+    pub fn is_authenticated(self) -> bool {
+        match self {
+            Self::Aes128Gcm | Self::Aes256Gcm => true,
+            Self::Aes128Cbc | Self::Aes256Cbc => false,
+        }
+    }
 }
 
 /// A hash used by RSA-OAEP, either for the label (`ds:DigestMethod`) or inside MGF1

@@ -3,7 +3,9 @@
 //! Order matters: the whole structure (elements, algorithms, sizes, base64) is checked first
 //! and may fail with specific errors, since it depends only on the public message. Only then
 //! does any secret-dependent work start, and from there every failure is the one
-//! [`XencError::DecryptionFailed`].
+//! [`XencError::DecryptionFailed`] — save a plaintext AES-GCM authenticated, which is described
+//! ([`XencError::MalformedPlaintext`]): no one but its author can produce one, so the
+//! description answers no question its author did not already know.
 
 use base64::Engine as _;
 use rsa::pkcs1::DecodeRsaPrivateKey as _;
@@ -13,7 +15,8 @@ use sha2::{Digest as _, Sha256};
 
 use super::rng::SeedStream;
 use super::{
-    DataEncryption, EncryptedElement, KeyTransport, MAX_CIPHER_VALUE, OaepDigest, XencError,
+    DataEncryption, EncryptedElement, KeyTransport, MAX_CIPHER_VALUE, OaepDigest, PlaintextProblem,
+    XencError,
 };
 use super::{cipher, namespaces, ns};
 use crate::xml::{Document, NodeId};
@@ -131,7 +134,8 @@ pub fn decrypt_assertion(
 
 /// [`decrypt_assertion`] for any of SAML's `EncryptedElementType` wrappers: `ea` must be the
 /// wrapper `kind` names, and the plaintext exactly one element of the kind it wraps (anything
-/// else is the uniform [`XencError::DecryptionFailed`]).
+/// else is [`XencError::MalformedPlaintext`] under AES-GCM, the uniform
+/// [`XencError::DecryptionFailed`] under AES-CBC).
 pub fn decrypt_element(
     doc: &Document,
     ea: NodeId,
@@ -259,14 +263,37 @@ pub(crate) fn decrypt_to_document(
         break;
     }
     let (plaintext, key_transport) = result?;
-    let plaintext = String::from_utf8(plaintext).map_err(|_| XencError::DecryptionFailed)?;
+    // The plaintext must be one well-formed element of the wrapped kind. Under CBC what is
+    // wrong with it is not said: anyone can flip bits of a captured ciphertext, and an answer
+    // that tells bad padding, bad UTF-8 and bad XML apart decrypts it (Jager & Somorovsky, CCS
+    // 2011). Under GCM a plaintext that got this far was authenticated: its author holds the
+    // content key and knows it already, so the admin is told what it is.
+    let refuse = |problem: &dyn Fn() -> PlaintextProblem| {
+        if data_algorithm.is_authenticated() {
+            XencError::MalformedPlaintext {
+                kind,
+                problem: problem(),
+            }
+        } else {
+            XencError::DecryptionFailed
+        }
+    };
+    let plaintext =
+        String::from_utf8(plaintext).map_err(|_| refuse(&|| PlaintextProblem::NotUtf8))?;
     let xml = namespaces::inherit(&plaintext, &doc.in_scope_namespaces(ea))
-        .ok_or(XencError::DecryptionFailed)?;
-    // The plaintext must be one well-formed element of the wrapped kind. A parse failure is
-    // not reported as such: under CBC it is exactly the oracle of Jager & Somorovsky.
-    let standalone = crate::xml::parse(xml.as_bytes()).map_err(|_| XencError::DecryptionFailed)?;
+        .ok_or_else(|| refuse(&|| before_root(&plaintext)))?;
+    let standalone =
+        crate::xml::parse(xml.as_bytes()).map_err(|e| refuse(&|| parse_problem(&e)))?;
     if !standalone.is(standalone.root(), ns::SAML, kind.plaintext()) {
-        return Err(XencError::DecryptionFailed);
+        let root = standalone.root();
+        return Err(refuse(&|| {
+            PlaintextProblem::WrongRoot(
+                standalone
+                    .element(root)
+                    .map(|e| e.qname())
+                    .unwrap_or_default(),
+            )
+        }));
     }
 
     let mut weak = Vec::new();
@@ -289,6 +316,35 @@ pub(crate) fn decrypt_to_document(
         },
         standalone,
     ))
+}
+
+/// Why a plaintext does not start with an element start tag (what XML Enc's `Type=Element`
+/// plaintext is: the element and nothing before it).
+fn before_root(plaintext: &str) -> PlaintextProblem {
+    let head = plaintext.trim_start_matches([' ', '\t', '\r', '\n']);
+    if plaintext.contains("<!DOCTYPE") {
+        PlaintextProblem::Doctype
+    } else if head
+        .strip_prefix("<?xml")
+        .is_some_and(|rest| rest.starts_with([' ', '\t', '\r', '\n', '?']))
+    {
+        PlaintextProblem::XmlDeclaration
+    } else {
+        PlaintextProblem::NotAnElement
+    }
+}
+
+/// A parse failure of the plaintext, in the admin's words where there are some.
+fn parse_problem(e: &crate::xml::XmlError) -> PlaintextProblem {
+    use crate::xml::XmlErrorKind as K;
+    match e.kind {
+        K::Doctype => PlaintextProblem::Doctype,
+        K::MultipleRoots => PlaintextProblem::MultipleRoots,
+        K::MisplacedDeclaration => PlaintextProblem::XmlDeclaration,
+        // The position would point into the plaintext with the Response's namespace
+        // declarations added: the kind alone is what the admin can use.
+        ref other => PlaintextProblem::NotWellFormed(other.to_string()),
+    }
 }
 
 fn blinding_seed(key: &DecryptionKey, ciphertext: &[u8]) -> [u8; 32] {
@@ -521,33 +577,78 @@ mod tests {
         }
     }
 
-    #[test]
-    fn plaintext_that_is_not_one_assertion_is_the_uniform_error() {
-        for bad in [
-            "not xml at all",
-            "<saml:Response ID=\"x\"/>",
-            "<saml:Assertion ID=\"a\">",
-            "<saml:Assertion ID=\"a\"/><saml:Assertion ID=\"b\"/>",
-            "<other:Assertion xmlns:other=\"urn:other\"/>",
+    /// Plaintexts that are not one saml:Assertion element, and what may be said of each once
+    /// AES-GCM authenticated it.
+    #[allow(clippy::type_complexity)]
+    fn malformed() -> Vec<(&'static [u8], fn(&PlaintextProblem) -> bool)> {
+        use PlaintextProblem as P;
+        vec![
             // A DTD that arrives encrypted is refused like one in the clear (never expanded).
-            "<!DOCTYPE a [<!ENTITY e \"x\">]><saml:Assertion ID=\"a\">&e;</saml:Assertion>",
-            "<!DOCTYPE saml:Assertion SYSTEM \"file:///etc/passwd\"><saml:Assertion ID=\"a\"/>",
-        ] {
-            for data in DataEncryption::ALL {
-                assert_eq!(
-                    run(bad.as_bytes(), data),
-                    Err(XencError::DecryptionFailed),
-                    "{bad}"
+            (
+                b"<!DOCTYPE a [<!ENTITY e \"x\">]><saml:Assertion ID=\"a\">&e;</saml:Assertion>",
+                |p| *p == P::Doctype,
+            ),
+            (
+                b"<!DOCTYPE saml:Assertion SYSTEM \"file:///etc/passwd\"><saml:Assertion ID=\"a\"/>",
+                |p| *p == P::Doctype,
+            ),
+            (
+                b"<saml:Assertion ID=\"a\"/><saml:Assertion ID=\"b\"/>",
+                |p| *p == P::MultipleRoots,
+            ),
+            (
+                b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><saml:Assertion ID=\"a\"/>",
+                |p| *p == P::XmlDeclaration,
+            ),
+            (b"not xml at all", |p| *p == P::NotAnElement),
+            (b"<saml:Assertion ID=\"a\">", |p| {
+                matches!(p, P::NotWellFormed(m) if m.contains("ends inside an element"))
+            }),
+            (b"<saml:Response ID=\"x\"/>", |p| {
+                *p == P::WrongRoot("saml:Response".into())
+            }),
+            (b"<other:Assertion xmlns:other=\"urn:other\"/>", |p| {
+                *p == P::WrongRoot("other:Assertion".into())
+            }),
+            (b"<saml:Assertion ID=\"\xe9\"/>", |p| *p == P::NotUtf8),
+        ]
+    }
+
+    #[test]
+    fn a_gcm_authenticated_plaintext_is_described_when_it_is_not_one_element() {
+        for (bad, expected) in malformed() {
+            let shown = String::from_utf8_lossy(bad);
+            for data in [DataEncryption::Aes128Gcm, DataEncryption::Aes256Gcm] {
+                let err = run(bad, data).expect_err(&shown);
+                let XencError::MalformedPlaintext { kind, problem } = &err else {
+                    panic!("{shown} ({data:?}): {err:?}");
+                };
+                assert_eq!(*kind, EncryptedElement::Assertion);
+                assert!(expected(problem), "{shown} ({data:?}): {problem:?}");
+                let message = err.to_string();
+                assert!(
+                    message.contains("the decrypted plaintext is not a single XML element")
+                        && message.ends_with(&problem.to_string())
+                        && !message.contains("could not be decrypted"),
+                    "{message}"
                 );
             }
         }
-        // Not UTF-8 after decryption: also the uniform error (GCM and CBC alike).
-        let good: &[u8] = b"<saml:Assertion ID=\"a\"/>";
-        assert!(run(good, DataEncryption::Aes128Gcm).is_ok());
-        for data in DataEncryption::ALL {
-            let latin1: &[u8] = b"<saml:Assertion ID=\"\xe9\"/>";
-            assert_eq!(run(latin1, data), Err(XencError::DecryptionFailed));
+        assert!(run(b"<saml:Assertion ID=\"a\"/>", DataEncryption::Aes128Gcm).is_ok());
+    }
+
+    #[test]
+    fn a_cbc_plaintext_that_is_not_one_element_is_the_uniform_error() {
+        // Unauthenticated: whoever flipped the bits learns nothing from the answer.
+        let uniform = XencError::DecryptionFailed.to_string();
+        for (bad, _) in malformed() {
+            for data in [DataEncryption::Aes128Cbc, DataEncryption::Aes256Cbc] {
+                let err = run(bad, data).expect_err(&String::from_utf8_lossy(bad));
+                assert_eq!(err, XencError::DecryptionFailed, "{data:?}");
+                assert_eq!(err.to_string(), uniform);
+            }
         }
+        assert!(run(b"<saml:Assertion ID=\"a\"/>", DataEncryption::Aes128Cbc).is_ok());
     }
 
     #[test]
@@ -561,9 +662,8 @@ mod tests {
             (K::Attribute, attribute, name_id),
             (K::Assertion, assertion, name_id),
         ] {
-            let run = |plaintext: &str, as_kind: K| {
-                let (xml, key) =
-                    in_response_as(kind, plaintext.as_bytes(), DataEncryption::Aes128Gcm);
+            let run_with = |plaintext: &str, as_kind: K, data| {
+                let (xml, key) = in_response_as(kind, plaintext.as_bytes(), data);
                 let doc = crate::xml::parse(xml.as_bytes()).unwrap();
                 let wrapper = doc
                     .elements()
@@ -571,12 +671,28 @@ mod tests {
                     .unwrap();
                 decrypt_element(&doc, wrapper, as_kind, &key, &XencPolicy::default())
             };
+            let run = |plaintext: &str, as_kind: K| {
+                run_with(plaintext, as_kind, DataEncryption::Aes128Gcm)
+            };
             let out = run(good, kind).unwrap();
             let doc = crate::xml::parse(out.xml.as_bytes()).unwrap();
             assert!(doc.is(doc.root(), ns::SAML, kind.plaintext()), "{kind:?}");
-            // Another kind of element inside: the uniform error, as for any bad plaintext.
+            // Another kind of element inside: said under GCM (authenticated), the uniform
+            // error under CBC, as for any bad plaintext.
+            let err = run(wrong, kind).unwrap_err();
+            assert!(
+                matches!(
+                    &err,
+                    XencError::MalformedPlaintext { kind: k, problem: PlaintextProblem::WrongRoot(_) } if *k == kind
+                ),
+                "{kind:?}: {err:?}"
+            );
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("the {} was decrypted", kind.wrapper()))
+            );
             assert_eq!(
-                run(wrong, kind),
+                run_with(wrong, kind, DataEncryption::Aes256Cbc),
                 Err(XencError::DecryptionFailed),
                 "{kind:?}"
             );

@@ -11,7 +11,10 @@
 //!   oracle of Jager & Somorovsky, CCS 2011 *How to Break XML Encryption*.
 //! - Any distinguishable failure after the structure and algorithm checks: wrong key, bad OAEP,
 //!   bad GCM tag, bad CBC padding, non-UTF-8 or unparsable plaintext all give the one
-//!   [`XencError::DecryptionFailed`] with one message, so nothing can serve as an oracle.
+//!   [`XencError::DecryptionFailed`] with one message, so nothing can serve as an oracle. The
+//!   one exception is a plaintext that AES-GCM authenticated: whoever made it holds the content
+//!   key and knows what they encrypted, so [`XencError::MalformedPlaintext`] says what is wrong
+//!   with it. Under CBC the same plaintext gets the uniform error (the format oracle).
 //!
 //! Sans-IO like the rest of core: encryption (for the mock IdP and tests) takes its randomness
 //! from the caller; decryption needs none (RSA blinding is derived from the key and ciphertext).
@@ -26,6 +29,9 @@ mod rng;
 pub use algorithm::{DataEncryption, KeyTransport, OaepDigest};
 pub(crate) use decrypt::decrypt_to_document;
 pub use decrypt::{Decrypted, DecryptionKey, XencPolicy, decrypt_assertion, decrypt_element};
+/// Encrypts any plaintext bytes, checked or not: for tests of what a sender could put inside.
+#[cfg(test)]
+pub(crate) use encrypt::encrypt_element;
 pub use encrypt::{MIN_RANDOMNESS, encrypt, encrypt_assertion, encrypt_in_place};
 
 /// SAML's `EncryptedElementType` wrappers (saml-core §2.2.4, §2.3.4, §2.7.3.2): each holds one
@@ -132,7 +138,37 @@ pub enum XencError {
     #[error("encryption failed: {0}")]
     EncryptionFailed(String),
     /// The one error for every cryptographic failure: wrong key, bad OAEP, bad tag, bad
-    /// padding, a plaintext that is not UTF-8 or not XML. One message, no oracle.
+    /// padding, a plaintext that is not UTF-8 or not XML (under CBC). One message, no oracle.
     #[error("the encrypted element could not be decrypted with the SP key")]
     DecryptionFailed,
+    /// The content decrypted and AES-GCM authenticated it, but it is not one element of the
+    /// kind the wrapper carries. Never returned for an unauthenticated (CBC) plaintext: there
+    /// anyone can edit a captured ciphertext and read the answer (Jager & Somorovsky, CCS 2011).
+    #[error(
+        "the {} was decrypted with the SP key and AES-GCM authenticated it, but the decrypted plaintext is not a single XML element (one saml:{}): {problem}",
+        .kind.wrapper(), .kind.plaintext()
+    )]
+    MalformedPlaintext {
+        kind: EncryptedElement,
+        problem: PlaintextProblem,
+    },
+}
+
+/// What is wrong with an authenticated plaintext (see [`XencError::MalformedPlaintext`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlaintextProblem {
+    #[error("it is not UTF-8 text")]
+    NotUtf8,
+    #[error("it contains a DOCTYPE")]
+    Doctype,
+    #[error("it starts with an XML declaration")]
+    XmlDeclaration,
+    #[error("it has more than one root element")]
+    MultipleRoots,
+    #[error("it does not start with an element")]
+    NotAnElement,
+    #[error("it is not well-formed XML: {0}")]
+    NotWellFormed(String),
+    #[error("its root element is <{0}>")]
+    WrongRoot(String),
 }
