@@ -9,7 +9,7 @@ use super::{
     AlgorithmRole, Canonicalization, DigestAlgorithm, SignatureAlgorithm, SignatureError,
     Transform, constant_time_eq,
 };
-use crate::c14n::{C14nOptions, canonicalize, canonicalize_into};
+use crate::c14n::{C14nOptions, Method, canonicalize, canonicalize_into};
 use crate::saml::ns::{DS, EXC_C14N};
 use crate::trust::{Certificate, CertificateInfo, TrustSource, TrustStore, TrustedKey};
 use crate::xml::{Document, NodeId, NodeKind, Span};
@@ -140,6 +140,7 @@ pub fn verify_enveloped<'d>(
         doc,
         parsed.signed_info,
         &C14nOptions {
+            method: Method::Exclusive,
             with_comments: parsed.c14n.with_comments(),
             inclusive_prefixes: &prefixes,
             omit: None,
@@ -178,6 +179,7 @@ pub fn verify_enveloped<'d>(
         doc,
         parent,
         &C14nOptions {
+            method: Method::Exclusive,
             with_comments: false,
             inclusive_prefixes: &ref_prefixes,
             omit: Some(signature),
