@@ -1,7 +1,7 @@
 //! Text surgery on a parsed document: the generators locate nodes in the strict tree and splice
 //! the source text, so every variant is byte-exact except for the intended change.
 
-use crate::c14n::{C14nError, C14nOptions, Method, canonicalize};
+use crate::c14n::{C14nError, C14nOptions, canonicalize};
 use crate::dsig::{SignError, SignOptions, Signer, sign_enveloped};
 use crate::saml::ns::{DS, SAML, SAMLP};
 use crate::xml::{Document, NodeId, Span, XmlError, parse};
@@ -190,7 +190,7 @@ pub(crate) fn resign(
         &w.doc,
         si,
         &C14nOptions {
-            method: Method::Exclusive,
+            method: options.canonicalization.method(),
             with_comments: options.canonicalization.with_comments(),
             inclusive_prefixes: &[],
             omit: None,

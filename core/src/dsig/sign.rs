@@ -155,7 +155,7 @@ pub fn sign_enveloped_with(
         &doc,
         signed_info,
         &C14nOptions {
-            method: Method::Exclusive,
+            method: options.canonicalization.method(),
             with_comments: options.canonicalization.with_comments(),
             inclusive_prefixes: &[],
             omit: None,
