@@ -147,7 +147,7 @@ fn benches(c: &mut Criterion) {
 /// The canonical bytes the two signatures of `xml` hash, concatenated: the Response without its
 /// Signature, the Assertion without its Signature, and both SignedInfo elements.
 fn digested_bytes(xml: &str) -> Vec<u8> {
-    use samlscope_core::c14n::{C14nOptions, canonicalize};
+    use samlscope_core::c14n::{C14nOptions, Method, canonicalize};
     let doc = samlscope_core::xml::parse(xml.as_bytes()).unwrap();
     use samlscope_core::saml::ns::{DS, SAML};
     let named = |parent, ns, local| doc.children_named(parent, ns, local).next().unwrap();
@@ -157,6 +157,7 @@ fn digested_bytes(xml: &str) -> Vec<u8> {
     for apex in [response, assertion] {
         let signature = named(apex, DS, "Signature");
         let opts = |omit| C14nOptions {
+            method: Method::Exclusive,
             with_comments: false,
             inclusive_prefixes: &[],
             omit,

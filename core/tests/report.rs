@@ -810,3 +810,36 @@ fn an_old_message_is_told_apart_from_a_misconfigured_one() {
     issued.sp_entity_id = Some("https://app.avoma.co".into());
     assert_eq!(valid_when_issued(&run(&spec, &issued), &issued), None);
 }
+
+/// An IdP that canonicalizes SignedInfo with inclusive C14N produces a valid login: the verdict
+/// stays valid, and signature.algorithms warns (SAML core §5.4.3 says exclusive SHOULD be used).
+#[test]
+fn inclusive_c14n_is_valid_with_a_warning() {
+    use samlscope_core::dsig::{Canonicalization, SignOptions};
+    let spec = common::spec();
+    for c in [
+        Canonicalization::Inclusive,
+        Canonicalization::Inclusive11WithComments,
+    ] {
+        let o = SignOptions {
+            canonicalization: c,
+            ..SignOptions::default()
+        };
+        let idp = common::idp_signer();
+        let xml = sign_enveloped(&response_xml(&spec), &spec.assertion_id, &idp, &o).unwrap();
+        let xml = sign_enveloped(&xml, &spec.response_id, &idp, &o).unwrap();
+        let r = run_xml(&xml, &policy());
+        assert_eq!(r.verdict, Verdict::Valid, "{:#?}", r.checks);
+        let warned: Vec<_> = r
+            .checks
+            .iter()
+            .filter(|k| k.id == C::SignatureAlgorithms)
+            .collect();
+        assert!(!warned.is_empty());
+        for k in warned {
+            assert_eq!(k.status, Status::Warn, "{k:?}");
+            assert!(k.message.contains(c.name()), "{}", k.message);
+            assert!(k.fix.as_deref().is_some_and(|f| f.contains("xml-exc-c14n")));
+        }
+    }
+}

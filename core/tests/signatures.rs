@@ -6,7 +6,8 @@ mod common;
 
 use samlscope_core::checks::CheckId;
 use samlscope_core::dsig::{
-    DigestAlgorithm, SignOptions, SignatureAlgorithm, SignatureError, VerifyPolicy, sign_enveloped,
+    Canonicalization, DigestAlgorithm, SignOptions, SignatureAlgorithm, SignatureError,
+    VerifyPolicy, sign_enveloped,
 };
 use samlscope_core::saml::build::response_xml;
 use samlscope_core::saml::{ConsumeError, SignaturePolicy, verify_response};
@@ -315,4 +316,286 @@ fn bom_crlf_and_pretty_printing_outside_signed_content_still_verify() {
         consume(&outside, &common::trust_idp(), &SignaturePolicy::default()).unwrap(),
         "alice@acmecorp.com"
     );
+}
+
+/// Re-signs the Signature inside the element `id` of `xml` with `transform` as the Reference's
+/// canonicalization (after enveloped-signature) and `signed_info` as CanonicalizationMethod:
+/// digest and SignatureValue recomputed with samlscope's canonicalizer. `edit_si` may change
+/// SignedInfo's text first.
+fn resigned(
+    xml: &str,
+    id: &str,
+    transform: Canonicalization,
+    signed_info: Canonicalization,
+    edit_si: impl Fn(String) -> String,
+) -> String {
+    use base64::Engine as _;
+    use samlscope_core::c14n::{C14nOptions, canonicalize};
+    use samlscope_core::saml::ns::DS;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let parts = |xml: &str| {
+        let doc = parse(xml.as_bytes()).unwrap();
+        let parent = doc
+            .elements()
+            .find(|&n| doc.element(n).unwrap().attr("ID") == Some(id))
+            .unwrap();
+        let sig = doc.children_named(parent, DS, "Signature").next().unwrap();
+        let si = doc.children_named(sig, DS, "SignedInfo").next().unwrap();
+        (doc, parent, sig, si)
+    };
+    let xml = xml
+        .replacen(
+            &format!(
+                "<ds:Transform Algorithm=\"{}\"/>",
+                Canonicalization::EXC_URI
+            ),
+            &format!("<ds:Transform Algorithm=\"{}\"/>", transform.as_uri()),
+            1,
+        )
+        .replacen(
+            &format!(
+                "<ds:CanonicalizationMethod Algorithm=\"{}\"/>",
+                Canonicalization::EXC_URI
+            ),
+            &format!(
+                "<ds:CanonicalizationMethod Algorithm=\"{}\"/>",
+                signed_info.as_uri()
+            ),
+            1,
+        );
+    let (doc, parent, sig, si) = parts(&xml);
+    let mut bytes = Vec::new();
+    let opts = |c: Canonicalization, omit: Option<samlscope_core::xml::NodeId>| C14nOptions {
+        method: c.method(),
+        with_comments: c.with_comments() && omit.is_none(),
+        inclusive_prefixes: &[],
+        omit,
+    };
+    canonicalize(&doc, parent, &opts(transform, Some(sig)), &mut bytes).unwrap();
+    let digest = b64.encode(DigestAlgorithm::Sha256.digest(&bytes));
+    let si_span = doc.span(si);
+    let si_text = doc.slice(si_span).to_owned();
+    let start = si_text.find("<ds:DigestValue>").unwrap() + "<ds:DigestValue>".len();
+    let end = si_text.find("</ds:DigestValue>").unwrap();
+    let si_new = edit_si(format!("{}{digest}{}", &si_text[..start], &si_text[end..]));
+    let xml = format!("{}{si_new}{}", &xml[..si_span.start], &xml[si_span.end..]);
+    let (doc, _, sig, si) = parts(&xml);
+    let mut bytes = Vec::new();
+    canonicalize(&doc, si, &opts(signed_info, None), &mut bytes).unwrap();
+    let value = common::idp_signer()
+        .key
+        .sign(SignatureAlgorithm::RsaSha256, &bytes)
+        .unwrap();
+    let sv = doc.span(
+        doc.children_named(sig, DS, "SignatureValue")
+            .next()
+            .unwrap(),
+    );
+    format!(
+        "{}<ds:SignatureValue>{}</ds:SignatureValue>{}",
+        &xml[..sv.start],
+        b64.encode(value),
+        &xml[sv.end..]
+    )
+}
+
+/// The assertion alone signed, then its Signature redone with inclusive canonicalization.
+fn inclusive_assertion(transform: Canonicalization, signed_info: Canonicalization) -> String {
+    let s = common::spec();
+    let xml = signed(
+        &[&s.assertion_id],
+        &SignOptions::default(),
+        &common::idp_signer(),
+    );
+    resigned(&xml, &s.assertion_id, transform, signed_info, |si| si)
+}
+
+fn assertion_facts(xml: &str) -> Result<samlscope_core::dsig::SignatureFacts, SignatureError> {
+    let doc = parse(xml.as_bytes()).unwrap();
+    let v = verify_response(&doc, &common::trust_idp(), &SignaturePolicy::default()).unwrap();
+    v.assertion_signature.unwrap().map(|a| a.facts().clone())
+}
+
+#[test]
+fn inclusive_c14n_verifies_and_is_reported_as_discouraged() {
+    use Canonicalization as C14n;
+    let s = common::spec();
+    let inclusive = [
+        C14n::Inclusive,
+        C14n::InclusiveWithComments,
+        C14n::Inclusive11,
+        C14n::Inclusive11WithComments,
+    ];
+    // SignedInfo canonicalized inclusively by the signer itself (sign.rs shares the code path).
+    for c in inclusive {
+        let o = SignOptions {
+            canonicalization: c,
+            ..SignOptions::default()
+        };
+        let xml = signed(&[&s.assertion_id], &o, &common::idp_signer());
+        assert!(xml.contains(c.as_uri()));
+        let f = assertion_facts(&xml).unwrap();
+        assert_eq!(f.canonicalization, c);
+        assert_eq!(f.reference_canonicalization, C14n::Exclusive);
+        assert!(f.weak.is_empty());
+        assert_eq!(f.discouraged.len(), 1, "{:?}", f.discouraged);
+        assert!(f.discouraged[0].contains(c.name()), "{:?}", f.discouraged);
+    }
+    // The Reference transform, with every SignedInfo method.
+    for t in inclusive {
+        for si in C14n::ALL {
+            let f = assertion_facts(&inclusive_assertion(t, si)).unwrap();
+            assert_eq!((f.reference_canonicalization, f.canonicalization), (t, si));
+            assert_eq!(f.discouraged.len(), 1 + usize::from(si.is_inclusive()));
+        }
+    }
+    // Exclusive stays silent.
+    let f = assertion_facts(&inclusive_assertion(C14n::Exclusive, C14n::Exclusive)).unwrap();
+    assert!(f.discouraged.is_empty());
+}
+
+#[test]
+fn inclusive_c14n_signs_the_context_outside_the_signed_element() {
+    use Canonicalization as C14n;
+    let root_start = |xml: &str| xml.find("<saml2p:Response ").unwrap() + "<saml2p:Response ".len();
+    let add_to_root = |xml: &str, what: &str| {
+        let at = root_start(xml);
+        format!("{}{what} {}", &xml[..at], &xml[at..])
+    };
+    for (t, context_signed) in [
+        (C14n::Exclusive, false),
+        (C14n::Inclusive, true),
+        (C14n::Inclusive11, true),
+    ] {
+        let xml = inclusive_assertion(t, C14n::Exclusive);
+        assert!(assertion_facts(&xml).is_ok());
+        // A namespace declared on the Response (outside the signed Assertion, used nowhere)
+        // and an xml:lang there: part of the signed bytes for inclusive C14N only.
+        for extra in ["xmlns:unused=\"urn:unused\"", "xml:lang=\"en\""] {
+            let got = assertion_facts(&add_to_root(&xml, extra));
+            if context_signed {
+                assert_eq!(
+                    got.unwrap_err(),
+                    SignatureError::DigestMismatch,
+                    "{t:?} {extra}"
+                );
+            } else {
+                assert!(got.is_ok(), "{t:?} {extra}");
+            }
+        }
+        // xml:id is an ordinary attribute for C14N 1.1 (§2.4), not inherited; 1.0 inherits it.
+        let got = assertion_facts(&add_to_root(&xml, "xml:id=\"r\""));
+        assert_eq!(got.is_ok(), t != C14n::Inclusive, "{t:?} xml:id");
+    }
+    // C14N 1.1 with an xml:base around the signed element: the RFC 3986 join is refused.
+    let xml = add_to_root(
+        &inclusive_assertion(C14n::Inclusive11, C14n::Exclusive),
+        "xml:base=\"https://idp.example/\"",
+    );
+    let err = assertion_facts(&xml).unwrap_err();
+    assert!(matches!(err, SignatureError::C14n(_)), "{err:?}");
+    assert_eq!(err.check_id(), CheckId::SignatureAlgorithms);
+    assert!(err.to_string().contains("xml:base"), "{err}");
+    // C14N 1.0 inherits it like any xml:* attribute: a digest mismatch, as the Response
+    // changed after signing.
+    let xml = add_to_root(
+        &inclusive_assertion(C14n::Inclusive, C14n::Exclusive),
+        "xml:base=\"https://idp.example/\"",
+    );
+    assert_eq!(
+        assertion_facts(&xml).unwrap_err(),
+        SignatureError::DigestMismatch
+    );
+}
+
+#[test]
+fn inclusive_c14n_keeps_the_transform_rules() {
+    use Canonicalization as C14n;
+    let s = common::spec();
+    let base = signed(
+        &[&s.assertion_id],
+        &SignOptions::default(),
+        &common::idp_signer(),
+    );
+    let env = "<ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>";
+    let tf = |c: C14n| format!("<ds:Transform Algorithm=\"{}\"/>", c.as_uri());
+    let exc = tf(C14n::Exclusive);
+    let prefix_list = |c: C14n| {
+        format!(
+            "<ds:Transform Algorithm=\"{}\"><ec:InclusiveNamespaces xmlns:ec=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"saml2\"/></ds:Transform>",
+            c.as_uri()
+        )
+    };
+    let cases: Vec<(String, CheckId)> = vec![
+        // Two canonicalizations, in either order.
+        (
+            format!("{env}{}{exc}", tf(C14n::Inclusive)),
+            CheckId::SignatureTransforms,
+        ),
+        (
+            format!("{env}{exc}{}", tf(C14n::Inclusive11)),
+            CheckId::SignatureTransforms,
+        ),
+        // Canonicalization before enveloped-signature, or alone.
+        (
+            format!("{}{env}", tf(C14n::Inclusive)),
+            CheckId::SignatureTransforms,
+        ),
+        (tf(C14n::Inclusive11), CheckId::SignatureTransforms),
+        // An unknown transform after the inclusive one.
+        (
+            format!(
+                "{env}{}<ds:Transform Algorithm=\"urn:unknown\"/>",
+                tf(C14n::Inclusive)
+            ),
+            CheckId::SignatureTransforms,
+        ),
+        // The exclusive-only PrefixList on an inclusive transform.
+        (
+            format!("{env}{}", prefix_list(C14n::Inclusive)),
+            CheckId::SignatureTransforms,
+        ),
+        (
+            format!("{env}{}", prefix_list(C14n::Inclusive11WithComments)),
+            CheckId::SignatureTransforms,
+        ),
+    ];
+    for (transforms, check) in cases {
+        let xml = resigned(
+            &base,
+            &s.assertion_id,
+            C14n::Exclusive,
+            C14n::Exclusive,
+            |si| {
+                let a = si.find("<ds:Transforms>").unwrap() + "<ds:Transforms>".len();
+                let b = si.find("</ds:Transforms>").unwrap();
+                format!("{}{transforms}{}", &si[..a], &si[b..])
+            },
+        );
+        let err = assertion_facts(&xml).unwrap_err();
+        assert_eq!(err.check_id(), check, "{transforms}: {err}");
+    }
+    // The PrefixList on an inclusive CanonicalizationMethod.
+    let xml = resigned(
+        &base,
+        &s.assertion_id,
+        C14n::Exclusive,
+        C14n::Inclusive,
+        |si| {
+            si.replacen(
+            &format!("<ds:CanonicalizationMethod Algorithm=\"{}\"/>", C14n::C14N10_URI),
+            &format!(
+                "<ds:CanonicalizationMethod Algorithm=\"{}\"><ec:InclusiveNamespaces xmlns:ec=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"saml2\"/></ds:CanonicalizationMethod>",
+                C14n::C14N10_URI
+            ),
+            1,
+        )
+        },
+    );
+    let err = assertion_facts(&xml).unwrap_err();
+    assert!(
+        matches!(err, SignatureError::PrefixListWithInclusive { .. }),
+        "{err:?}"
+    );
+    assert_eq!(err.check_id(), CheckId::SignatureAlgorithms);
 }

@@ -4,7 +4,8 @@
 
 use samlscope_core::crypto::PrivateKey;
 use samlscope_core::dsig::{
-    DigestAlgorithm, SignOptions, SignatureAlgorithm, Signer, VerifyPolicy, sign_enveloped,
+    Canonicalization, DigestAlgorithm, SignOptions, SignatureAlgorithm, Signer, VerifyPolicy,
+    sign_enveloped,
 };
 use samlscope_core::saml::build::{ResponseSpec, response_xml};
 use samlscope_core::saml::{SignaturePolicy, verify_response};
@@ -314,4 +315,170 @@ fn xmlsec1_prefix_list_with_default_verifies_in_core() {
         .unwrap();
     let v = samlscope_core::dsig::verify_enveloped(&doc, sig, &trust(), &VerifyPolicy::default());
     assert!(v.is_ok(), "{v:?}");
+}
+
+/// The example response with context around the signed Assertion that inclusive and exclusive
+/// C14N treat differently: on the Response, a default namespace and a prefix used nowhere,
+/// `xml:lang` and `xml:space`; a comment in the Assertion; and an Assertion signature template
+/// with `c14n` as CanonicalizationMethod (a comment inside SignedInfo too) and `transform` after
+/// enveloped-signature.
+fn inclusive_template(s: &ResponseSpec, c14n: &str, transform: &str) -> String {
+    let tpl = template(
+        s,
+        SignatureAlgorithm::RSA_SHA256_URI,
+        DigestAlgorithm::SHA256_URI,
+    )
+    .replacen(
+        "<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
+        &format!("<ds:CanonicalizationMethod Algorithm=\"{c14n}\"/><!-- in SignedInfo -->"),
+        1,
+    )
+    .replacen(
+        "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
+        &format!("<ds:Transform Algorithm=\"{transform}\"/>"),
+        1,
+    )
+    .replacen(
+        "<saml2:Subject>",
+        "<!-- in the Assertion --><saml2:Subject>",
+        1,
+    );
+    let root = tpl.find("<saml2p:Response ").unwrap() + "<saml2p:Response ".len();
+    format!(
+        "{}xmlns=\"urn:example:default\" xmlns:unused=\"urn:example:unused\" xml:lang=\"en\" xml:space=\"default\" {}",
+        &tpl[..root],
+        &tpl[root..]
+    )
+}
+
+/// Inclusive C14N 1.0 and 1.1, with and without comments, as CanonicalizationMethod and as the
+/// Reference transform: what xmlsec1 (libxml2) signs verifies in samlscope, and a change to the
+/// context outside the Assertion — which inclusive C14N signs — is caught.
+#[test]
+fn xmlsec1_inclusive_c14n_signatures_verify_in_core() {
+    if !xmlsec1_available() {
+        return;
+    }
+    use Canonicalization as C;
+    let s = spec();
+    let dir = scratch("xmlsec-inclusive");
+    let keyarg = format!(
+        "{},{}",
+        key_file("idp.key.pem").display(),
+        key_file("idp.crt.pem").display()
+    );
+    for (si, tf) in [
+        (C::Inclusive, C::Inclusive),
+        (C::InclusiveWithComments, C::Inclusive11),
+        (C::Inclusive11, C::InclusiveWithComments),
+        (C::Inclusive11WithComments, C::Inclusive11WithComments),
+        (C::Exclusive, C::Inclusive11),
+        (C::Inclusive, C::Exclusive),
+    ] {
+        let input = dir.join("template.xml");
+        let output = dir.join("signed.xml");
+        std::fs::write(&input, inclusive_template(&s, si.as_uri(), tf.as_uri())).unwrap();
+        let out = Command::new("xmlsec1")
+            .args([
+                "--sign",
+                "--privkey-pem",
+                &keyarg,
+                "--id-attr:ID",
+                "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+                "--output",
+            ])
+            .arg(&output)
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "xmlsec1 --sign failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let signed = std::fs::read_to_string(&output).unwrap();
+        let case = format!("SignedInfo {si:?}, transform {tf:?}");
+        assert_eq!(
+            core_verify(&signed, false),
+            Ok("alice@acmecorp.com".to_owned()),
+            "{case}\n{signed}"
+        );
+        // The verifier used the methods the signature names.
+        let doc = samlscope_core::xml::parse(signed.as_bytes()).unwrap();
+        let sig = doc
+            .elements()
+            .find(|&n| doc.is(n, "http://www.w3.org/2000/09/xmldsig#", "Signature"))
+            .unwrap();
+        let v =
+            samlscope_core::dsig::verify_enveloped(&doc, sig, &trust(), &VerifyPolicy::default())
+                .unwrap();
+        assert_eq!(
+            (
+                v.facts().canonicalization,
+                v.facts().reference_canonicalization
+            ),
+            (si, tf),
+            "{case}"
+        );
+        // Signed content changed: refused whatever the method.
+        assert!(
+            core_verify(&signed.replace("alice@", "mallory@"), false).is_err(),
+            "{case}"
+        );
+        // Context outside the Assertion changed: signed only by an inclusive method.
+        for (from, to) in [
+            ("xml:lang=\"en\"", "xml:lang=\"fr\""),
+            (
+                "xmlns:unused=\"urn:example:unused\"",
+                "xmlns:unused=\"urn:example:other\"",
+            ),
+        ] {
+            let changed = signed.replacen(from, to, 1);
+            assert_ne!(changed, signed);
+            assert!(
+                core_verify(&changed, false).is_err(),
+                "{case}: {from} → {to}"
+            );
+        }
+    }
+}
+
+/// samlscope's signer with an inclusive CanonicalizationMethod (sign.rs shares the
+/// canonicalizer): xmlsec1 verifies what it signs.
+#[test]
+fn core_inclusive_signed_info_verifies_in_xmlsec1() {
+    if !xmlsec1_available() {
+        return;
+    }
+    let s = spec();
+    let xml = response_xml(&s);
+    let root = xml.find("<saml2p:Response ").unwrap() + "<saml2p:Response ".len();
+    let xml = format!(
+        "{}xmlns:unused=\"urn:example:unused\" xml:lang=\"en\" {}",
+        &xml[..root],
+        &xml[root..]
+    );
+    for c in [
+        Canonicalization::Inclusive,
+        Canonicalization::InclusiveWithComments,
+        Canonicalization::Inclusive11,
+        Canonicalization::Inclusive11WithComments,
+    ] {
+        let o = SignOptions {
+            canonicalization: c,
+            ..SignOptions::default()
+        };
+        let signed = sign_enveloped(&xml, &s.assertion_id, &signer(), &o).unwrap();
+        let (ok, err) = xmlsec_verify(&signed, &format!("inclusive-{c:?}"));
+        assert!(ok, "xmlsec1 rejected {c:?}: {err}\n{signed}");
+        assert_eq!(
+            core_verify(&signed, false),
+            Ok("alice@acmecorp.com".to_owned())
+        );
+        let (ok, _) = xmlsec_verify(
+            &signed.replacen("xml:lang=\"en\"", "xml:lang=\"fr\"", 1),
+            &format!("inclusive-{c:?}-changed"),
+        );
+        assert!(!ok, "xmlsec1 accepted a changed context under {c:?}");
+    }
 }

@@ -190,6 +190,7 @@ pub(crate) fn resign(
         &w.doc,
         si,
         &C14nOptions {
+            method: options.canonicalization.method(),
             with_comments: options.canonicalization.with_comments(),
             inclusive_prefixes: &[],
             omit: None,

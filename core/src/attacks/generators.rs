@@ -252,13 +252,6 @@ pub(super) static CATALOGUE: &[Attack] = &[
         reject(C::SignatureTransforms),
         xf_missing_enveloped
     ),
-    attack!(
-        "xf-inclusive-c14n",
-        "Inclusive C14N as CanonicalizationMethod",
-        SignedMalformed,
-        reject(C::SignatureAlgorithms),
-        xf_inclusive
-    ),
     // 1.6 Parsing.
     attack!(
         "xxe",
@@ -738,16 +731,6 @@ fn xf_too_many(fx: &Fixture) -> Result<String, EditError> {
 
 fn xf_missing_enveloped(fx: &Fixture) -> Result<String, EditError> {
     resign_assertion(fx, |si| replace_first(si, ENV_TRANSFORM, ""))
-}
-
-fn xf_inclusive(fx: &Fixture) -> Result<String, EditError> {
-    resign_assertion(fx, |si| {
-        replace_first(
-            si,
-            "<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
-            "<ds:CanonicalizationMethod Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"/>",
-        )
-    })
 }
 
 // ---- 1.6 Parsing -----------------------------------------------------------------------------

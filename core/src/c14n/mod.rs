@@ -1,7 +1,8 @@
-//! Exclusive XML Canonicalization 1.0 (W3C xml-exc-c14n) of a subtree of the one parsed tree,
-//! with and without comments and with the InclusiveNamespaces PrefixList; `omit` excludes one
-//! subtree (the enveloped-signature transform). Signing and verifying share this code, and the
-//! output is checked byte for byte against libxml2 (core/tests/c14n_differential.rs).
+//! XML canonicalization of a subtree of the one parsed tree: Exclusive XML Canonicalization 1.0
+//! (W3C xml-exc-c14n, with the InclusiveNamespaces PrefixList), Canonical XML 1.0 and Canonical
+//! XML 1.1, with and without comments; `omit` excludes one subtree (the enveloped-signature
+//! transform). Signing and verifying share this code, and the output is checked byte for byte
+//! against libxml2 (core/tests/c14n_differential.rs).
 //!
 //! The input tree is already normalized by the parser (line ends, attribute values, entities),
 //! and relative namespace URIs were refused there (void-c14n cannot happen here).
@@ -12,10 +13,41 @@ use crate::xml::{Document, Element, NodeId, NodeKind};
 pub enum C14nError {
     #[error("the canonicalization apex is not an element")]
     NotElement,
+    #[error(
+        "an InclusiveNamespaces PrefixList belongs to exclusive canonicalization only (Exc-C14N §3); inclusive canonicalization renders every namespace in scope"
+    )]
+    PrefixListWithInclusive,
+    #[error(
+        "C14N 1.1 would join the xml:base {value:?} of an ancestor outside the signed subset into the signed element's base URI (C14N 1.1 §2.4, RFC 3986 resolution); samlscope does not implement that join, so it does not guess the bytes"
+    )]
+    InheritedXmlBase { value: String },
+    #[error(
+        "C14N 1.1 drops or rewrites an empty xml:base during its xml:base fixup (§2.4); samlscope does not guess those bytes"
+    )]
+    EmptyXmlBase,
+}
+
+/// Which canonicalization. Each renders the same document subset: the apex's subtree minus
+/// `omit` (SignedInfo, or a same-document `#id` reference after enveloped-signature).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Method {
+    /// Exclusive XML Canonicalization 1.0: a namespace declaration is rendered where it is
+    /// visibly utilized (or named in the PrefixList); nothing is inherited from outside.
+    #[default]
+    Exclusive,
+    /// Canonical XML 1.0 (§2.3, §2.4): the apex renders every namespace in scope and the
+    /// nearest `xml:*` attributes of its ancestors.
+    Inclusive10,
+    /// Canonical XML 1.1 (§2.4): as 1.0, but only the simple inheritable `xml:lang` and
+    /// `xml:space` are inherited (`xml:id` never is); an inherited `xml:base` is refused
+    /// ([`C14nError::InheritedXmlBase`]).
+    Inclusive11,
 }
 
 pub struct C14nOptions<'a> {
+    pub method: Method,
     pub with_comments: bool,
+    /// Exclusive only; any prefix here with an inclusive method is an error.
     pub inclusive_prefixes: &'a [&'a str],
     pub omit: Option<NodeId>,
 }
@@ -51,8 +83,85 @@ pub fn canonicalize_into<O: Output>(
     if doc.element(apex).is_none() {
         return Err(C14nError::NotElement);
     }
+    let inherited = match opts.method {
+        Method::Exclusive => Vec::new(),
+        Method::Inclusive10 | Method::Inclusive11 => {
+            if !opts.inclusive_prefixes.is_empty() {
+                return Err(C14nError::PrefixListWithInclusive);
+            }
+            if opts.method == Method::Inclusive11 {
+                refuse_xml_base_fixup(doc, apex, opts.omit)?;
+            }
+            inherited_xml_attributes(doc, apex, opts.method)
+        }
+    };
     let mut rendered: Vec<(Option<&str>, &str)> = Vec::new();
-    walk(doc, apex, opts, &mut rendered, out);
+    walk(doc, apex, Some(&inherited), opts, &mut rendered, out);
+    Ok(())
+}
+
+fn is_xml_attr(a: &crate::xml::Attribute, local: Option<&str>) -> bool {
+    a.ns.as_deref()
+        .is_some_and(|ns| same_text(ns, crate::xml::ns::XML))
+        && local.is_none_or(|l| same_text(&a.local, l))
+}
+
+/// C14N 1.0/1.1 §2.4: the apex's parent is outside the subset, so the apex takes the nearest
+/// `xml:*` attribute of each name from its ancestors, unless it carries that name itself.
+/// C14N 1.1 inherits only the simple inheritable `xml:lang` and `xml:space`.
+fn inherited_xml_attributes(
+    doc: &Document,
+    apex: NodeId,
+    method: Method,
+) -> Vec<&crate::xml::Attribute> {
+    let own = doc.element(apex).map_or(&[][..], |e| &e.attributes[..]);
+    let mut out: Vec<&crate::xml::Attribute> = Vec::new();
+    let mut cur = doc.parent(apex);
+    while let Some(n) = cur {
+        for a in doc.element(n).map_or(&[][..], |e| &e.attributes[..]) {
+            let wanted = is_xml_attr(a, None)
+                && (method == Method::Inclusive10
+                    || is_xml_attr(a, Some("lang"))
+                    || is_xml_attr(a, Some("space")));
+            let shadowed = |b: &&crate::xml::Attribute| is_xml_attr(b, Some(&a.local));
+            if wanted && !own.iter().any(|b| shadowed(&b)) && !out.iter().any(shadowed) {
+                out.push(a);
+            }
+        }
+        cur = doc.parent(n);
+    }
+    out
+}
+
+/// C14N 1.1 §2.4 xml:base fixup: an ancestor's `xml:base` is joined into the apex's by RFC 3986
+/// resolution, and libxml2 drops an `xml:base` whose fixed-up value is empty. Neither is
+/// implemented here, so a subset where they would apply is refused rather than guessed.
+fn refuse_xml_base_fixup(
+    doc: &Document,
+    apex: NodeId,
+    omit: Option<NodeId>,
+) -> Result<(), C14nError> {
+    let mut cur = doc.parent(apex);
+    while let Some(n) = cur {
+        if let Some(a) = doc
+            .element(n)
+            .and_then(|e| e.attributes.iter().find(|a| is_xml_attr(a, Some("base"))))
+        {
+            return Err(C14nError::InheritedXmlBase {
+                value: a.value.as_str().to_owned(),
+            });
+        }
+        cur = doc.parent(n);
+    }
+    let empty_base = doc
+        .descendants(apex)
+        .filter(|&n| omit.is_none_or(|o| !doc.is_ancestor_or_self(o, n)))
+        .filter_map(|n| doc.element(n))
+        .flat_map(|e| &e.attributes)
+        .any(|a| is_xml_attr(a, Some("base")) && a.value.is_empty());
+    if empty_base {
+        return Err(C14nError::EmptyXmlBase);
+    }
     Ok(())
 }
 
@@ -66,8 +175,8 @@ fn lookup<'a>(rendered: &[(Option<&'a str>, &'a str)], prefix: Option<&str>) -> 
         .map_or("", |(_, u)| u)
 }
 
-/// Exc-C14N §3: a namespace node is output when visibly utilized (or in the PrefixList) and
-/// not already rendered with the same URI by an output ancestor. For the default namespace this
+/// Exc-C14N §3 and C14N §2.3: a namespace node the method selects is output when not already
+/// rendered with the same URI by an output ancestor. For the default namespace this
 /// yields `xmlns=""` exactly when an ancestor rendered a non-empty default.
 ///
 /// `rendered[..mark]` is what the output ancestors rendered; `rendered[mark..]` collects this
@@ -87,9 +196,11 @@ fn need<'a>(
     }
 }
 
+/// `apex` holds the `xml:*` attributes the apex inherits (inclusive methods), `None` below it.
 fn walk<'a, O: Output>(
     doc: &'a Document,
     n: NodeId,
+    apex: Option<&[&'a crate::xml::Attribute]>,
     opts: &C14nOptions,
     rendered: &mut Vec<(Option<&'a str>, &'a str)>,
     out: &mut O,
@@ -98,7 +209,7 @@ fn walk<'a, O: Output>(
         return;
     }
     match &doc.node(n).kind {
-        NodeKind::Element(e) => element(doc, n, e, opts, rendered, out),
+        NodeKind::Element(e) => element(doc, n, e, apex, opts, rendered, out),
         NodeKind::Text(t) | NodeKind::CData(t) => escape_text(t, out),
         NodeKind::Comment(c) => {
             if opts.with_comments {
@@ -133,30 +244,26 @@ fn element<'a, O: Output>(
     doc: &'a Document,
     n: NodeId,
     e: &'a Element,
+    apex: Option<&[&'a crate::xml::Attribute]>,
     opts: &C14nOptions,
     rendered: &mut Vec<(Option<&'a str>, &'a str)>,
     out: &mut O,
 ) {
     let mark = rendered.len();
-    need(
-        rendered,
-        mark,
-        e.prefix.as_deref(),
-        e.ns.as_deref().unwrap_or(""),
-    );
-    for a in &e.attributes {
-        if let (Some(p), Some(u)) = (a.prefix.as_deref(), a.ns.as_deref())
-            && p != "xml"
-        {
-            need(rendered, mark, Some(p), u);
+    match (opts.method, apex) {
+        (Method::Exclusive, _) => exclusive_namespaces(doc, n, e, opts, rendered, mark),
+        // C14N §2.3: the apex has no output ancestor, so every namespace in scope differs
+        // from "nothing rendered" (the empty default excepted, which `need` leaves out).
+        (Method::Inclusive10 | Method::Inclusive11, Some(_)) => {
+            for (p, u) in doc.in_scope_namespaces(n) {
+                need(rendered, mark, p, u);
+            }
         }
-    }
-    if !opts.inclusive_prefixes.is_empty() {
-        let scope = doc.in_scope_namespaces(n);
-        for &p in opts.inclusive_prefixes {
-            let prefix = if p == "#default" { None } else { Some(p) };
-            if let Some((q, u)) = scope.iter().find(|(q, _)| *q == prefix) {
-                need(rendered, mark, *q, u);
+        // Below the apex the parent is in the subset: only this element's own declarations
+        // can differ from what the parent has in scope.
+        (Method::Inclusive10 | Method::Inclusive11, None) => {
+            for d in &e.ns_decls {
+                need(rendered, mark, d.prefix.as_deref(), &d.uri);
             }
         }
     }
@@ -185,17 +292,19 @@ fn element<'a, O: Output>(
         out.put(b"=");
         write_ns_uri(u, out);
     }
+    let inherited = apex.unwrap_or(&[]);
     // Usually already in canonical order (signers write them so): then no sorted copy.
-    if e.attributes.is_sorted_by(attr_in_order) {
+    if inherited.is_empty() && e.attributes.is_sorted_by(attr_in_order) {
         e.attributes.iter().for_each(|a| write_attr(src, a, out));
     } else {
         let mut attrs: Vec<&crate::xml::Attribute> = e.attributes.iter().collect();
+        attrs.extend_from_slice(inherited);
         attrs.sort_by(|a, b| attr_key(a).cmp(&attr_key(b)));
         attrs.into_iter().for_each(|a| write_attr(src, a, out));
     }
     out.put(b">");
     for &c in doc.children(n) {
-        walk(doc, c, opts, rendered, out);
+        walk(doc, c, None, opts, rendered, out);
     }
     rendered.truncate(mark);
     out.put(b"</");
@@ -205,6 +314,39 @@ fn element<'a, O: Output>(
         out.put(name.as_bytes());
     }
     out.put(b">");
+}
+
+/// Exc-C14N §3: the namespaces this element visibly utilizes, and those of the PrefixList.
+fn exclusive_namespaces<'a>(
+    doc: &'a Document,
+    n: NodeId,
+    e: &'a Element,
+    opts: &C14nOptions,
+    rendered: &mut Vec<(Option<&'a str>, &'a str)>,
+    mark: usize,
+) {
+    need(
+        rendered,
+        mark,
+        e.prefix.as_deref(),
+        e.ns.as_deref().unwrap_or(""),
+    );
+    for a in &e.attributes {
+        if let (Some(p), Some(u)) = (a.prefix.as_deref(), a.ns.as_deref())
+            && p != "xml"
+        {
+            need(rendered, mark, Some(p), u);
+        }
+    }
+    if !opts.inclusive_prefixes.is_empty() {
+        let scope = doc.in_scope_namespaces(n);
+        for &p in opts.inclusive_prefixes {
+            let prefix = if p == "#default" { None } else { Some(p) };
+            if let Some((q, u)) = scope.iter().find(|(q, _)| *q == prefix) {
+                need(rendered, mark, *q, u);
+            }
+        }
+    }
 }
 
 /// The name `prefix:local` (or `local`) as the input has it at `at`, to be written as one piece

@@ -345,30 +345,53 @@ impl fmt::Display for SignatureAlgorithm {
     }
 }
 
-/// Canonicalization of SignedInfo and the reference transform: exclusive C14N only (SAML core
-/// §5.4.3/§5.4.4); inclusive C14N drags the ancestors' namespace context into the signature.
+/// Canonicalization of SignedInfo and the reference transform. SAML core §5.4.3 says exclusive
+/// C14N SHOULD be used, not must: inclusive C14N 1.0 and 1.1 are valid signatures that some IdPs
+/// produce, so they are verified and reported as a warning, never refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum Canonicalization {
     Exclusive,
     ExclusiveWithComments,
+    /// Canonical XML 1.0: reported as a warning.
+    Inclusive,
+    InclusiveWithComments,
+    /// Canonical XML 1.1: reported as a warning.
+    Inclusive11,
+    Inclusive11WithComments,
 }
 
 impl Canonicalization {
     pub const EXC_URI: &'static str = "http://www.w3.org/2001/10/xml-exc-c14n#";
     pub const EXC_WITH_COMMENTS_URI: &'static str =
         "http://www.w3.org/2001/10/xml-exc-c14n#WithComments";
+    pub const C14N10_URI: &'static str = "http://www.w3.org/TR/2001/REC-xml-c14n-20010315";
+    pub const C14N10_WITH_COMMENTS_URI: &'static str =
+        "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments";
+    pub const C14N11_URI: &'static str = "http://www.w3.org/2006/12/xml-c14n11";
+    pub const C14N11_WITH_COMMENTS_URI: &'static str =
+        "http://www.w3.org/2006/12/xml-c14n11#WithComments";
+
+    pub const ALL: [Self; 6] = [
+        Self::Exclusive,
+        Self::ExclusiveWithComments,
+        Self::Inclusive,
+        Self::InclusiveWithComments,
+        Self::Inclusive11,
+        Self::Inclusive11WithComments,
+    ];
 
     pub fn from_uri(uri: &str, role: AlgorithmRole) -> Result<Self, AlgorithmError> {
         match uri {
             Self::EXC_URI => Ok(Self::Exclusive),
             Self::EXC_WITH_COMMENTS_URI => Ok(Self::ExclusiveWithComments),
-            "http://www.w3.org/TR/2001/REC-xml-c14n-20010315"
-            | "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#WithComments"
-            | "http://www.w3.org/2006/12/xml-c14n11"
-            | "http://www.w3.org/2006/12/xml-c14n11#WithComments" => Err(refused(
+            Self::C14N10_URI => Ok(Self::Inclusive),
+            Self::C14N10_WITH_COMMENTS_URI => Ok(Self::InclusiveWithComments),
+            Self::C14N11_URI => Ok(Self::Inclusive11),
+            Self::C14N11_WITH_COMMENTS_URI => Ok(Self::Inclusive11WithComments),
+            "http://www.w3.org/2010/xml-c14n2" => Err(refused(
                 role,
                 uri,
-                "inclusive canonicalization is not allowed by the SAML profile (exclusive C14N only)",
+                "Canonical XML 2.0 is not part of XML Signature 1.x and is not implemented",
             )),
             _ => Err(AlgorithmError::Unknown {
                 role,
@@ -381,15 +404,57 @@ impl Canonicalization {
         match self {
             Self::Exclusive => Self::EXC_URI,
             Self::ExclusiveWithComments => Self::EXC_WITH_COMMENTS_URI,
+            Self::Inclusive => Self::C14N10_URI,
+            Self::InclusiveWithComments => Self::C14N10_WITH_COMMENTS_URI,
+            Self::Inclusive11 => Self::C14N11_URI,
+            Self::Inclusive11WithComments => Self::C14N11_WITH_COMMENTS_URI,
         }
     }
 
     pub fn with_comments(self) -> bool {
-        self == Self::ExclusiveWithComments
+        matches!(
+            self,
+            Self::ExclusiveWithComments
+                | Self::InclusiveWithComments
+                | Self::Inclusive11WithComments
+        )
+    }
+
+    /// The canonicalizer that computes it.
+    pub fn method(self) -> crate::c14n::Method {
+        use crate::c14n::Method;
+        match self {
+            Self::Exclusive | Self::ExclusiveWithComments => Method::Exclusive,
+            Self::Inclusive | Self::InclusiveWithComments => Method::Inclusive10,
+            Self::Inclusive11 | Self::Inclusive11WithComments => Method::Inclusive11,
+        }
+    }
+
+    /// Not exclusive C14N, which SAML core §5.4.3 says SHOULD be used: reported as a warning.
+    pub fn is_inclusive(self) -> bool {
+        self.method() != crate::c14n::Method::Exclusive
+    }
+
+    /// The name reports show.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Exclusive => "exclusive C14N",
+            Self::ExclusiveWithComments => "exclusive C14N with comments",
+            Self::Inclusive => "inclusive C14N 1.0",
+            Self::InclusiveWithComments => "inclusive C14N 1.0 with comments",
+            Self::Inclusive11 => "inclusive C14N 1.1",
+            Self::Inclusive11WithComments => "inclusive C14N 1.1 with comments",
+        }
     }
 }
 
-/// The transforms of a SAML Reference: enveloped-signature, then exclusive C14N.
+impl fmt::Display for Canonicalization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The transforms of a SAML Reference: enveloped-signature, then a canonicalization.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub enum Transform {
     EnvelopedSignature,
@@ -466,12 +531,17 @@ mod tests {
             assert_eq!(DigestAlgorithm::from_uri(d.as_uri()), Ok(d));
             assert_eq!(d.digest(b"abc").len(), d.output_len());
         }
-        for t in [
-            Transform::EnvelopedSignature,
-            Transform::C14n(Canonicalization::Exclusive),
-            Transform::C14n(Canonicalization::ExclusiveWithComments),
-        ] {
-            assert_eq!(Transform::from_uri(t.as_uri()), Ok(t));
+        assert_eq!(
+            Transform::from_uri(Transform::EnvelopedSignature.as_uri()),
+            Ok(Transform::EnvelopedSignature)
+        );
+        for c in Canonicalization::ALL {
+            assert_eq!(Transform::from_uri(c.as_uri()), Ok(Transform::C14n(c)));
+            assert_eq!(
+                Canonicalization::from_uri(c.as_uri(), AlgorithmRole::CanonicalizationMethod),
+                Ok(c)
+            );
+            assert_eq!(c.is_inclusive(), !c.as_uri().contains("exc-c14n"));
         }
     }
 
@@ -493,9 +563,21 @@ mod tests {
             Err(AlgorithmError::Refused { .. })
         ));
         assert!(matches!(
-            Transform::from_uri("http://www.w3.org/TR/2001/REC-xml-c14n-20010315"),
+            Transform::from_uri("http://www.w3.org/2010/xml-c14n2"),
             Err(AlgorithmError::Refused { .. })
         ));
+        // Near misses of the inclusive URIs are not them.
+        for uri in [
+            "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#",
+            "http://www.w3.org/TR/2001/REC-xml-c14n-20010315#withcomments",
+            "http://www.w3.org/2006/12/xml-c14n11#",
+            "http://www.w3.org/2006/12/xml-c14n-11",
+        ] {
+            assert!(matches!(
+                Transform::from_uri(uri),
+                Err(AlgorithmError::Unknown { .. })
+            ));
+        }
         assert!(matches!(
             DigestAlgorithm::from_uri("http://example.com/sha256"),
             Err(AlgorithmError::Unknown { .. })

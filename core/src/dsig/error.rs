@@ -1,6 +1,6 @@
 //! Every reason a signature is rejected, with the facts a person needs.
 
-use super::{AlgorithmError, AlgorithmRole};
+use super::{AlgorithmError, AlgorithmRole, Canonicalization};
 use crate::c14n::C14nError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,8 +37,17 @@ pub enum SignatureError {
     ReferenceUri { found: String, expected: String },
     #[error("Reference has no URI; SAML requires \"#\" + the ID of the signed element")]
     ReferenceWithoutUri,
-    #[error("transforms must be exactly enveloped-signature then exclusive C14N; found {found}")]
+    #[error(
+        "transforms must be exactly enveloped-signature then one canonicalization (exclusive C14N, or inclusive C14N 1.0/1.1); found {found}"
+    )]
     Transforms { found: String },
+    #[error(
+        "{role} {c14n} carries an InclusiveNamespaces PrefixList, a parameter of exclusive C14N only (Exc-C14N §3); inclusive C14N already renders every namespace in scope"
+    )]
+    PrefixListWithInclusive {
+        role: AlgorithmRole,
+        c14n: Canonicalization,
+    },
     #[error("<{element}> must contain only text (comment or element found inside)")]
     NotPlainText { element: &'static str },
     #[error("<{element}> is not valid base64: {reason}")]
@@ -99,14 +108,25 @@ impl SignatureError {
                 },
             ) => C::SignatureTransforms,
             Self::Algorithm(_) | Self::WeakAlgorithm(_) => C::SignatureAlgorithms,
-            Self::Transforms { .. } => C::SignatureTransforms,
+            Self::Transforms { .. }
+            | Self::PrefixListWithInclusive {
+                role: AlgorithmRole::Transform,
+                ..
+            } => C::SignatureTransforms,
+            Self::PrefixListWithInclusive { .. } => C::SignatureAlgorithms,
             Self::DuplicateId { .. } => C::StructureUniqueIds,
             Self::NoTrustedKey
             | Self::UntrustedKey(_)
             | Self::KeyTooSmall { .. }
             | Self::BadSignature { .. } => C::SignatureTrusted,
             Self::DigestMismatch => C::SignatureDigest,
-            Self::C14n(_) => C::SignatureDigest,
+            // The algorithm cannot be applied to this document as samlscope implements it.
+            Self::C14n(
+                C14nError::PrefixListWithInclusive
+                | C14nError::InheritedXmlBase { .. }
+                | C14nError::EmptyXmlBase,
+            ) => C::SignatureAlgorithms,
+            Self::C14n(C14nError::NotElement) => C::SignatureDigest,
         }
     }
 }

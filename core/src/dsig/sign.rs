@@ -2,7 +2,7 @@
 //! sign and verify cannot drift apart). Used by the mock IdP and by test generation.
 
 use super::{Canonicalization, DigestAlgorithm, SignatureAlgorithm};
-use crate::c14n::{C14nError, C14nOptions, canonicalize};
+use crate::c14n::{C14nError, C14nOptions, Method, canonicalize};
 use crate::crypto::{CryptoError, PrivateKey};
 use crate::saml::ns::{DS, SAML};
 use crate::trust::Certificate;
@@ -85,12 +85,14 @@ pub fn sign_enveloped_with(
     let target = find_by_id(&doc, id)?;
 
     // Digest of the element as it is now: there is no Signature in it yet, so the enveloped
-    // transform has nothing to remove.
+    // transform has nothing to remove. The reference transform written below is always
+    // exclusive C14N, whatever SignedInfo's method.
     let mut canonical = Vec::with_capacity(xml.len());
     canonicalize(
         &doc,
         target,
         &C14nOptions {
+            method: Method::Exclusive,
             with_comments: false,
             inclusive_prefixes: &[],
             omit: None,
@@ -153,6 +155,7 @@ pub fn sign_enveloped_with(
         &doc,
         signed_info,
         &C14nOptions {
+            method: options.canonicalization.method(),
             with_comments: options.canonicalization.with_comments(),
             inclusive_prefixes: &[],
             omit: None,

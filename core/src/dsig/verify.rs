@@ -43,7 +43,10 @@ impl Default for VerifyPolicy {
 pub struct SignatureFacts {
     pub signature_algorithm: SignatureAlgorithm,
     pub digest_algorithm: DigestAlgorithm,
+    /// SignedInfo's CanonicalizationMethod.
     pub canonicalization: Canonicalization,
+    /// The Reference's canonicalization transform (after enveloped-signature).
+    pub reference_canonicalization: Canonicalization,
     /// The ID the Reference pointed at (`#` + this).
     pub reference_id: String,
     /// Extent of the signed element in the input (the Signature itself is inside it but is
@@ -62,6 +65,9 @@ pub struct SignatureFacts {
     pub keyinfo_matches: Option<bool>,
     /// SHA-1 (or another weak choice) was accepted under policy.
     pub weak: Vec<String>,
+    /// Valid choices SAML discourages (inclusive canonicalization, SAML core §5.4.3): reported
+    /// as a warning, like `weak`, but not a weakness of the signature.
+    pub discouraged: Vec<String>,
 }
 
 /// A verified element: the only door through which signed content is read.
@@ -106,6 +112,7 @@ struct Parsed {
     c14n_prefixes: Vec<String>,
     signature_algorithm: SignatureAlgorithm,
     digest_algorithm: DigestAlgorithm,
+    reference_c14n: Canonicalization,
     reference_prefixes: Vec<String>,
     digest_value: Vec<u8>,
     signature_value: Vec<u8>,
@@ -142,6 +149,7 @@ pub fn verify_enveloped<'d>(
         doc,
         parsed.signed_info,
         &C14nOptions {
+            method: parsed.c14n.method(),
             with_comments: parsed.c14n.with_comments(),
             inclusive_prefixes: &prefixes,
             omit: None,
@@ -167,7 +175,9 @@ pub fn verify_enveloped<'d>(
 
     // 2. The reference: the parent element itself (node identity, no ID lookup), minus exactly
     // this Signature. Comments are never part of a same-document `#id` reference (XMLDSig
-    // §4.4.3.3), whatever the transform's name says.
+    // §4.4.3.3), whatever the transform's name says. With an inclusive transform the removed
+    // Signature's ancestors still lend the signed element their namespaces and `xml:*`
+    // attributes (C14N §2.4): the subset is the element's subtree, the document stays whole.
     let ref_prefixes: Vec<&str> = parsed
         .reference_prefixes
         .iter()
@@ -180,6 +190,7 @@ pub fn verify_enveloped<'d>(
         doc,
         parent,
         &C14nOptions {
+            method: parsed.reference_c14n.method(),
             with_comments: false,
             inclusive_prefixes: &ref_prefixes,
             omit: Some(signature),
@@ -201,6 +212,16 @@ pub fn verify_enveloped<'d>(
     if let TrustSource::Fingerprint { weak: true, .. } = key.source {
         weak.push("trusted through a SHA-1 fingerprint".into());
     }
+    let mut discouraged = Vec::new();
+    if parsed.c14n.is_inclusive() {
+        discouraged.push(format!("SignedInfo canonicalized with {}", parsed.c14n));
+    }
+    if parsed.reference_c14n.is_inclusive() {
+        discouraged.push(format!(
+            "signed element canonicalized with {}",
+            parsed.reference_c14n
+        ));
+    }
     let keyinfo_matches = if parsed.keyinfo.is_empty() {
         None
     } else {
@@ -214,6 +235,7 @@ pub fn verify_enveloped<'d>(
             signature_algorithm: parsed.signature_algorithm,
             digest_algorithm: parsed.digest_algorithm,
             canonicalization: parsed.c14n,
+            reference_canonicalization: parsed.reference_c14n,
             reference_id: id.to_owned(),
             signed_span: doc.span(parent),
             signature_span: doc.span(signature),
@@ -227,6 +249,7 @@ pub fn verify_enveloped<'d>(
                 .collect(),
             keyinfo_matches,
             weak,
+            discouraged,
         },
         keyinfo: parsed.keyinfo,
     })
@@ -380,15 +403,21 @@ fn algorithm_attr<'a>(
         })
 }
 
-/// The PrefixList of an optional `ec:InclusiveNamespaces` child; any other child is refused.
+/// The PrefixList of an optional `ec:InclusiveNamespaces` child; any other child is refused, and
+/// so is a PrefixList for an inclusive canonicalization (it is an Exc-C14N parameter, §3).
 fn inclusive_prefixes(
     doc: &Document,
     method: NodeId,
+    c14n: Canonicalization,
+    role: AlgorithmRole,
     context: &'static str,
 ) -> Result<Vec<String>, SignatureError> {
     let children = structural_children(doc, method, context)?;
     match children.as_slice() {
         [] => Ok(Vec::new()),
+        [only] if doc.is(*only, EXC_C14N, "InclusiveNamespaces") && c14n.is_inclusive() => {
+            Err(SignatureError::PrefixListWithInclusive { role, c14n })
+        }
         [only] if doc.is(*only, EXC_C14N, "InclusiveNamespaces") => Ok(doc
             .element(*only)
             .and_then(|e| e.attr("PrefixList"))
@@ -473,7 +502,13 @@ fn parse_signature(
         algorithm_attr(doc, c14n_method, "ds:CanonicalizationMethod")?,
         AlgorithmRole::CanonicalizationMethod,
     )?;
-    let c14n_prefixes = inclusive_prefixes(doc, c14n_method, "ds:CanonicalizationMethod")?;
+    let c14n_prefixes = inclusive_prefixes(
+        doc,
+        c14n_method,
+        c14n,
+        AlgorithmRole::CanonicalizationMethod,
+        "ds:CanonicalizationMethod",
+    )?;
     let signature_algorithm =
         SignatureAlgorithm::from_uri(algorithm_attr(doc, sig_method, "ds:SignatureMethod")?)?;
     if let Some(&child) = structural_children(doc, sig_method, "ds:SignatureMethod")?.first() {
@@ -522,7 +557,7 @@ fn parse_signature(
     if !doc.is(digest_value, DS, "DigestValue") {
         return Err(unexpected(doc, "ds:Reference", digest_value));
     }
-    let reference_prefixes = check_transforms(doc, transforms)?;
+    let (reference_c14n, reference_prefixes) = check_transforms(doc, transforms)?;
     let digest_algorithm =
         DigestAlgorithm::from_uri(algorithm_attr(doc, digest_method, "ds:DigestMethod")?)?;
     if let Some(&child) = structural_children(doc, digest_method, "ds:DigestMethod")?.first() {
@@ -558,6 +593,7 @@ fn parse_signature(
         c14n_prefixes,
         signature_algorithm,
         digest_algorithm,
+        reference_c14n,
         reference_prefixes,
         digest_value,
         signature_value,
@@ -565,9 +601,12 @@ fn parse_signature(
     })
 }
 
-/// Exactly enveloped-signature then exclusive C14N (SAML core §5.4.4; OpenSAML and node-saml
-/// enforce the same). Returns the exc-c14n PrefixList.
-fn check_transforms(doc: &Document, transforms: NodeId) -> Result<Vec<String>, SignatureError> {
+/// Exactly enveloped-signature then one canonicalization (SAML core §5.4.4; OpenSAML and
+/// node-saml enforce the same shape). Returns that canonicalization and its exc-c14n PrefixList.
+fn check_transforms(
+    doc: &Document,
+    transforms: NodeId,
+) -> Result<(Canonicalization, Vec<String>), SignatureError> {
     let list = structural_children(doc, transforms, "ds:Transforms")?;
     let mut parsed = Vec::with_capacity(list.len());
     for &t in &list {
@@ -581,11 +620,18 @@ fn check_transforms(doc: &Document, transforms: NodeId) -> Result<Vec<String>, S
         )?)?);
     }
     match (parsed.as_slice(), list.as_slice()) {
-        ([Transform::EnvelopedSignature, Transform::C14n(_)], [env, c14n]) => {
+        ([Transform::EnvelopedSignature, Transform::C14n(method)], [env, c14n]) => {
             if let Some(&child) = structural_children(doc, *env, "ds:Transform")?.first() {
                 return Err(unexpected(doc, "ds:Transform", child));
             }
-            inclusive_prefixes(doc, *c14n, "ds:Transform")
+            let prefixes = inclusive_prefixes(
+                doc,
+                *c14n,
+                *method,
+                AlgorithmRole::Transform,
+                "ds:Transform",
+            )?;
+            Ok((*method, prefixes))
         }
         _ => Err(SignatureError::Transforms {
             found: if parsed.is_empty() {

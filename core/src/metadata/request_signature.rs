@@ -109,11 +109,19 @@ fn xml_signature(
                 "XML signature ({} with {} digest) verified with the SP certificate {}",
                 facts.signature_algorithm, facts.digest_algorithm, facts.verified_with.subject
             );
-            let check = if facts.weak.is_empty() {
-                Check::pass(id, message)
-            } else {
+            let check = if !facts.weak.is_empty() {
                 Check::warn(id, format!("{message}; weak: {}", facts.weak.join(", ")))
                     .fix(FIX_ALGORITHM)
+            } else if !facts.discouraged.is_empty() {
+                Check::warn(
+                    id,
+                    format!(
+                        "{message}; valid, but {} (SAML core §5.4.3: exclusive C14N should be used)",
+                        facts.discouraged.join(", ")
+                    ),
+                )
+            } else {
+                Check::pass(id, message)
             };
             let region = SignedRegion {
                 element: "request",

@@ -13,6 +13,10 @@ pub fn is_jumpcloud(issuer: Option<&str>, idp_entity_id: Option<&str>) -> bool {
         .any(|v| v.to_ascii_lowercase().contains("jumpcloud"))
 }
 
+/// The hint for a signature canonicalized with inclusive C14N: valid, but not what SAML core
+/// §5.4.3 recommends (it signs the ancestors' namespace context too).
+pub const INCLUSIVE_C14N: &str = "Nothing to fix for this login: the signature is valid. If the IdP lets you choose, set its canonicalization to exclusive C14N (http://www.w3.org/2001/10/xml-exc-c14n#), which SAML recommends; inclusive C14N also signs the namespaces declared around the signed element, so an intermediary that re-wraps the message breaks the signature.";
+
 /// The hint for a failed (or warned) check. `expected` is what the SP wants, when known.
 pub fn fix(id: CheckId, jumpcloud: bool, expected: Option<&str>) -> Option<String> {
     use CheckId as C;

@@ -613,7 +613,26 @@ fn verified_checks(
         )
         .span(f.signed_span),
     );
-    if f.weak.is_empty() {
+    if !f.weak.is_empty() {
+        report.checks.push(
+            Check::warn(
+                C::SignatureAlgorithms,
+                format!("weak but allowed by policy: {}", f.weak.join(", ")),
+            )
+            .fix_opt(fix(C::SignatureAlgorithms, jc, None)),
+        );
+    } else if !f.discouraged.is_empty() {
+        report.checks.push(
+            Check::warn(
+                C::SignatureAlgorithms,
+                format!(
+                    "valid, but {} (SAML core §5.4.3: exclusive C14N should be used)",
+                    f.discouraged.join(", ")
+                ),
+            )
+            .fix(hints::INCLUSIVE_C14N),
+        );
+    } else {
         report.checks.push(Check::pass(
             C::SignatureAlgorithms,
             [
@@ -624,14 +643,6 @@ fn verified_checks(
             ]
             .concat(),
         ));
-    } else {
-        report.checks.push(
-            Check::warn(
-                C::SignatureAlgorithms,
-                format!("weak but allowed by policy: {}", f.weak.join(", ")),
-            )
-            .fix_opt(fix(C::SignatureAlgorithms, jc, None)),
-        );
     }
     if f.keyinfo_matches == Some(false) {
         report.checks.push(Check::warn(
