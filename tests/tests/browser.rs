@@ -24,6 +24,8 @@ const USER: &str = "alice@acmecorp.com";
 const APP: &str = "avoma";
 /// Typed into the SP Entity ID box; must never appear in any request.
 const MARKER_SP: &str = "https://marker-7f3a9c.example/sp";
+/// Typed into the IdP Entity ID box: an IdP the metadata's key is not trusted for.
+const MARKER_IDP: &str = "jumpcloud-marker-4b1d2e";
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -354,6 +356,28 @@ async fn inspector_in_headless_chromium() {
     let v = edit(&c, &[("sp-entity-id", "https://app.avoma.com")]).await;
     assert_eq!(verdict_word(&v), "valid", "{v}");
 
+    // The checks name the entity whose key verified; an IdP Entity ID that key is not trusted
+    // for turns the verdict invalid at the key's trust, and the trust summary says why.
+    let trusted = text_of(&c, "[data-testid='check-signature.trusted']")
+        .await
+        .unwrap_or_default();
+    assert!(trusted.contains(" of jumpcloud-acmecorp"), "{trusted}");
+    let v = edit(&c, &[("idp-entity-id", MARKER_IDP)]).await;
+    assert_eq!(verdict_word(&v), "invalid", "{v}");
+    let refused = text_of(&c, "[data-testid='failure-signature.trusted']")
+        .await
+        .unwrap_or_default();
+    assert!(
+        refused.contains("jumpcloud-acmecorp") && refused.contains(MARKER_IDP),
+        "{refused}"
+    );
+    let summary = text_of(&c, "[data-testid=trust-summary]")
+        .await
+        .unwrap_or_default();
+    assert!(summary.contains(MARKER_IDP), "{summary}");
+    let v = edit(&c, &[("idp-entity-id", "")]).await;
+    assert_eq!(verdict_word(&v), "valid", "{v}");
+
     // 3. Signature wrapping: invalid, the wrapping is caught, and no verified user is shown.
     let xsw = response_b64(&idp, "xsw1");
     let v = edit(&c, &[("input", &xsw)]).await;
@@ -550,6 +574,7 @@ async fn inspector_in_headless_chromium() {
         ),
         ("the XSW response", &xsw[xsw.len() / 2..xsw.len() / 2 + 64]),
         ("the typed SP entity ID", "marker-7f3a9c"),
+        ("the typed IdP entity ID", "marker-4b1d2e"),
         ("the garbage paste", "A1b2C3d4/A1b2C3d4/"),
         ("the pasted metadata", metadata_chunk(&metadata)),
         ("the pasted SP metadata", metadata_chunk(sp_metadata)),

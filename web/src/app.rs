@@ -22,6 +22,7 @@ const STORAGE_KEY: &str = "samlscope.settings";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
+    IdpEntityId,
     SpEntityId,
     AcsUrl,
     RequestId,
@@ -140,6 +141,9 @@ impl App {
     fn apply_example(&mut self, e: Example) {
         self.paste = e.saml_response.into();
         self.settings.trust = e.metadata;
+        // The example's metadata names its IdP; an IdP Entity ID typed for another would make
+        // every example fail its trust checks.
+        self.settings.idp_entity_id.clear();
         self.settings.sp_entity_id = e.sp_entity_id;
         self.settings.acs_url = e.acs_url;
         self.settings.request_id = e.request_id.unwrap_or_default();
@@ -222,6 +226,7 @@ impl Component for App {
             Msg::Field(field, value) => {
                 let s = &mut self.settings;
                 match field {
+                    Field::IdpEntityId => s.idp_entity_id = value,
                     Field::SpEntityId => s.sp_entity_id = value,
                     Field::AcsUrl => s.acs_url = value,
                     Field::RequestId => s.request_id = value,
@@ -459,6 +464,8 @@ impl Component for App {
                     </section>
                     <section class="sp">
                         <div class="grid">
+                            <label for="idp-entity-id">{ "IdP Entity ID (Issuer)" }</label>
+                            <input id="idp-entity-id" data-testid="idp-entity-id" value={s.idp_entity_id.clone()} oninput={field(Field::IdpEntityId)} placeholder="jumpcloud-<org> (from metadata when given)" />
                             <label for="sp-entity-id">{ "SP Entity ID (Audience)" }</label>
                             <input id="sp-entity-id" data-testid="sp-entity-id" value={s.sp_entity_id.clone()} oninput={field(Field::SpEntityId)} placeholder="https://app.example.com" />
                             <label for="acs-url">{ "ACS URL" }</label>

@@ -11,7 +11,7 @@ use samlscope_core::metadata::{
 use samlscope_core::report::Report;
 use samlscope_core::saml::MessageKind;
 use samlscope_core::saml::time::Instant;
-use samlscope_core::trust::Certificate;
+use samlscope_core::trust::{Certificate, TrustStore};
 use samlscope_core::validate::{Policy, valid_when_issued, validate, validate_document};
 use samlscope_core::xenc::DecryptionKey;
 use samlscope_core::xml;
@@ -20,6 +20,9 @@ use samlscope_core::xml;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct Settings {
+    /// The IdP's entity ID (JumpCloud: `jumpcloud-<org>`); blank: the metadata's, when it
+    /// holds a single IdP.
+    pub idp_entity_id: String,
     pub sp_entity_id: String,
     pub acs_url: String,
     pub request_id: String,
@@ -37,6 +40,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
+            idp_entity_id: String::new(),
             sp_entity_id: String::new(),
             acs_url: String::new(),
             request_id: String::new(),
@@ -130,9 +134,60 @@ fn root_name(doc: &xml::Document) -> Option<String> {
     doc.element(doc.root()).map(|e| e.qname())
 }
 
+/// The trust the policy uses and the IdP it expects. The IdP Entity ID field, when set, is the
+/// expected IdP (over the metadata's single entity) and binds what the trust box gave without
+/// an entity (pinned certificates, fingerprints) to it, as `check --idp-entity-id` binds
+/// `--idp-cert`: a key the admin pinned for A must not vouch for a message claiming B.
+struct BoundTrust {
+    store: TrustStore,
+    idp_entity_id: Option<String>,
+    /// What the field did to the trust box, said after its summary.
+    note: Option<String>,
+}
+
+fn bind_trust(settings: &Settings, trust: &TrustSetup) -> BoundTrust {
+    // The store shares its parsed certificates (and their public keys) between runs: binding
+    // a clone is cheap, and the cached parse of the trust box stays as it was pasted.
+    let mut store = trust.store.clone();
+    let before = store.entities().len();
+    let Some(id) = non_empty(&settings.idp_entity_id) else {
+        let note = (!store.is_empty() && before == 0).then(|| {
+            "Trusted for any issuer: set the IdP Entity ID to bind it to one IdP.".to_owned()
+        });
+        return BoundTrust {
+            store,
+            idp_entity_id: trust.idp_entity_id.clone(),
+            note,
+        };
+    };
+    let known = store.entities().contains(&id.as_str());
+    store.bind_unbound(&id);
+    let note = if store.is_empty() {
+        None
+    } else if store.entities().len() > before {
+        Some(format!(
+            "Bound to the IdP Entity ID {id}: trusted only for its messages."
+        ))
+    } else if !known {
+        Some(format!(
+            "None of these keys is trusted for the IdP Entity ID {id}: no signature can be \
+             trusted for it."
+        ))
+    } else if before > 1 {
+        Some(format!("IdP Entity ID {id}: only its keys are accepted."))
+    } else {
+        None
+    };
+    BoundTrust {
+        store,
+        idp_entity_id: Some(id),
+        note,
+    }
+}
+
 /// Builds the policy from the settings; returns the problems with optional inputs separately
 /// (a bad "check at" time falls back to now, loudly).
-fn policy(inputs: &Inputs<'_>, trust: &TrustSetup, errors: &mut Vec<String>) -> Policy {
+fn policy(inputs: &Inputs<'_>, trust: BoundTrust, errors: &mut Vec<String>) -> Policy {
     let s = inputs.settings;
     let now = match non_empty(&s.check_at) {
         Some(t) => match Instant::parse(&t) {
@@ -144,9 +199,8 @@ fn policy(inputs: &Inputs<'_>, trust: &TrustSetup, errors: &mut Vec<String>) -> 
         },
         None => inputs.now,
     };
-    // The store shares its parsed certificates (and their public keys) between runs.
-    let mut p = Policy::new(trust.store.clone(), now);
-    p.idp_entity_id = trust.idp_entity_id.clone();
+    let mut p = Policy::new(trust.store, now);
+    p.idp_entity_id = trust.idp_entity_id;
     p.sp_entity_id = non_empty(&s.sp_entity_id);
     p.acs_url = non_empty(&s.acs_url);
     p.request_id = non_empty(&s.request_id);
@@ -176,9 +230,16 @@ fn sp_certificates(s: &Settings, errors: &mut Vec<String>) -> Option<Vec<Certifi
 pub fn inspect(inputs: &Inputs<'_>, trust: &Result<TrustSetup, String>) -> Inspection {
     let mut input_errors = Vec::new();
     let no_trust = TrustSetup::default();
-    let (trust_setup, trust_summary) = match trust {
-        Ok(t) => (t, Ok(t.summary.clone())),
-        Err(e) => (&no_trust, Err(e.clone())),
+    let (bound, trust_summary) = match trust {
+        Ok(t) => {
+            let bound = bind_trust(inputs.settings, t);
+            let summary = match &bound.note {
+                Some(note) => format!("{} {note}", t.summary),
+                None => t.summary.clone(),
+            };
+            (bound, Ok(summary))
+        }
+        Err(e) => (bind_trust(inputs.settings, &no_trust), Err(e.clone())),
     };
     let mut inspection = Inspection {
         messages: Vec::new(),
@@ -270,7 +331,7 @@ pub fn inspect(inputs: &Inputs<'_>, trust: &Result<TrustSetup, String>) -> Inspe
             redirect_signed: message.signature.is_some(),
         },
         _ => {
-            let policy = policy(inputs, trust_setup, &mut input_errors);
+            let policy = policy(inputs, bound, &mut input_errors);
             let report = match &parsed {
                 Ok(doc) => validate_document(doc, &policy),
                 // The validator turns the parse error into its rejection report.
@@ -488,6 +549,192 @@ mod tests {
         assert_eq!(status(idp_cert), (Some(Status::Fail), 0));
         assert_eq!(status(""), (None, 0));
         assert_eq!(status("not a certificate"), (None, 1));
+    }
+
+    /// Trust is bound to an entity in the page as in `check`: IdP A and IdP B (the test keys
+    /// `idp` and `idp2`), each key vouching only for its own entity's messages.
+    mod binding {
+        use super::*;
+        use samlscope_core::checks::CheckId;
+        use samlscope_core::crypto::PrivateKey;
+        use samlscope_core::dsig::{Signer, sign_enveloped};
+        use samlscope_core::report::Status;
+        use samlscope_core::saml::build::{
+            NAMEID_EMAIL, ResponseSpec, idp_metadata_xml, response_xml,
+        };
+
+        const A: &str = "jumpcloud-acmecorp";
+        const B: &str = "jumpcloud-evilcorp";
+        const A_KEY: &str = include_str!("../../core/tests/data/keys/idp.key.pem");
+        const A_CERT: &str = include_str!("../../core/tests/data/keys/idp.crt.pem");
+        const B_KEY: &str = include_str!("../../core/tests/data/keys/idp2.key.pem");
+        const B_CERT: &str = include_str!("../../core/tests/data/keys/idp2.crt.pem");
+
+        fn cert_base64(pem: &str) -> String {
+            Certificate::all_from_pem(pem).unwrap()[0].to_base64()
+        }
+
+        fn metadata(entity: &str, cert_pem: &str) -> String {
+            idp_metadata_xml(
+                entity,
+                "https://sso.jumpcloud.com/saml2/avoma",
+                &cert_base64(cert_pem),
+                false,
+                NAMEID_EMAIL,
+            )
+        }
+
+        /// A and B in one aggregate, as a federation publishes them.
+        fn aggregate() -> String {
+            format!(
+                "<md:EntitiesDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\">{}{}</md:EntitiesDescriptor>",
+                metadata(A, A_CERT),
+                metadata(B, B_CERT)
+            )
+        }
+
+        /// The example response claiming `issuer`, Response and Assertion signed with `key`.
+        fn signed_as(issuer: &str, key: &str) -> String {
+            use base64::Engine as _;
+            let spec = ResponseSpec {
+                idp_entity_id: issuer.into(),
+                ..ResponseSpec::example()
+            };
+            let signer = Signer {
+                key: PrivateKey::from_pem(key).unwrap(),
+                certificate: None,
+            };
+            let o = Default::default();
+            let x = sign_enveloped(&response_xml(&spec), &spec.assertion_id, &signer, &o).unwrap();
+            let xml = sign_enveloped(&x, &spec.response_id, &signer, &o).unwrap();
+            base64::engine::general_purpose::STANDARD.encode(xml)
+        }
+
+        fn with(trust: &str, idp_entity_id: &str) -> Settings {
+            Settings {
+                trust: trust.into(),
+                idp_entity_id: idp_entity_id.into(),
+                ..settings()
+            }
+        }
+
+        fn failed(i: &Inspection) -> Vec<CheckId> {
+            report(i).failed().map(|c| c.id).collect()
+        }
+
+        fn trusted_message(i: &Inspection) -> String {
+            let r = report(i);
+            let c = r
+                .checks
+                .iter()
+                .find(|c| c.id == CheckId::SignatureTrusted)
+                .unwrap();
+            assert_eq!(c.status, Status::Pass, "{c:?}");
+            c.message.clone()
+        }
+
+        /// B's certificate pinned with the IdP Entity ID A: the key is A's from then on, and a
+        /// message claiming B fails its Issuer checks. Without the field the same pin is unbound
+        /// and the Issuer is not checked.
+        #[test]
+        fn a_pinned_certificate_is_bound_to_the_idp_entity_id() {
+            let claims_b = signed_as(B, B_KEY);
+            let i = run(&claims_b, &with(B_CERT, A));
+            assert_eq!(report(&i).verdict, Verdict::Invalid);
+            let ids = failed(&i);
+            assert!(
+                ids.contains(&CheckId::AssertionIssuer) && ids.contains(&CheckId::ResponseIssuer),
+                "{ids:?}"
+            );
+            let issuer = report(&i)
+                .failed()
+                .find(|c| c.id == CheckId::AssertionIssuer)
+                .unwrap();
+            assert_eq!(issuer.expected.as_deref(), Some(A));
+            let summary = i.trust.unwrap();
+            assert!(
+                summary.contains(&format!("Bound to the IdP Entity ID {A}")),
+                "{summary}"
+            );
+
+            let i = run(&claims_b, &with(B_CERT, ""));
+            assert_eq!(report(&i).verdict, Verdict::Valid, "{:?}", failed(&i));
+            assert!(!trusted_message(&i).contains(" of "));
+            assert!(i.trust.unwrap().contains("Trusted for any issuer"));
+
+            // The pin for A verifies A's message, and the report says whose key it was.
+            let i = run(&signed_as(A, B_KEY), &with(B_CERT, A));
+            assert_eq!(report(&i).verdict, Verdict::Valid, "{:?}", failed(&i));
+            assert!(trusted_message(&i).ends_with(&format!(" of {A}")));
+        }
+
+        /// The field wins over the metadata's single entity: B's metadata with the IdP Entity ID
+        /// A refuses B's key for a message claiming A.
+        #[test]
+        fn the_idp_entity_id_overrides_the_metadata_entity() {
+            let i = run(&signed_as(A, B_KEY), &with(&metadata(B, B_CERT), A));
+            assert_eq!(report(&i).verdict, Verdict::Invalid);
+            // The signature verified, then its key was refused for the entity it claims.
+            let c = report(&i)
+                .failed()
+                .find(|c| c.id == CheckId::SignatureTrusted)
+                .unwrap();
+            assert_eq!(
+                (c.expected.as_deref(), c.found.as_deref()),
+                (Some(A), Some(B))
+            );
+            let summary = i.trust.unwrap();
+            assert!(summary.contains("None of these keys"), "{summary}");
+        }
+
+        /// An aggregate of A and B: B's key never verifies a message claiming A.
+        #[test]
+        fn in_an_aggregate_b_cannot_sign_for_a() {
+            let i = run(&signed_as(A, B_KEY), &with(&aggregate(), ""));
+            assert_eq!(report(&i).verdict, Verdict::Invalid);
+            assert!(
+                failed(&i).contains(&CheckId::AssertionIssuer),
+                "{:?}",
+                failed(&i)
+            );
+            let issuer = report(&i)
+                .failed()
+                .find(|c| c.id == CheckId::AssertionIssuer)
+                .unwrap();
+            assert_eq!(issuer.expected.as_deref(), Some(B));
+            let summary = i.trust.unwrap();
+            assert!(
+                summary.starts_with(&format!("Metadata of {A}, {B}: 2 signing certificates")),
+                "{summary}"
+            );
+        }
+
+        /// The same aggregate lets each IdP log in as itself, and names whose key verified.
+        #[test]
+        fn in_an_aggregate_each_idp_is_valid_as_itself() {
+            for (entity, key) in [(A, A_KEY), (B, B_KEY)] {
+                let i = run(&signed_as(entity, key), &with(&aggregate(), ""));
+                assert_eq!(
+                    report(&i).verdict,
+                    Verdict::Valid,
+                    "{entity}: {:?}",
+                    failed(&i)
+                );
+                assert!(
+                    trusted_message(&i).ends_with(&format!(" of {entity}")),
+                    "{}",
+                    trusted_message(&i)
+                );
+            }
+            // Naming one of them restricts the aggregate to its keys.
+            let i = run(&signed_as(B, B_KEY), &with(&aggregate(), A));
+            assert_eq!(report(&i).verdict, Verdict::Invalid);
+            assert!(
+                failed(&i).contains(&CheckId::SignatureTrusted),
+                "{:?}",
+                failed(&i)
+            );
+        }
     }
 
     #[test]
