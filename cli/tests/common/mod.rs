@@ -25,11 +25,17 @@ pub fn run(args: &[&str], stdin: &[u8]) -> Output {
         .spawn()
         .unwrap();
     let mut input = child.stdin.take().unwrap();
-    // The child may refuse early and close stdin; that is not a test failure (the exit code
-    // and output say what happened).
-    let _ = input.write_all(stdin);
-    drop(input);
-    child.wait_with_output().unwrap()
+    // Written from a thread while the output is read: a child that writes more than a pipe
+    // holds before it has read all its input would otherwise wait on us as we wait on it. The
+    // child may refuse early and close stdin; that is not a test failure (the exit code and
+    // output say what happened).
+    let stdin = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
 }
 
 /// [`run`] as (exit code, or -1 when killed by a signal; stdout; stderr).
