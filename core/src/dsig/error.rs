@@ -60,6 +60,10 @@ pub enum SignatureError {
     UntrustedKey(String),
     #[error("the {bits}-bit RSA key is below the minimum of {min} bits")]
     KeyTooSmall { bits: usize, min: usize },
+    #[error(
+        "the trusted certificate has an {key_type} key: not supported for SAML signatures here (RSA only)"
+    )]
+    UnsupportedKey { key_type: crate::crypto::KeyType },
     #[error("SignatureValue does not verify with any of the {tried} trusted key(s)")]
     BadSignature { tried: usize },
     #[error(
@@ -104,6 +108,7 @@ impl SignatureError {
             Self::NoTrustedKey
             | Self::UntrustedKey(_)
             | Self::KeyTooSmall { .. }
+            | Self::UnsupportedKey { .. }
             | Self::BadSignature { .. } => C::SignatureTrusted,
             Self::DigestMismatch => C::SignatureDigest,
             Self::C14n(_) => C::SignatureDigest,

@@ -4,6 +4,7 @@
 
 use super::InspectError;
 use crate::checks::CheckId;
+use crate::crypto::KeyType;
 use crate::report::Check;
 use crate::saml::ns::{DS, MD};
 use crate::saml::time::Instant;
@@ -151,7 +152,17 @@ pub(super) fn lint_certificate(
             format!("the {what} {} expires within 30 days", info.subject),
         )
         .fix(fix)
-    } else if info.key_algorithm == "RSA" && info.key_bits < 2048 {
+    } else if info.key_algorithm != KeyType::Rsa {
+        // Every SignatureMethod and key transport samlscope (and JumpCloud) accepts is RSA.
+        Check::fail(
+            CheckId::MetadataCertificate,
+            format!(
+                "the {what} {} has an {} key: not supported for SAML signatures or encryption here (RSA only)",
+                info.subject, info.key_algorithm
+            ),
+        )
+        .fix(fix)
+    } else if info.key_bits < 2048 {
         Check::warn(
             CheckId::MetadataCertificate,
             format!("the {what} has a key of only {} bits", info.key_bits),
