@@ -299,6 +299,24 @@ fn metadata_and_request_cases() -> Vec<(String, Vec<Check>)> {
         ),
         metadata("expired certificate", &good, at("2200-01-01T00:00:00Z")),
         metadata(
+            "validUntil ahead",
+            &good.replacen(
+                "<md:EntityDescriptor ",
+                r#"<md:EntityDescriptor validUntil="2030-01-01T00:00:00Z" "#,
+                1,
+            ),
+            now,
+        ),
+        metadata(
+            "validUntil passed",
+            &good.replacen(
+                "<md:EntityDescriptor ",
+                r#"<md:EntityDescriptor validUntil="2020-01-01T00:00:00Z" "#,
+                1,
+            ),
+            now,
+        ),
+        metadata(
             "no SSO endpoint",
             &{
                 let s = good.find("<md:SingleSignOnService").unwrap();

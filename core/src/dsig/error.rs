@@ -61,7 +61,7 @@ pub enum SignatureError {
     #[error("the {bits}-bit RSA key is below the minimum of {min} bits")]
     KeyTooSmall { bits: usize, min: usize },
     #[error(
-        "the trusted certificate has an {key_type} key: not supported for SAML signatures here (RSA only)"
+        "the trusted certificate's key is {key_type}: not supported for SAML signatures here (RSA only)"
     )]
     UnsupportedKey { key_type: crate::crypto::KeyType },
     #[error("SignatureValue does not verify with any of the {tried} trusted key(s)")]

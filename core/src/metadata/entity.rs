@@ -134,8 +134,9 @@ pub(super) fn inspect_idp(doc: &Document, idp: NodeId, now: Instant) -> Metadata
         );
     }
     lint_endpoints(&sso, jumpcloud, &mut lints);
-    lints.extend(descriptor::lint_valid_until(
-        valid_until.as_deref(),
+    lints.extend(descriptor::lint_validity(
+        doc,
+        idp,
         now,
         "SPs that honour it will refuse it",
         "Download fresh metadata from the IdP.",

@@ -121,8 +121,9 @@ pub(super) fn inspect_sp(doc: &Document, sp: NodeId, now: Instant) -> SpMetadata
     let mut lints = Vec::new();
     lint_entity_id(&entity_id, &mut lints);
     lint_acs(&acs_endpoints, &mut lints);
-    lints.extend(descriptor::lint_valid_until(
-        valid_until.as_deref(),
+    lints.extend(descriptor::lint_validity(
+        doc,
+        sp,
         now,
         "IdPs that honour it refuse it",
         "Download fresh metadata from the service provider.",
