@@ -222,7 +222,7 @@ impl PublicKey {
                 .parameters
                 .as_ref()
                 .and_then(|params| {
-                    x509_parser::der_parser::der::parse_der_integer(params.data.as_ref()).ok()
+                    x509_parser::der_parser::der::parse_der_integer(params.data).ok()
                 })
                 .and_then(|(_, p)| p.as_slice().ok().map(bit_length))
                 .unwrap_or_else(|| pk.key_size()),

@@ -350,13 +350,12 @@ fn signed_request(name: &str, req: &str, sp_cert: &str) -> (String, Vec<Check>) 
         &Default::default(),
     )
     .unwrap();
-    let info = verify_authn_request(
-        signed.as_bytes(),
-        None,
-        &[common::cert(sp_cert)],
-        &Default::default(),
-    )
-    .unwrap();
+    let mut sp = samlscope_core::trust::TrustStore::new();
+    sp.add_certificate(
+        common::cert(sp_cert),
+        samlscope_core::trust::TrustSource::PinnedCertificate,
+    );
+    let info = verify_authn_request(signed.as_bytes(), None, &sp, &Default::default()).unwrap();
     (format!("request: {name}"), info.lints)
 }
 

@@ -13,12 +13,11 @@ use axum::routing::{get, post};
 use base64::Engine as _;
 use samlscope_core::checks::CheckId;
 use samlscope_core::decode::{DecodeLimits, Parameter, decode};
-use samlscope_core::dsig::VerifyPolicy;
 use samlscope_core::metadata::{
-    AuthnRequestInfo, RedirectSignature, inspect_authn_request, verify_authn_request,
+    AuthnRequestInfo, RedirectSignature, RequestPolicy, inspect_authn_request, verify_authn_request,
 };
 use samlscope_core::report::Status;
-use samlscope_core::trust::Certificate;
+use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
 use serde::Serialize;
 
 use crate::config::App;
@@ -213,24 +212,27 @@ fn check_request(
     // With an SP Certificate configured, a signed request is verified as JumpCloud does: the
     // query string's signature (Redirect; only where it arrived, not when the login form
     // carries the request back) or the XML signature (POST). SHA-1 is accepted, as a warning.
-    let sp_certificates = match app.sp_certificate.as_deref() {
-        Some(pem) => Certificate::all_from_pem(pem).map_err(|e| {
-            refused(
-                app,
-                format!("the configured SP certificate is unusable: {e}"),
-            )
-        })?,
-        None => Vec::new(),
+    let sp_keys = match app.sp_certificate.as_deref() {
+        Some(pem) => {
+            let mut keys = TrustStore::new();
+            for c in Certificate::all_from_pem(pem).map_err(|e| {
+                refused(
+                    app,
+                    format!("the configured SP certificate is unusable: {e}"),
+                )
+            })? {
+                keys.add_entity_certificate(c, TrustSource::PinnedCertificate, &app.sp_entity_id);
+            }
+            keys
+        }
+        None => TrustStore::new(),
     };
     let redirect = RedirectSignature::of(&msg).filter(|_| verify_redirect_signature);
-    let policy = VerifyPolicy {
-        allow_sha1: true,
-        ..VerifyPolicy::default()
-    };
-    let inspected = if sp_certificates.is_empty() {
+    let policy = RequestPolicy::new(false, true);
+    let inspected = if sp_keys.is_empty() {
         inspect_authn_request(msg.xml.as_bytes())
     } else {
-        verify_authn_request(msg.xml.as_bytes(), redirect, &sp_certificates, &policy)
+        verify_authn_request(msg.xml.as_bytes(), redirect, &sp_keys, &policy)
     };
     let info = inspected.map_err(|e| {
         refused(

@@ -65,7 +65,9 @@ pub fn trust_from_metadata(xml: &[u8]) -> Result<(TrustStore, Vec<String>), Insp
     for idp in descriptor::role_descriptors(&doc, IDP_ROLE) {
         let (entity_id, _) = descriptor::entity_facts(&doc, idp);
         if entity_id.trim().is_empty() {
-            return Err(InspectError::NoEntityId);
+            return Err(InspectError::NoEntityId {
+                role: "identity provider",
+            });
         }
         for c in signing_certificates(&doc, idp).into_iter().flatten() {
             trust.add_entity_certificate(c, TrustSource::Metadata, &entity_id);

@@ -9,10 +9,10 @@ mod sp;
 
 pub use authn_request::{AuthnRequestInfo, inspect_authn_request, verify_authn_request};
 pub use entity::{Endpoint, MetadataInfo, inspect_metadata, trust_from_metadata};
-pub use request_signature::RedirectSignature;
+
+pub use request_signature::{RedirectSignature, RequestPolicy};
 pub use sp::{
-    AcsEndpoint, IdpSetting, SpMetadataInfo, inspect_sp_metadata, sp_certificates,
-    sp_signing_certificates,
+    AcsEndpoint, IdpSetting, SpMetadataInfo, inspect_sp_metadata, sp_trust, sp_trust_from_metadata,
 };
 
 /// Metadata of either role, as an admin may paste either.
@@ -114,11 +114,13 @@ pub enum InspectError {
     NoRole,
     #[error("neither PEM certificates ({pem}) nor SP metadata ({metadata})")]
     NotSpCertificates { pem: String, metadata: String },
+    #[error("SP certificate: {0}")]
+    SpCertificate(#[from] crate::trust::CertificateError),
     #[error(
-        "an identity provider in the metadata has no entityID: its keys cannot be bound to the \
-         issuer they sign for"
+        "an {role} in the metadata has no entityID: its keys cannot be bound to the issuer \
+         they sign for"
     )]
-    NoEntityId,
+    NoEntityId { role: &'static str },
     #[error("no signing certificate in the SP's metadata")]
     NoSigningCertificate,
 }
