@@ -376,6 +376,51 @@ fn a_stripped_redirect_signature_fails() {
     }
 }
 
+/// An aggregate lists every entity; past the text's limit it says how many it did not show,
+/// and --json lists them all.
+#[test]
+fn metadata_on_an_aggregate_lists_every_entity() {
+    let entities: Vec<String> = (0..60)
+        .map(|i| {
+            sp_entity(
+                &format!("https://sp{i}.example.org"),
+                "core/tests/data/keys/idp2.crt.pem",
+            )
+        })
+        .collect();
+    let md = aggregate(&entities);
+    let (code, out, err) = samlscope(&["metadata", "-", "--now", NOW], &md);
+    assert!(code == 0 || code == 1, "{err}");
+    assert!(
+        out.contains("Metadata aggregate: 60 IdP/SP descriptors"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Service provider: https://sp0.example.org"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Service provider: https://sp49.example.org"),
+        "{out}"
+    );
+    assert!(!out.contains("https://sp50.example.org"), "{out}");
+    assert!(
+        out.contains("… and 10 more of the 60 descriptors not shown"),
+        "{out}"
+    );
+    let (_, out, _) = samlscope(&["metadata", "-", "--now", NOW, "--json"], &md);
+    assert_eq!(out.lines().count(), 60, "{out}");
+    assert!(out.contains("https://sp59.example.org"));
+    // Two entities: both, no "not shown".
+    let two = aggregate(&entities[..2]);
+    let (_, out, _) = samlscope(&["metadata", "-", "--now", NOW], &two);
+    assert!(
+        out.contains("https://sp0.example.org") && out.contains("https://sp1.example.org"),
+        "{out}"
+    );
+    assert!(!out.contains("not shown"), "{out}");
+}
+
 #[test]
 fn request_json_parses_and_a_request_without_issuer_fails() {
     let (code, out, err) = samlscope(&["request", "-", "--json"], &redirect_url(REQUEST, true));

@@ -410,3 +410,45 @@ fn a_non_rsa_signing_certificate_is_named_unsupported() {
         "Ed25519"
     );
 }
+
+/// An aggregate is read whole: every IdP and SP descriptor of every entity, nested aggregates
+/// included, in document order.
+#[test]
+fn an_aggregate_lists_every_entity_in_order() {
+    use samlscope_core::metadata::{EntityInfo, inspect_entities};
+    let strip = |xml: String| {
+        xml.replace(r#" xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata""#, "")
+            .replace(r#" xmlns:ds="http://www.w3.org/2000/09/xmldsig#""#, "")
+    };
+    let idp = strip(jumpcloud_metadata(false));
+    let sp = strip(sp_metadata("https://app.avoma.com", ACS));
+    let other_sp = strip(sp_metadata("https://other.avoma.com", ACS));
+    let xml = format!(
+        r#"<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">{sp}<md:EntitiesDescriptor>{idp}</md:EntitiesDescriptor>{other_sp}</md:EntitiesDescriptor>"#
+    );
+    let all = inspect_entities(xml.as_bytes(), now()).unwrap();
+    let ids: Vec<&str> = all
+        .iter()
+        .map(|e| match e {
+            EntityInfo::IdentityProvider(i) => i.entity_id.as_str(),
+            EntityInfo::ServiceProvider(i) => i.entity_id.as_str(),
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "https://app.avoma.com",
+            "jumpcloud-acmecorp",
+            "https://other.avoma.com"
+        ]
+    );
+    // Neither role, or not metadata: the same refusals as for one entity.
+    let neither = r#"<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"/>"#;
+    assert!(inspect_entities(neither.as_bytes(), now()).is_err());
+    assert!(
+        inspect_entities(b"<x/>", now())
+            .unwrap_err()
+            .to_string()
+            .contains("<x>")
+    );
+}

@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use samlscope_core::decode::{DecodeLimits, decode};
 use samlscope_core::metadata::{
-    RedirectSignature, RequestPolicy, inspect_authn_request, inspect_entity,
+    RedirectSignature, RequestPolicy, inspect_authn_request, inspect_entities, inspect_entity,
     inspect_metadata, sp_trust, verify_authn_request,
 };
 use samlscope_core::saml::time::Instant;
@@ -41,8 +41,9 @@ fn check(xml: &[u8]) {
     // The CLI and the server serialize every report.
     let _ = report.to_json();
     let _ = inspect_metadata(xml, p.now);
-    // Either role: SP metadata becomes the IdP settings to enter.
+    // Either role: SP metadata becomes the IdP settings to enter; an aggregate, every entity.
     let _ = inspect_entity(xml, p.now);
+    let _ = inspect_entities(xml, p.now);
     let _ = inspect_authn_request(xml);
 }
 

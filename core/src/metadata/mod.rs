@@ -53,6 +53,37 @@ pub fn inspect_entity(
     }
 }
 
+/// Reads metadata whole: every role descriptor (IdP and SP) of every entity, in document
+/// order — one entity, or every entity of an `EntitiesDescriptor` aggregate, nested ones
+/// included — each with its own facts and lints. An aggregate is what a federation publishes;
+/// reading its first entity only would hide every other one from the admin.
+pub fn inspect_entities(
+    xml: &[u8],
+    now: crate::saml::time::Instant,
+) -> Result<Vec<EntityInfo>, InspectError> {
+    let doc = crate::xml::parse(xml)?;
+    let mut found: Vec<(usize, EntityInfo)> = Vec::new();
+    for idp in descriptor::role_descriptors(&doc, entity::IDP_ROLE) {
+        let info = EntityInfo::IdentityProvider(entity::inspect_idp(&doc, idp, now));
+        found.push((doc.span(idp).start, info));
+    }
+    for sp in descriptor::role_descriptors(&doc, sp::SP_ROLE) {
+        let info = EntityInfo::ServiceProvider(sp::inspect_sp(&doc, sp, now));
+        found.push((doc.span(sp).start, info));
+    }
+    if found.is_empty() {
+        // The same refusal as for one entity: not metadata, or metadata of neither role.
+        return match descriptor::role_descriptor(&doc, entity::IDP_ROLE) {
+            Err(descriptor::Missing::WrongRoot(r)) => {
+                Err(InspectError::WrongRoot(r, "md:EntityDescriptor"))
+            }
+            _ => Err(InspectError::NoRole),
+        };
+    }
+    found.sort_by_key(|(start, _)| *start);
+    Ok(found.into_iter().map(|(_, info)| info).collect())
+}
+
 /// SAML binding URNs samlscope knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
