@@ -27,7 +27,7 @@ pub struct Args {
     /// IdP metadata (trusted signing certificates and the IdP entity ID). Repeatable.
     #[arg(long)]
     metadata: Vec<PathBuf>,
-    /// A trusted IdP certificate (PEM or bare base64). Repeatable (rollover).
+    /// A trusted IdP certificate (PEM, bare base64 or DER). Repeatable (rollover).
     #[arg(long)]
     idp_cert: Vec<PathBuf>,
     /// A trusted certificate fingerprint (SHA-256 hex; SHA-1 accepted and reported weak).
@@ -103,8 +103,7 @@ fn policy(args: &Args) -> Result<Policy, CliError> {
     }
     for c in &args.idp_cert {
         let bytes = read_bounded(c, limits.max_message).map_err(|e| CliError::input(CONTEXT, e))?;
-        let text = String::from_utf8_lossy(&bytes);
-        for cert in Certificate::all_from_pem(&text)
+        for cert in Certificate::all_from_bytes(&bytes)
             .map_err(|e| CliError::input(CONTEXT, format!("{}: {e}", c.display())))?
         {
             trust.add_certificate(cert, TrustSource::PinnedCertificate);

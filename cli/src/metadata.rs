@@ -2,9 +2,12 @@
 //! NameID formats, signing certificates with their facts), or for an SP's metadata what to enter
 //! on the IdP's SSO tab, and the lints with fix hints.
 //!
-//! Input in any form `decode` accepts. Exit 0 when no lint failed, 1 when one did, 2 when the
-//! input holds no readable metadata. `--json` prints one object per document (one line each):
-//! `role` (`identity_provider` or `service_provider`) and the facts of that role.
+//! Input in any form `decode` accepts. Metadata is read whole: an aggregate
+//! (`EntitiesDescriptor`, nested ones too) lists every role descriptor of every entity; the text
+//! shows the first [`SHOWN`] and says how many it did not show. Exit 0 when no lint failed (in
+//! any entity, shown or not), 1 when one did, 2 when the input holds no readable metadata.
+//! `--json` prints one object per role descriptor (one line each, all of them): `role`
+//! (`identity_provider` or `service_provider`) and the facts of that role.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
@@ -12,7 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use samlscope_core::metadata::{
-    AcsEndpoint, Binding, EntityInfo, MetadataInfo, SpMetadataInfo, inspect_entity,
+    AcsEndpoint, Binding, EntityInfo, MetadataInfo, SpMetadataInfo, inspect_entities,
 };
 use samlscope_core::report::Check;
 use samlscope_core::saml::time::Instant;
@@ -23,6 +26,9 @@ use crate::input::read_messages;
 use crate::render::{Painter, emit};
 
 const CONTEXT: &str = "metadata";
+
+/// Entities the text output shows per document; a federation aggregate holds thousands.
+const SHOWN: usize = 50;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -40,10 +46,15 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let now = crate::clock::now(args.now.as_deref(), CONTEXT)?;
     let messages = read_messages(&args.input).map_err(|e| CliError::input(CONTEXT, e))?;
     let mut infos = Vec::new();
+    // Per document: where its descriptors start in `infos`, and how many it has.
+    let mut documents = Vec::new();
     let mut first_error = None;
     for m in &messages {
-        match inspect_entity(m.xml.as_bytes(), now) {
-            Ok(info) => infos.push(info),
+        match inspect_entities(m.xml.as_bytes(), now) {
+            Ok(found) => {
+                documents.push((infos.len(), found.len()));
+                infos.extend(found);
+            }
             Err(e) => {
                 first_error.get_or_insert(e);
             }
@@ -57,14 +68,28 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let painter = Painter {
         color: !args.json && std::io::stdout().is_terminal(),
     };
-    for (i, info) in infos.iter().enumerate() {
+    for &(start, total) in &documents {
+        let document = infos.get(start..start + total).unwrap_or_default();
         if args.json {
-            let v = samlscope_core::report::json_line_safe(
-                serde_json::to_string(info).map_err(|e| CliError::input(CONTEXT, e))?,
-            );
-            out.push_str(&v);
+            for info in document {
+                let v = samlscope_core::report::json_line_safe(
+                    serde_json::to_string(info).map_err(|e| CliError::input(CONTEXT, e))?,
+                );
+                out.push_str(&v);
+                out.push('\n');
+            }
+            continue;
+        }
+        if !out.is_empty() {
             out.push('\n');
-        } else {
+        }
+        if total > 1 {
+            let _ = writeln!(
+                out,
+                "Metadata aggregate: {total} IdP/SP descriptors, in document order\n"
+            );
+        }
+        for (i, info) in document.iter().take(SHOWN).enumerate() {
             if i > 0 {
                 out.push('\n');
             }
@@ -72,6 +97,15 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
                 EntityInfo::IdentityProvider(i) => text(&mut out, i, painter),
                 EntityInfo::ServiceProvider(i) => sp_text(&mut out, i, painter),
             }
+        }
+        let rest = document.get(SHOWN..).unwrap_or_default();
+        if !rest.is_empty() {
+            let failing = rest.iter().filter(|i| i.has_failures()).count();
+            let _ = writeln!(
+                out,
+                "\n… and {} more of the {total} descriptors not shown ({failing} of them with a failed lint); --json lists every one",
+                rest.len()
+            );
         }
     }
     emit(&out);

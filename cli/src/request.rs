@@ -5,9 +5,13 @@
 //! was sent to, whose signature (if any) travels in the query string rather than the XML. Exit 0
 //! when no lint failed, 1 when one did, 2 when the input holds no readable AuthnRequest.
 //! `--json` prints one object per request (one line each): the fields of `AuthnRequestInfo`
-//! plus `binding` and, for the Redirect binding, `sig_alg` and `redirect_signed`. With
-//! `--sp-cert` the signature is verified as the IdP would (lint `request.signature`); a
-//! signature that does not verify is a failed lint (exit 1).
+//! plus `binding` and, for the Redirect binding, `sig_alg` and `redirect_signed`.
+//!
+//! With `--sp-cert` the signature is verified as the IdP would (lint `request.signature`), and
+//! signed means signed: an unsigned request fails unless `--allow-unsigned` says the SP does
+//! not sign; a half-stripped query (SigAlg without Signature) or a signed element wrapped in
+//! the request always fails. Keys from SP metadata verify only requests whose Issuer is their
+//! entity; certificates given alone verify for any Issuer unless `--sp-entity-id` binds them.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
@@ -15,12 +19,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use samlscope_core::decode::{DecodeLimits, Decoded};
-use samlscope_core::dsig::VerifyPolicy;
 use samlscope_core::metadata::{
-    AuthnRequestInfo, RedirectSignature, inspect_authn_request, sp_certificates,
+    AuthnRequestInfo, RedirectSignature, RequestPolicy, inspect_authn_request, sp_trust,
     verify_authn_request,
 };
-use samlscope_core::trust::Certificate;
+use samlscope_core::trust::TrustStore;
 
 use crate::error::CliError;
 use crate::input::{read_bounded, read_messages};
@@ -34,10 +37,18 @@ pub struct Args {
     pub input: PathBuf,
     /// Verify the request's signature (the Redirect query string's, or the POSTed XML
     /// signature) with the SP's signing certificate, as the IdP does with what is in its SP
-    /// Certificate field: PEM certificate(s), or the SP's metadata (its signing certificates).
-    /// Repeatable.
-    #[arg(long, value_name = "PEM|METADATA")]
+    /// Certificate field: PEM or DER certificate(s), or the SP's metadata (every SP entity in
+    /// it; each key verifies only requests whose Issuer is its entity). Repeatable.
+    #[arg(long, value_name = "PEM|DER|METADATA")]
     pub sp_cert: Vec<PathBuf>,
+    /// The SP entity the `--sp-cert` certificates given alone (not in metadata) belong to: they
+    /// then verify only requests whose Issuer is this entity.
+    #[arg(long, value_name = "ENTITY_ID", requires = "sp_cert")]
+    pub sp_entity_id: Option<String>,
+    /// The SP does not sign its requests: an unsigned request is "not checked" instead of a
+    /// failure (a half-stripped query or a wrapped signature still fails).
+    #[arg(long, requires = "sp_cert")]
+    pub allow_unsigned: bool,
     /// Accept an RSA-SHA1 request signature (reported as weak).
     #[arg(long)]
     pub allow_sha1: bool,
@@ -46,36 +57,37 @@ pub struct Args {
     pub json: bool,
 }
 
-/// The SP's certificates from `--sp-cert` files: PEM certificates, else SP metadata.
-fn sp_certificate_files(paths: &[PathBuf]) -> Result<Vec<Certificate>, CliError> {
-    let mut out = Vec::new();
-    for path in paths {
+/// The SP keys from `--sp-cert` files (certificates, else SP metadata), the certificates given
+/// alone bound to `--sp-entity-id` when it is given.
+fn sp_keys(args: &Args) -> Result<TrustStore, CliError> {
+    let mut trust = TrustStore::new();
+    for path in &args.sp_cert {
         let bytes = read_bounded(path, DecodeLimits::default().max_message)
             .map_err(|e| CliError::input(CONTEXT, e))?;
-        let found = sp_certificates(&bytes)
+        let found = sp_trust(&bytes)
             .map_err(|e| CliError::input(CONTEXT, format!("{}: {e}", path.display())))?;
-        out.extend(found);
+        trust.extend(&found);
     }
-    Ok(out)
+    if let Some(entity) = &args.sp_entity_id {
+        trust.bind_unbound(entity);
+    }
+    Ok(trust)
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, CliError> {
-    let sp_certs = sp_certificate_files(&args.sp_cert)?;
-    let policy = VerifyPolicy {
-        allow_sha1: args.allow_sha1,
-        ..VerifyPolicy::default()
-    };
+    let sp_keys = sp_keys(args)?;
+    let policy = RequestPolicy::new(!args.allow_unsigned, args.allow_sha1);
     let messages = read_messages(&args.input).map_err(|e| CliError::input(CONTEXT, e))?;
     let mut found: Vec<(&Decoded, AuthnRequestInfo)> = Vec::new();
     let mut first_error = None;
     for m in &messages {
-        let inspected = if sp_certs.is_empty() {
+        let inspected = if sp_keys.is_empty() {
             inspect_authn_request(m.xml.as_bytes())
         } else {
             verify_authn_request(
                 m.xml.as_bytes(),
                 RedirectSignature::of(m),
-                &sp_certs,
+                &sp_keys,
                 &policy,
             )
         };

@@ -184,20 +184,42 @@ fn request_signature_is_verified_with_the_sp_certificate() {
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("✖ request.signature"), "{out}");
     assert!(out.contains("SP Certificate field"), "{out}");
-    let (code, out, _) = samlscope(
-        &["request", "-", "--sp-cert", good, "--json"],
-        &redirect_url(REQUEST, false),
+    // Signed means signed: an unsigned request fails, unless the SP does not sign.
+    let signature_lint = |args: &[&str], input: &str| {
+        let (code, out, err) = samlscope(args, input);
+        let v: serde_json::Value =
+            serde_json::from_str(out.trim()).unwrap_or_else(|_| panic!("{out}{err}"));
+        let lint = v["lints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "request.signature")
+            .unwrap()
+            .clone();
+        (code, lint)
+    };
+    let unsigned = redirect_url(REQUEST, false);
+    let (code, lint) = signature_lint(&["request", "-", "--sp-cert", good, "--json"], &unsigned);
+    assert_eq!(code, 1, "{lint}");
+    assert_eq!(lint["status"], "fail", "{lint}");
+    assert!(
+        lint["fix"].as_str().unwrap().contains("--allow-unsigned"),
+        "{lint}"
     );
-    assert_eq!(code, 0);
-    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    let lint = v["lints"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "request.signature")
-        .unwrap();
+    let (code, lint) = signature_lint(
+        &[
+            "request",
+            "-",
+            "--sp-cert",
+            good,
+            "--allow-unsigned",
+            "--json",
+        ],
+        &unsigned,
+    );
+    assert_eq!(code, 0, "{lint}");
     assert_eq!(lint["status"], "skipped", "{lint}");
-    // Neither PEM nor SP metadata: a usage error naming the file.
+    // IdP metadata is not the SP's: a usage error naming the file and what it is.
     let (code, _, err) = samlscope(
         &[
             "request",
@@ -208,7 +230,195 @@ fn request_signature_is_verified_with_the_sp_certificate() {
         &url,
     );
     assert_eq!(code, 2);
-    assert!(err.contains("neither PEM certificates"), "{err}");
+    assert!(err.contains("examples/jumpcloud/metadata.xml"), "{err}");
+    assert!(
+        err.contains("does not describe a service provider"),
+        "{err}"
+    );
+    // The policy options need --sp-cert.
+    let (code, _, err) = samlscope(&["request", "-", "--allow-unsigned"], &url);
+    assert_eq!(code, 2, "{err}");
+}
+
+/// A temporary file holding `bytes`, removed when dropped.
+struct TempFile(std::path::PathBuf);
+
+impl TempFile {
+    fn new(name: &str, bytes: &[u8]) -> Self {
+        let path = std::env::temp_dir().join(format!("samlscope-{}-{name}", std::process::id()));
+        std::fs::write(&path, bytes).unwrap();
+        Self(path)
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn certificate_base64(pem_path: &str) -> String {
+    std::fs::read_to_string(format!("{ROOT}/{pem_path}"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect()
+}
+
+fn sp_entity(entity_id: &str, cert_pem_path: &str) -> String {
+    format!(
+        r#"<md:EntityDescriptor entityID="{entity_id}"><md:SPSSODescriptor AuthnRequestsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://sp.example.org/acs" index="0"/></md:SPSSODescriptor></md:EntityDescriptor>"#,
+        certificate_base64(cert_pem_path)
+    )
+}
+
+fn aggregate(entities: &[String]) -> String {
+    format!(
+        r#"<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">{}</md:EntitiesDescriptor>"#,
+        entities.concat()
+    )
+}
+
+/// Keys are bound to their SP: in an aggregate whose first entity is the attacker's, the
+/// attacker's key does not verify a request naming another SP; a certificate given alone is
+/// bound with --sp-entity-id; DER and PEM certificates are read, a public key is named.
+#[test]
+fn sp_keys_are_bound_to_the_request_issuer() {
+    // The request is signed with the key of idp2.crt.pem: here the attacker's.
+    let url = redirect_url(REQUEST, true);
+    let attacker_first = TempFile::new(
+        "aggregate.xml",
+        aggregate(&[
+            sp_entity(
+                "https://evil-sp.example.net",
+                "core/tests/data/keys/idp2.crt.pem",
+            ),
+            sp_entity("https://app.avoma.com", "core/tests/data/keys/idp.crt.pem"),
+        ])
+        .as_bytes(),
+    );
+    let (code, out, err) = samlscope(&["request", "-", "--sp-cert", attacker_first.path()], &url);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("✖ request.signature"), "{out}");
+    // Only the attacker's entity: no key of the Issuer, and the entities given are named.
+    let attacker_only = TempFile::new(
+        "evil.xml",
+        aggregate(&[sp_entity(
+            "https://evil-sp.example.net",
+            "core/tests/data/keys/idp2.crt.pem",
+        )])
+        .as_bytes(),
+    );
+    let (code, out, err) = samlscope(&["request", "-", "--sp-cert", attacker_only.path()], &url);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("no SP key given belongs to the request's Issuer"),
+        "{out}"
+    );
+    assert!(out.contains("https://evil-sp.example.net"), "{out}");
+    // A PEM certificate alone verifies for any Issuer, unless bound to another SP.
+    let good = "core/tests/data/keys/idp2.crt.pem";
+    for (entity, want) in [
+        ("https://app.avoma.com", 0),
+        ("https://evil-sp.example.net", 1),
+    ] {
+        let (code, out, err) = samlscope(
+            &["request", "-", "--sp-cert", good, "--sp-entity-id", entity],
+            &url,
+        );
+        assert_eq!(code, want, "{entity}: {out}{err}");
+    }
+    // DER is read; a public key PEM is refused by name.
+    let pem = std::fs::read_to_string(format!("{ROOT}/{good}")).unwrap();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(certificate_base64(good))
+        .unwrap();
+    let der = TempFile::new("sp.der", &der);
+    let (code, out, err) = samlscope(&["request", "-", "--sp-cert", der.path()], &url);
+    assert_eq!(code, 0, "{out}{err}");
+    let cert = samlscope_core::trust::Certificate::all_from_pem(&pem)
+        .unwrap()
+        .remove(0);
+    let public = format!(
+        "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+        base64::engine::general_purpose::STANDARD.encode(cert.subject_public_key_info())
+    );
+    let public = TempFile::new("sp.pub.pem", public.as_bytes());
+    let (code, _, err) = samlscope(&["request", "-", "--sp-cert", public.path()], &url);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("this is a PUBLIC KEY PEM, not a certificate"),
+        "{err}"
+    );
+}
+
+/// A Redirect URL whose Signature was removed but whose SigAlg was left: refused as stripped,
+/// even when unsigned requests are allowed.
+#[test]
+fn a_stripped_redirect_signature_fails() {
+    let url = redirect_url(REQUEST, true);
+    let (stripped, _) = url.split_once("&Signature=").unwrap();
+    for extra in [&[][..], &["--allow-unsigned"][..]] {
+        let mut args = vec![
+            "request",
+            "-",
+            "--sp-cert",
+            "core/tests/data/keys/idp2.crt.pem",
+        ];
+        args.extend_from_slice(extra);
+        let (code, out, err) = samlscope(&args, stripped);
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(out.contains("SigAlg but no Signature"), "{out}");
+    }
+}
+
+/// An aggregate lists every entity; past the text's limit it says how many it did not show,
+/// and --json lists them all.
+#[test]
+fn metadata_on_an_aggregate_lists_every_entity() {
+    let entities: Vec<String> = (0..60)
+        .map(|i| {
+            sp_entity(
+                &format!("https://sp{i}.example.org"),
+                "core/tests/data/keys/idp2.crt.pem",
+            )
+        })
+        .collect();
+    let md = aggregate(&entities);
+    let (code, out, err) = samlscope(&["metadata", "-", "--now", NOW], &md);
+    assert!(code == 0 || code == 1, "{err}");
+    assert!(
+        out.contains("Metadata aggregate: 60 IdP/SP descriptors"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Service provider: https://sp0.example.org"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Service provider: https://sp49.example.org"),
+        "{out}"
+    );
+    assert!(!out.contains("https://sp50.example.org"), "{out}");
+    assert!(
+        out.contains("… and 10 more of the 60 descriptors not shown"),
+        "{out}"
+    );
+    let (_, out, _) = samlscope(&["metadata", "-", "--now", NOW, "--json"], &md);
+    assert_eq!(out.lines().count(), 60, "{out}");
+    assert!(out.contains("https://sp59.example.org"));
+    // Two entities: both, no "not shown".
+    let two = aggregate(&entities[..2]);
+    let (_, out, _) = samlscope(&["metadata", "-", "--now", NOW], &two);
+    assert!(
+        out.contains("https://sp0.example.org") && out.contains("https://sp1.example.org"),
+        "{out}"
+    );
+    assert!(!out.contains("not shown"), "{out}");
 }
 
 #[test]

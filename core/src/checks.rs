@@ -67,6 +67,7 @@ check_ids! {
     MetadataEntityId => "metadata.entity_id",
     MetadataCertificate => "metadata.certificate",
     MetadataEndpoints => "metadata.endpoints",
+    MetadataValidUntil => "metadata.valid_until",
     RequestId => "request.id",
     RequestIssuer => "request.issuer",
     RequestAcsUrl => "request.acs_url",

@@ -71,7 +71,98 @@ pub fn backends() -> &'static [Backend] {
 #[derive(Debug, Clone)]
 enum KeyKind {
     Rsa(Box<RsaKey>),
-    Other(&'static str),
+    Other(KeyType),
+}
+
+/// The kind of a certificate's public key, named as an admin reads it in a certificate viewer.
+/// SAML signatures here are RSA (the SignatureMethods samlscope accepts are all `rsa-sha*`):
+/// every other kind is named so that the report can say "not supported" rather than "signed
+/// with another key".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyType {
+    Rsa,
+    /// An RSA key restricted to RSASSA-PSS (RFC 4055): the PKCS#1 v1.5 `rsa-sha*` methods
+    /// SAML uses cannot use it.
+    RsaPss,
+    EcP256,
+    EcP384,
+    EcP521,
+    /// An elliptic-curve key on a curve other than the NIST ones above.
+    EcOther,
+    Ed25519,
+    Ed448,
+    Dsa,
+    /// An algorithm OID samlscope does not know.
+    Unknown,
+}
+
+impl KeyType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rsa => "RSA",
+            Self::RsaPss => "RSA-PSS",
+            Self::EcP256 => "EC P-256",
+            Self::EcP384 => "EC P-384",
+            Self::EcP521 => "EC P-521",
+            Self::EcOther => "EC (other curve)",
+            Self::Ed25519 => "Ed25519",
+            Self::Ed448 => "Ed448",
+            Self::Dsa => "DSA",
+            Self::Unknown => "unknown key type",
+        }
+    }
+
+    /// From the SubjectPublicKeyInfo's algorithm OID and, for EC, its named-curve parameter
+    /// (RFC 5480 §2.1.1; RFC 8410 §3 for the Edwards curves; RFC 3279 §2.3.2 for DSA).
+    fn from_oids(algorithm: &str, curve: Option<&str>) -> Self {
+        match (algorithm, curve) {
+            ("1.2.840.113549.1.1.1", _) => Self::Rsa,
+            ("1.2.840.113549.1.1.10", _) => Self::RsaPss,
+            ("1.2.840.10045.2.1", Some("1.2.840.10045.3.1.7")) => Self::EcP256,
+            ("1.2.840.10045.2.1", Some("1.3.132.0.34")) => Self::EcP384,
+            ("1.2.840.10045.2.1", Some("1.3.132.0.35")) => Self::EcP521,
+            ("1.2.840.10045.2.1", _) => Self::EcOther,
+            ("1.3.101.112", _) => Self::Ed25519,
+            ("1.3.101.113", _) => Self::Ed448,
+            ("1.2.840.10040.4.1", _) => Self::Dsa,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// The key size an admin compares, where the key encoding does not say it plainly.
+    fn nominal_bits(self) -> Option<usize> {
+        match self {
+            Self::EcP256 | Self::Ed25519 => Some(256),
+            Self::EcP384 => Some(384),
+            Self::EcP521 => Some(521),
+            Self::Ed448 => Some(448),
+            _ => None,
+        }
+    }
+}
+
+/// Bits of a big-endian unsigned integer, leading zero bytes and bits left out.
+fn bit_length(be: &[u8]) -> usize {
+    let trimmed: &[u8] = match be.iter().position(|&b| b != 0) {
+        Some(i) => be.get(i..).unwrap_or_default(),
+        None => &[],
+    };
+    match trimmed.first() {
+        Some(&top) => trimmed.len() * 8 - top.leading_zeros() as usize,
+        None => 0,
+    }
+}
+
+impl std::fmt::Display for KeyType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for KeyType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// The prepared keys are built on first use: their Montgomery set-up costs more than parsing
@@ -98,7 +189,7 @@ pub enum CryptoError {
     #[error("signature does not verify")]
     BadSignature,
     #[error("the key is {0}, but the signature method needs RSA")]
-    KeyTypeMismatch(&'static str),
+    KeyTypeMismatch(KeyType),
     #[error("the RSA key is not usable: {0}")]
     UnusableKey(String),
     #[error("signing failed: {0}")]
@@ -115,7 +206,28 @@ impl PublicKey {
             x509_parser::x509::SubjectPublicKeyInfo::from_der(spki).map_err(|e| e.to_string())?;
         let rsa_pkcs1 = parsed.subject_public_key.data.to_vec();
         let pk = parsed.parsed().map_err(|e| e.to_string())?;
-        let bits = pk.key_size();
+        let curve = parsed
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.as_oid().ok())
+            .map(|o| o.to_id_string());
+        let key_type =
+            KeyType::from_oids(&parsed.algorithm.algorithm.to_id_string(), curve.as_deref());
+        let bits = match key_type {
+            // A DSA key's size is its prime p's (FIPS 186-4 §4.2), in the parameters; the
+            // public value alone may be a byte shorter or carry a sign byte.
+            KeyType::Dsa => parsed
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|params| {
+                    x509_parser::der_parser::der::parse_der_integer(params.data).ok()
+                })
+                .and_then(|(_, p)| p.as_slice().ok().map(bit_length))
+                .unwrap_or_else(|| pk.key_size()),
+            t => t.nominal_bits().unwrap_or_else(|| pk.key_size()),
+        };
         let kind = match pk {
             x509_parser::public_key::PublicKey::RSA(ref k) => KeyKind::Rsa(Box::new(RsaKey {
                 spki: spki.to_vec(),
@@ -128,9 +240,7 @@ impl PublicKey {
                 #[cfg(not(target_arch = "wasm32"))]
                 aws_lc: Default::default(),
             })),
-            x509_parser::public_key::PublicKey::EC(_) => KeyKind::Other("EC"),
-            x509_parser::public_key::PublicKey::DSA(_) => KeyKind::Other("DSA"),
-            _ => KeyKind::Other("unknown key type"),
+            _ => KeyKind::Other(key_type),
         };
         Ok(Self {
             kind,
@@ -139,11 +249,16 @@ impl PublicKey {
         })
     }
 
-    pub fn algorithm_name(&self) -> &'static str {
+    pub fn key_type(&self) -> KeyType {
         match self.kind {
-            KeyKind::Rsa(_) => "RSA",
-            KeyKind::Other(name) => name,
+            KeyKind::Rsa(_) => KeyType::Rsa,
+            KeyKind::Other(t) => t,
         }
+    }
+
+    /// Whether a SAML signature can be verified with this key here (RSA only).
+    pub fn is_supported(&self) -> bool {
+        matches!(self.kind, KeyKind::Rsa(_))
     }
 
     pub fn bits(&self) -> usize {
@@ -160,7 +275,7 @@ impl PublicKey {
     ) -> Result<(), CryptoError> {
         let key = match &self.kind {
             KeyKind::Rsa(key) => key,
-            KeyKind::Other(name) => return Err(CryptoError::KeyTypeMismatch(name)),
+            KeyKind::Other(t) => return Err(CryptoError::KeyTypeMismatch(*t)),
         };
         match backend {
             Backend::Limbs32 => verify_own(&key.limbs32, key, algorithm, message, signature),

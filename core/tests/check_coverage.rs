@@ -299,6 +299,24 @@ fn metadata_and_request_cases() -> Vec<(String, Vec<Check>)> {
         ),
         metadata("expired certificate", &good, at("2200-01-01T00:00:00Z")),
         metadata(
+            "validUntil ahead",
+            &good.replacen(
+                "<md:EntityDescriptor ",
+                r#"<md:EntityDescriptor validUntil="2030-01-01T00:00:00Z" "#,
+                1,
+            ),
+            now,
+        ),
+        metadata(
+            "validUntil passed",
+            &good.replacen(
+                "<md:EntityDescriptor ",
+                r#"<md:EntityDescriptor validUntil="2020-01-01T00:00:00Z" "#,
+                1,
+            ),
+            now,
+        ),
+        metadata(
             "no SSO endpoint",
             &{
                 let s = good.find("<md:SingleSignOnService").unwrap();
@@ -332,13 +350,12 @@ fn signed_request(name: &str, req: &str, sp_cert: &str) -> (String, Vec<Check>) 
         &Default::default(),
     )
     .unwrap();
-    let info = verify_authn_request(
-        signed.as_bytes(),
-        None,
-        &[common::cert(sp_cert)],
-        &Default::default(),
-    )
-    .unwrap();
+    let mut sp = samlscope_core::trust::TrustStore::new();
+    sp.add_certificate(
+        common::cert(sp_cert),
+        samlscope_core::trust::TrustSource::PinnedCertificate,
+    );
+    let info = verify_authn_request(signed.as_bytes(), None, &sp, &Default::default()).unwrap();
     (format!("request: {name}"), info.lints)
 }
 

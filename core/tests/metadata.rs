@@ -309,3 +309,146 @@ fn sp_metadata_lints_and_the_mix_up_with_idp_metadata() {
     assert!(err.contains("service provider's metadata"), "{err}");
     assert!(err.contains("Export Metadata"), "{err}");
 }
+
+/// Every metadata time is parsed strictly and judged under its own check id: an unreadable
+/// `validUntil` or `cacheDuration` fails naming the attribute and element, an expired one
+/// fails as `metadata.valid_until` (not under the entity ID), wherever it sits — on the entity,
+/// the role descriptor or an aggregate around them.
+#[test]
+fn metadata_times_parse_strictly_under_their_own_check() {
+    let md = jumpcloud_metadata(false);
+    let entity = |attrs: &str| {
+        md.replacen(
+            "<md:EntityDescriptor ",
+            &format!("<md:EntityDescriptor {attrs} "),
+            1,
+        )
+    };
+    let checks = |xml: &str| {
+        inspect_metadata(xml.as_bytes(), now())
+            .unwrap()
+            .lints
+            .into_iter()
+            .filter(|c| c.id == C::MetadataValidUntil)
+            .collect::<Vec<_>>()
+    };
+    // No time: no lint.
+    assert!(checks(&md).is_empty());
+    // In the future: a pass saying until when.
+    let ok = checks(&entity(
+        r#"validUntil="2030-01-01T00:00:00Z" cacheDuration="PT6H""#,
+    ));
+    assert_eq!(ok.len(), 1, "{ok:?}");
+    assert_eq!(ok[0].status, Status::Pass);
+    assert!(ok[0].message.contains("2030-01-01T00:00:00Z"), "{ok:?}");
+    // Unparseable: a failure naming the field and where it is.
+    for (attrs, field) in [
+        (r#"validUntil="next tuesday""#, "validUntil"),
+        (r#"validUntil="2030-02-30T00:00:00Z""#, "validUntil"),
+        (r#"cacheDuration="6 hours""#, "cacheDuration"),
+    ] {
+        let bad = checks(&entity(attrs));
+        assert_eq!(bad.len(), 1, "{attrs}: {bad:?}");
+        assert_eq!(bad[0].status, Status::Fail, "{attrs}");
+        assert!(bad[0].message.contains(field), "{:?}", bad[0]);
+        assert!(
+            bad[0].message.contains("<md:EntityDescriptor>"),
+            "{:?}",
+            bad[0]
+        );
+        assert!(bad[0].fix.is_some());
+    }
+    // Expired: its own check, and the entity ID lint is not touched.
+    let expired = entity(r#"validUntil="2020-01-01T00:00:00Z""#);
+    let e = checks(&expired);
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert_eq!(e[0].status, Status::Fail);
+    assert!(e[0].message.contains("expired"), "{e:?}");
+    let info = inspect_metadata(expired.as_bytes(), now()).unwrap();
+    assert_eq!(lint(&info, C::MetadataEntityId), vec![Status::Warn]);
+    // On the role descriptor, and on an aggregate around the entity.
+    let role = md.replacen(
+        "<md:IDPSSODescriptor ",
+        r#"<md:IDPSSODescriptor validUntil="2020-01-01T00:00:00Z" "#,
+        1,
+    );
+    assert_eq!(checks(&role)[0].status, Status::Fail);
+    let body = md.replacen(r#" xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata""#, "", 1);
+    let aggregate = format!(
+        r#"<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" validUntil="2020-01-01T00:00:00Z">{body}</md:EntitiesDescriptor>"#
+    );
+    let a = checks(&aggregate);
+    assert_eq!(a.len(), 1, "{a:?}");
+    assert!(a[0].message.contains("<md:EntitiesDescriptor>"), "{a:?}");
+    assert_eq!(a[0].status, Status::Fail);
+}
+
+/// A signing certificate with a key SAML signatures here cannot use fails its lint, named.
+#[test]
+fn a_non_rsa_signing_certificate_is_named_unsupported() {
+    let md = samlscope_core::saml::build::idp_metadata_xml(
+        "https://idp.example.org",
+        "https://idp.example.org/sso",
+        &common::cert(common::ED25519_CERT).to_base64(),
+        false,
+        NAMEID_EMAIL,
+    );
+    let info = inspect_metadata(md.as_bytes(), now()).unwrap();
+    let c = info
+        .lints
+        .iter()
+        .find(|c| c.id == C::MetadataCertificate)
+        .unwrap();
+    assert_eq!(c.status, Status::Fail);
+    assert!(c.message.contains("Ed25519"), "{c:?}");
+    assert!(
+        c.message.contains("not supported for SAML signatures"),
+        "{c:?}"
+    );
+    assert_eq!(
+        info.signing_certificates[0].key_algorithm.to_string(),
+        "Ed25519"
+    );
+}
+
+/// An aggregate is read whole: every IdP and SP descriptor of every entity, nested aggregates
+/// included, in document order.
+#[test]
+fn an_aggregate_lists_every_entity_in_order() {
+    use samlscope_core::metadata::{EntityInfo, inspect_entities};
+    let strip = |xml: String| {
+        xml.replace(r#" xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata""#, "")
+            .replace(r#" xmlns:ds="http://www.w3.org/2000/09/xmldsig#""#, "")
+    };
+    let idp = strip(jumpcloud_metadata(false));
+    let sp = strip(sp_metadata("https://app.avoma.com", ACS));
+    let other_sp = strip(sp_metadata("https://other.avoma.com", ACS));
+    let xml = format!(
+        r#"<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">{sp}<md:EntitiesDescriptor>{idp}</md:EntitiesDescriptor>{other_sp}</md:EntitiesDescriptor>"#
+    );
+    let all = inspect_entities(xml.as_bytes(), now()).unwrap();
+    let ids: Vec<&str> = all
+        .iter()
+        .map(|e| match e {
+            EntityInfo::IdentityProvider(i) => i.entity_id.as_str(),
+            EntityInfo::ServiceProvider(i) => i.entity_id.as_str(),
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "https://app.avoma.com",
+            "jumpcloud-acmecorp",
+            "https://other.avoma.com"
+        ]
+    );
+    // Neither role, or not metadata: the same refusals as for one entity.
+    let neither = r#"<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"/>"#;
+    assert!(inspect_entities(neither.as_bytes(), now()).is_err());
+    assert!(
+        inspect_entities(b"<x/>", now())
+            .unwrap_err()
+            .to_string()
+            .contains("<x>")
+    );
+}

@@ -15,10 +15,11 @@ use samlscope_core::crypto::PrivateKey;
 use samlscope_core::decode::{DecodeLimits, Decoded, decode};
 use samlscope_core::dsig::{SignOptions, SignatureAlgorithm, VerifyPolicy, sign_enveloped};
 use samlscope_core::metadata::{
-    AuthnRequestInfo, RedirectSignature, inspect_authn_request, sp_signing_certificates,
-    verify_authn_request,
+    AuthnRequestInfo, RedirectSignature, RequestPolicy, inspect_authn_request, sp_trust,
+    sp_trust_from_metadata, verify_authn_request,
 };
 use samlscope_core::report::{Check, Status};
+use samlscope_core::trust::{TrustSource, TrustStore};
 use samlscope_core::xml::Span;
 
 const REQUEST: &str = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_req42" Version="2.0" IssueInstant="2026-11-28T12:00:00Z" AssertionConsumerServiceURL="https://prod-api.avoma.com/saml2/acs" ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"><saml:Issuer>https://app.avoma.com</saml:Issuer></samlp:AuthnRequest>"#;
@@ -66,19 +67,39 @@ fn decoded(input: &str) -> Decoded {
         .remove(0)
 }
 
-/// `input` inspected and its signature verified with `certs` under `policy`; also the
-/// decoded XML.
+/// `certs` (PEM) given without an SP: they verify a request from any Issuer.
+fn unbound(certs: &[&str]) -> TrustStore {
+    let mut t = TrustStore::new();
+    for c in certs {
+        t.add_certificate(common::cert(c), TrustSource::PinnedCertificate);
+    }
+    t
+}
+
+/// `input` inspected and its signature verified with `certs` under `policy` (signatures
+/// required); also the decoded XML.
 fn verified(input: &str, certs: &[&str], policy: &VerifyPolicy) -> (AuthnRequestInfo, String) {
+    let policy = RequestPolicy {
+        require_signed: true,
+        verify: *policy,
+    };
+    verified_with(input, &unbound(certs), &policy)
+}
+
+/// `input` inspected and its signature verified with the SP keys `trust` under `policy`.
+fn verified_with(
+    input: &str,
+    trust: &TrustStore,
+    policy: &RequestPolicy,
+) -> (AuthnRequestInfo, String) {
     let m = decoded(input);
-    let certs: Vec<_> = certs.iter().map(|c| common::cert(c)).collect();
     let info =
-        verify_authn_request(m.xml.as_bytes(), RedirectSignature::of(&m), &certs, policy).unwrap();
+        verify_authn_request(m.xml.as_bytes(), RedirectSignature::of(&m), trust, policy).unwrap();
     (info, m.xml)
 }
 
-/// The `request.signature` check of `input` verified with `certs` under `policy`.
-fn signature_check(input: &str, certs: &[&str], policy: &VerifyPolicy) -> Check {
-    let (info, _) = verified(input, certs, policy);
+/// The one `request.signature` check of `info`.
+fn the_signature_check(info: AuthnRequestInfo) -> Check {
     let mut found: Vec<Check> = info
         .lints
         .into_iter()
@@ -86,6 +107,16 @@ fn signature_check(input: &str, certs: &[&str], policy: &VerifyPolicy) -> Check 
         .collect();
     assert_eq!(found.len(), 1, "one request.signature check");
     found.remove(0)
+}
+
+/// The `request.signature` check of `input` verified with `certs` under `policy`.
+fn signature_check(input: &str, certs: &[&str], policy: &VerifyPolicy) -> Check {
+    the_signature_check(verified(input, certs, policy).0)
+}
+
+/// The `request.signature` check of `input` verified with `trust` under `policy`.
+fn signature_check_with(input: &str, trust: &TrustStore, policy: &RequestPolicy) -> Check {
+    the_signature_check(verified_with(input, trust, policy).0)
 }
 
 /// `c` has `status` and its message says `says`.
@@ -211,9 +242,14 @@ fn posted_requests_carry_an_enveloped_signature() {
     let body = format!("SAMLRequest={}", pct(&STANDARD.encode(&twice)));
     let two = signature_check(&body, &[common::IDP2_CERT], &policy);
     expect(&two, Status::Fail, "two XML signatures");
-    // Unsigned: nothing to verify, said as such.
+    // Unsigned: a failure when the SP signs (a stripped signature looks exactly so), not
+    // checked when the policy says it does not.
     let body = format!("SAMLRequest={}", pct(&STANDARD.encode(REQUEST)));
     let unsigned = signature_check(&body, &[common::IDP2_CERT], &policy);
+    expect(&unsigned, Status::Fail, "unsigned");
+    fix_says(&unsigned, "--allow-unsigned");
+    let allowed = RequestPolicy::new(false, false);
+    let unsigned = signature_check_with(&body, &unbound(&[common::IDP2_CERT]), &allowed);
     assert_eq!(unsigned.status, Status::Skipped, "{unsigned:?}");
     // Inspection alone does not verify: no request.signature check there.
     let plain = inspect_authn_request(signed.as_bytes()).unwrap();
@@ -267,20 +303,381 @@ fn a_verified_signature_says_what_it_covers() {
     );
 }
 
+fn b64(pem: &str) -> String {
+    pem.lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect::<String>()
+}
+
+/// An `EntityDescriptor` for `entity_id` whose SPSSODescriptors sign with `signing` (one
+/// descriptor per entry, each with its certificates); no namespace declarations.
+fn sp_entity(entity_id: &str, descriptors: &[&[&str]]) -> String {
+    let mut roles = String::new();
+    for certs in descriptors {
+        roles.push_str(r#"<md:SPSSODescriptor AuthnRequestsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">"#);
+        for c in *certs {
+            roles.push_str(&format!(
+                r#"<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"#,
+                b64(c)
+            ));
+        }
+        roles.push_str(r#"<md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://sp.example.org/acs" index="0"/></md:SPSSODescriptor>"#);
+    }
+    format!(r#"<md:EntityDescriptor entityID="{entity_id}">{roles}</md:EntityDescriptor>"#)
+}
+
+const NS: &str = r#"xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#""#;
+
+/// One entity as a metadata document.
+fn sp_metadata(entity_id: &str, descriptors: &[&[&str]]) -> String {
+    sp_entity(entity_id, descriptors).replacen(
+        "<md:EntityDescriptor ",
+        &format!("<md:EntityDescriptor {NS} "),
+        1,
+    )
+}
+
+/// Entities in an aggregate, the last ones in a nested aggregate.
+fn aggregate(outer: &[String], nested: &[String]) -> String {
+    format!(
+        r#"<md:EntitiesDescriptor {NS} Name="federation">{}<md:EntitiesDescriptor Name="inner">{}</md:EntitiesDescriptor></md:EntitiesDescriptor>"#,
+        outer.concat(),
+        nested.concat()
+    )
+}
+
+const AVOMA: &str = "https://app.avoma.com";
+const EVIL: &str = "https://evil-sp.example.net";
+
+/// REQUEST signed (enveloped) by `key`, POSTed.
+fn posted_signed_by(key: &str, cert: &str) -> String {
+    let signed = sign_enveloped(
+        REQUEST,
+        "_req42",
+        &common::signer(key, cert),
+        &SignOptions::default(),
+    )
+    .unwrap();
+    format!("SAMLRequest={}", pct(&STANDARD.encode(&signed)))
+}
+
 #[test]
-fn sp_metadata_gives_the_signing_certificates() {
-    let b64 = |pem: &str| {
-        pem.lines()
-            .filter(|l| !l.starts_with("-----"))
-            .collect::<String>()
-    };
+fn sp_metadata_gives_the_signing_certificates_bound_to_their_entity() {
     let metadata = format!(
         r#"<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="https://app.avoma.com"><md:SPSSODescriptor AuthnRequestsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="encryption"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor><md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://prod-api.avoma.com/saml2/acs" index="0"/></md:SPSSODescriptor></md:EntityDescriptor>"#,
         b64(common::IDP_CERT),
         b64(common::IDP2_CERT)
     );
-    let certs = sp_signing_certificates(metadata.as_bytes()).unwrap();
-    assert_eq!(certs, vec![common::cert(common::IDP2_CERT)]);
-    // IdP metadata is not an SP's.
-    assert!(sp_signing_certificates(common::jumpcloud_metadata(false).as_bytes()).is_err());
+    let (trust, entities) = sp_trust_from_metadata(metadata.as_bytes()).unwrap();
+    let keys: Vec<_> = trust
+        .certificates()
+        .iter()
+        .map(|k| (k.certificate.clone(), k.entity.clone()))
+        .collect();
+    assert_eq!(
+        keys,
+        vec![(common::cert(common::IDP2_CERT), Some(AVOMA.to_owned()))]
+    );
+    assert_eq!(entities, vec![AVOMA]);
+    // The same through the admin's entry point; a PEM certificate is given without an SP.
+    assert_eq!(
+        sp_trust(metadata.as_bytes()).unwrap().entities(),
+        vec![AVOMA]
+    );
+    let pem = sp_trust(common::IDP2_CERT.as_bytes()).unwrap();
+    assert!(pem.entities().is_empty());
+    assert_eq!(pem.certificates().len(), 1);
+    // IdP metadata is not an SP's; a public key is named.
+    assert!(sp_trust_from_metadata(common::jumpcloud_metadata(false).as_bytes()).is_err());
+    let public = format!(
+        "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+        STANDARD.encode(common::cert(common::IDP2_CERT).subject_public_key_info())
+    );
+    let e = sp_trust(public.as_bytes()).unwrap_err().to_string();
+    assert!(e.contains("PUBLIC KEY PEM, not a certificate"), "{e}");
+}
+
+/// An aggregate whose first entity is the attacker's: its key must not verify a request that
+/// claims to be another SP's, wherever that SP sits in the aggregate.
+#[test]
+fn an_aggregate_binds_each_key_to_its_own_entity() {
+    let policy = RequestPolicy::default();
+    // The attacker's entity first, the real SP's nested further down.
+    let md = aggregate(
+        &[sp_entity(EVIL, &[&[common::ATTACKER_CERT]])],
+        &[sp_entity(AVOMA, &[&[common::IDP2_CERT]])],
+    );
+    let trust = sp_trust(md.as_bytes()).unwrap();
+    assert_eq!(trust.entities(), vec![EVIL, AVOMA]);
+    // The attacker signs a request naming app.avoma.com: refused.
+    let forged = posted_signed_by(common::ATTACKER_KEY, common::ATTACKER_CERT);
+    let c = signature_check_with(&forged, &trust, &policy);
+    expect(&c, Status::Fail, "does not verify");
+    // The real SP's signature verifies, and the pass names whose key it was.
+    let genuine = posted_signed_by(common::IDP2_KEY, common::IDP2_CERT);
+    let c = signature_check_with(&genuine, &trust, &policy);
+    expect(&c, Status::Pass, AVOMA);
+    // The same for a Redirect request.
+    let url = redirect_url(common::ATTACKER_KEY, RSA_SHA256, |q| q);
+    expect(
+        &signature_check_with(&url, &trust, &policy),
+        Status::Fail,
+        "does not verify",
+    );
+    let url = redirect_url(common::IDP2_KEY, RSA_SHA256, |q| q);
+    expect(
+        &signature_check_with(&url, &trust, &policy),
+        Status::Pass,
+        AVOMA,
+    );
+}
+
+/// Metadata of another SP only: no key may verify the request, and the failure says whose
+/// keys were given.
+#[test]
+fn no_matching_entity_is_a_failure_naming_the_entities_given() {
+    let policy = RequestPolicy::default();
+    let md = sp_metadata(EVIL, &[&[common::IDP2_CERT]]);
+    let trust = sp_trust(md.as_bytes()).unwrap();
+    for input in [
+        posted_signed_by(common::IDP2_KEY, common::IDP2_CERT),
+        redirect_url(common::IDP2_KEY, RSA_SHA256, |q| q),
+    ] {
+        let c = signature_check_with(&input, &trust, &policy);
+        expect(
+            &c,
+            Status::Fail,
+            "no SP key given belongs to the request's Issuer",
+        );
+        assert!(
+            c.message.contains(EVIL) && c.message.contains(AVOMA),
+            "{c:?}"
+        );
+        fix_says(&c, "impersonation");
+    }
+    // A certificate given alone verifies for any Issuer; bound to another SP, it does not.
+    let mut pinned = unbound(&[common::IDP2_CERT]);
+    let genuine = posted_signed_by(common::IDP2_KEY, common::IDP2_CERT);
+    expect(
+        &signature_check_with(&genuine, &pinned, &policy),
+        Status::Pass,
+        "verified",
+    );
+    pinned.bind_unbound(EVIL);
+    expect(
+        &signature_check_with(&genuine, &pinned, &policy),
+        Status::Fail,
+        EVIL,
+    );
+    // A request without an Issuer cannot use a bound key.
+    let anonymous = REQUEST.replace("<saml:Issuer>https://app.avoma.com</saml:Issuer>", "");
+    let signed = sign_enveloped(
+        &anonymous,
+        "_req42",
+        &common::signer(common::IDP2_KEY, common::IDP2_CERT),
+        &SignOptions::default(),
+    )
+    .unwrap();
+    let body = format!("SAMLRequest={}", pct(&STANDARD.encode(&signed)));
+    let c = signature_check_with(
+        &body,
+        &sp_trust(sp_metadata(AVOMA, &[&[common::IDP2_CERT]]).as_bytes()).unwrap(),
+        &policy,
+    );
+    expect(&c, Status::Fail, "names no Issuer");
+}
+
+/// Every SPSSODescriptor of an entity is read, not only the first.
+#[test]
+fn every_sp_role_descriptor_is_read() {
+    let md = sp_metadata(AVOMA, &[&[common::IDP_CERT], &[common::IDP2_CERT]]);
+    let trust = sp_trust(md.as_bytes()).unwrap();
+    assert_eq!(trust.certificates().len(), 2);
+    let genuine = posted_signed_by(common::IDP2_KEY, common::IDP2_CERT);
+    expect(
+        &signature_check_with(&genuine, &trust, &RequestPolicy::default()),
+        Status::Pass,
+        "verified",
+    );
+}
+
+/// A Redirect query with SigAlg but its Signature removed is stripped, refused whether or not
+/// the SP is required to sign.
+#[test]
+fn a_stripped_redirect_signature_is_refused_always() {
+    let url = redirect_url(common::IDP2_KEY, RSA_SHA256, |q| q);
+    let (head, _) = url.split_once("&Signature=").unwrap();
+    for require_signed in [true, false] {
+        let policy = RequestPolicy::new(require_signed, false);
+        let c = signature_check_with(head, &unbound(&[common::IDP2_CERT]), &policy);
+        expect(&c, Status::Fail, "SigAlg but no Signature");
+        fix_says(&c, "SigAlg and Signature together");
+        // Signature without SigAlg, the other half.
+        let no_alg = url.replace(&format!("&SigAlg={}", pct(RSA_SHA256)), "");
+        let c = signature_check_with(&no_alg, &unbound(&[common::IDP2_CERT]), &policy);
+        expect(&c, Status::Fail, "no SigAlg");
+    }
+    // An unsigned Redirect request: a failure only when the SP signs.
+    let (plain, _) = head.split_once("&SigAlg=").unwrap();
+    let c = signature_check_with(
+        plain,
+        &unbound(&[common::IDP2_CERT]),
+        &RequestPolicy::default(),
+    );
+    expect(&c, Status::Fail, "unsigned");
+    let c = signature_check_with(
+        plain,
+        &unbound(&[common::IDP2_CERT]),
+        &RequestPolicy::new(false, false),
+    );
+    assert_eq!(c.status, Status::Skipped, "{c:?}");
+}
+
+/// An unsigned request wrapping the SP's genuine signed request (same ID) in its Extensions:
+/// refused, even where unsigned requests are allowed.
+#[test]
+fn an_unsigned_request_wrapping_a_signed_one_is_refused() {
+    let signed = sign_enveloped(
+        REQUEST,
+        "_req42",
+        &common::signer(common::IDP2_KEY, common::IDP2_CERT),
+        &SignOptions::default(),
+    )
+    .unwrap();
+    let inner = signed.replace(r#" xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion""#, "");
+    let evil = REQUEST
+        .replace(
+            "https://prod-api.avoma.com/saml2/acs",
+            "https://evil.example.net/acs",
+        )
+        .replace(
+            "</saml:Issuer>",
+            &format!("</saml:Issuer><samlp:Extensions>{inner}</samlp:Extensions>"),
+        );
+    let body = format!("SAMLRequest={}", pct(&STANDARD.encode(&evil)));
+    for require_signed in [true, false] {
+        let c = signature_check_with(
+            &body,
+            &unbound(&[common::IDP2_CERT]),
+            &RequestPolicy::new(require_signed, false),
+        );
+        expect(&c, Status::Fail, "signature wrapping");
+    }
+    // The same with the signature on the outer request and a copy of the ID inside.
+    let copy = signed.replacen(
+        "</saml:Issuer>",
+        r#"</saml:Issuer><samlp:Extensions><x ID="_req42"/></samlp:Extensions>"#,
+        1,
+    );
+    let body = format!("SAMLRequest={}", pct(&STANDARD.encode(&copy)));
+    let c = signature_check_with(
+        &body,
+        &unbound(&[common::IDP2_CERT]),
+        &RequestPolicy::default(),
+    );
+    expect(&c, Status::Fail, "request's own ID");
+}
+
+/// A POSTed request's signature failure says its cause and the fix for that cause, not
+/// always "upload the SP's current signing certificate".
+#[test]
+fn posted_signature_failures_say_their_cause() {
+    let signer = common::signer(common::IDP2_KEY, common::IDP2_CERT);
+    let sign = |options: &SignOptions| sign_enveloped(REQUEST, "_req42", &signer, options).unwrap();
+    let body = |xml: &str| format!("SAMLRequest={}", pct(&STANDARD.encode(xml)));
+    let good = sign(&SignOptions::default());
+    let check =
+        |xml: &str, cert: &str| signature_check(&body(xml), &[cert], &VerifyPolicy::default());
+    const UPLOAD: &str = "SP Certificate field";
+    // SHA-1.
+    let sha1 = sign(&SignOptions {
+        signature: SignatureAlgorithm::RsaSha1,
+        digest: samlscope_core::dsig::DigestAlgorithm::Sha1,
+        ..SignOptions::default()
+    });
+    let c = check(&sha1, common::IDP2_CERT);
+    expect(&c, Status::Fail, "SHA-1");
+    fix_says(&c, "RSA-SHA256");
+    // A canonicalization off the allow-list (C14N 2.0), as the method and as a transform.
+    const EXC: &str = "http://www.w3.org/2001/10/xml-exc-c14n#";
+    const C14N2: &str = "http://www.w3.org/2010/xml-c14n2";
+    let method = good.replacen(
+        &format!(r#"<ds:CanonicalizationMethod Algorithm="{EXC}""#),
+        &format!(r#"<ds:CanonicalizationMethod Algorithm="{C14N2}""#),
+        1,
+    );
+    assert_ne!(method, good);
+    let c = check(&method, common::IDP2_CERT);
+    expect(&c, Status::Fail, "not exclusive C14N");
+    fix_says(&c, "exclusive canonicalization");
+    let transform = good.replacen(
+        &format!(r#"<ds:Transform Algorithm="{EXC}""#),
+        &format!(r#"<ds:Transform Algorithm="{C14N2}""#),
+        1,
+    );
+    assert_ne!(transform, good);
+    expect(
+        &check(&transform, common::IDP2_CERT),
+        Status::Fail,
+        "not exclusive C14N",
+    );
+    // Inclusive C14N verifies (SAML core §5.4.3 only recommends exclusive): a warning.
+    let inclusive = sign(&SignOptions {
+        canonicalization: samlscope_core::dsig::Canonicalization::Inclusive,
+        ..SignOptions::default()
+    });
+    let c = check(&inclusive, common::IDP2_CERT);
+    assert_eq!(c.status, Status::Warn, "{c:?}");
+    // XSLT and an unknown transform.
+    for uri in [
+        "http://www.w3.org/TR/1999/REC-xslt-19991116",
+        "urn:example:transform",
+    ] {
+        let x = good.replacen(
+            &format!(r#"<ds:Transform Algorithm="{EXC}""#),
+            &format!(r#"<ds:Transform Algorithm="{uri}""#),
+            1,
+        );
+        let c = check(&x, common::IDP2_CERT);
+        expect(&c, Status::Fail, "transform");
+        fix_says(&c, "XSLT");
+    }
+    // Two signatures.
+    let (s, e) = (
+        good.find("<ds:Signature").unwrap(),
+        good.find("</ds:Signature>").unwrap() + 15,
+    );
+    let twice = format!("{}{}{}", &good[..e], &good[s..e], &good[e..]);
+    let c = check(&twice, common::IDP2_CERT);
+    expect(&c, Status::Fail, "two XML signatures");
+    fix_says(&c, "changed after it was signed");
+    // URI="".
+    let empty = good.replacen(r##"URI="#_req42""##, r#"URI="""#, 1);
+    assert_ne!(empty, good);
+    let c = check(&empty, common::IDP2_CERT);
+    expect(&c, Status::Fail, r#"URI="""#);
+    fix_says(&c, "by its ID");
+    // Changed after signing.
+    let c = check(
+        &good.replace("/saml2/acs", "/saml2/evil"),
+        common::IDP2_CERT,
+    );
+    expect(&c, Status::Fail, "changed after it was signed");
+    // Key mismatch: this one is the certificate to upload.
+    let c = check(&good, common::IDP_CERT);
+    expect(&c, Status::Fail, "another key");
+    fix_says(&c, UPLOAD);
+    // A non-RSA certificate: unsupported, not "another key".
+    let c = check(&good, common::ED25519_CERT);
+    expect(&c, Status::Fail, "not supported for SAML signatures here");
+    assert!(c.message.contains("Ed25519"), "{c:?}");
+    fix_says(&c, "RSA key");
+    // Only the key mismatch sends the admin to the SP Certificate field.
+    for xml in [&sha1, &method, &twice, &empty] {
+        let c = check(xml, common::IDP2_CERT);
+        assert!(
+            !c.fix.as_deref().unwrap_or_default().contains(UPLOAD),
+            "{c:?}"
+        );
+    }
 }

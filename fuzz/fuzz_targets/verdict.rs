@@ -6,12 +6,10 @@
 
 use libfuzzer_sys::fuzz_target;
 use samlscope_core::decode::{DecodeLimits, decode};
-use samlscope_core::dsig::VerifyPolicy;
 use samlscope_core::metadata::{
-    RedirectSignature, inspect_authn_request, inspect_entity, inspect_metadata,
-    verify_authn_request,
+    RedirectSignature, RequestPolicy, inspect_authn_request, inspect_entities, inspect_entity,
+    inspect_metadata, sp_trust, verify_authn_request,
 };
-use samlscope_core::trust::Certificate;
 use samlscope_core::saml::time::Instant;
 use samlscope_core::validate::{Policy, validate};
 use samlscope_core::xenc::DecryptionKey;
@@ -43,35 +41,29 @@ fn check(xml: &[u8]) {
     // The CLI and the server serialize every report.
     let _ = report.to_json();
     let _ = inspect_metadata(xml, p.now);
-    // Either role: SP metadata becomes the IdP settings to enter.
+    // Either role: SP metadata becomes the IdP settings to enter; an aggregate, every entity.
     let _ = inspect_entity(xml, p.now);
+    let _ = inspect_entities(xml, p.now);
     let _ = inspect_authn_request(xml);
-}
-
-/// The pinned certificate as the SP certificate of signed AuthnRequests.
-fn sp_certificates() -> &'static [Certificate] {
-    static CERTS: OnceLock<Vec<Certificate>> = OnceLock::new();
-    CERTS.get_or_init(|| {
-        idp_trust()
-            .certificates()
-            .iter()
-            .map(|k| k.certificate.clone())
-            .collect()
-    })
 }
 
 fuzz_target!(|data: &[u8]| {
     each_message(data, check);
+    // What `--sp-cert` reads: PEM, DER or SP metadata.
+    let _ = sp_trust(data);
     // Signed AuthnRequests: the Redirect query's signature over its signed octets, or the XML
-    // signature of a POSTed one, verified as the IdP would.
+    // signature of a POSTed one, verified as the IdP would (the pinned certificate standing in
+    // for the SP's), under both request policies.
     if let Ok(messages) = decode(data, &DecodeLimits::default()) {
         for m in &messages {
-            let _ = verify_authn_request(
-                m.xml.as_bytes(),
-                RedirectSignature::of(m),
-                sp_certificates(),
-                &VerifyPolicy::default(),
-            );
+            for require_signed in [true, false] {
+                let _ = verify_authn_request(
+                    m.xml.as_bytes(),
+                    RedirectSignature::of(m),
+                    idp_trust(),
+                    &RequestPolicy::new(require_signed, false),
+                );
+            }
         }
     }
 });

@@ -89,10 +89,22 @@ pub struct App {
     pub idp_entity_id: String,
     pub sp_entity_id: String,
     pub acs_urls: Vec<String>,
-    /// PEM of the SP's certificate: verifies signed AuthnRequests (Redirect binding), and is
-    /// what `encrypt_assertion` encrypts for.
+    /// PEM of the SP's certificate (JumpCloud: SP Certificate): verifies signed AuthnRequests
+    /// (the Redirect query string's signature or the POSTed XML signature) as the key of
+    /// `sp_entity_id` only, and is what `encrypt_assertion` encrypts for. With it, a
+    /// half-stripped Redirect signature (SigAlg without Signature or the reverse) and a signed
+    /// element wrapped in a request are always refused.
     #[serde(default)]
     pub sp_certificate: Option<String>,
+    /// Refuse unsigned AuthnRequests (needs `sp_certificate`). Off by default, as JumpCloud's
+    /// metadata says `WantAuthnRequestsSigned="false"`; on, a request whose signature was
+    /// removed on the way cannot pass for one the SP never signed.
+    #[serde(default)]
+    pub require_signed_requests: bool,
+    /// Accept RSA-SHA1 request signatures. Off by default: SHA-1 signatures can be forged with
+    /// chosen-prefix collisions, and `samlscope request` refuses them without `--allow-sha1`.
+    #[serde(default)]
+    pub allow_sha1_requests: bool,
     /// Send the assertion encrypted for `sp_certificate` (EncryptedAssertion: AES-256-GCM
     /// content, RSA-OAEP key transport), after signing it as `sign` says; a Response signature
     /// then covers the EncryptedAssertion. The demo SP's app needs no `sp_certificate`: the
@@ -130,6 +142,15 @@ pub struct App {
 }
 
 impl App {
+    /// How this app's AuthnRequest signatures are judged: the same policy type `samlscope
+    /// request` builds from `--allow-unsigned` and `--allow-sha1`.
+    pub fn request_policy(&self) -> samlscope_core::metadata::RequestPolicy {
+        samlscope_core::metadata::RequestPolicy::new(
+            self.require_signed_requests,
+            self.allow_sha1_requests,
+        )
+    }
+
     /// Whether this app's ACS is this server's demo SP, as the configuration writes it
     /// (`{base_url}/sp/acs`, before the placeholder is replaced).
     pub fn is_demo_sp(&self) -> bool {
@@ -409,6 +430,11 @@ impl Config {
             {
                 return bad(format!("{where_}: sp_certificate is not a PEM certificate"));
             }
+            if app.require_signed_requests && app.sp_certificate.is_none() {
+                return bad(format!(
+                    "{where_}: require_signed_requests needs sp_certificate (the certificate the SP's requests are verified with)"
+                ));
+            }
             if app.encrypt_assertion && app.sp_certificate.is_none() && !app.is_demo_sp() {
                 return bad(format!(
                     "{where_}: encrypt_assertion needs sp_certificate (the certificate to encrypt for)"
@@ -483,6 +509,10 @@ mod tests {
             (
                 "org='x'\n[[apps]]\nlabel='a'\nidp_entity_id='i'\nsp_entity_id='s'\nacs_urls=['https://x']\nencrypt_assertion=true",
                 "encrypt_assertion needs sp_certificate",
+            ),
+            (
+                "org='x'\n[[apps]]\nlabel='a'\nidp_entity_id='i'\nsp_entity_id='s'\nacs_urls=['https://x']\nrequire_signed_requests=true",
+                "require_signed_requests needs sp_certificate",
             ),
         ];
         // The demo SP's app needs none: the demo SP has its own key pair.

@@ -13,12 +13,11 @@ use axum::routing::{get, post};
 use base64::Engine as _;
 use samlscope_core::checks::CheckId;
 use samlscope_core::decode::{DecodeLimits, Parameter, decode};
-use samlscope_core::dsig::VerifyPolicy;
 use samlscope_core::metadata::{
     AuthnRequestInfo, RedirectSignature, inspect_authn_request, verify_authn_request,
 };
 use samlscope_core::report::Status;
-use samlscope_core::trust::Certificate;
+use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
 use serde::Serialize;
 
 use crate::config::App;
@@ -180,6 +179,9 @@ pub fn form_encode(pairs: &[(&str, &str)]) -> String {
 struct Request {
     info: AuthnRequestInfo,
     acs_url: String,
+    /// The RelayState that came with the request (for a Redirect request, covered by its
+    /// signature).
+    relay_state: Option<String>,
 }
 
 fn refused(app: &App, why: String) -> HttpError {
@@ -210,27 +212,35 @@ fn check_request(
         .into_iter()
         .find(|m| m.parameter == Some(Parameter::SamlRequest))
         .ok_or_else(|| refused(app, "no SAMLRequest parameter was found".into()))?;
-    // With an SP Certificate configured, a signed request is verified as JumpCloud does: the
-    // query string's signature (Redirect; only where it arrived, not when the login form
-    // carries the request back) or the XML signature (POST). SHA-1 is accepted, as a warning.
-    let sp_certificates = match app.sp_certificate.as_deref() {
-        Some(pem) => Certificate::all_from_pem(pem).map_err(|e| {
-            refused(
-                app,
-                format!("the configured SP certificate is unusable: {e}"),
-            )
-        })?,
-        None => Vec::new(),
+    // With an SP Certificate configured, the request's signature is judged as JumpCloud
+    // does, under the app's policy: the query string's signature (Redirect, where it arrived
+    // or as the login form carries the query back) or the XML signature (POST). The
+    // certificate is the key of the app's SP entity only.
+    let sp_keys = match app.sp_certificate.as_deref() {
+        Some(pem) => {
+            let mut keys = TrustStore::new();
+            for c in Certificate::all_from_pem(pem).map_err(|e| {
+                refused(
+                    app,
+                    format!("the configured SP certificate is unusable: {e}"),
+                )
+            })? {
+                keys.add_entity_certificate(c, TrustSource::PinnedCertificate, &app.sp_entity_id);
+            }
+            keys
+        }
+        None => TrustStore::new(),
     };
     let redirect = RedirectSignature::of(&msg).filter(|_| verify_redirect_signature);
-    let policy = VerifyPolicy {
-        allow_sha1: true,
-        ..VerifyPolicy::default()
-    };
-    let inspected = if sp_certificates.is_empty() {
+    let inspected = if sp_keys.is_empty() {
         inspect_authn_request(msg.xml.as_bytes())
     } else {
-        verify_authn_request(msg.xml.as_bytes(), redirect, &sp_certificates, &policy)
+        verify_authn_request(
+            msg.xml.as_bytes(),
+            redirect,
+            &sp_keys,
+            &app.request_policy(),
+        )
     };
     let info = inspected.map_err(|e| {
         refused(
@@ -243,9 +253,17 @@ fn check_request(
         .iter()
         .find(|c| c.id == CheckId::RequestSignature && c.status == Status::Fail)
     {
+        let fix = bad
+            .fix
+            .as_deref()
+            .map(|f| format!(" {f}"))
+            .unwrap_or_default();
         return Err(refused(
             app,
-            format!("the AuthnRequest's signature was refused: {}", bad.message),
+            format!(
+                "the AuthnRequest's signature was refused: {}.{fix}",
+                bad.message
+            ),
         ));
     }
     match info.issuer.as_deref() {
@@ -288,7 +306,11 @@ fn check_request(
             ),
         ));
     }
-    Ok(Request { info, acs_url })
+    Ok(Request {
+        info,
+        acs_url,
+        relay_state: msg.relay_state,
+    })
 }
 
 fn scenario_choices() -> Vec<(String, String)> {
@@ -339,8 +361,13 @@ fn sso(idp: &Idp, label: &str, transport: &[u8], redirect: bool) -> Result<Respo
     } else if pairs.iter().any(|(k, _)| k == "SAMLRequest") {
         return Err(refused(app, "the SAMLRequest parameter is empty".into()));
     }
+    // A Redirect request goes back to the login as the query it came in, so that its
+    // signature is verified again over the same octets (the SAMLRequest value alone would
+    // arrive unsigned).
+    let query = std::str::from_utf8(transport).ok();
     let carry = pages::Carry {
         saml_request,
+        saml_query: query.filter(|_| redirect && saml_request.is_some()),
         relay_state: param(&pairs, "RelayState"),
         scenario,
     };
@@ -369,17 +396,20 @@ async fn login(
     let email = param(&pairs, "email").unwrap_or_default().trim();
     let password = param(&pairs, "password").unwrap_or_default();
     let saml_request = non_empty(param(&pairs, "SAMLRequest"));
+    let saml_query = non_empty(param(&pairs, "SAMLQuery"));
     let relay = non_empty(param(&pairs, "RelayState"));
     let scenario_name = non_empty(param(&pairs, "scenario"));
     let scenario = find_scenario(scenario_name).map_err(page_err)?;
-    // The request is checked again: the hidden field came back through the browser.
-    let request = match saml_request {
-        Some(r) => Some(check_request(
+    // The request is checked again: the hidden fields came back through the browser. A
+    // Redirect request is its whole query (signature included); a POSTed one its XML.
+    let request = match (saml_query, saml_request) {
+        (Some(q), _) => Some(check_request(app, q.as_bytes(), true)?),
+        (None, Some(r)) => Some(check_request(
             app,
             form_encode(&[("SAMLRequest", r)]).as_bytes(),
             false,
         )?),
-        None => None,
+        (None, None) => None,
     };
     let name = app.display_label.as_deref().unwrap_or(&app.label);
     let user = idp
@@ -389,6 +419,7 @@ async fn login(
     let Some(user) = user else {
         let carry = pages::Carry {
             saml_request,
+            saml_query,
             relay_state: relay,
             scenario: scenario_name,
         };
@@ -422,6 +453,9 @@ async fn login(
         )
         .map_err(page_err)?;
     let relay = match &request {
+        // The query's own RelayState: for a signed Redirect request it is covered by the
+        // signature, where the hidden field is not.
+        Some(r) if saml_query.is_some() => r.relay_state.clone(),
         Some(_) => relay.map(str::to_owned),
         None => relay
             .map(str::to_owned)

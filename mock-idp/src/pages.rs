@@ -45,6 +45,9 @@ pub fn auto_post(acs_url: &str, saml_response_b64: &str, relay_state: Option<&st
 /// Hidden inputs carried from the SSO request to the login form.
 pub struct Carry<'a> {
     pub saml_request: Option<&'a str>,
+    /// A Redirect-binding request's whole query string, as it arrived: its signature covers
+    /// the octets as encoded (SAML Bindings §3.4.4.1), so the login re-verifies exactly these.
+    pub saml_query: Option<&'a str>,
     pub relay_state: Option<&'a str>,
     pub scenario: Option<&'a str>,
 }
@@ -102,7 +105,7 @@ pub fn login(
                 "<label>Email <input type=\"email\" name=\"email\" autocomplete=\"username\" required></label>",
                 "<label>Password <input type=\"password\" name=\"password\" autocomplete=\"current-password\" required></label>",
                 "<label>Scenario (mock only) <select name=\"scenario\">{options}</select></label>",
-                "{h1}{h2}<p><button type=\"submit\">Sign in</button></p></form>"
+                "{h1}{h2}{h3}<p><button type=\"submit\">Sign in</button></p></form>"
             ),
             org = escape_text(org),
             kind = kind,
@@ -111,6 +114,7 @@ pub fn login(
             options = options,
             h1 = hidden("SAMLRequest", carry.saml_request),
             h2 = hidden("RelayState", carry.relay_state),
+            h3 = hidden("SAMLQuery", carry.saml_query),
         ),
     )
 }

@@ -599,3 +599,165 @@ async fn encrypted_assertions_for_the_sp_certificate_and_the_demo_sp() {
     let acs = post_form(idp.addr(), "/sp/acs", &f.pairs()).await;
     assert_eq!(acs.status, 403);
 }
+
+/// The Redirect query of `req` signed by `key` with `alg` (or left unsigned when `None`).
+fn signed_query(
+    req: &str,
+    key: &samlscope_idp::keys::KeyMaterial,
+    alg: Option<samlscope_core::dsig::SignatureAlgorithm>,
+) -> String {
+    use base64::Engine as _;
+    let Some(alg) = alg else {
+        return form_encode(&[("SAMLRequest", &deflate_b64(req)), ("RelayState", "r")]);
+    };
+    let signed = form_encode(&[
+        ("SAMLRequest", &deflate_b64(req)),
+        ("RelayState", "r"),
+        ("SigAlg", alg.as_uri()),
+    ]);
+    let sig = key.sign_raw(alg, signed.as_bytes()).unwrap();
+    let sig = base64::engine::general_purpose::STANDARD.encode(sig);
+    format!("{signed}&{}", form_encode(&[("Signature", &sig)]))
+}
+
+/// The request policy per application, the same `RequestPolicy` `samlscope request` uses:
+/// stripping (SigAlg without Signature, Signature without SigAlg) and a signed request
+/// wrapped in an unsigned one are always refused; RSA-SHA1 only with `allow_sha1_requests`;
+/// unsigned requests only without `require_signed_requests` (the default, as JumpCloud's
+/// metadata says WantAuthnRequestsSigned="false"). A signed Redirect request is verified
+/// again when the login form carries it back, and dropping its signature there is refused.
+#[tokio::test]
+async fn request_signatures_follow_the_app_policy() {
+    use base64::Engine as _;
+    use samlscope_core::dsig::{DigestAlgorithm, SignOptions, SignatureAlgorithm};
+    let encode = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let sp_key = samlscope_idp::keys::KeyMaterial::generate("avoma sp").unwrap();
+    let mut cfg = samlscope_idp::Config::bundled().unwrap();
+    cfg.apps[0].sp_certificate = Some(sp_key.cert_pem.clone());
+    let lenient = samlscope_idp::start(cfg.clone()).await.unwrap();
+    cfg.apps[0].require_signed_requests = true;
+    cfg.apps[0].allow_sha1_requests = true;
+    let strict = samlscope_idp::start(cfg).await.unwrap();
+    let req = authn_request("_policy", "https://app.avoma.com", None);
+    let sha256 = Some(SignatureAlgorithm::RsaSha256);
+    let sha1 = Some(SignatureAlgorithm::RsaSha1);
+
+    // Stripped, either half: refused by both apps.
+    let full = signed_query(&req, &sp_key, sha256);
+    let (no_signature, _) = full.split_once("&Signature=").unwrap();
+    let sig_alg = format!(
+        "&{}",
+        form_encode(&[("SigAlg", SignatureAlgorithm::RsaSha256.as_uri())])
+    );
+    let no_sig_alg = full.replace(&sig_alg, "");
+    assert_ne!(no_sig_alg, full);
+    for idp in [&lenient, &strict] {
+        let r = get(idp.addr(), &format!("/saml2/avoma?{no_signature}")).await;
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert!(r.body.contains("SigAlg but no Signature"), "{}", r.body);
+        let r = get(idp.addr(), &format!("/saml2/avoma?{no_sig_alg}")).await;
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert!(r.body.contains("no SigAlg"), "{}", r.body);
+    }
+
+    // RSA-SHA1: refused unless the app allows it, for both bindings.
+    let q = signed_query(&req, &sp_key, sha1);
+    let r = get(lenient.addr(), &format!("/saml2/avoma?{q}")).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("SHA-1"), "{}", r.body);
+    assert_eq!(
+        get(strict.addr(), &format!("/saml2/avoma?{q}"))
+            .await
+            .status,
+        200
+    );
+    let sha1_xml = samlscope_core::dsig::sign_enveloped(
+        &req,
+        "_policy",
+        &sp_key.signer,
+        &SignOptions {
+            signature: SignatureAlgorithm::RsaSha1,
+            digest: DigestAlgorithm::Sha1,
+            ..SignOptions::default()
+        },
+    )
+    .unwrap();
+    let r = post_form(
+        lenient.addr(),
+        "/saml2/avoma",
+        &[("SAMLRequest", &encode(&sha1_xml))],
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("SHA-1"), "{}", r.body);
+    let r = post_form(
+        strict.addr(),
+        "/saml2/avoma",
+        &[("SAMLRequest", &encode(&sha1_xml))],
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // An unsigned POSTed request wrapping the SP's signed one (same ID): refused by both.
+    let signed_xml =
+        samlscope_core::dsig::sign_enveloped(&req, "_policy", &sp_key.signer, &Default::default())
+            .unwrap();
+    let wrapped = req.replacen(
+        "</saml:Issuer>",
+        &format!("</saml:Issuer><samlp:Extensions>{signed_xml}</samlp:Extensions>"),
+        1,
+    );
+    assert_ne!(wrapped, req);
+    for idp in [&lenient, &strict] {
+        let r = post_form(
+            idp.addr(),
+            "/saml2/avoma",
+            &[("SAMLRequest", &encode(&wrapped))],
+        )
+        .await;
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert!(r.body.contains("signature wrapping"), "{}", r.body);
+    }
+
+    // Unsigned: accepted only where the app does not require signatures.
+    let unsigned = signed_query(&req, &sp_key, None);
+    let r = get(lenient.addr(), &format!("/saml2/avoma?{unsigned}")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = get(strict.addr(), &format!("/saml2/avoma?{unsigned}")).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("unsigned"), "{}", r.body);
+    let r = post_form(
+        strict.addr(),
+        "/saml2/avoma",
+        &[("SAMLRequest", &encode(&req))],
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+
+    // Signed with the SP's key but naming another SP: refused, the key is avoma's only.
+    let other = authn_request("_other_sp", "https://evil-sp.example.net", None);
+    let q = signed_query(&other, &sp_key, sha256);
+    let r = get(strict.addr(), &format!("/saml2/avoma?{q}")).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("no SP key given belongs to the request"),
+        "{}",
+        r.body
+    );
+
+    // A signed Redirect request goes through the login and is answered...
+    let page = get(strict.addr(), &format!("/saml2/avoma?{full}")).await;
+    let done = sign_in(&strict, &page, ALICE, "").await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let f = form(&done.body).unwrap();
+    assert!(b64(f.get("SAMLResponse").unwrap()).contains("InResponseTo=\"_policy\""));
+    assert_eq!(f.get("RelayState"), Some("r"));
+    // ...but the login form without the signed query is an unsigned request: refused.
+    let mut login = form(&page.body).unwrap();
+    login.set("email", ALICE.0);
+    login.set("password", ALICE.1);
+    login.set("SAMLQuery", "");
+    let r = post_form(strict.addr(), &login.action, &login.pairs()).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("unsigned"), "{}", r.body);
+}

@@ -36,6 +36,7 @@ pub enum Msg {
     Paste(String),
     Field(Field, String),
     AllowSha1(bool),
+    AllowUnsignedRequests(bool),
     SpKey(String),
     Select(usize),
     Run,
@@ -240,6 +241,11 @@ impl Component for App {
             }
             Msg::AllowSha1(on) => {
                 self.settings.allow_sha1 = on;
+                self.run();
+                true
+            }
+            Msg::AllowUnsignedRequests(on) => {
+                self.settings.allow_unsigned_requests = on;
                 self.run();
                 true
             }
@@ -484,6 +490,9 @@ impl Component for App {
                             <summary>{ "SP certificate (verifies signed AuthnRequests)" }</summary>
                             <textarea data-testid="sp-cert" rows="3" spellcheck="false" placeholder="PEM, or the SP's metadata (JumpCloud: the SP Certificate field)"
                                 value={s.sp_certificate.clone()} oninput={link.callback(|e: InputEvent| Msg::Field(Field::SpCertificate, textarea_value(&e)))} />
+                            <label for="allow-unsigned">{ "The SP does not sign its requests (allow unsigned)" }</label>
+                            <input id="allow-unsigned" data-testid="allow-unsigned" type="checkbox" checked={s.allow_unsigned_requests}
+                                onchange={link.callback(|e: Event| Msg::AllowUnsignedRequests(e.target_unchecked_into::<HtmlInputElement>().checked()))} />
                         </details>
                         <details>
                             <summary>{ "SP private key (for encrypted assertions)" }</summary>

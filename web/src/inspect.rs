@@ -3,15 +3,14 @@
 
 use crate::trust::TrustSetup;
 use samlscope_core::decode::{self, DecodeLimits, Decoded};
-use samlscope_core::dsig::VerifyPolicy;
 use samlscope_core::metadata::{
-    AuthnRequestInfo, EntityInfo, MetadataInfo, RedirectSignature, SpMetadataInfo,
+    AuthnRequestInfo, EntityInfo, MetadataInfo, RedirectSignature, RequestPolicy, SpMetadataInfo,
     inspect_authn_request, inspect_entity, verify_authn_request,
 };
 use samlscope_core::report::Report;
 use samlscope_core::saml::MessageKind;
 use samlscope_core::saml::time::Instant;
-use samlscope_core::trust::{Certificate, TrustStore};
+use samlscope_core::trust::TrustStore;
 use samlscope_core::validate::{Policy, valid_when_issued, validate, validate_document};
 use samlscope_core::xenc::DecryptionKey;
 use samlscope_core::xml;
@@ -35,6 +34,9 @@ pub struct Settings {
     /// The SP's signing certificate(s), PEM, or the SP's metadata: verifies signed
     /// AuthnRequests as the IdP does (JumpCloud: SP Certificate). Public material.
     pub sp_certificate: String,
+    /// The SP does not sign its requests: with an SP certificate given, an unsigned request is
+    /// then "not checked" instead of failing (a half-stripped or wrapped one still fails).
+    pub allow_unsigned_requests: bool,
 }
 
 impl Default for Settings {
@@ -49,6 +51,7 @@ impl Default for Settings {
             check_at: String::new(),
             trust: String::new(),
             sp_certificate: String::new(),
+            allow_unsigned_requests: false,
         }
     }
 }
@@ -215,11 +218,12 @@ fn policy(inputs: &Inputs<'_>, trust: BoundTrust, errors: &mut Vec<String>) -> P
     p
 }
 
-/// The SP certificates of the settings (PEM, else the SP's metadata), or `None` when the field
-/// is blank or unusable (then said in `errors`).
-fn sp_certificates(s: &Settings, errors: &mut Vec<String>) -> Option<Vec<Certificate>> {
+/// The SP keys of the settings (PEM or DER certificates given without an SP, or the SP's
+/// metadata with each key bound to its entity), or `None` when the field is blank or unusable
+/// (then said in `errors`).
+fn sp_trust(s: &Settings, errors: &mut Vec<String>) -> Option<TrustStore> {
     let text = non_empty(&s.sp_certificate)?;
-    samlscope_core::metadata::sp_certificates(text.as_bytes())
+    samlscope_core::metadata::sp_trust(text.as_bytes())
         .map_err(|e| errors.push(format!("SP certificate not usable: {e}")))
         .ok()
 }
@@ -313,15 +317,15 @@ pub fn inspect(inputs: &Inputs<'_>, trust: &Result<TrustSetup, String>) -> Inspe
         }
         MessageKind::AuthnRequest => Outcome::Request {
             xml: message.xml.clone(),
-            info: match sp_certificates(inputs.settings, &mut input_errors) {
-                Some(certs) => verify_authn_request(
+            info: match sp_trust(inputs.settings, &mut input_errors) {
+                Some(sp) => verify_authn_request(
                     message.xml.as_bytes(),
                     RedirectSignature::of(message),
-                    &certs,
-                    &VerifyPolicy {
-                        allow_sha1: inputs.settings.allow_sha1,
-                        ..VerifyPolicy::default()
-                    },
+                    &sp,
+                    &RequestPolicy::new(
+                        !inputs.settings.allow_unsigned_requests,
+                        inputs.settings.allow_sha1,
+                    ),
                 ),
                 None => inspect_authn_request(message.xml.as_bytes()),
             }
@@ -549,6 +553,25 @@ mod tests {
         assert_eq!(status(idp_cert), (Some(Status::Fail), 0));
         assert_eq!(status(""), (None, 0));
         assert_eq!(status("not a certificate"), (None, 1));
+        // With an SP certificate, an unsigned request fails unless the SP does not sign.
+        let unsigned = base64::engine::general_purpose::STANDARD.encode(REQUEST);
+        let unsigned_status = |allow_unsigned_requests| {
+            let s = Settings {
+                sp_certificate: SP_METADATA.into(),
+                allow_unsigned_requests,
+                ..settings()
+            };
+            let i = run(&unsigned, &s);
+            let Outcome::Request { info: Ok(info), .. } = &i.outcome else {
+                panic!("expected the request view, got {:?}", i.outcome);
+            };
+            info.lints
+                .iter()
+                .find(|c| c.id == CheckId::RequestSignature)
+                .map(|c| c.status)
+        };
+        assert_eq!(unsigned_status(false), Some(Status::Fail));
+        assert_eq!(unsigned_status(true), Some(Status::Skipped));
     }
 
     /// Trust is bound to an entity in the page as in `check`: IdP A and IdP B (the test keys
@@ -562,6 +585,7 @@ mod tests {
         use samlscope_core::saml::build::{
             NAMEID_EMAIL, ResponseSpec, idp_metadata_xml, response_xml,
         };
+        use samlscope_core::trust::Certificate;
 
         const A: &str = "jumpcloud-acmecorp";
         const B: &str = "jumpcloud-evilcorp";

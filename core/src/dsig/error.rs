@@ -69,6 +69,10 @@ pub enum SignatureError {
     UntrustedKey(String),
     #[error("the {bits}-bit RSA key is below the minimum of {min} bits")]
     KeyTooSmall { bits: usize, min: usize },
+    #[error(
+        "the trusted certificate's key is {key_type}: not supported for SAML signatures here (RSA only)"
+    )]
+    UnsupportedKey { key_type: crate::crypto::KeyType },
     #[error("SignatureValue does not verify with any of the {tried} trusted key(s)")]
     BadSignature { tried: usize },
     #[error(
@@ -118,6 +122,7 @@ impl SignatureError {
             Self::NoTrustedKey
             | Self::UntrustedKey(_)
             | Self::KeyTooSmall { .. }
+            | Self::UnsupportedKey { .. }
             | Self::BadSignature { .. } => C::SignatureTrusted,
             Self::DigestMismatch => C::SignatureDigest,
             // The algorithm cannot be applied to this document as samlscope implements it.

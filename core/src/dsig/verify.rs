@@ -266,12 +266,21 @@ pub fn verify_with_keys<'k>(
     policy: &VerifyPolicy,
 ) -> Result<&'k TrustedKey, SignatureError> {
     let mut too_small = None;
+    let mut unsupported = None;
+    let mut tried = 0;
     for key in keys {
         let pk = key.certificate.public_key();
+        // An EC, Ed25519 or DSA key cannot verify an `rsa-sha*` SignatureMethod: named as such,
+        // not counted as a key that "signed something else".
+        if !pk.is_supported() {
+            unsupported = Some(pk.key_type());
+            continue;
+        }
         if pk.bits() < policy.min_rsa_bits {
             too_small = Some(pk.bits());
             continue;
         }
+        tried += 1;
         if pk
             .verify(policy.backend, algorithm, signed, signature)
             .is_ok()
@@ -279,12 +288,13 @@ pub fn verify_with_keys<'k>(
             return Ok(key);
         }
     }
-    Err(match too_small {
-        Some(bits) => SignatureError::KeyTooSmall {
+    Err(match (tried, too_small, unsupported) {
+        (0, Some(bits), _) => SignatureError::KeyTooSmall {
             bits,
             min: policy.min_rsa_bits,
         },
-        None => SignatureError::BadSignature { tried: keys.len() },
+        (0, None, Some(key_type)) => SignatureError::UnsupportedKey { key_type },
+        _ => SignatureError::BadSignature { tried },
     })
 }
 

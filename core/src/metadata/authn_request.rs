@@ -2,13 +2,12 @@
 
 use super::{Binding, InspectError};
 use crate::checks::CheckId;
-use crate::dsig::VerifyPolicy;
 use crate::report::{Check, SignedRegion, Status};
 use crate::saml::ns::{SAML, SAMLP};
-use crate::trust::Certificate;
+use crate::trust::TrustStore;
 use crate::xml::{Document, parse};
 
-use super::request_signature::{self, RedirectSignature};
+use super::request_signature::{self, RedirectSignature, RequestPolicy};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuthnRequestInfo {
@@ -46,18 +45,20 @@ pub fn inspect_authn_request(xml: &[u8]) -> Result<AuthnRequestInfo, InspectErro
 }
 
 /// [`inspect_authn_request`] plus the `request.signature` check (last in `lints`): the request's
-/// signature, the query string's (`redirect`) or else its XML signature, verified with the SP's
-/// certificates as the IdP would (JumpCloud: the SP Certificate field).
+/// signature, the query string's (`redirect`) or else its XML signature, verified as the IdP
+/// would (JumpCloud: the SP Certificate field) with the keys of `sp_trust` that belong to the
+/// SP named by the request's `Issuer` (or to no SP in particular), under `policy`.
 pub fn verify_authn_request(
     xml: &[u8],
     redirect: Option<RedirectSignature<'_>>,
-    sp_certificates: &[Certificate],
-    policy: &VerifyPolicy,
+    sp_trust: &TrustStore,
+    policy: &RequestPolicy,
 ) -> Result<AuthnRequestInfo, InspectError> {
     let doc = parse(xml)?;
     let mut info = read(&doc)?;
+    let issuer = info.issuer.as_deref().filter(|i| !i.is_empty());
     let (check, region) =
-        request_signature::check(&doc, doc.root(), redirect, sp_certificates, policy);
+        request_signature::check(&doc, doc.root(), issuer, redirect, sp_trust, policy);
     info.lints.push(check);
     info.signed_region = region;
     Ok(info)

@@ -65,7 +65,9 @@ pub fn trust_from_metadata(xml: &[u8]) -> Result<(TrustStore, Vec<String>), Insp
     for idp in descriptor::role_descriptors(&doc, IDP_ROLE) {
         let (entity_id, _) = descriptor::entity_facts(&doc, idp);
         if entity_id.trim().is_empty() {
-            return Err(InspectError::NoEntityId);
+            return Err(InspectError::NoEntityId {
+                role: "identity provider",
+            });
         }
         for c in signing_certificates(&doc, idp).into_iter().flatten() {
             trust.add_entity_certificate(c, TrustSource::Metadata, &entity_id);
@@ -101,7 +103,14 @@ pub fn inspect_metadata(xml: &[u8], now: Instant) -> Result<MetadataInfo, Inspec
 /// The facts and lints of the IDPSSODescriptor `idp` of `doc`.
 pub(super) fn inspect_idp(doc: &Document, idp: NodeId, now: Instant) -> MetadataInfo {
     let (entity_id, valid_until) = descriptor::entity_facts(doc, idp);
-    let jumpcloud = entity_id.contains("jumpcloud") || doc.source().contains("sso.jumpcloud.com");
+    // The entity's own text only: in an aggregate, another entity's endpoints say nothing
+    // about this one, and searching the whole document per entity would be quadratic.
+    let entity = doc.parent(idp).unwrap_or(idp);
+    let text = doc
+        .source()
+        .get(doc.span(entity).start..doc.span(entity).end)
+        .unwrap_or_default();
+    let jumpcloud = entity_id.contains("jumpcloud") || text.contains("sso.jumpcloud.com");
     let sso = endpoints(doc, idp, "SingleSignOnService");
     let slo = endpoints(doc, idp, "SingleLogoutService");
     let formats: Vec<String> = doc
@@ -134,8 +143,9 @@ pub(super) fn inspect_idp(doc: &Document, idp: NodeId, now: Instant) -> Metadata
         );
     }
     lint_endpoints(&sso, jumpcloud, &mut lints);
-    lints.extend(descriptor::lint_valid_until(
-        valid_until.as_deref(),
+    lints.extend(descriptor::lint_validity(
+        doc,
+        idp,
         now,
         "SPs that honour it will refuse it",
         "Download fresh metadata from the IdP.",

@@ -9,10 +9,10 @@ mod sp;
 
 pub use authn_request::{AuthnRequestInfo, inspect_authn_request, verify_authn_request};
 pub use entity::{Endpoint, MetadataInfo, inspect_metadata, trust_from_metadata};
-pub use request_signature::RedirectSignature;
+
+pub use request_signature::{RedirectSignature, RequestPolicy};
 pub use sp::{
-    AcsEndpoint, IdpSetting, SpMetadataInfo, inspect_sp_metadata, sp_certificates,
-    sp_signing_certificates,
+    AcsEndpoint, IdpSetting, SpMetadataInfo, inspect_sp_metadata, sp_trust, sp_trust_from_metadata,
 };
 
 /// Metadata of either role, as an admin may paste either.
@@ -51,6 +51,37 @@ pub fn inspect_entity(
             .map_err(|m| m.into_error(InspectError::NoRole)),
         Err(m) => Err(m.into_error(InspectError::NotAnIdp)),
     }
+}
+
+/// Reads metadata whole: every role descriptor (IdP and SP) of every entity, in document
+/// order — one entity, or every entity of an `EntitiesDescriptor` aggregate, nested ones
+/// included — each with its own facts and lints. An aggregate is what a federation publishes;
+/// reading its first entity only would hide every other one from the admin.
+pub fn inspect_entities(
+    xml: &[u8],
+    now: crate::saml::time::Instant,
+) -> Result<Vec<EntityInfo>, InspectError> {
+    let doc = crate::xml::parse(xml)?;
+    let mut found: Vec<(usize, EntityInfo)> = Vec::new();
+    for idp in descriptor::role_descriptors(&doc, entity::IDP_ROLE) {
+        let info = EntityInfo::IdentityProvider(entity::inspect_idp(&doc, idp, now));
+        found.push((doc.span(idp).start, info));
+    }
+    for sp in descriptor::role_descriptors(&doc, sp::SP_ROLE) {
+        let info = EntityInfo::ServiceProvider(sp::inspect_sp(&doc, sp, now));
+        found.push((doc.span(sp).start, info));
+    }
+    if found.is_empty() {
+        // The same refusal as for one entity: not metadata, or metadata of neither role.
+        return match descriptor::role_descriptor(&doc, entity::IDP_ROLE) {
+            Err(descriptor::Missing::WrongRoot(r)) => {
+                Err(InspectError::WrongRoot(r, "md:EntityDescriptor"))
+            }
+            _ => Err(InspectError::NoRole),
+        };
+    }
+    found.sort_by_key(|(start, _)| *start);
+    Ok(found.into_iter().map(|(_, info)| info).collect())
 }
 
 /// SAML binding URNs samlscope knows.
@@ -114,11 +145,13 @@ pub enum InspectError {
     NoRole,
     #[error("neither PEM certificates ({pem}) nor SP metadata ({metadata})")]
     NotSpCertificates { pem: String, metadata: String },
+    #[error("SP certificate: {0}")]
+    SpCertificate(#[from] crate::trust::CertificateError),
     #[error(
-        "an identity provider in the metadata has no entityID: its keys cannot be bound to the \
-         issuer they sign for"
+        "an {role} in the metadata has no entityID: its keys cannot be bound to the issuer \
+         they sign for"
     )]
-    NoEntityId,
+    NoEntityId { role: &'static str },
     #[error("no signing certificate in the SP's metadata")]
     NoSigningCertificate,
 }

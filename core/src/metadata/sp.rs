@@ -13,7 +13,7 @@ use crate::checks::CheckId;
 use crate::report::{Check, Status};
 use crate::saml::ns::MD;
 use crate::saml::time::Instant;
-use crate::trust::{Certificate, CertificateInfo};
+use crate::trust::{Certificate, CertificateInfo, TrustSource, TrustStore};
 use crate::xml::{Document, NodeId, parse};
 
 /// One `md:AssertionConsumerService`.
@@ -121,8 +121,9 @@ pub(super) fn inspect_sp(doc: &Document, sp: NodeId, now: Instant) -> SpMetadata
     let mut lints = Vec::new();
     lint_entity_id(&entity_id, &mut lints);
     lint_acs(&acs_endpoints, &mut lints);
-    lints.extend(descriptor::lint_valid_until(
-        valid_until.as_deref(),
+    lints.extend(descriptor::lint_validity(
+        doc,
+        sp,
         now,
         "IdPs that honour it refuse it",
         "Download fresh metadata from the service provider.",
@@ -302,32 +303,71 @@ pub fn inspect_sp_metadata(xml: &[u8], now: Instant) -> Result<SpMetadataInfo, I
     Ok(inspect_sp(&doc, sp, now))
 }
 
-/// The SP's signing certificates from its metadata (KeyDescriptors with `use="signing"` or no
-/// `use`): what an IdP verifies signed AuthnRequests with. Unreadable certificates are left out.
-pub fn sp_signing_certificates(xml: &[u8]) -> Result<Vec<Certificate>, InspectError> {
+/// The SP keys of SP metadata, read whole: the signing certificates (KeyDescriptors with
+/// `use="signing"` or no `use`) of every `SPSSODescriptor` of every entity (an
+/// `EntityDescriptor`, or every one of an `EntitiesDescriptor` aggregate, nested ones
+/// included), each bound to its own `entityID`; and those entity IDs in document order. What
+/// an IdP verifies signed AuthnRequests with: SP B's key verifies only requests whose Issuer
+/// is B. Unreadable certificates are left out (they verify nothing); an SP entity without an
+/// `entityID` is refused, as its keys could not be bound.
+pub fn sp_trust_from_metadata(xml: &[u8]) -> Result<(TrustStore, Vec<String>), InspectError> {
     let doc = parse(xml)?;
-    let sp = descriptor::role_descriptor(&doc, SP_ROLE)
-        .map_err(|m| m.into_error(InspectError::NotAnSp))?;
-    Ok(descriptor::key_certificates(&doc, sp, "signing")
-        .into_iter()
-        .flatten()
-        .collect())
-}
-
-/// The SP's certificates from what an admin has at hand: PEM certificate(s), else the SP's
-/// metadata (its signing certificates). What a signed AuthnRequest is verified with.
-pub fn sp_certificates(input: &[u8]) -> Result<Vec<Certificate>, InspectError> {
-    let certs = match Certificate::all_from_pem(&String::from_utf8_lossy(input)) {
-        Ok(certs) => certs,
-        Err(pem) => {
-            sp_signing_certificates(input).map_err(|md| InspectError::NotSpCertificates {
-                pem: pem.to_string(),
-                metadata: md.to_string(),
-            })?
+    // For the error: not metadata at all, or metadata without an SP.
+    descriptor::role_descriptor(&doc, SP_ROLE).map_err(|m| m.into_error(InspectError::NotAnSp))?;
+    let mut trust = TrustStore::new();
+    let mut entities: Vec<String> = Vec::new();
+    for sp in descriptor::role_descriptors(&doc, SP_ROLE) {
+        let (entity_id, _) = descriptor::entity_facts(&doc, sp);
+        if entity_id.trim().is_empty() {
+            return Err(InspectError::NoEntityId {
+                role: "service provider",
+            });
         }
-    };
-    if certs.is_empty() {
+        for c in descriptor::key_certificates(&doc, sp, "signing")
+            .into_iter()
+            .flatten()
+        {
+            trust.add_entity_certificate(c, TrustSource::Metadata, &entity_id);
+        }
+        if !entities.contains(&entity_id) {
+            entities.push(entity_id);
+        }
+    }
+    if trust.is_empty() {
         return Err(InspectError::NoSigningCertificate);
     }
-    Ok(certs)
+    Ok((trust, entities))
+}
+
+/// The SP keys from what an admin has at hand: the SP's metadata (every SP entity in it, each
+/// key bound to its entity: see [`sp_trust_from_metadata`]), or its certificate(s) as PEM,
+/// bare base64 or DER, given without an SP (they verify a request from any Issuer unless bound
+/// with [`TrustStore::bind_unbound`]). What a signed AuthnRequest is verified with.
+pub fn sp_trust(input: &[u8]) -> Result<TrustStore, InspectError> {
+    let text = std::str::from_utf8(input).ok();
+    let trimmed = text.map(|t| t.trim_start_matches('\u{feff}').trim_start());
+    if trimmed.is_some_and(|t| t.starts_with('<')) {
+        return sp_trust_from_metadata(input).map(|(trust, _)| trust);
+    }
+    let certificates = match Certificate::all_from_bytes(input) {
+        Ok(c) => c,
+        // PEM of another kind, or DER: what it is says more than a metadata parse error.
+        Err(e) if text.is_none_or(|t| t.contains("-----BEGIN ")) => return Err(e.into()),
+        Err(pem) => {
+            return sp_trust_from_metadata(input)
+                .map(|(trust, _)| trust)
+                .map_err(|md| InspectError::NotSpCertificates {
+                    pem: pem.to_string(),
+                    metadata: md.to_string(),
+                });
+        }
+    };
+    if certificates.is_empty() {
+        return Err(InspectError::NoSigningCertificate);
+    }
+    let mut trust = TrustStore::new();
+    for c in certificates {
+        trust.add_certificate(c, TrustSource::PinnedCertificate);
+    }
+    Ok(trust)
 }

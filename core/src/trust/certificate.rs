@@ -1,7 +1,7 @@
 //! X.509 certificates as trust material and as facts for the report.
 
 use super::fingerprint::{Fingerprint, FingerprintAlgorithm};
-use crate::crypto::PublicKey;
+use crate::crypto::{KeyType, PublicKey};
 use base64::Engine as _;
 use std::sync::Arc;
 
@@ -13,7 +13,8 @@ pub struct CertificateInfo {
     pub serial: String,
     pub not_before: i64,
     pub not_after: i64,
-    pub key_algorithm: String,
+    /// Serialized as its name ("RSA", "EC P-256", "Ed25519", …).
+    pub key_algorithm: KeyType,
     pub key_bits: usize,
     pub self_signed: bool,
     pub sha256_fingerprint: String,
@@ -32,6 +33,44 @@ pub enum CertificateError {
     Key(String),
     #[error("no certificate found in the input")]
     Empty,
+    #[error("this is a {label} PEM, not a certificate: {advice}")]
+    NotACertificatePem { label: String, advice: &'static str },
+    #[error("this is a DER {what}, not a certificate: {advice}")]
+    NotACertificateDer {
+        what: &'static str,
+        advice: &'static str,
+    },
+    #[error("neither PEM text nor DER: paste the certificate (-----BEGIN CERTIFICATE-----)")]
+    NotText,
+}
+
+const PASTE_CERTIFICATE: &str = "paste the certificate (-----BEGIN CERTIFICATE-----) that holds this key; a bare key names no one and has no validity period to check";
+const NEVER_SHARE: &str = "a private key must never leave its owner; paste the certificate (-----BEGIN CERTIFICATE-----) instead";
+
+/// What to do instead, for a PEM label that is not `CERTIFICATE` (RFC 7468 §1 lists them).
+fn advice_for_label(label: &str) -> &'static str {
+    match label {
+        "PUBLIC KEY" | "RSA PUBLIC KEY" => PASTE_CERTIFICATE,
+        l if l.ends_with("PRIVATE KEY") => NEVER_SHARE,
+        "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
+            "a certificate signing request is not a certificate yet; paste the certificate issued for it"
+        }
+        "PKCS7" | "CMS" => {
+            "a PKCS#7 bundle; extract its certificates with `openssl pkcs7 -print_certs -in FILE`"
+        }
+        "TRUSTED CERTIFICATE" => {
+            "OpenSSL's trusted-certificate form; convert it with `openssl x509 -in FILE -out cert.pem`"
+        }
+        "X509 CRL" => "a revocation list; paste the certificate itself",
+        _ => "paste the certificate (-----BEGIN CERTIFICATE-----)",
+    }
+}
+
+/// The labels of the PEM blocks of `text`, in order (`-----BEGIN {label}-----`).
+fn pem_labels(text: &str) -> impl Iterator<Item = &str> {
+    text.split("-----BEGIN ")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("-----").map(|(label, _)| label.trim()))
 }
 
 /// A parsed certificate: its DER, its facts and its public key. Cheap to clone (shared), since
@@ -59,11 +98,33 @@ impl PartialEq for Certificate {
     }
 }
 
+/// Why DER that is not an X.509 certificate was refused: named when it is a key (what admins
+/// most often export by mistake), else the parser's reason.
+fn not_a_certificate(der: &[u8], e: impl std::fmt::Display) -> CertificateError {
+    use x509_parser::prelude::FromDer as _;
+    if matches!(
+        x509_parser::x509::SubjectPublicKeyInfo::from_der(der),
+        Ok((rest, _)) if rest.is_empty()
+    ) {
+        return CertificateError::NotACertificateDer {
+            what: "public key (SubjectPublicKeyInfo)",
+            advice: PASTE_CERTIFICATE,
+        };
+    }
+    if crate::crypto::PrivateKey::from_der(der).is_ok() {
+        return CertificateError::NotACertificateDer {
+            what: "private key",
+            advice: NEVER_SHARE,
+        };
+    }
+    CertificateError::Der(e.to_string())
+}
+
 impl Certificate {
     /// Parses DER bytes.
     pub fn from_der(der: &[u8]) -> Result<Self, CertificateError> {
-        let (rest, cert) = x509_parser::parse_x509_certificate(der)
-            .map_err(|e| CertificateError::Der(e.to_string()))?;
+        let (rest, cert) =
+            x509_parser::parse_x509_certificate(der).map_err(|e| not_a_certificate(der, e))?;
         if !rest.is_empty() {
             return Err(CertificateError::Der(format!(
                 "{} trailing bytes after the certificate",
@@ -79,7 +140,7 @@ impl Certificate {
             serial: cert.raw_serial_as_string(),
             not_before: validity.not_before.timestamp(),
             not_after: validity.not_after.timestamp(),
-            key_algorithm: key.algorithm_name().to_owned(),
+            key_algorithm: key.key_type(),
             key_bits: key.bits(),
             self_signed: cert.subject() == cert.issuer(),
             sha256_fingerprint: Fingerprint::of(FingerprintAlgorithm::Sha256, der).to_string(),
@@ -120,11 +181,18 @@ impl Certificate {
     }
 
     /// Parses every `-----BEGIN CERTIFICATE-----` block of a PEM text; a bare base64 body
-    /// (as copied from metadata) is accepted too.
+    /// (as copied from metadata) is accepted too. Other blocks next to certificates (the key of
+    /// a combined PEM) are passed over; PEM holding no certificate is refused by its label.
     pub fn all_from_pem(text: &str) -> Result<Vec<Self>, CertificateError> {
         const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
         const END: &str = "-----END CERTIFICATE-----";
         if !text.contains(BEGIN) {
+            if let Some(label) = pem_labels(text).next() {
+                return Err(CertificateError::NotACertificatePem {
+                    label: label.chars().take(40).collect(),
+                    advice: advice_for_label(label),
+                });
+            }
             return Self::from_base64(text).map(|c| vec![c]);
         }
         let mut out = Vec::new();
@@ -138,6 +206,18 @@ impl Certificate {
             rest = &body[end + END.len()..];
         }
         Ok(out)
+    }
+
+    /// Certificates from a file as admins have them: PEM text (see [`Self::all_from_pem`]),
+    /// bare base64, or DER bytes (`.cer`/`.der` exports).
+    pub fn all_from_bytes(bytes: &[u8]) -> Result<Vec<Self>, CertificateError> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Self::all_from_pem(text),
+            // DER opens with a SEQUENCE whose long-form length byte (0x8x) is never valid UTF-8
+            // right after it.
+            Err(_) if bytes.first() == Some(&0x30) => Self::from_der(bytes).map(|c| vec![c]),
+            Err(_) => Err(CertificateError::NotText),
+        }
     }
 
     pub fn der(&self) -> &[u8] {

@@ -120,6 +120,30 @@ impl TrustStore {
         }
     }
 
+    /// The keys that may verify a message `issuer` issued (`None`: the message names none):
+    /// those given without an entity, and those bound to exactly that entity.
+    pub fn for_entity(&self, issuer: Option<&str>) -> TrustStore {
+        let allowed = |e: &Option<String>| match (e, issuer) {
+            (None, _) => true,
+            (Some(e), Some(i)) => e == i,
+            (Some(_), None) => false,
+        };
+        TrustStore {
+            certificates: self
+                .certificates
+                .iter()
+                .filter(|k| allowed(&k.entity))
+                .cloned()
+                .collect(),
+            fingerprints: self
+                .fingerprints
+                .iter()
+                .filter(|(_, e)| allowed(e))
+                .cloned()
+                .collect(),
+        }
+    }
+
     /// The distinct entities keys are bound to, in the order they were added.
     pub fn entities(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();

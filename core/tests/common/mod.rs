@@ -20,6 +20,9 @@ pub const ATTACKER_KEY: &str = include_str!("../data/keys/attacker.key.pem");
 pub const ATTACKER_CERT: &str = include_str!("../data/keys/attacker-lookalike.crt.pem");
 pub const LEGACY_KEY: &str = include_str!("../data/keys/legacy1024.key.pem");
 pub const LEGACY_CERT: &str = include_str!("../data/keys/legacy1024.crt.pem");
+pub const EC_P256_CERT: &str = include_str!("../data/keys/ec-p256.crt.pem");
+pub const ED25519_CERT: &str = include_str!("../data/keys/ed25519.crt.pem");
+pub const DSA_CERT: &str = include_str!("../data/keys/dsa.crt.pem");
 
 pub fn cert(pem: &str) -> Certificate {
     Certificate::all_from_pem(pem).unwrap().remove(0)
