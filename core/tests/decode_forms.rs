@@ -708,3 +708,66 @@ fn html_escaped_query_is_read_with_ampersands_and_noted() {
     assert!(out.findings[0].to_string().contains("`&amp;`"));
     assert!(!out.findings[0].is_unread_message());
 }
+
+#[test]
+fn har_location_headers_and_redirect_urls_are_searched() {
+    let to_idp = redirect_url(AUTHN_REQUEST, "&RelayState=r");
+    let other = request_with_id("_other");
+    let entry = |location: &str, redirect: &str| {
+        serde_json::json!({"request": {"method": "GET", "url": "https://sp.example.com/login"},
+            "response": {"status": 302, "redirectURL": redirect,
+                "headers": [{"name": "content-length", "value": "0"},
+                            {"name": "location", "value": location}]}})
+    };
+    let har = serde_json::json!({"log": {"entries": [
+        entry(&to_idp, &to_idp),
+        entry("/home", &redirect_url(&other, "")),
+    ]}});
+    let out = all(&har.to_string());
+    assert!(out.findings.is_empty(), "{:#?}", out.findings);
+    let m = &out.messages;
+    assert_eq!(m.len(), 2, "{m:#?}");
+    assert_eq!(m[0].xml, AUTHN_REQUEST);
+    assert_eq!(m[0].relay_state.as_deref(), Some("r"));
+    assert_eq!(m[0].binding, Binding::Redirect);
+    assert!(matches!(
+        m[0].origin,
+        Origin::Har {
+            entry: 0,
+            part: HarPart::ResponseLocation,
+            ..
+        }
+    ));
+    assert_eq!(m[1].xml, other);
+    assert!(matches!(
+        m[1].origin,
+        Origin::Har {
+            entry: 1,
+            part: HarPart::ResponseRedirectUrl,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn saml_tracer_location_headers_are_searched() {
+    let to_idp = redirect_url(AUTHN_REQUEST, "");
+    let other = request_with_id("_other");
+    let json = serde_json::json!({"requests": [
+        {"method": "GET", "url": "https://sp.example.com/login", "requestId": "1",
+         "responseHeaders": [{"name": "Location", "value": to_idp}]},
+        {"method": "GET", "url": "https://sp.example.com/login2", "id": "2",
+         "responseHeaders": [["Location", redirect_url(&other, "")]]}]});
+    let m = all(&json.to_string()).messages;
+    assert_eq!(m.len(), 2, "{m:#?}");
+    assert_eq!(m[0].xml, AUTHN_REQUEST);
+    assert_eq!(m[1].xml, other);
+    assert!(matches!(
+        m[0].origin,
+        Origin::SamlTracer {
+            index: 0,
+            field: TracerField::ResponseLocation,
+            ..
+        }
+    ));
+}

@@ -187,6 +187,11 @@ pub enum HarPart {
     RequestBody,
     /// An auto-post form in `response.content.text` (the IdP's page).
     ResponseBody,
+    /// A `Location` response header: a 302 to the IdP (`SAMLRequest`) or to the ACS
+    /// (`SAMLResponse` by the Redirect binding).
+    ResponseLocation,
+    /// `response.redirectURL`, when it is not the `Location` header's value.
+    ResponseRedirectUrl,
 }
 
 /// Which field of a SAML-tracer request held the message.
@@ -201,6 +206,8 @@ pub enum TracerField {
     Post,
     /// `saml`: SAML-tracer's own decoded XML (used when the raw parameters are missing or filtered).
     Saml,
+    /// A `Location` header of `responseHeaders` (a redirect carrying a message).
+    ResponseLocation,
 }
 
 /// Where in the input a message was found.
@@ -270,6 +277,8 @@ impl core::fmt::Display for Origin {
                     HarPart::RequestQuery => "request query",
                     HarPart::RequestBody => "request body",
                     HarPart::ResponseBody => "response body form",
+                    HarPart::ResponseLocation => "response Location header",
+                    HarPart::ResponseRedirectUrl => "response redirectURL",
                 };
                 write!(
                     f,
@@ -288,6 +297,7 @@ impl core::fmt::Display for Origin {
                     TracerField::Get => "get",
                     TracerField::Post => "post",
                     TracerField::Saml => "saml",
+                    TracerField::ResponseLocation => "response Location header",
                 };
                 write!(
                     f,
