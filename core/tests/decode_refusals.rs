@@ -484,6 +484,15 @@ fn decode_mutated_inputs_never_panic() {
             .into_bytes(),
         include_bytes!("data/decode/synthetic.har").to_vec(),
         include_bytes!("data/decode/saml-tracer-export.json").to_vec(),
+        format!(
+            "# two\nhttps://i/s?SAMLRequest={b64}&amp;RelayState=x\n\n{b64}\n{}\nGET /s?SAMLResponse={b64} HTTP/1.1\n{RESPONSE}{RESPONSE}",
+            b64.as_bytes()
+                .chunks(76)
+                .map(|c| std::str::from_utf8(c).unwrap())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+        .into_bytes(),
     ];
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = || {
