@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use samlscope_core::decode::{DecodeError, DecodeLimits, Decoded, decode, looks_like_url};
+use samlscope_core::decode::{DecodeError, DecodeLimits, Decoded, decode_all, looks_like_url};
 
 /// Reads all of `path` (`-` = stdin), refusing more than `limit` bytes.
 pub fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
@@ -48,9 +48,15 @@ pub fn read_input(arg: &Path, limit: usize) -> Result<Vec<u8>, String> {
     read_bounded(arg, limit)
 }
 
-/// Every SAML message (or metadata document) in a paste, in any form `decode` accepts.
+/// Every SAML message (or metadata document) in a paste, in any form `decode` accepts. What
+/// was noticed on the way goes to stderr as notes, as `decode` prints them: a line of a paste
+/// that holds a SAML parameter but could not be read is said, not dropped.
 pub fn decode_messages(bytes: &[u8]) -> Result<Vec<Decoded>, String> {
-    decode(bytes, &DecodeLimits::default()).map_err(explain)
+    let decoding = decode_all(bytes, &DecodeLimits::default()).map_err(explain)?;
+    for f in &decoding.findings {
+        eprintln!("samlscope: note: {f}");
+    }
+    Ok(decoding.messages)
 }
 
 /// A decoding failure as every subcommand prints it.

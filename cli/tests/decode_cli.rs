@@ -203,3 +203,85 @@ fn usage_errors_exit_2() {
     let o = bin().arg("frobnicate").output().unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
+
+const REQUEST: &str = include_str!("../../core/tests/data/decode/authnrequest.xml");
+
+/// A Redirect URL for the AuthnRequest with the given ID.
+fn request_url(id: &str) -> String {
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(REQUEST.replace("_req4a7e1f0c", id).as_bytes())
+        .unwrap();
+    format!(
+        "https://idp.example.com/sso?SAMLRequest={}&RelayState=%2Fr",
+        STANDARD
+            .encode(enc.finish().unwrap())
+            .replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D")
+    )
+}
+
+#[test]
+fn every_message_of_a_paste_of_lines_names_its_line() {
+    let paste = format!(
+        "# two logins\n{}\n127.0.0.1 - - [07/Dec/2026:10:00:00 +0000] \"GET /sso?{} HTTP/1.1\" 302 0\n",
+        request_url("_one"),
+        request_url("_two").split_once('?').unwrap().1
+    );
+    let o = run_stdin(&["decode", "-"], paste.as_bytes());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with(
+            "#1 HTTP-Redirect SAMLRequest — line 2: redirect URL https://idp.example.com/sso\n  RelayState: /r\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "\n#2 HTTP-Redirect SAMLRequest — line 3: log line GET /sso\n  RelayState: /r\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("ID=\"_one\"") && out.contains("ID=\"_two\""),
+        "{out}"
+    );
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}
+
+/// Above the per-input limit `decode` and `request` refuse the paste, naming the count and
+/// the limit, rather than show the first 64.
+#[test]
+fn sixty_five_lines_are_refused_naming_count_and_limit() {
+    let paste: Vec<String> = (0..65).map(|i| request_url(&format!("_r{i}"))).collect();
+    let paste = paste.join("\n");
+    for cmd in ["decode", "request"] {
+        let o = run_stdin(&[cmd, "-"], paste.as_bytes());
+        assert_one_line_error(&o);
+        let err = stderr(&o);
+        assert!(
+            err.contains("holds 65 SAML messages, above the limit of 64"),
+            "{cmd}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_line_is_a_note_next_to_the_messages_read() {
+    let paste = format!(
+        "{}\nhttps://idp.example.com/sso?SAMLRequest=%21%21\n",
+        request_url("_one")
+    );
+    for cmd in ["decode", "request"] {
+        let o = run_stdin(&[cmd, "-"], paste.as_bytes());
+        assert_eq!(o.status.code(), Some(0), "{cmd}: {}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with(
+                "samlscope: note: SAMLRequest in line 2: redirect URL https://idp.example.com/sso skipped: base64"
+            ),
+            "{cmd}: {}",
+            stderr(&o)
+        );
+    }
+}

@@ -421,6 +421,29 @@ fn metadata_on_an_aggregate_lists_every_entity() {
     assert!(!out.contains("not shown"), "{out}");
 }
 
+/// A Redirect URL copied from HTML source (`&amp;` between the parameters) verifies: the SP
+/// signed the `&` form, and that is what is checked; a note says the query was unescaped.
+#[test]
+fn request_signature_verifies_over_an_html_escaped_url() {
+    let url = redirect_url(REQUEST, true).replace('&', "&amp;");
+    let (code, out, err) = samlscope(
+        &[
+            "request",
+            "-",
+            "--sp-cert",
+            "core/tests/data/keys/idp2.crt.pem",
+        ],
+        &url,
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("✔ request.signature"), "{out}");
+    assert!(out.contains("RelayState:       /dashboard"), "{out}");
+    assert!(
+        err.contains("samlscope: note: ") && err.contains("`&amp;`"),
+        "{err}"
+    );
+}
+
 #[test]
 fn request_json_parses_and_a_request_without_issuer_fails() {
     let (code, out, err) = samlscope(&["request", "-", "--json"], &redirect_url(REQUEST, true));

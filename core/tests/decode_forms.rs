@@ -414,3 +414,360 @@ fn decoded_serialises_to_json_with_the_documented_fields() {
     assert_eq!(v["layers"][0], "base64");
     assert_eq!(v["xml"], RESPONSE);
 }
+
+// Several messages in one paste (core/src/decode/mod.rs, "Several messages in one paste").
+
+/// The AuthnRequest with another ID, so two of them are two messages, not a copy.
+fn request_with_id(id: &str) -> String {
+    AUTHN_REQUEST.replace("_req4a7e1f0c", id)
+}
+
+fn redirect_url(xml: &str, tail: &str) -> String {
+    format!(
+        "https://sso.jumpcloud.com/saml2/example?SAMLRequest={}{tail}",
+        pct(&b64(&deflate(xml.as_bytes())))
+    )
+}
+
+fn all(input: &str) -> samlscope_core::decode::Decoding {
+    decode_all(input.as_bytes(), &DecodeLimits::default()).unwrap()
+}
+
+fn line_origin(m: &Decoded) -> (usize, &Origin) {
+    match &m.origin {
+        Origin::Line { line, within } => (*line, &**within),
+        other => panic!("not a line of a paste: {other:?}"),
+    }
+}
+
+#[test]
+fn two_redirect_urls_on_two_lines_are_two_messages_and_keep_their_own_relay_state() {
+    let second = request_with_id("_second");
+    let relay = pct("https://sp.example.com/app?tab=1");
+    let with_relay = format!(
+        "{}\n{}\n",
+        redirect_url(AUTHN_REQUEST, &format!("&RelayState={relay}")),
+        redirect_url(&second, "")
+    );
+    let without = format!(
+        "{}\r\n{}",
+        redirect_url(AUTHN_REQUEST, ""),
+        redirect_url(&second, "")
+    );
+    for paste in [with_relay.as_str(), without.as_str()] {
+        let out = all(paste);
+        assert!(out.findings.is_empty(), "{:#?}", out.findings);
+        let m = &out.messages;
+        assert_eq!(m.len(), 2, "{m:#?}");
+        assert_eq!(m[0].xml, AUTHN_REQUEST);
+        assert_eq!(m[1].xml, second);
+        assert_eq!(m[1].relay_state, None);
+        for (i, d) in m.iter().enumerate() {
+            assert_eq!(d.binding, Binding::Redirect);
+            let (line, within) = line_origin(d);
+            assert_eq!(line, i + 1);
+            assert!(matches!(within, Origin::RedirectUrl { url } if !url.contains('\n')));
+        }
+    }
+    assert_eq!(
+        all(&with_relay).messages[0].relay_state.as_deref(),
+        Some("https://sp.example.com/app?tab=1")
+    );
+}
+
+#[test]
+fn a_signed_redirect_url_signs_only_its_own_line() {
+    let (req, relay, sigalg, sig) = redirect_query();
+    let first = format!(
+        "https://idp/sso?SAMLRequest={req}&RelayState={relay}&SigAlg={sigalg}&Signature={}",
+        pct(&sig)
+    );
+    let paste = format!("{first}\n{}", redirect_url(&request_with_id("_second"), ""));
+    let m = all(&paste).messages;
+    assert_eq!(m.len(), 2);
+    assert_eq!(m[0].signature.as_deref(), Some(sig.as_str()));
+    assert_eq!(
+        m[0].signed_query.as_deref(),
+        Some(format!("SAMLRequest={req}&RelayState={relay}&SigAlg={sigalg}").as_str())
+    );
+    assert_eq!(m[1].signature, None);
+}
+
+#[test]
+fn two_post_bodies_on_two_lines() {
+    let other = RESPONSE.replace("_5f1c0c1d", "_0ther0c1d");
+    let paste = format!(
+        "SAMLResponse={}&RelayState=%2Fa\nSAMLResponse={}&RelayState=%2Fb\n",
+        pct(&b64(RESPONSE.as_bytes())),
+        pct(&b64(other.as_bytes()))
+    );
+    let m = all(&paste).messages;
+    assert_eq!(m.len(), 2, "{m:#?}");
+    assert_eq!(
+        (m[0].xml.as_str(), m[0].relay_state.as_deref()),
+        (RESPONSE, Some("/a"))
+    );
+    assert_eq!(
+        (m[1].xml.as_str(), m[1].relay_state.as_deref()),
+        (other.as_str(), Some("/b"))
+    );
+    assert!(matches!(line_origin(&m[1]), (2, Origin::PostBody)));
+}
+
+#[test]
+fn base64_values_on_separate_lines_or_blocks() {
+    let other = RESPONSE.replace("_5f1c0c1d", "_0ther0c1d");
+    let deflated = b64(&deflate(AUTHN_REQUEST.as_bytes()));
+    let plain = format!("{}\n{deflated}\n", b64(RESPONSE.as_bytes()));
+    let m = all(&plain).messages;
+    assert_eq!(m.len(), 2, "{m:#?}");
+    assert_eq!(m[0].xml, RESPONSE);
+    assert_eq!(m[1].xml, AUTHN_REQUEST);
+    assert_eq!(m[1].binding, Binding::Redirect);
+    assert!(matches!(line_origin(&m[1]), (2, Origin::Pasted)));
+
+    // Two wrapped values, separated by a blank line.
+    let wrap = |s: String| {
+        s.as_bytes()
+            .chunks(76)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let blocks = format!(
+        "{}\n\n{}\n",
+        wrap(b64(RESPONSE.as_bytes())),
+        wrap(b64(other.as_bytes()))
+    );
+    let m = all(&blocks).messages;
+    assert_eq!(m.len(), 2, "{m:#?}");
+    assert_eq!(
+        (m[0].xml.as_str(), m[1].xml.as_str()),
+        (RESPONSE, other.as_str())
+    );
+    assert_eq!(
+        line_origin(&m[1]).0,
+        wrap(b64(RESPONSE.as_bytes())).lines().count() + 2
+    );
+}
+
+/// Lines whose values have no `=` padding join into valid base64: read together, two plain
+/// values are two documents and two DEFLATE streams one stream with data after it, which a
+/// lenient read would take as the first message alone. Each must still be a message.
+#[test]
+fn unpadded_values_on_consecutive_lines_are_not_read_as_one() {
+    let plain: String = (0..3)
+        .map(|i| RESPONSE.replace("_5f1c0c1d", &format!("_{}", "x".repeat(i))))
+        .find(|x| x.len() % 3 == 0)
+        .unwrap();
+    let deflated: Vec<u8> = (0..64)
+        .map(|i| deflate(request_with_id(&format!("_r{}", "x".repeat(i))).as_bytes()))
+        .find(|d| d.len() % 3 == 0)
+        .unwrap();
+    for value in [b64(plain.as_bytes()), b64(&deflated)] {
+        assert!(!value.ends_with('='));
+        let paste = format!("{value}\n{value}");
+        let m = all(&paste).messages;
+        assert_eq!(m.len(), 2, "{m:#?}");
+        assert_eq!(m[1].duplicate_of, Some(0));
+        assert_eq!((line_origin(&m[0]).0, line_origin(&m[1]).0), (1, 2));
+    }
+}
+
+#[test]
+fn one_value_wrapped_at_76_columns_is_still_one_message() {
+    for (xml, value) in [
+        (RESPONSE.to_string(), b64(RESPONSE.as_bytes())),
+        (
+            AUTHN_REQUEST.to_string(),
+            b64(&deflate(AUTHN_REQUEST.as_bytes())),
+        ),
+        (RESPONSE.to_string(), pct(&b64(RESPONSE.as_bytes()))),
+    ] {
+        let wrapped: Vec<&str> = value
+            .as_bytes()
+            .chunks(76)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        assert!(wrapped.len() > 2);
+        let d = one(format!("{}\n", wrapped.join("\n")).as_bytes());
+        assert_eq!(d.xml, xml);
+        assert_eq!(d.origin, Origin::Pasted);
+    }
+}
+
+#[test]
+fn access_log_lines_plain_and_combined() {
+    let q = |xml: &str| pct(&b64(&deflate(xml.as_bytes())));
+    let second = request_with_id("_second");
+    let plain = format!(
+        "GET /sso?SAMLRequest={}&RelayState=r1 HTTP/1.1",
+        q(AUTHN_REQUEST)
+    );
+    let d = one(plain.as_bytes());
+    assert_eq!(d.xml, AUTHN_REQUEST);
+    assert_eq!(d.binding, Binding::Redirect);
+    assert_eq!(d.relay_state.as_deref(), Some("r1"));
+    assert!(
+        matches!(&d.origin, Origin::LogLine { method: Some(m), target } if m == "GET" && target.starts_with("/sso?SAMLRequest="))
+    );
+
+    let combined = format!(
+        "127.0.0.1 - - [07/Dec/2026:10:00:00 +0000] \"GET /saml2/app?SAMLRequest={}&RelayState=r1 HTTP/1.1\" 302 0\n\
+         127.0.0.1 - - [07/Dec/2026:10:00:05 +0000] \"GET /saml2/app?RelayState=r2&SAMLRequest={} HTTP/1.1\" 302 0 \"https://sp.example.com/\" \"Mozilla/5.0\"\n",
+        q(AUTHN_REQUEST),
+        q(&second)
+    );
+    let out = all(&combined);
+    assert!(out.findings.is_empty(), "{:#?}", out.findings);
+    let m = &out.messages;
+    assert_eq!(m.len(), 2, "{m:#?}");
+    assert_eq!(m[0].xml, AUTHN_REQUEST);
+    assert_eq!(m[1].xml, second);
+    assert_eq!(m[0].relay_state.as_deref(), Some("r1"));
+    assert_eq!(m[1].relay_state.as_deref(), Some("r2"));
+    assert!(matches!(
+        line_origin(&m[1]),
+        (
+            2,
+            Origin::LogLine {
+                method: Some(_),
+                ..
+            }
+        )
+    ));
+}
+
+#[test]
+fn xml_documents_one_after_another() {
+    let bare = RESPONSE
+        .trim_end()
+        .strip_prefix(r#"<?xml version="1.0" encoding="UTF-8"?>"#)
+        .unwrap();
+    let with_declarations = format!("{RESPONSE}\n{RESPONSE}");
+    let without = format!("{bare}{}\n\n{bare}", AUTHN_REQUEST.trim_end());
+    let m = all(&with_declarations).messages;
+    assert_eq!(m.len(), 2, "{m:#?}");
+    assert_eq!(m[0].xml, RESPONSE.trim_end());
+    assert_eq!(m[1].duplicate_of, Some(0));
+    assert!(matches!(line_origin(&m[1]), (2, Origin::Pasted)));
+    assert_eq!(m[1].binding, Binding::Raw);
+
+    let m = all(&without).messages;
+    let xml: Vec<&str> = m.iter().map(|d| d.xml.as_str()).collect();
+    assert_eq!(xml, [bare, AUTHN_REQUEST.trim_end(), bare]);
+
+    // Text after a root on its line stays with that document: not read as XML, and counted.
+    let out = all(&format!("{bare}\n{bare} trailing text\n"));
+    assert_eq!(out.messages.len(), 1);
+    assert!(
+        matches!(&out.findings[..], [f @ Finding::Undecodable { at, .. }]
+            if f.is_unread_message() && matches!(at.origin, Origin::Line { line: 2, .. })),
+        "{:#?}",
+        out.findings
+    );
+}
+
+#[test]
+fn noise_lines_without_saml_are_ignored() {
+    let paste = format!(
+        "Request\n# from the browser's address bar, 10:00\n{}\n\nResponse:\n{}\n-- end --\n",
+        redirect_url(AUTHN_REQUEST, ""),
+        b64(RESPONSE.as_bytes())
+    );
+    let out = all(&paste);
+    assert!(out.findings.is_empty(), "{:#?}", out.findings);
+    let lines: Vec<usize> = out.messages.iter().map(|m| line_origin(m).0).collect();
+    assert_eq!(lines, [3, 6]);
+}
+
+#[test]
+fn html_escaped_query_is_read_with_ampersands_and_noted() {
+    let (req, relay, sigalg, sig) = redirect_query();
+    let signed = format!("SAMLRequest={req}&RelayState={relay}&SigAlg={sigalg}");
+    let url = format!(
+        "https://idp/sso?{}&amp;Signature={}",
+        signed.replace('&', "&amp;"),
+        pct(&sig)
+    );
+    let out = all(&url);
+    let d = &out.messages[0];
+    assert_eq!(out.messages.len(), 1);
+    assert_eq!(
+        d.relay_state.as_deref(),
+        Some("https://sp.example.com/app?tab=1")
+    );
+    assert_eq!(d.sig_alg.as_deref(), Some(SIGALG));
+    assert_eq!(d.signature.as_deref(), Some(sig.as_str()));
+    assert_eq!(d.signed_query.as_deref(), Some(signed.as_str()));
+    assert!(
+        matches!(&out.findings[..], [Finding::HtmlEscapedQuery { .. }]),
+        "{:#?}",
+        out.findings
+    );
+    assert!(out.findings[0].to_string().contains("`&amp;`"));
+    assert!(!out.findings[0].is_unread_message());
+}
+
+#[test]
+fn har_location_headers_and_redirect_urls_are_searched() {
+    let to_idp = redirect_url(AUTHN_REQUEST, "&RelayState=r");
+    let other = request_with_id("_other");
+    let entry = |location: &str, redirect: &str| {
+        serde_json::json!({"request": {"method": "GET", "url": "https://sp.example.com/login"},
+            "response": {"status": 302, "redirectURL": redirect,
+                "headers": [{"name": "content-length", "value": "0"},
+                            {"name": "location", "value": location}]}})
+    };
+    let har = serde_json::json!({"log": {"entries": [
+        entry(&to_idp, &to_idp),
+        entry("/home", &redirect_url(&other, "")),
+    ]}});
+    let out = all(&har.to_string());
+    assert!(out.findings.is_empty(), "{:#?}", out.findings);
+    let m = &out.messages;
+    assert_eq!(m.len(), 2, "{m:#?}");
+    assert_eq!(m[0].xml, AUTHN_REQUEST);
+    assert_eq!(m[0].relay_state.as_deref(), Some("r"));
+    assert_eq!(m[0].binding, Binding::Redirect);
+    assert!(matches!(
+        m[0].origin,
+        Origin::Har {
+            entry: 0,
+            part: HarPart::ResponseLocation,
+            ..
+        }
+    ));
+    assert_eq!(m[1].xml, other);
+    assert!(matches!(
+        m[1].origin,
+        Origin::Har {
+            entry: 1,
+            part: HarPart::ResponseRedirectUrl,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn saml_tracer_location_headers_are_searched() {
+    let to_idp = redirect_url(AUTHN_REQUEST, "");
+    let other = request_with_id("_other");
+    let json = serde_json::json!({"requests": [
+        {"method": "GET", "url": "https://sp.example.com/login", "requestId": "1",
+         "responseHeaders": [{"name": "Location", "value": to_idp}]},
+        {"method": "GET", "url": "https://sp.example.com/login2", "id": "2",
+         "responseHeaders": [["Location", redirect_url(&other, "")]]}]});
+    let m = all(&json.to_string()).messages;
+    assert_eq!(m.len(), 2, "{m:#?}");
+    assert_eq!(m[0].xml, AUTHN_REQUEST);
+    assert_eq!(m[1].xml, other);
+    assert!(matches!(
+        m[0].origin,
+        Origin::SamlTracer {
+            index: 0,
+            field: TracerField::ResponseLocation,
+            ..
+        }
+    ));
+}

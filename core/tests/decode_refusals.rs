@@ -484,6 +484,15 @@ fn decode_mutated_inputs_never_panic() {
             .into_bytes(),
         include_bytes!("data/decode/synthetic.har").to_vec(),
         include_bytes!("data/decode/saml-tracer-export.json").to_vec(),
+        format!(
+            "# two\nhttps://i/s?SAMLRequest={b64}&amp;RelayState=x\n\n{b64}\n{}\nGET /s?SAMLResponse={b64} HTTP/1.1\n{RESPONSE}{RESPONSE}",
+            b64.as_bytes()
+                .chunks(76)
+                .map(|c| std::str::from_utf8(c).unwrap())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+        .into_bytes(),
     ];
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = || {
@@ -547,5 +556,119 @@ fn control_characters_are_refused_in_every_position() {
             let control = b.is_ascii_control() && !b.is_ascii_whitespace();
             assert_eq!(refused, control, "byte {b:#04x} at {at}");
         }
+    }
+}
+
+fn deflated_url(xml: &str) -> String {
+    let mut enc = DeflateEncoder::new(Vec::new(), Compression::best());
+    enc.write_all(xml.as_bytes()).unwrap();
+    let b64 = STANDARD.encode(enc.finish().unwrap());
+    format!(
+        "https://idp.example.com/sso?SAMLRequest={}",
+        b64.replace('+', "%2B")
+            .replace('/', "%2F")
+            .replace('=', "%3D")
+    )
+}
+
+const REQUEST: &str = include_str!("data/decode/authnrequest.xml");
+
+/// In a paste of several lines, a line that holds a SAML parameter but cannot be read is a
+/// message not checked (a finding a judge counts), never noise; the other lines still decode.
+#[test]
+fn a_broken_saml_line_among_others_is_an_undecodable_finding() {
+    let paste = format!(
+        "{}\nhttps://idp.example.com/sso?SAMLRequest=%21%21%21\nParameters: {{\"SAMLResponse=\"=>\"[FILTERED]\"}}\nSAMLresponse= see the attachment\n# notes: none\n",
+        deflated_url(REQUEST)
+    );
+    let out = decode_all(paste.as_bytes(), &limits()).unwrap();
+    assert_eq!(out.messages.len(), 1);
+    assert_eq!(out.findings.len(), 3, "{:#?}", out.findings);
+    assert!(out.findings.iter().all(Finding::is_unread_message));
+    match &out.findings[0] {
+        Finding::Undecodable { at, error } => {
+            assert!(matches!(at.origin, Origin::Line { line: 2, .. }), "{at:?}");
+            assert!(
+                matches!(error, PeelError::Base64InvalidChar { .. }),
+                "{error:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        &out.findings[1],
+        Finding::Undecodable {
+            error: PeelError::UnreadLine {
+                parameter: Parameter::SamlResponse
+            },
+            ..
+        }
+    ));
+    assert!(
+        out.findings[2]
+            .to_string()
+            .starts_with("SAMLResponse in line 4: "),
+        "{}",
+        out.findings[2]
+    );
+    // Nothing readable at all: the first of them is the error.
+    let err = decode(b"note\nhttps://idp/sso?SAMLRequest=%21%21\n", &limits()).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("SAMLRequest in line 2: redirect URL https://idp/sso: base64"),
+        "{err}"
+    );
+}
+
+#[test]
+fn sixty_five_urls_on_sixty_five_lines_are_refused_naming_the_count() {
+    let lines: Vec<String> = (0..65)
+        .map(|i| deflated_url(&REQUEST.replace("_req4a7e1f0c", &format!("_r{i}"))))
+        .collect();
+    assert_eq!(
+        decode_all(lines.join("\n").as_bytes(), &limits()).unwrap_err(),
+        DecodeError::TooManyMessages {
+            found: 65,
+            limit: 64
+        }
+    );
+    assert_eq!(
+        decode_all(lines[..64].join("\n").as_bytes(), &limits())
+            .unwrap()
+            .messages
+            .len(),
+        64
+    );
+}
+
+/// A wrapped value cut short is one broken value, reported once with what is wrong with it,
+/// not a line-by-line list of base64 errors (nor refused as dozens of messages).
+#[test]
+fn a_wrapped_value_cut_short_is_reported_once_as_truncated() {
+    let big = RESPONSE.replace(
+        "<saml2p:Status>",
+        &format!(
+            "<saml2p:Extensions>{}</saml2p:Extensions><saml2p:Status>",
+            "x".repeat(8000)
+        ),
+    );
+    let b64 = STANDARD.encode(&big);
+    let cut = &b64[..b64.len() / 2 / 4 * 4];
+    let wrapped: Vec<&str> = cut
+        .as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    assert!(wrapped.len() > 64);
+    let err = decode_all(wrapped.join("\n").as_bytes(), &limits()).unwrap_err();
+    match err {
+        DecodeError::Peel { at, source } => {
+            assert_eq!(at.origin, Origin::Pasted);
+            assert!(
+                matches!(source, PeelError::TruncatedXml { .. }),
+                "{source:?}"
+            );
+        }
+        other => panic!("{other:?}"),
     }
 }

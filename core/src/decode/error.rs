@@ -89,6 +89,20 @@ pub enum PeelError {
     TruncatedXml { after: &'static str, tail: String },
     #[error("decoded XML is {size} bytes, above the {limit}-byte message limit")]
     MessageTooLarge { size: usize, limit: usize },
+    #[error(
+        "{format}: {bytes} bytes follow the end of the compressed stream (several values run together? put each on a line of its own)",
+        format = format.as_str()
+    )]
+    TrailingData { format: InflateFormat, bytes: usize },
+    #[error(
+        "after {after}, the text holds more than one XML document (several values run together? put each on a line of its own)"
+    )]
+    SeveralDocuments { after: &'static str },
+    #[error(
+        "the line holds {name}= but in no form samlscope reads (a URL, an access-log line, a form body or a base64 value)",
+        name = parameter.as_str()
+    )]
+    UnreadLine { parameter: Parameter },
 }
 
 /// Which aggregate inflate bound was reached.

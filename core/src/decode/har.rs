@@ -1,6 +1,8 @@
-//! HAR 1.2 (`log.entries[]`): SAML messages in request queries (Redirect), request bodies (POST)
-//! and in auto-post forms inside response bodies (the IdP's page). Every field is optional: HAR
-//! writers differ (Chrome, Firefox, Charles, sanitisers) and a missing field is not an error.
+//! HAR 1.2 (`log.entries[]`): SAML messages in request queries (Redirect), request bodies (POST),
+//! auto-post forms inside response bodies (the IdP's page) and redirects (`Location` response
+//! headers and `redirectURL`: the 302 that sends the browser on with a message). Every field is
+//! optional: HAR writers differ (Chrome, Firefox, Charles, sanitisers) and a missing field is not
+//! an error.
 
 use serde::Deserialize;
 
@@ -50,6 +52,9 @@ struct PostData {
 #[derive(Deserialize)]
 struct Response {
     content: Option<Content>,
+    headers: Option<Vec<NameValue>>,
+    #[serde(rename = "redirectURL")]
+    redirect_url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -101,6 +106,41 @@ pub(super) fn scan(c: &mut Collector<'_>, bytes: &[u8]) -> Result<String, Decode
                 if let Some(q) = synthesize(pd.params.as_deref()) {
                     query_pairs(c, &q, origin(HarPart::RequestBody), Some(Binding::Post));
                 }
+            }
+        }
+
+        if let Some(r) = &e.response {
+            // The browser follows the redirect in a later entry whose URL holds the same
+            // message (marked a duplicate); a HAR cut at the redirect has it only here.
+            let locations: Vec<&str> = r
+                .headers
+                .iter()
+                .flatten()
+                .filter(|h| {
+                    h.name
+                        .as_deref()
+                        .is_some_and(|n| n.eq_ignore_ascii_case("location"))
+                })
+                .filter_map(|h| h.value.as_deref())
+                .collect();
+            for l in &locations {
+                let query = form::split_url(l).1.unwrap_or("");
+                query_pairs(
+                    c,
+                    query,
+                    origin(HarPart::ResponseLocation),
+                    Some(Binding::Redirect),
+                );
+            }
+            // Chrome writes `redirectURL` as the `Location` value: read it only when it differs.
+            if let Some(u) = r.redirect_url.as_deref().filter(|u| !locations.contains(u)) {
+                let query = form::split_url(u).1.unwrap_or("");
+                query_pairs(
+                    c,
+                    query,
+                    origin(HarPart::ResponseRedirectUrl),
+                    Some(Binding::Redirect),
+                );
             }
         }
 

@@ -4,9 +4,32 @@
 //! 1. JSON: a HAR 1.2 file (`log.entries`) or a SAML-tracer export (`requests`).
 //! 2. Markup: an HTML page (the IdP's auto-posting form) or raw XML.
 //! 3. A URL (`https://…?SAMLRequest=…`): the Redirect binding.
-//! 4. A form body or bare query (`SAMLResponse=…&RelayState=…`): POST, or Redirect when the value
+//! 4. An access-log line: the request (`GET /sso?SAMLRequest=… HTTP/1.1`, alone or quoted in a
+//!    common/combined log format line) and any other URL with a query on it (the referer).
+//! 5. A form body or bare query (`SAMLResponse=…&RelayState=…`): POST, or Redirect when the value
 //!    turns out to be DEFLATEd / `SigAlg` is present.
-//! 5. A bare value: base64 (line breaks allowed), optionally URL-encoded, optionally DEFLATEd.
+//! 6. A bare value: base64 (line breaks allowed), optionally URL-encoded, optionally DEFLATEd.
+//!
+//! A query copied from HTML source (`&amp;` between its parameters) is read with `&` and noted
+//! ([`Finding::HtmlEscapedQuery`]).
+//!
+//! # Several messages in one paste
+//!
+//! A plain paste (not JSON or an HTML page) of several lines is cut into pieces ([`split`]):
+//! XML documents one after another, lines, and runs of base64 lines. Each piece is read as
+//! above, on its own: a query never runs across a line break. A run of base64 lines is one
+//! value when the lines decode together to one XML document using every byte (a wrapped value,
+//! such as `base64` output at 76 columns); when they do not, it is still one value if it is
+//! shaped like a wrapped one (every line but the last of one length, the last no longer) and its
+//! first line is no message on its own (a wrapped value cut short is reported once); otherwise
+//! each line is a value of its own. A paste made only of base64 lines and blank lines is first
+//! tried whole, the same way. Blank lines separate values.
+//!
+//! A line that is none of the forms above is ignored as noise (a heading, a comment, a log line
+//! without SAML) unless it holds `SAMLRequest=` or `SAMLResponse=` (in any letter case): then it
+//! is a message that could not be read ([`Finding::Undecodable`]), never dropped. Likewise a
+//! piece that looks like a message but does not decode. Each message of such a paste names the
+//! line it starts on ([`Origin::Line`]); a paste of one piece reads as it always did.
 //!
 //! The message kind is not decided here: the strict XML parser decides later from the root
 //! element. Sans-IO: bytes in, values out. Limits are checked before every expansion.
@@ -16,6 +39,7 @@ mod form;
 mod har;
 mod html;
 mod payload;
+mod split;
 mod tracer;
 
 use std::borrow::Cow;
@@ -163,6 +187,11 @@ pub enum HarPart {
     RequestBody,
     /// An auto-post form in `response.content.text` (the IdP's page).
     ResponseBody,
+    /// A `Location` response header: a 302 to the IdP (`SAMLRequest`) or to the ACS
+    /// (`SAMLResponse` by the Redirect binding).
+    ResponseLocation,
+    /// `response.redirectURL`, when it is not the `Location` header's value.
+    ResponseRedirectUrl,
 }
 
 /// Which field of a SAML-tracer request held the message.
@@ -177,6 +206,8 @@ pub enum TracerField {
     Post,
     /// `saml`: SAML-tracer's own decoded XML (used when the raw parameters are missing or filtered).
     Saml,
+    /// A `Location` header of `responseHeaders` (a redirect carrying a message).
+    ResponseLocation,
 }
 
 /// Where in the input a message was found.
@@ -189,6 +220,15 @@ pub enum Origin {
     PostBody,
     /// A Redirect-binding URL, or a bare query string (then `url` has no scheme).
     RedirectUrl { url: String },
+    /// A request target in an access-log line (`GET /sso?… HTTP/1.1`), or a URL with a query
+    /// elsewhere on the line (a referer); `method` when the target follows one.
+    LogLine {
+        method: Option<String>,
+        target: String,
+    },
+    /// One of several messages in a paste, starting on 1-based `line`; `within` is how it was
+    /// written there.
+    Line { line: usize, within: Box<Origin> },
     /// An auto-posting HTML form; `action` is where it posts (the ACS URL).
     HtmlForm { action: Option<String> },
     /// `log.entries[entry]` of a HAR file (0-based).
@@ -216,6 +256,15 @@ impl core::fmt::Display for Origin {
                 write!(f, "redirect URL {}", form::url_without_query(url))
             }
             Self::RedirectUrl { .. } => f.write_str("query string"),
+            Self::LogLine {
+                method: Some(m),
+                target,
+            } => write!(f, "log line {m} {}", form::url_without_query(target)),
+            Self::LogLine {
+                method: None,
+                target,
+            } => write!(f, "log line URL {}", form::url_without_query(target)),
+            Self::Line { line, within } => write!(f, "line {line}: {within}"),
             Self::HtmlForm { action: Some(a) } => write!(f, "HTML form posting to {a}"),
             Self::HtmlForm { action: None } => f.write_str("HTML form"),
             Self::Har {
@@ -228,6 +277,8 @@ impl core::fmt::Display for Origin {
                     HarPart::RequestQuery => "request query",
                     HarPart::RequestBody => "request body",
                     HarPart::ResponseBody => "response body form",
+                    HarPart::ResponseLocation => "response Location header",
+                    HarPart::ResponseRedirectUrl => "response redirectURL",
                 };
                 write!(
                     f,
@@ -246,6 +297,7 @@ impl core::fmt::Display for Origin {
                     TracerField::Get => "get",
                     TracerField::Post => "post",
                     TracerField::Saml => "saml",
+                    TracerField::ResponseLocation => "response Location header",
                 };
                 write!(
                     f,
@@ -328,6 +380,10 @@ pub enum Finding {
     /// SAML-tracer's raw parameter was filtered or broken; its decoded `saml` field was used. A
     /// "sanitised" SAML-tracer export still carries the full message there.
     TracerFallback { at: Where },
+    /// A query with `&amp;` between its parameters (copied from HTML source) was read with `&`.
+    /// A Redirect signature is checked over the `&` form: that is what the sender signed, the
+    /// `&amp;` form being the HTML page's escaped copy of it.
+    HtmlEscapedQuery { at: Where },
 }
 
 impl Finding {
@@ -348,6 +404,10 @@ impl core::fmt::Display for Finding {
             Self::TracerFallback { at } => write!(
                 f,
                 "{at}: raw parameter missing or filtered, used SAML-tracer's decoded copy (a sanitised export still contains the message)"
+            ),
+            Self::HtmlEscapedQuery { at } => write!(
+                f,
+                "{at}: `&amp;` between the query parameters (an HTML-escaped copy) read as `&`; a Redirect signature is checked over the `&` form, as it was signed"
             ),
         }
     }
@@ -451,6 +511,10 @@ fn scan(c: &mut Collector<'_>, input: &[u8]) -> Result<String, DecodeError> {
                 }
                 return Ok("HTML page".into());
             }
+            let mut items = split::Items::new(text);
+            if items.nth(1).is_some() {
+                return Ok(pieces(c, text));
+            }
             let mut layers = Vec::new();
             let xml = payload::xml_text(trimmed.to_vec(), "input", limits, &mut layers).map_err(
                 |source| DecodeError::Peel {
@@ -461,18 +525,7 @@ fn scan(c: &mut Collector<'_>, input: &[u8]) -> Result<String, DecodeError> {
                     source,
                 },
             )?;
-            c.push(Decoded {
-                xml,
-                binding: Binding::Raw,
-                parameter: None,
-                relay_state: None,
-                sig_alg: None,
-                signature: None,
-                signed_query: None,
-                origin: Origin::Pasted,
-                layers,
-                duplicate_of: None,
-            });
+            c.push(raw(xml, Origin::Pasted, layers));
             return Ok("pasted XML".into());
         }
         _ => {}
@@ -495,6 +548,23 @@ fn scan(c: &mut Collector<'_>, input: &[u8]) -> Result<String, DecodeError> {
         });
     }
 
+    if split::has_break(text) {
+        let mut items = split::Items::new(text);
+        match (items.next(), items.next()) {
+            (Some(split::Item::Values { text: run, .. }), None) => {
+                values(c, run, None);
+                return Ok("pasted value".into());
+            }
+            (Some(split::Item::Line { .. }), None) => {}
+            _ => return Ok(pieces(c, text)),
+        }
+    }
+    one_line(c, text)
+}
+
+/// A paste of one line (or one line with blank lines around it), read as it always was: a
+/// form it does not fit is an error, not noise.
+fn one_line(c: &mut Collector<'_>, text: &str) -> Result<String, DecodeError> {
     if form::looks_like_url(text) {
         let (_, query) = form::split_url(text);
         let found = query_pairs(
@@ -510,6 +580,9 @@ fn scan(c: &mut Collector<'_>, input: &[u8]) -> Result<String, DecodeError> {
         }
         return Ok("URL".into());
     }
+    if log_line(c, text, |o| o) {
+        return Ok("log line".into());
+    }
 
     let query = text.strip_prefix('?').unwrap_or(text);
     let is_form = form::pairs(query)
@@ -521,26 +594,185 @@ fn scan(c: &mut Collector<'_>, input: &[u8]) -> Result<String, DecodeError> {
     }
 
     // A bare value: (URL-encoded) base64, DEFLATEd or not.
-    let (value, url_decoded) = form::base64_param(text);
-    let mut layers = Vec::new();
-    if url_decoded {
-        layers.push(Layer::UrlDecoded);
+    c.take(bare(text, Origin::Pasted));
+    Ok("pasted value".into())
+}
+
+/// The SAML-bearing request targets of an access-log line. Returns whether there was one.
+fn log_line(c: &mut Collector<'_>, text: &str, origin: impl Fn(Origin) -> Origin) -> bool {
+    let mut found = false;
+    for t in split::log_targets(text) {
+        let (_, query) = form::split_url(t.target);
+        found |= query_pairs(
+            c,
+            query.unwrap_or(""),
+            origin(Origin::LogLine {
+                method: t.method.map(str::to_owned),
+                target: t.target.to_owned(),
+            }),
+            Some(Binding::Redirect),
+        );
     }
-    c.take(Candidate {
+    found
+}
+
+/// A bare base64 value found at `origin`.
+fn bare(text: &str, origin: Origin) -> Candidate<'_> {
+    let (value, url_decoded) = form::base64_param(text);
+    Candidate {
         at: Where {
-            origin: Origin::Pasted,
+            origin,
             parameter: None,
         },
         binding: None,
         value,
-        layers,
+        layers: if url_decoded {
+            vec![Layer::UrlDecoded]
+        } else {
+            Vec::new()
+        },
         expect: Expect::Plain,
         relay_state: None,
         sig_alg: None,
         signature: None,
         signed_query: None,
-    });
-    Ok("pasted value".into())
+    }
+}
+
+/// A pasted XML document.
+fn raw(xml: String, origin: Origin, layers: Vec<Layer>) -> Decoded {
+    Decoded {
+        xml,
+        binding: Binding::Raw,
+        parameter: None,
+        relay_state: None,
+        sig_alg: None,
+        signature: None,
+        signed_query: None,
+        origin,
+        layers,
+        duplicate_of: None,
+    }
+}
+
+fn at_line(line: usize, within: Origin) -> Origin {
+    Origin::Line {
+        line,
+        within: Box::new(within),
+    }
+}
+
+/// A paste of several pieces ([`split`]): each is read on its own and names its line.
+fn pieces(c: &mut Collector<'_>, text: &str) -> String {
+    let all_values = split::Items::new(text).all(|i| matches!(i, split::Item::Values { .. }));
+    if all_values && c.whole(text, Origin::Pasted) {
+        return "pasted value".into();
+    }
+    for item in split::Items::new(text) {
+        match item {
+            split::Item::Xml { line, text } if html::is_html(text) => {
+                html_page(c, text, &[], |action| {
+                    at_line(line, Origin::HtmlForm { action })
+                });
+            }
+            split::Item::Xml { line, text } => c.xml(text, at_line(line, Origin::Pasted)),
+            split::Item::Values { line, text } => values(c, text, Some(line)),
+            split::Item::Line { line, text } => {
+                let origin = |o| at_line(line, o);
+                let found = if form::looks_like_url(text) {
+                    let (_, query) = form::split_url(text);
+                    query_pairs(
+                        c,
+                        query.unwrap_or(""),
+                        origin(Origin::RedirectUrl {
+                            url: text.to_string(),
+                        }),
+                        Some(Binding::Redirect),
+                    )
+                } else if log_line(c, text, origin) {
+                    true
+                } else {
+                    let query = text.strip_prefix('?').unwrap_or(text);
+                    let is_form = form::pairs(query)
+                        .iter()
+                        .any(|p| Parameter::from_name(&p.name).is_some());
+                    is_form && query_pairs(c, query, origin(Origin::PostBody), None)
+                };
+                if !found && let Some(parameter) = split::saml_marker(text) {
+                    c.unread(
+                        Where {
+                            origin: origin(Origin::Pasted),
+                            parameter: Some(parameter),
+                        },
+                        PeelError::UnreadLine { parameter },
+                    );
+                }
+            }
+        }
+    }
+    format!(
+        "pasted text of {} lines",
+        split::breaks(text.as_bytes()) + 1
+    )
+}
+
+/// A run of base64 lines ([`split::Item::Values`]) starting on `line` (`None`: the whole paste):
+/// one value or one per line, as the module documentation says.
+fn values(c: &mut Collector<'_>, text: &str, line: Option<usize>) {
+    let one = || line.map_or(Origin::Pasted, |l| at_line(l, Origin::Pasted));
+    let each = |offset: usize| at_line(line.unwrap_or(1) + offset, Origin::Pasted);
+    if !split::has_break(text) {
+        c.take(bare(text, one()));
+        return;
+    }
+    if c.full() {
+        // Refused already: counted, not decoded (the count is then a lower bound).
+        c.seen += 1;
+        return;
+    }
+    let (value, url_decoded) = form::base64_param(text);
+    let mut layers = if url_decoded {
+        vec![Layer::UrlDecoded]
+    } else {
+        Vec::new()
+    };
+    let whole = c.peel(&value, Expect::Plain, &mut layers, Whole::Required);
+    if matches!(whole, Peeled::Xml(_) | Peeled::OverBudget) {
+        c.seen += 1;
+        c.record(bare(text, one()), layers, whole);
+        return;
+    }
+    let mut lines = split::run_lines(text);
+    let Some((_, first)) = lines.next() else {
+        return;
+    };
+    let (first_value, first_decoded) = form::base64_param(first);
+    let mut first_layers = if first_decoded {
+        vec![Layer::UrlDecoded]
+    } else {
+        Vec::new()
+    };
+    let alone = c.peel(
+        &first_value,
+        Expect::Plain,
+        &mut first_layers,
+        Whole::Lenient,
+    );
+    match alone {
+        Peeled::OverBudget => {}
+        Peeled::Failed(_) if split::wrapped_shape(text) => {
+            // A wrapped value, broken: one message, with the error of the value as a whole.
+            c.seen += 1;
+            c.record(bare(text, one()), layers, whole);
+        }
+        alone => {
+            c.seen += 1;
+            c.record(bare(first, each(0)), first_layers, alone);
+            for (offset, l) in lines {
+                c.take(bare(l, each(offset)));
+            }
+        }
+    }
 }
 
 /// A SAML parameter value on its way to becoming a [`Decoded`].
@@ -556,6 +788,23 @@ struct Candidate<'a> {
     sig_alg: Option<String>,
     signature: Option<String>,
     signed_query: Option<String>,
+}
+
+/// How strictly a value is peeled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Whole {
+    /// As one value may be sent: data after a DEFLATE stream is ignored.
+    Lenient,
+    /// As lines taken together must be to count as one value ([`payload::peel_whole`]).
+    Required,
+}
+
+/// The outcome of peeling one value.
+enum Peeled {
+    Xml(String),
+    Failed(PeelError),
+    /// The input's inflate budget is spent: the input is refused.
+    OverBudget,
 }
 
 struct Collector<'l> {
@@ -589,23 +838,61 @@ impl Collector<'_> {
         self.out.messages.push(d);
     }
 
-    /// Peels one candidate; failures become findings (the caller decides at the end).
-    fn take(&mut self, cand: Candidate<'_>) -> bool {
+    /// Counts a message that was found but cannot be read.
+    fn unread(&mut self, at: Where, error: PeelError) {
+        self.seen += 1;
+        if !self.full() {
+            self.out.findings.push(Finding::Undecodable { at, error });
+        }
+    }
+
+    /// One XML document of a paste of several.
+    fn xml(&mut self, text: &str, origin: Origin) {
         self.seen += 1;
         if self.full() {
-            return false;
+            return;
         }
-        let placeholder = core::str::from_utf8(&cand.value)
-            .ok()
-            .filter(|v| payload::redaction_placeholder(v));
-        if let Some(p) = placeholder {
-            self.out.findings.push(Finding::Redacted {
-                at: cand.at,
-                placeholder: p.trim().to_string(),
-            });
-            return false;
+        let mut layers = Vec::new();
+        match payload::xml_text(text.as_bytes().to_vec(), "input", self.limits, &mut layers) {
+            Ok(xml) => self.keep(raw(xml, origin, layers)),
+            Err(error) => self.out.findings.push(Finding::Undecodable {
+                at: Where {
+                    origin,
+                    parameter: None,
+                },
+                error,
+            }),
         }
-        let mut layers = cand.layers;
+    }
+
+    /// A paste of base64 lines and blank lines taken whole: kept when it is exactly one
+    /// message. Returns whether it was.
+    fn whole(&mut self, text: &str, origin: Origin) -> bool {
+        let (value, url_decoded) = form::base64_param(text);
+        let mut layers = if url_decoded {
+            vec![Layer::UrlDecoded]
+        } else {
+            Vec::new()
+        };
+        match self.peel(&value, Expect::Plain, &mut layers, Whole::Required) {
+            Peeled::Failed(_) => false,
+            peeled => {
+                self.seen += 1;
+                self.record(bare(text, origin), layers, peeled);
+                true
+            }
+        }
+    }
+
+    /// Peels one value within what the input may still inflate; inflated output is spent from
+    /// it only when the value decodes.
+    fn peel(
+        &mut self,
+        value: &[u8],
+        expect: Expect,
+        layers: &mut Vec<Layer>,
+        whole: Whole,
+    ) -> Peeled {
         // One message inflates at most to the smaller of its own limit and what the input has
         // left; reaching the input's bound refuses the input, not just this value.
         let budgeted = self.inflate_left < self.limits.max_inflate;
@@ -613,14 +900,36 @@ impl Collector<'_> {
             max_inflate: self.limits.max_inflate.min(self.inflate_left),
             ..*self.limits
         };
-        match payload::peel_base64(&cand.value, cand.expect, &limits, &mut layers) {
+        let result = match whole {
+            Whole::Lenient => payload::peel_base64(value, expect, &limits, layers),
+            Whole::Required => payload::peel_whole(value, &limits, layers),
+        };
+        match result {
             Ok(xml) => {
+                if layers
+                    .iter()
+                    .any(|l| matches!(l, Layer::Inflated | Layer::ZlibInflated))
+                {
+                    self.inflate_left = self.inflate_left.saturating_sub(xml.len());
+                }
+                Peeled::Xml(xml)
+            }
+            Err(PeelError::InflateLimit { .. }) if budgeted => {
+                self.over_budget = true;
+                Peeled::OverBudget
+            }
+            Err(error) => Peeled::Failed(error),
+        }
+    }
+
+    /// Keeps a peeled value as a message, or its failure as a finding (the value has been
+    /// counted by the caller).
+    fn record(&mut self, cand: Candidate<'_>, layers: Vec<Layer>, peeled: Peeled) -> bool {
+        match peeled {
+            Peeled::Xml(xml) if !self.full() => {
                 let inflated = layers
                     .iter()
                     .any(|l| matches!(l, Layer::Inflated | Layer::ZlibInflated));
-                if inflated {
-                    self.inflate_left = self.inflate_left.saturating_sub(xml.len());
-                }
                 let binding = cand.binding.unwrap_or(if inflated {
                     Binding::Redirect
                 } else {
@@ -640,17 +949,35 @@ impl Collector<'_> {
                 });
                 true
             }
-            Err(PeelError::InflateLimit { .. }) if budgeted => {
-                self.over_budget = true;
-                false
-            }
-            Err(error) => {
+            Peeled::Failed(error) if !self.full() => {
                 self.out
                     .findings
                     .push(Finding::Undecodable { at: cand.at, error });
                 false
             }
+            _ => false,
         }
+    }
+
+    /// Peels one candidate; failures become findings (the caller decides at the end).
+    fn take(&mut self, cand: Candidate<'_>) -> bool {
+        self.seen += 1;
+        if self.full() {
+            return false;
+        }
+        let placeholder = core::str::from_utf8(&cand.value)
+            .ok()
+            .filter(|v| payload::redaction_placeholder(v));
+        if let Some(p) = placeholder {
+            self.out.findings.push(Finding::Redacted {
+                at: cand.at,
+                placeholder: p.trim().to_string(),
+            });
+            return false;
+        }
+        let mut layers = cand.layers.clone();
+        let peeled = self.peel(&cand.value, cand.expect, &mut layers, Whole::Lenient);
+        self.record(cand, layers, peeled)
     }
 
     fn finish(self, what: impl FnOnce() -> String) -> Result<Decoding, DecodeError> {
@@ -666,7 +993,7 @@ impl Collector<'_> {
                 Finding::Undecodable { at, error } => {
                     undecodable.get_or_insert(DecodeError::Peel { at, source: error });
                 }
-                Finding::TracerFallback { .. } => {}
+                Finding::TracerFallback { .. } | Finding::HtmlEscapedQuery { .. } => {}
             }
         }
         Err(undecodable.unwrap_or_else(|| DecodeError::NoSaml { what: what() }))
@@ -680,7 +1007,14 @@ fn query_pairs(
     origin: Origin,
     binding: Option<Binding>,
 ) -> bool {
-    let pairs = form::pairs(query);
+    // `&amp;` only ever stands for a separator: inside a value `&` is `%26`, and no parameter
+    // is named `amp;…`.
+    let query: Cow<'_, str> = if memchr::memmem::find(query.as_bytes(), b"&amp;").is_some() {
+        Cow::Owned(query.replace("&amp;", "&"))
+    } else {
+        Cow::Borrowed(query)
+    };
+    let pairs = form::pairs(&query);
     let find = |n: &str| pairs.iter().find(|p| p.name == n);
     let relay_state = find("RelayState").map(|p| form::form_decode(p.raw_value));
     let sig_alg = find("SigAlg").map(|p| form::form_decode(p.raw_value));
@@ -741,6 +1075,14 @@ fn query_pairs(
             sig_alg: sig_alg.clone(),
             signature: signature.clone(),
             signed_query,
+        });
+    }
+    if found && matches!(query, Cow::Owned(_)) && !c.full() {
+        c.out.findings.push(Finding::HtmlEscapedQuery {
+            at: Where {
+                origin,
+                parameter: None,
+            },
         });
     }
     found

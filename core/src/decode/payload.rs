@@ -151,11 +151,41 @@ fn nth_non_ws(text: &[u8], n: usize) -> usize {
 /// Inflates with a hard output bound: reads at most `limit + 1` bytes and refuses if the stream
 /// has more. Trailing bytes after the end of the stream are ignored (as zlib's inflate does).
 pub fn inflate(data: &[u8], format: InflateFormat, limit: usize) -> Result<Vec<u8>, PeelError> {
+    inflate_counted(data, format, limit).map(|(out, _)| out)
+}
+
+/// [`inflate`] that refuses bytes after the end of the stream: for a value that must be one
+/// message on its own, they are the start of another.
+fn inflate_whole(data: &[u8], format: InflateFormat, limit: usize) -> Result<Vec<u8>, PeelError> {
+    let (out, used) = inflate_counted(data, format, limit)?;
+    match data.len().checked_sub(used) {
+        Some(0) => Ok(out),
+        left => Err(PeelError::TrailingData {
+            format,
+            bytes: left.unwrap_or_default(),
+        }),
+    }
+}
+
+/// Inflates and says how many input bytes the stream used.
+fn inflate_counted(
+    data: &[u8],
+    format: InflateFormat,
+    limit: usize,
+) -> Result<(Vec<u8>, usize), PeelError> {
     let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
     let mut out = Vec::new();
-    let result = match format {
-        InflateFormat::Raw => DeflateDecoder::new(data).take(cap).read_to_end(&mut out),
-        InflateFormat::Zlib => ZlibDecoder::new(data).take(cap).read_to_end(&mut out),
+    let (result, used) = match format {
+        InflateFormat::Raw => {
+            let mut d = DeflateDecoder::new(data);
+            let r = (&mut d).take(cap).read_to_end(&mut out);
+            (r, d.total_in())
+        }
+        InflateFormat::Zlib => {
+            let mut d = ZlibDecoder::new(data);
+            let r = (&mut d).take(cap).read_to_end(&mut out);
+            (r, d.total_in())
+        }
     };
     match result {
         Err(e) => Err(PeelError::Inflate {
@@ -167,7 +197,7 @@ pub fn inflate(data: &[u8], format: InflateFormat, limit: usize) -> Result<Vec<u
             format,
             reason: "the stream inflates to nothing".into(),
         }),
-        Ok(_) => Ok(out),
+        Ok(_) => Ok((out, usize::try_from(used).unwrap_or(usize::MAX))),
     }
 }
 
@@ -234,6 +264,61 @@ pub fn peel_base64(
             start: preview(&bytes),
         }),
     }
+}
+
+/// [`peel_base64`] for text that must be exactly one message: several base64 lines taken
+/// together (a wrapped value) must not hide a second value. The decoded XML is one document, and
+/// a compressed stream uses every byte: lines that each hold a message, joined, decode to two
+/// documents or to one stream followed by another, which a lenient peel would read as the first
+/// message alone.
+pub fn peel_whole(
+    text: &[u8],
+    limits: &DecodeLimits,
+    layers: &mut Vec<Layer>,
+) -> Result<String, PeelError> {
+    let bytes = base64_decode(text, limits.max_message.max(limits.max_inflate))?;
+    layers.push(Layer::Base64);
+    let one = |xml: String, after: &'static str| {
+        if super::split::several_documents(&xml) {
+            Err(PeelError::SeveralDocuments { after })
+        } else {
+            Ok(xml)
+        }
+    };
+    if looks_like_xml(&bytes) {
+        let xml = xml_text(bytes, "base64", limits, layers)?;
+        return one(xml, "base64");
+    }
+    let mut first_err = None;
+    for (format, layer) in [
+        (InflateFormat::Raw, Layer::Inflated),
+        (InflateFormat::Zlib, Layer::ZlibInflated),
+    ] {
+        match inflate_whole(&bytes, format, limits.max_inflate) {
+            Ok(out) if looks_like_xml(&out) => {
+                layers.push(layer);
+                let xml = xml_text(out, layer.as_str(), limits, layers)?;
+                return one(xml, layer.as_str());
+            }
+            Ok(out) => {
+                first_err.get_or_insert(PeelError::NotXml {
+                    after: layer.as_str(),
+                    start: preview(&out),
+                });
+            }
+            Err(e @ PeelError::InflateLimit { .. }) => return Err(e),
+            Err(e) => {
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    if utf16(&bytes) {
+        return Err(PeelError::Utf16 { after: "base64" });
+    }
+    Err(first_err.unwrap_or_else(|| PeelError::NotXml {
+        after: "base64",
+        start: preview(&bytes),
+    }))
 }
 
 /// Decoded bytes → UTF-8 text with the BOM stripped, within the message limit.

@@ -3,6 +3,10 @@
 //! The raw parameters are preferred (they are what was sent, and keep the Redirect signature
 //! octets). SAML-tracer's own decoded `saml` field is the fallback: export profiles 2 and 3 hash or
 //! obfuscate `post` values (`{hash:…}`, `{obf:alternative_0}`) but leave `saml` intact.
+//!
+//! Each request also carries its response's headers (`responseHeaders`: `{name, value}` objects,
+//! or `[name, value]` pairs in exports before 1.0); a `Location` header with a message (the 302
+//! to the IdP or to the ACS) is read as well.
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -24,6 +28,8 @@ struct Request {
     get: Option<Vec<Vec<Value>>>,
     post: Option<Vec<Vec<Value>>>,
     saml: Option<String>,
+    #[serde(rename = "responseHeaders")]
+    response_headers: Option<Vec<Value>>,
 }
 
 pub(super) fn scan(c: &mut Collector<'_>, bytes: &[u8]) -> Result<String, DecodeError> {
@@ -39,78 +45,108 @@ pub(super) fn scan(c: &mut Collector<'_>, bytes: &[u8]) -> Result<String, Decode
             url: url.clone(),
             field,
         };
-        let (messages_before, findings_before) = (c.out.messages.len(), c.out.findings.len());
-
-        let raw_query = form::split_url(&url).1.unwrap_or("");
-        let mut param = None;
-        let mut tried = query_pairs(
-            c,
-            raw_query,
-            origin(TracerField::Url),
-            Some(Binding::Redirect),
-        );
-        if !tried && let Some((q, p)) = synthesize(r.get.as_deref()) {
-            param = Some(p);
-            tried = query_pairs(c, &q, origin(TracerField::Get), Some(Binding::Redirect));
-        }
-        if let Some((q, p)) = synthesize(r.post.as_deref()) {
-            param = Some(p);
-            tried |= query_pairs(c, &q, origin(TracerField::Post), Some(Binding::Post));
-        }
-        if c.out.messages.len() > messages_before {
-            continue;
-        }
-        let Some(saml) = r
-            .saml
-            .as_deref()
-            .filter(|s| payload::looks_like_xml(s.as_bytes()))
-        else {
-            continue;
-        };
-        let mut layers = vec![Layer::TracerDecoded];
-        let at = Where {
-            origin: origin(TracerField::Saml),
-            parameter: param,
-        };
-        match payload::xml_text(
-            saml.trim().as_bytes().to_vec(),
-            "SAML-tracer saml field",
-            c.limits,
-            &mut layers,
-        ) {
-            Ok(xml) => {
-                if tried {
-                    // The raw parameter was redacted or broken: replace that finding by the fallback.
-                    c.out.findings.truncate(findings_before);
-                    c.out
-                        .findings
-                        .push(Finding::TracerFallback { at: at.clone() });
-                }
-                let binding = if method.eq_ignore_ascii_case("GET") {
-                    Binding::Redirect
-                } else {
-                    Binding::Post
-                };
-                c.push(Decoded {
-                    xml,
-                    binding,
-                    parameter: param,
-                    relay_state: None,
-                    sig_alg: None,
-                    signature: None,
-                    signed_query: None,
-                    origin: at.origin,
-                    layers,
-                    duplicate_of: None,
-                });
-            }
-            Err(error) => c.out.findings.push(Finding::Undecodable { at, error }),
+        own_message(c, r, &origin);
+        for l in locations(r.response_headers.as_deref()) {
+            let query = form::split_url(l).1.unwrap_or("");
+            query_pairs(
+                c,
+                query,
+                origin(TracerField::ResponseLocation),
+                Some(Binding::Redirect),
+            );
         }
     }
     Ok(format!(
         "SAML-tracer export with {} requests",
         requests.len()
     ))
+}
+
+/// `Location` header values, from either header shape.
+fn locations(headers: Option<&[Value]>) -> impl Iterator<Item = &str> {
+    headers.into_iter().flatten().filter_map(|h| {
+        let (name, value) = match h {
+            Value::Object(o) => (o.get("name"), o.get("value")),
+            Value::Array(a) => (a.first(), a.get(1)),
+            _ => (None, None),
+        };
+        name.and_then(Value::as_str)
+            .filter(|n| n.eq_ignore_ascii_case("location"))
+            .and(value.and_then(Value::as_str))
+    })
+}
+
+/// The message the request itself carried: its raw parameters, else the decoded `saml` field.
+fn own_message(c: &mut Collector<'_>, r: &Request, origin: &impl Fn(TracerField) -> Origin) {
+    let method = r.method.as_deref().unwrap_or_default();
+    let url = r.url.as_deref().unwrap_or_default();
+    let (messages_before, findings_before) = (c.out.messages.len(), c.out.findings.len());
+
+    let raw_query = form::split_url(url).1.unwrap_or("");
+    let mut param = None;
+    let mut tried = query_pairs(
+        c,
+        raw_query,
+        origin(TracerField::Url),
+        Some(Binding::Redirect),
+    );
+    if !tried && let Some((q, p)) = synthesize(r.get.as_deref()) {
+        param = Some(p);
+        tried = query_pairs(c, &q, origin(TracerField::Get), Some(Binding::Redirect));
+    }
+    if let Some((q, p)) = synthesize(r.post.as_deref()) {
+        param = Some(p);
+        tried |= query_pairs(c, &q, origin(TracerField::Post), Some(Binding::Post));
+    }
+    if c.out.messages.len() > messages_before {
+        return;
+    }
+    let Some(saml) = r
+        .saml
+        .as_deref()
+        .filter(|s| payload::looks_like_xml(s.as_bytes()))
+    else {
+        return;
+    };
+    let mut layers = vec![Layer::TracerDecoded];
+    let at = Where {
+        origin: origin(TracerField::Saml),
+        parameter: param,
+    };
+    match payload::xml_text(
+        saml.trim().as_bytes().to_vec(),
+        "SAML-tracer saml field",
+        c.limits,
+        &mut layers,
+    ) {
+        Ok(xml) => {
+            if tried {
+                // The raw parameter was redacted or broken: replace that finding by the fallback.
+                c.out.findings.truncate(findings_before);
+                c.out
+                    .findings
+                    .push(Finding::TracerFallback { at: at.clone() });
+            }
+            let binding = if method.eq_ignore_ascii_case("GET") {
+                Binding::Redirect
+            } else {
+                Binding::Post
+            };
+            c.push(Decoded {
+                xml,
+                binding,
+                parameter: param,
+                relay_state: None,
+                sig_alg: None,
+                signature: None,
+                signed_query: None,
+                origin: at.origin,
+                layers,
+                duplicate_of: None,
+            });
+        }
+        Err(error) => c.out.findings.push(Finding::Undecodable { at, error }),
+    }
 }
 
 /// `[[name, value], …]` → `name=value&…` when a SAML parameter is among them.
