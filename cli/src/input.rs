@@ -51,12 +51,26 @@ pub fn read_input(arg: &Path, limit: usize) -> Result<Vec<u8>, String> {
 /// Every SAML message (or metadata document) in a paste, in any form `decode` accepts. What
 /// was noticed on the way goes to stderr as notes, as `decode` prints them: a line of a paste
 /// that holds a SAML parameter but could not be read is said, not dropped.
-pub fn decode_messages(bytes: &[u8]) -> Result<Vec<Decoded>, String> {
+pub fn decode_messages(bytes: &[u8]) -> Result<Messages, String> {
     let decoding = decode_all(bytes, &DecodeLimits::default()).map_err(explain)?;
     for f in &decoding.findings {
         eprintln!("samlscope: note: {f}");
     }
-    Ok(decoding.messages)
+    Ok(Messages {
+        unread: decoding
+            .findings
+            .iter()
+            .filter(|f| f.is_unread_message())
+            .count(),
+        messages: decoding.messages,
+    })
+}
+
+/// The messages of a paste, and how many more were found but could not be read (a judge must
+/// not pass a paste with those).
+pub struct Messages {
+    pub messages: Vec<Decoded>,
+    pub unread: usize,
 }
 
 /// A decoding failure as every subcommand prints it.
@@ -74,11 +88,11 @@ pub fn explain(e: DecodeError) -> String {
 /// Reads `path` (`-` = stdin) within the input limit and decodes it with [`decode_messages`];
 /// copies of an earlier message (a HAR holds both the auto-post page and the POST) are dropped,
 /// since inspection, unlike `check`, has nothing to count.
-pub fn read_messages(path: &Path) -> Result<Vec<Decoded>, String> {
+pub fn read_messages(path: &Path) -> Result<Messages, String> {
     let bytes = read_input(path, DecodeLimits::default().max_input)?;
-    let mut messages = decode_messages(&bytes).map_err(|e| format!("{}: {e}", display(path)))?;
-    messages.retain(|m| m.duplicate_of.is_none());
-    Ok(messages)
+    let mut found = decode_messages(&bytes).map_err(|e| format!("{}: {e}", display(path)))?;
+    found.messages.retain(|m| m.duplicate_of.is_none());
+    Ok(found)
 }
 
 fn display(path: &Path) -> String {

@@ -44,7 +44,9 @@ pub struct Args {
 
 pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let now = crate::clock::now(args.now.as_deref(), CONTEXT)?;
-    let messages = read_messages(&args.input).map_err(|e| CliError::input(CONTEXT, e))?;
+    let messages = read_messages(&args.input)
+        .map_err(|e| CliError::input(CONTEXT, e))?
+        .messages;
     let mut infos = Vec::new();
     // Per document: where its descriptors start in `infos`, and how many it has.
     let mut documents = Vec::new();

@@ -77,7 +77,8 @@ fn sp_keys(args: &Args) -> Result<TrustStore, CliError> {
 pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let sp_keys = sp_keys(args)?;
     let policy = RequestPolicy::new(!args.allow_unsigned, args.allow_sha1);
-    let messages = read_messages(&args.input).map_err(|e| CliError::input(CONTEXT, e))?;
+    let read = read_messages(&args.input).map_err(|e| CliError::input(CONTEXT, e))?;
+    let messages = read.messages;
     let mut found: Vec<(&Decoded, AuthnRequestInfo)> = Vec::new();
     let mut first_error = None;
     for m in &messages {
@@ -125,6 +126,15 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         }
     }
     emit(&out);
+    // Judging signatures (--sp-cert), a message of the paste that was not judged — unreadable,
+    // or not an AuthnRequest — keeps the paste from passing: it is what the IdP would have read.
+    let unjudged = read.unread + (messages.len() - found.len());
+    if !sp_keys.is_empty() && unjudged > 0 {
+        eprintln!(
+            "samlscope: {CONTEXT}: {unjudged} message(s) of the input were found but not checked"
+        );
+        return Ok(ExitCode::from(1));
+    }
     Ok(if found.iter().any(|(_, i)| i.has_failures()) {
         ExitCode::from(1)
     } else {

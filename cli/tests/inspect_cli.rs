@@ -564,3 +564,17 @@ fn sp_metadata_says_what_to_enter_in_jumpcloud() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("service provider's metadata"), "{err}");
 }
+
+/// Judging signatures, a paste passes only when every message in it was judged: a second line
+/// that names `SAMLRequest` but cannot be read keeps it from exit 0.
+#[test]
+fn request_with_sp_cert_fails_a_paste_with_an_unread_message() {
+    let url = redirect_url(REQUEST, true);
+    let good = "core/tests/data/keys/idp2.crt.pem";
+    let (code, out, err) = samlscope(&["request", "-", "--sp-cert", good], &url);
+    assert_eq!(code, 0, "{out}{err}");
+    let paste = format!("{url}\nhttps://idp.example/sso?SAMLRequest=%21%21%21broken\n");
+    let (code, out, err) = samlscope(&["request", "-", "--sp-cert", good], &paste);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("found but not checked"), "{err}");
+}
