@@ -3,16 +3,7 @@
 
 mod common;
 
-use common::{ROOT, samlscope};
-
-const SP: &[&str] = &[
-    "--sp-entity-id",
-    "https://app.avoma.com",
-    "--acs-url",
-    "https://prod-api.avoma.com/saml2/acs",
-    "--now",
-    "2026-11-28T12:01:00Z",
-];
+use common::{ROOT, SP, samlscope};
 
 fn with(extra: &[&str]) -> Vec<&'static str> {
     let mut v: Vec<&'static str> = Vec::new();

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{ROOT, samlscope};
+use common::{ROOT, SP, samlscope};
 use samlscope_core::crypto::PrivateKey;
 use samlscope_core::dsig::{Signer, sign_enveloped};
 use samlscope_core::saml::build::{NAMEID_EMAIL, ResponseSpec, idp_metadata_xml, response_xml};
@@ -80,18 +80,8 @@ fn write(name: &str, text: &str) -> String {
 /// `check` of `message` with `trust` options; (exit code, stdout).
 fn check(message: &str, trust: &[&str]) -> (i32, String) {
     let file = write(&format!("msg-{}.xml", message.len() % 997), message);
-    let mut args = vec![
-        "check",
-        file.as_str(),
-        "--sp-entity-id",
-        "https://app.avoma.com",
-        "--acs-url",
-        "https://prod-api.avoma.com/saml2/acs",
-        "--now",
-        "2026-11-28T12:01:00Z",
-        "--request-id",
-        "_req42",
-    ];
+    let mut args = vec!["check", file.as_str(), "--request-id", "_req42"];
+    args.extend_from_slice(SP);
     args.extend_from_slice(trust);
     let (code, out, err) = samlscope(&args, "");
     (code, format!("{out}{err}"))

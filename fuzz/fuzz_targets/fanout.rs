@@ -10,26 +10,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use libfuzzer_sys::fuzz_target;
 use samlscope_core::decode::{DecodeLimits, InflateBudget, decode_within};
-use samlscope_core::saml::time::Instant;
-use samlscope_core::validate::{Policy, validate};
-use samlscope_fuzz::idp_trust;
+use samlscope_core::validate::validate;
+use samlscope_fuzz::sp_policy as policy;
 use std::io::Write as _;
-use std::sync::OnceLock;
 use std::time::Duration;
-
-fn policy() -> &'static Policy {
-    static POLICY: OnceLock<Policy> = OnceLock::new();
-    POLICY.get_or_init(|| {
-        let now = Instant::parse("2026-11-28T12:01:00Z")
-            .map(|(t, _)| t)
-            .unwrap_or_else(|_| std::process::abort());
-        let mut p = Policy::new(idp_trust().clone(), now);
-        p.idp_entity_id = Some("jumpcloud-acmecorp".into());
-        p.sp_entity_id = Some("https://app.avoma.com".into());
-        p.acs_url = Some("https://prod-api.avoma.com/saml2/acs".into());
-        p
-    })
-}
 
 fn deflate(bytes: &[u8]) -> Vec<u8> {
     let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());

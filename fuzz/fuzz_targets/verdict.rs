@@ -10,30 +10,8 @@ use samlscope_core::metadata::{
     RedirectSignature, RequestPolicy, inspect_authn_request, inspect_entities, inspect_entity,
     inspect_metadata, sp_trust, verify_authn_request,
 };
-use samlscope_core::saml::time::Instant;
-use samlscope_core::validate::{Policy, validate};
-use samlscope_core::xenc::DecryptionKey;
-use samlscope_fuzz::{each_message, idp_trust};
-use std::sync::OnceLock;
-
-/// A JumpCloud-like SP policy: pinned IdP certificate, entity IDs, ACS URL, request ID, a fixed
-/// clock and an SP key (the IdP test key stands in for it: any RSA key exercises decryption).
-fn policy() -> &'static Policy {
-    static POLICY: OnceLock<Policy> = OnceLock::new();
-    POLICY.get_or_init(|| {
-        let now = Instant::parse("2026-11-28T12:01:00Z")
-            .map(|(t, _)| t)
-            .unwrap_or_else(|_| std::process::abort());
-        let mut p = Policy::new(idp_trust().clone(), now);
-        p.idp_entity_id = Some("jumpcloud-acmecorp".into());
-        p.sp_entity_id = Some("https://app.avoma.com".into());
-        p.acs_url = Some("https://prod-api.avoma.com/saml2/acs".into());
-        p.request_id = Some("_req42".into());
-        p.sp_key =
-            DecryptionKey::from_pem(include_str!("../../core/tests/data/keys/idp.key.pem")).ok();
-        p
-    })
-}
+use samlscope_core::validate::validate;
+use samlscope_fuzz::{each_message, idp_trust, sp_policy as policy};
 
 fn check(xml: &[u8]) {
     let p = policy();

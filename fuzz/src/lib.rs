@@ -2,7 +2,10 @@
 //! one input to a target both as it is and as every message `decode` finds in it.
 
 use samlscope_core::decode::{DecodeLimits, decode};
+use samlscope_core::saml::time::Instant;
 use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
+use samlscope_core::validate::Policy;
+use samlscope_core::xenc::DecryptionKey;
 use std::sync::OnceLock;
 
 /// The test IdP's certificate, pinned (the key every checked-in signed example uses).
@@ -30,4 +33,23 @@ pub fn each_message(data: &[u8], mut check: impl FnMut(&[u8])) {
             check(m.xml.as_bytes());
         }
     }
+}
+
+/// A JumpCloud-like SP policy: pinned IdP certificate, entity IDs, ACS URL, request ID, a fixed
+/// clock and an SP key (the IdP test key stands in for it: any RSA key exercises decryption).
+pub fn sp_policy() -> &'static Policy {
+    static POLICY: OnceLock<Policy> = OnceLock::new();
+    POLICY.get_or_init(|| {
+        let now = Instant::parse("2026-11-28T12:01:00Z")
+            .map(|(t, _)| t)
+            .unwrap_or_else(|_| std::process::abort());
+        let mut p = Policy::new(idp_trust().clone(), now);
+        p.idp_entity_id = Some("jumpcloud-acmecorp".into());
+        p.sp_entity_id = Some("https://app.avoma.com".into());
+        p.acs_url = Some("https://prod-api.avoma.com/saml2/acs".into());
+        p.request_id = Some("_req42".into());
+        p.sp_key =
+            DecryptionKey::from_pem(include_str!("../../core/tests/data/keys/idp.key.pem")).ok();
+        p
+    })
 }

@@ -8,6 +8,17 @@ use std::process::{Command, Output, Stdio};
 /// The workspace root: relative paths in the tests (`examples/jumpcloud/…`) start there.
 pub const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
 
+/// The bundled example SP (Avoma behind JumpCloud) and the moment its example response is
+/// judged at: `check`'s arguments besides the inputs and the trust.
+pub const SP: &[&str] = &[
+    "--sp-entity-id",
+    "https://app.avoma.com",
+    "--acs-url",
+    "https://prod-api.avoma.com/saml2/acs",
+    "--now",
+    "2026-11-28T12:01:00Z",
+];
+
 /// The binary, to run from the workspace root.
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_samlscope"));
