@@ -672,3 +672,27 @@ fn a_wrapped_value_cut_short_is_reported_once_as_truncated() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_long_line_that_looks_encoded_but_does_not_decode_is_reported_not_noise() {
+    let v = STANDARD.encode(RESPONSE);
+    // One stray character, or the URL-safe alphabet: a lenient SP may still read it.
+    let stray = format!("{}!{}", &v[..100], &v[101..]);
+    let url_safe = v.replace('+', "-").replace('/', "_");
+    assert_ne!(url_safe, v);
+    for other in [stray, url_safe] {
+        let paste = format!("{v}\n{other}\n");
+        let out = decode_all(paste.as_bytes(), &limits()).unwrap();
+        assert_eq!(out.messages.len(), 1, "{other:.40}");
+        assert!(
+            out.findings.iter().any(Finding::is_unread_message),
+            "{:#?}",
+            out.findings
+        );
+    }
+    // A short heading made of the same letters stays noise.
+    let paste = format!("Response from the IdP\n{v}\n");
+    let out = decode_all(paste.as_bytes(), &limits()).unwrap();
+    assert_eq!(out.messages.len(), 1);
+    assert!(out.findings.is_empty(), "{:#?}", out.findings);
+}

@@ -28,7 +28,9 @@
 //! A line that is none of the forms above is ignored as noise (a heading, a comment, a log line
 //! without SAML) unless it holds `SAMLRequest=` or `SAMLResponse=` (in any letter case): then it
 //! is a message that could not be read ([`Finding::Undecodable`]), never dropped. Likewise a
-//! piece that looks like a message but does not decode. Each message of such a paste names the
+//! piece that looks like a message but does not decode, and a line of 100 or more characters
+//! that looks encoded ([`split::looks_like_value`]: one stray character, or the URL-safe
+//! alphabet, is what a lenient SP may still read). Each message of such a paste names the
 //! line it starts on ([`Origin::Line`]); a paste of one piece reads as it always did.
 //!
 //! The message kind is not decided here: the strict XML parser decides later from the root
@@ -706,6 +708,8 @@ fn pieces(c: &mut Collector<'_>, text: &str) -> String {
                         },
                         PeelError::UnreadLine { parameter },
                     );
+                } else if !found && split::looks_like_value(text) {
+                    c.take(bare(text, origin(Origin::Pasted)));
                 }
             }
         }

@@ -233,6 +233,22 @@ fn is_method(t: &str) -> bool {
 
 /// The SAML parameter a line names as `SAMLRequest=` or `SAMLResponse=`, in any letter case:
 /// such a line is a message to account for even when it cannot be read.
+/// Whether a line that fits no form still looks like an encoded message: at least 100
+/// characters (the smallest SAML message is longer in base64), nine in ten of them from the base64
+/// alphabets (standard, URL-safe, `%` escapes). Such a line is decoded and, when it fails,
+/// reported: a value with one stray character, or in an alphabet a lenient SP still reads, must
+/// not pass as noise beside a valid message.
+pub fn looks_like_value(line: &str) -> bool {
+    let b = line.as_bytes();
+    let alphabet = b
+        .iter()
+        .filter(|&&c| {
+            c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'%' | b'-' | b'_')
+        })
+        .count();
+    b.len() >= 100 && alphabet.saturating_mul(10) >= b.len().saturating_mul(9)
+}
+
 pub fn saml_marker(line: &str) -> Option<Parameter> {
     let has = |pat: &[u8]| {
         line.as_bytes()
