@@ -113,6 +113,37 @@ fn core_signatures_verify_in_xmlsec1() {
 }
 
 /// A response whose Assertion carries an empty signature template right after its Issuer.
+/// `template` signed by `xmlsec1 --sign` with the IdP test key, SAML `ID`s declared.
+fn xmlsec1_sign(dir: &std::path::Path, template: String) -> String {
+    let input = dir.join("template.xml");
+    let output = dir.join("signed.xml");
+    std::fs::write(&input, template).unwrap();
+    let keyarg = format!(
+        "{},{}",
+        key_file("idp.key.pem").display(),
+        key_file("idp.crt.pem").display()
+    );
+    let out = Command::new("xmlsec1")
+        .args([
+            "--sign",
+            "--privkey-pem",
+            &keyarg,
+            "--id-attr:ID",
+            "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
+            "--output",
+        ])
+        .arg(&output)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "xmlsec1 --sign failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read_to_string(&output).unwrap()
+}
+
 fn template(s: &ResponseSpec, sig_uri: &str, digest_uri: &str) -> String {
     let tpl = format!(
         concat!(
@@ -139,11 +170,6 @@ fn xmlsec1_signatures_verify_in_core() {
     }
     let s = spec();
     let dir = scratch("xmlsec-sign");
-    let keyarg = format!(
-        "{},{}",
-        key_file("idp.key.pem").display(),
-        key_file("idp.crt.pem").display()
-    );
     for (sig, dig, sha1) in [
         (
             SignatureAlgorithm::RSA_SHA256_URI,
@@ -161,28 +187,7 @@ fn xmlsec1_signatures_verify_in_core() {
             true,
         ),
     ] {
-        let input = dir.join("template.xml");
-        let output = dir.join("signed.xml");
-        std::fs::write(&input, template(&s, sig, dig)).unwrap();
-        let out = Command::new("xmlsec1")
-            .args([
-                "--sign",
-                "--privkey-pem",
-                &keyarg,
-                "--id-attr:ID",
-                "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
-                "--output",
-            ])
-            .arg(&output)
-            .arg(&input)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "xmlsec1 --sign failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let signed = std::fs::read_to_string(&output).unwrap();
+        let signed = xmlsec1_sign(&dir, template(&s, sig, dig));
         assert_eq!(
             core_verify(&signed, sha1),
             Ok("alice@acmecorp.com".to_owned()),
@@ -362,11 +367,6 @@ fn xmlsec1_inclusive_c14n_signatures_verify_in_core() {
     use Canonicalization as C;
     let s = spec();
     let dir = scratch("xmlsec-inclusive");
-    let keyarg = format!(
-        "{},{}",
-        key_file("idp.key.pem").display(),
-        key_file("idp.crt.pem").display()
-    );
     for (si, tf) in [
         (C::Inclusive, C::Inclusive),
         (C::InclusiveWithComments, C::Inclusive11),
@@ -375,28 +375,7 @@ fn xmlsec1_inclusive_c14n_signatures_verify_in_core() {
         (C::Exclusive, C::Inclusive11),
         (C::Inclusive, C::Exclusive),
     ] {
-        let input = dir.join("template.xml");
-        let output = dir.join("signed.xml");
-        std::fs::write(&input, inclusive_template(&s, si.as_uri(), tf.as_uri())).unwrap();
-        let out = Command::new("xmlsec1")
-            .args([
-                "--sign",
-                "--privkey-pem",
-                &keyarg,
-                "--id-attr:ID",
-                "urn:oasis:names:tc:SAML:2.0:assertion:Assertion",
-                "--output",
-            ])
-            .arg(&output)
-            .arg(&input)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "xmlsec1 --sign failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let signed = std::fs::read_to_string(&output).unwrap();
+        let signed = xmlsec1_sign(&dir, inclusive_template(&s, si.as_uri(), tf.as_uri()));
         let case = format!("SignedInfo {si:?}, transform {tf:?}");
         assert_eq!(
             core_verify(&signed, false),
