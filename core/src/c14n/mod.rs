@@ -273,13 +273,12 @@ fn element<'a, O: Output>(
     let src = doc.source();
     // `<` and the name as written, straight from the input (see `as_written`).
     let name = as_written(src, e.start_tag.start + 1, e.prefix.as_deref(), &e.local);
-    out.put(
-        src.as_bytes()
-            .get(e.start_tag.start..)
-            .map_or(b"<", |from| from.get(..name.len() + 1).unwrap_or(b"<")),
-    );
-    if name.is_empty() {
-        write_qname(e.prefix.as_deref(), &e.local, out);
+    match src.get(e.start_tag.start..e.start_tag.start + name.len() + 1) {
+        Some(tag) if !name.is_empty() && tag.starts_with('<') => out.put(tag.as_bytes()),
+        _ => {
+            out.put(b"<");
+            write_qname(e.prefix.as_deref(), &e.local, out);
+        }
     }
     for (p, u) in rendered.get(mark..).unwrap_or(&[]) {
         match p {
@@ -350,17 +349,25 @@ fn exclusive_namespaces<'a>(
 }
 
 /// The name `prefix:local` (or `local`) as the input has it at `at`, to be written as one piece
-/// instead of three. The parser builds every element and attribute from the input, so its
-/// name as written starts where its start tag (after the `<`) or its span does; empty (the
-/// caller then writes the parts) only if `at` is not in the input.
+/// instead of three. The parser builds every element and attribute from the input, so the name
+/// as written normally starts where its start tag (after the `<`) or its span does; that is
+/// compared, not assumed, so a tree built any other way is still written right: empty (the
+/// caller then writes the parts) whenever the input at `at` is not exactly that name.
 fn as_written<'a>(src: &'a str, at: usize, prefix: Option<&str>, local: &str) -> &'a str {
     let len = prefix.map_or(0, |p| p.len() + 1) + local.len();
-    let name = src.get(at..at + len).unwrap_or("");
-    debug_assert!(
-        name.is_empty() || prefix.map_or(name == local, |p| name == format!("{p}:{local}")),
-        "{name:?} is not the name as written"
-    );
-    name
+    let Some(name) = src.get(at..at + len) else {
+        return "";
+    };
+    let same = match prefix {
+        None => name == local,
+        Some(p) => {
+            name.len() == len
+                && name.as_bytes().get(p.len()) == Some(&b':')
+                && name.get(..p.len()) == Some(p)
+                && name.get(p.len() + 1..) == Some(local)
+        }
+    };
+    if same { name } else { "" }
 }
 
 fn write_attr<O: Output>(src: &str, a: &crate::xml::Attribute, out: &mut O) {
