@@ -15,7 +15,7 @@
 //!
 //! # Several messages in one paste
 //!
-//! A plain paste (not JSON or an HTML page) of several lines is cut into pieces ([`split`]):
+//! A plain paste (not JSON or an HTML page) of several lines is cut into pieces (`split`):
 //! XML documents one after another, lines, and runs of base64 lines. Each piece is read as
 //! above, on its own: a query never runs across a line break. A run of base64 lines is one
 //! value when the lines decode together to one XML document using every byte (a wrapped value,
@@ -29,7 +29,7 @@
 //! without SAML) unless it holds `SAMLRequest=` or `SAMLResponse=` (in any letter case): then it
 //! is a message that could not be read ([`Finding::Undecodable`]), never dropped. Likewise a
 //! piece that looks like a message but does not decode, and a line of 100 or more characters
-//! that looks encoded ([`split::looks_like_value`]: one stray character, or the URL-safe
+//! that looks encoded (`split::looks_like_value`: one stray character, or the URL-safe
 //! alphabet, is what a lenient SP may still read). Each message of such a paste names the
 //! line it starts on ([`Origin::Line`]); a paste of one piece reads as it always did.
 //!
