@@ -128,7 +128,7 @@ fn redirect_url(xml: &str, signed: bool) -> String {
         let signature = samlscope_core::crypto::PrivateKey::from_pem(&key)
             .unwrap()
             .sign(
-                samlscope_core::dsig::SignatureAlgorithm::RsaSha256,
+                samlscope_core::algorithm::SignatureAlgorithm::RsaSha256,
                 query.as_bytes(),
             )
             .unwrap();

@@ -11,8 +11,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // bench code
 
 use criterion::{Criterion, criterion_group};
+use samlscope_core::algorithm::SignatureAlgorithm;
 use samlscope_core::crypto::Backend;
-use samlscope_core::dsig::{SignOptions, SignatureAlgorithm, Signer, VerifyPolicy, sign_enveloped};
+use samlscope_core::dsig::{SignOptions, Signer, VerifyPolicy, sign_enveloped};
 use samlscope_core::saml::build::{ResponseSpec, response_xml};
 use samlscope_core::saml::time::Instant;
 use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
@@ -124,7 +125,7 @@ fn benches(c: &mut Criterion) {
     let digested = digested_bytes(&xml);
     eprintln!("digested per validation: {} bytes", digested.len());
     g.bench_function("sha256_of_digested_bytes", |b| {
-        b.iter(|| samlscope_core::dsig::DigestAlgorithm::Sha256.digest(black_box(&digested)))
+        b.iter(|| samlscope_core::algorithm::DigestAlgorithm::Sha256.digest(black_box(&digested)))
     });
     // What `check -` does with each line before validating it: find and decode the message in
     // a pasted base64 value.
@@ -149,7 +150,7 @@ fn benches(c: &mut Criterion) {
 fn digested_bytes(xml: &str) -> Vec<u8> {
     use samlscope_core::c14n::{C14nOptions, Method, canonicalize};
     let doc = samlscope_core::xml::parse(xml.as_bytes()).unwrap();
-    use samlscope_core::saml::ns::{DS, SAML};
+    use samlscope_core::xml::ns::{DS, SAML};
     let named = |parent, ns, local| doc.children_named(parent, ns, local).next().unwrap();
     let response = doc.root();
     let assertion = named(response, SAML, "Assertion");

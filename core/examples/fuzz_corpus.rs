@@ -89,10 +89,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let query = format!(
         "SAMLRequest={}&RelayState=%2Fdashboard&SigAlg={}",
         pct(&base64::engine::general_purpose::STANDARD.encode(z.finish()?)),
-        pct(samlscope_core::dsig::SignatureAlgorithm::RsaSha256.as_uri())
+        pct(samlscope_core::algorithm::SignatureAlgorithm::RsaSha256.as_uri())
     );
     let signature = idp.key.sign(
-        samlscope_core::dsig::SignatureAlgorithm::RsaSha256,
+        samlscope_core::algorithm::SignatureAlgorithm::RsaSha256,
         query.as_bytes(),
     )?;
     std::fs::write(

@@ -86,28 +86,6 @@ impl serde::Serialize for CheckId {
     }
 }
 
-impl crate::xml::XmlError {
-    /// The check this parse failure belongs to.
-    pub fn check_id(&self) -> CheckId {
-        use crate::xml::XmlErrorKind as K;
-        match self.kind {
-            K::Doctype => CheckId::XmlDoctype,
-            K::TooLarge { .. }
-            | K::TooDeep { .. }
-            | K::TooManyNodes { .. }
-            | K::TooManyAttributes { .. } => CheckId::XmlLimits,
-            K::UndeclaredPrefix(_)
-            | K::ReservedPrefix(_)
-            | K::ReservedNamespace(_)
-            | K::RelativeNamespace(_)
-            | K::InvalidNamespaceUri(_)
-            | K::EmptyPrefixBinding(_)
-            | K::XmlXmlnsAttribute => CheckId::XmlNamespaces,
-            _ => CheckId::XmlWellFormed,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

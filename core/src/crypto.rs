@@ -12,10 +12,23 @@
 mod montgomery;
 mod rsa_public;
 
-use crate::dsig::{DigestAlgorithm, SignatureAlgorithm};
+use crate::algorithm::{DigestAlgorithm, SignatureAlgorithm};
 use base64::Engine as _;
 use rsa::pkcs1::DecodeRsaPrivateKey as _;
 use rsa::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _};
+
+/// Byte comparison whose time does not depend on where the inputs differ (digest comparison:
+/// SimpleSAMLphp 201809-01 shows what loose comparison does).
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut diff = 0u8;
+    for (x, y) in a.iter().zip(b) {
+        diff |= x ^ y;
+    }
+    diff == 0
+}
 
 /// A public key from a certificate. Non-RSA keys are kept so they can be reported, but nothing
 /// verifies with them.

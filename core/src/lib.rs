@@ -14,9 +14,9 @@
 //! 3. [`saml`] structure: the message kind, one assertion at its schema place, unique IDs,
 //!    signatures only where SAML allows them, no assertion hidden anywhere else.
 //! 4. [`dsig`]: each counted signature verified with a key from the [`trust::TrustStore`]
-//!    (never KeyInfo), its algorithms from one allow-list, its one Reference pointing at its
-//!    parent; [`c14n`] canonicalizes, `crypto` checks the RSA signature. The result is the
-//!    verified element.
+//!    (never KeyInfo), its algorithms from one allow-list ([`algorithm`]), its one Reference
+//!    pointing at its parent; [`c14n`] canonicalizes, `crypto` checks the RSA signature. The
+//!    result is the verified element.
 //! 5. [`saml::VerifiedAssertion`]: what may be consumed — the assertion a verified signature
 //!    covers, plain or decrypted by [`xenc`]. Identity is read from it and nowhere else.
 //! 6. [`validate`]: the profile checks (Issuer, Destination, Recipient, Audience, time window,
@@ -28,6 +28,7 @@
 //! [`metadata`] reads IdP and SP metadata and AuthnRequests with the same parser and checks.
 #![forbid(unsafe_code)]
 
+pub mod algorithm;
 pub mod attacks;
 pub mod c14n;
 pub mod checks;

@@ -7,8 +7,9 @@ mod common;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use samlscope_core::algorithm::SignatureAlgorithm;
 use samlscope_core::crypto::KeyType;
-use samlscope_core::dsig::{SignatureAlgorithm, SignatureError, VerifyPolicy, verify_with_keys};
+use samlscope_core::dsig::{SignatureError, VerifyPolicy, verify_with_keys};
 use samlscope_core::trust::{Certificate, CertificateError, TrustSource, TrustStore};
 
 fn pem(label: &str, der: &[u8]) -> String {

@@ -9,10 +9,9 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::{at, edited, policy, sign_both};
+use samlscope_core::algorithm::{DigestAlgorithm, SignatureAlgorithm};
 use samlscope_core::checks::CheckId as C;
-use samlscope_core::dsig::{
-    DigestAlgorithm, SignOptions, SignatureAlgorithm, Signer, sign_enveloped,
-};
+use samlscope_core::dsig::{SignOptions, Signer, sign_enveloped};
 use samlscope_core::metadata::{inspect_authn_request, inspect_metadata, verify_authn_request};
 use samlscope_core::report::{Check, Status};
 use samlscope_core::saml::build::{ResponseSpec, response_xml};

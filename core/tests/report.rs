@@ -815,7 +815,8 @@ fn an_old_message_is_told_apart_from_a_misconfigured_one() {
 /// stays valid, and signature.algorithms warns (SAML core §5.4.3 says exclusive SHOULD be used).
 #[test]
 fn inclusive_c14n_is_valid_with_a_warning() {
-    use samlscope_core::dsig::{Canonicalization, SignOptions};
+    use samlscope_core::algorithm::Canonicalization;
+    use samlscope_core::dsig::SignOptions;
     let spec = common::spec();
     for c in [
         Canonicalization::Inclusive,

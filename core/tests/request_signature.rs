@@ -10,10 +10,11 @@ use std::io::Write as _;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use samlscope_core::algorithm::SignatureAlgorithm;
 use samlscope_core::checks::CheckId as C;
 use samlscope_core::crypto::PrivateKey;
 use samlscope_core::decode::{DecodeLimits, Decoded, decode};
-use samlscope_core::dsig::{SignOptions, SignatureAlgorithm, VerifyPolicy, sign_enveloped};
+use samlscope_core::dsig::{SignOptions, VerifyPolicy, sign_enveloped};
 use samlscope_core::metadata::{
     AuthnRequestInfo, RedirectSignature, RequestPolicy, inspect_authn_request, sp_trust,
     sp_trust_from_metadata, verify_authn_request,
@@ -592,7 +593,7 @@ fn posted_signature_failures_say_their_cause() {
     // SHA-1.
     let sha1 = sign(&SignOptions {
         signature: SignatureAlgorithm::RsaSha1,
-        digest: samlscope_core::dsig::DigestAlgorithm::Sha1,
+        digest: samlscope_core::algorithm::DigestAlgorithm::Sha1,
         ..SignOptions::default()
     });
     let c = check(&sha1, common::IDP2_CERT);
@@ -623,7 +624,7 @@ fn posted_signature_failures_say_their_cause() {
     );
     // Inclusive C14N verifies (SAML core §5.4.3 only recommends exclusive): a warning.
     let inclusive = sign(&SignOptions {
-        canonicalization: samlscope_core::dsig::Canonicalization::Inclusive,
+        canonicalization: samlscope_core::algorithm::Canonicalization::Inclusive,
         ..SignOptions::default()
     });
     let c = check(&inclusive, common::IDP2_CERT);

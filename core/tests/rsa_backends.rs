@@ -6,8 +6,8 @@
 //! wrong key.
 
 use rand::{Rng as _, SeedableRng as _};
+use samlscope_core::algorithm::SignatureAlgorithm;
 use samlscope_core::crypto::{Backend, PrivateKey, backends};
-use samlscope_core::dsig::SignatureAlgorithm;
 use samlscope_core::trust::Certificate;
 
 const KEYS: [&str; 4] = ["idp", "idp2", "attacker", "legacy1024"];

@@ -4,11 +4,9 @@
 
 mod common;
 
+use samlscope_core::algorithm::{Canonicalization, DigestAlgorithm, SignatureAlgorithm};
 use samlscope_core::checks::CheckId;
-use samlscope_core::dsig::{
-    Canonicalization, DigestAlgorithm, SignOptions, SignatureAlgorithm, SignatureError,
-    VerifyPolicy, sign_enveloped,
-};
+use samlscope_core::dsig::{SignOptions, SignatureError, VerifyPolicy, sign_enveloped};
 use samlscope_core::saml::build::response_xml;
 use samlscope_core::saml::{ConsumeError, SignaturePolicy, verify_response};
 use samlscope_core::trust::{Fingerprint, FingerprintAlgorithm, TrustSource, TrustStore};
@@ -47,12 +45,12 @@ fn strip(xml: &str, which: &str) -> String {
     let parent = if which == "response" {
         doc.root()
     } else {
-        doc.children_named(doc.root(), samlscope_core::saml::ns::SAML, "Assertion")
+        doc.children_named(doc.root(), samlscope_core::xml::ns::SAML, "Assertion")
             .next()
             .unwrap()
     };
     let sig = doc
-        .children_named(parent, samlscope_core::saml::ns::DS, "Signature")
+        .children_named(parent, samlscope_core::xml::ns::DS, "Signature")
         .next()
         .unwrap();
     let span = doc.span(sig);
@@ -331,7 +329,7 @@ fn resigned(
 ) -> String {
     use base64::Engine as _;
     use samlscope_core::c14n::{C14nOptions, canonicalize};
-    use samlscope_core::saml::ns::DS;
+    use samlscope_core::xml::ns::DS;
     let b64 = base64::engine::general_purpose::STANDARD;
     let parts = |xml: &str| {
         let doc = parse(xml.as_bytes()).unwrap();

@@ -6,6 +6,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use samlscope_core::algorithm;
 use samlscope_core::attacks::Fixture;
 use samlscope_core::dsig::{self, SignOptions};
 use samlscope_core::saml::build::{self, ResponseSpec, STATUS_SUCCESS};
@@ -238,8 +239,8 @@ impl Idp {
         match app.signature_algorithm {
             SignatureAlgorithm::RsaSha256 => SignOptions::default(),
             SignatureAlgorithm::RsaSha1 => SignOptions {
-                signature: dsig::SignatureAlgorithm::RsaSha1,
-                digest: dsig::DigestAlgorithm::Sha1,
+                signature: algorithm::SignatureAlgorithm::RsaSha1,
+                digest: algorithm::DigestAlgorithm::Sha1,
                 ..SignOptions::default()
             },
         }

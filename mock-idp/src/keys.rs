@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use rsa::pkcs8::EncodePrivateKey as _;
+use samlscope_core::algorithm::SignatureAlgorithm;
 use samlscope_core::crypto::{CryptoError, PrivateKey};
-use samlscope_core::dsig::{SignatureAlgorithm, Signer};
+use samlscope_core::dsig::Signer;
 use samlscope_core::trust::Certificate;
 
 /// One key pair with its self-signed certificate, ready to sign.

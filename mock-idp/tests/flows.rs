@@ -472,7 +472,7 @@ async fn invalid_config_is_a_clear_error_at_start() {
 #[tokio::test]
 async fn signed_requests_are_checked_with_the_sp_certificate() {
     use base64::Engine as _;
-    use samlscope_core::dsig::SignatureAlgorithm;
+    use samlscope_core::algorithm::SignatureAlgorithm;
     let sp_key = samlscope_idp::keys::KeyMaterial::generate("avoma sp").unwrap();
     let other = samlscope_idp::keys::KeyMaterial::generate("someone else").unwrap();
     let mut cfg = samlscope_idp::Config::bundled().unwrap();
@@ -604,7 +604,7 @@ async fn encrypted_assertions_for_the_sp_certificate_and_the_demo_sp() {
 fn signed_query(
     req: &str,
     key: &samlscope_idp::keys::KeyMaterial,
-    alg: Option<samlscope_core::dsig::SignatureAlgorithm>,
+    alg: Option<samlscope_core::algorithm::SignatureAlgorithm>,
 ) -> String {
     use base64::Engine as _;
     let Some(alg) = alg else {
@@ -629,7 +629,8 @@ fn signed_query(
 #[tokio::test]
 async fn request_signatures_follow_the_app_policy() {
     use base64::Engine as _;
-    use samlscope_core::dsig::{DigestAlgorithm, SignOptions, SignatureAlgorithm};
+    use samlscope_core::algorithm::{DigestAlgorithm, SignatureAlgorithm};
+    use samlscope_core::dsig::SignOptions;
     let encode = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     let sp_key = samlscope_idp::keys::KeyMaterial::generate("avoma sp").unwrap();
     let mut cfg = samlscope_idp::Config::bundled().unwrap();

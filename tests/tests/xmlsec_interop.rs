@@ -2,11 +2,9 @@
 //! `xmlsec1 --verify`, and what xmlsec1 (and Python's signxml) sign verifies in samlscope.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
+use samlscope_core::algorithm::{Canonicalization, DigestAlgorithm, SignatureAlgorithm};
 use samlscope_core::crypto::PrivateKey;
-use samlscope_core::dsig::{
-    Canonicalization, DigestAlgorithm, SignOptions, SignatureAlgorithm, Signer, VerifyPolicy,
-    sign_enveloped,
-};
+use samlscope_core::dsig::{SignOptions, Signer, VerifyPolicy, sign_enveloped};
 use samlscope_core::saml::build::{ResponseSpec, response_xml};
 use samlscope_core::saml::{SignaturePolicy, verify_response};
 use samlscope_core::trust::{Certificate, TrustSource, TrustStore};

@@ -3,7 +3,7 @@
 
 use crate::c14n::{C14nError, C14nOptions, canonicalize};
 use crate::dsig::{SignError, SignOptions, Signer, sign_enveloped};
-use crate::saml::ns::{DS, SAML, SAMLP};
+use crate::xml::ns::{DS, SAML, SAMLP};
 use crate::xml::{Document, NodeId, Span, XmlError, parse};
 use base64::Engine as _;
 

@@ -4,11 +4,12 @@ use super::edit::{
     EditError, Work, insert, replace_first, resign, sign, splice, standalone, strip_signatures,
 };
 use super::{Attack, Expected, Family, Fixture};
+use crate::algorithm::{DigestAlgorithm, SignatureAlgorithm};
 use crate::checks::CheckId as C;
-use crate::dsig::{DigestAlgorithm, SignOptions, SignatureAlgorithm};
+use crate::dsig::SignOptions;
 use crate::saml::build::response_xml;
-use crate::saml::ns::DS;
 use crate::xml::Span;
+use crate::xml::ns::DS;
 
 const EVIL_ASSERTION_ID: &str = "_evil_assertion_ID";
 const EVIL_RESPONSE_ID: &str = "_evil_response_ID";

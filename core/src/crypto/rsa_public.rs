@@ -14,7 +14,7 @@
 //! encoding is built and compared whole (RFC 8017 §8.2.2 step 4), never parsed.
 
 use super::montgomery::{self, Limb, Modulus};
-use crate::dsig::DigestAlgorithm;
+use crate::algorithm::DigestAlgorithm;
 
 /// A public key ready for repeated verification (Montgomery constants precomputed), on 32-bit
 /// limbs (`RsaPublic<u32>`, the wasm32 backend) or 64-bit limbs (`RsaPublic<u64>`, native).

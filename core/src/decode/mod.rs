@@ -41,6 +41,7 @@ mod form;
 mod har;
 mod html;
 mod payload;
+mod sniff;
 mod split;
 mod tracer;
 
@@ -50,7 +51,7 @@ use serde::Serialize;
 
 pub use error::{BudgetScope, DecodeError, InflateFormat, PeelError, Where};
 pub use form::looks_like_url;
-pub use payload::looks_like_xml;
+pub use sniff::looks_like_xml;
 
 use payload::Expect;
 

@@ -10,18 +10,8 @@ use base64::Engine as _;
 use flate2::read::{DeflateDecoder, ZlibDecoder};
 
 use super::error::{InflateFormat, PeelError};
+use super::sniff::{BOM, looks_like_xml, several_documents};
 use super::{DecodeLimits, Layer};
-
-const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Cheap sniff: after an optional UTF-8 BOM and whitespace, the bytes start with `<` followed by
-/// something that can start markup (a name, `?` or `!`). It does not parse anything.
-pub fn looks_like_xml(bytes: &[u8]) -> bool {
-    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
-    let mut rest = bytes.iter().skip_while(|b| b.is_ascii_whitespace());
-    matches!(rest.next(), Some(b'<'))
-        && matches!(rest.next(), Some(b) if b.is_ascii_alphabetic() || matches!(b, b'?' | b'!' | b'_' | b':') || *b >= 0x80)
-}
 
 /// Strict base64 (standard alphabet, RFC 4648 padding) that ignores ASCII whitespace, as
 /// Shibboleth inserts line feeds and people paste wrapped text. The size limit is checked before
@@ -279,7 +269,7 @@ pub fn peel_whole(
     let bytes = base64_decode(text, limits.max_message.max(limits.max_inflate))?;
     layers.push(Layer::Base64);
     let one = |xml: String, after: &'static str| {
-        if super::split::several_documents(&xml) {
+        if several_documents(&xml) {
             Err(PeelError::SeveralDocuments { after })
         } else {
             Ok(xml)

@@ -16,9 +16,10 @@
 //!   or one value per line is decided by trying ([`super::paste`]).
 //! - Any other non-blank line is a **line**, trimmed.
 
-use memchr::{memchr, memchr2};
+use memchr::memchr2;
 
-use super::{Parameter, form, payload};
+use super::sniff::{document_end, looks_like_xml};
+use super::{Parameter, form};
 
 /// Shorter lines of base64 characters are not a value of their own: a heading such as
 /// `Request` or `SAMLResponse` is made of the same letters, and the smallest SAML message is
@@ -71,14 +72,14 @@ impl<'a> Iterator for Items<'a> {
         let start = self.pos;
         let rest = b.get(start..).filter(|r| !r.is_empty())?;
         let line = self.line;
-        if payload::looks_like_xml(rest) {
+        if looks_like_xml(rest) {
             let mut end = document_end(b, start).unwrap_or(b.len());
             // Text after the root on the same line belongs to the document (the parser refuses
             // it there); only markup starts another document on that line.
             let (line_stop, _) = line_end(b, end);
             let tail = b.get(end..line_stop).unwrap_or_default();
             if let Some(at) = tail.iter().position(|c| !c.is_ascii_whitespace())
-                && !tail.get(at..).is_some_and(payload::looks_like_xml)
+                && !tail.get(at..).is_some_and(looks_like_xml)
             {
                 end = line_stop;
             }
@@ -264,171 +265,10 @@ pub fn saml_marker(line: &str) -> Option<Parameter> {
     }
 }
 
-/// The end of the XML document starting at `start`: just after its root element and the
-/// comments and processing instructions (other than an XML declaration, which starts the next
-/// document) that follow it. `None` when the root never closes. A tolerant scan that only
-/// tracks nesting — comments, CDATA, PIs, declarations and quoted attribute values are skipped
-/// so a `>` or `<` inside them is not markup; well-formedness is the parser's job.
-pub fn document_end(b: &[u8], start: usize) -> Option<usize> {
-    let mut i = start;
-    let mut depth = 0usize;
-    loop {
-        let lt = i + memchr(b'<', b.get(i..)?)?;
-        let rest = b.get(lt..)?;
-        if rest.starts_with(b"<!--") {
-            i = after(b, lt + 4, b"-->")?;
-        } else if rest.starts_with(b"<![CDATA[") {
-            i = after(b, lt + 9, b"]]>")?;
-        } else if rest.starts_with(b"<?") {
-            i = after(b, lt + 2, b"?>")?;
-        } else if rest.starts_with(b"<!") {
-            i = declaration_end(b, lt + 2)?;
-        } else if rest.starts_with(b"</") {
-            i = tag_end(b, lt + 2)?;
-            depth = depth.checked_sub(1)?;
-            if depth == 0 {
-                return Some(misc_end(b, i));
-            }
-        } else if rest.get(1).is_some_and(|&c| name_start(c)) {
-            i = tag_end(b, lt + 1)?;
-            if b.get(i.saturating_sub(2)) == Some(&b'/') {
-                if depth == 0 {
-                    return Some(misc_end(b, i));
-                }
-            } else {
-                depth += 1;
-            }
-        } else {
-            i = lt + 1;
-        }
-    }
-}
-
-fn name_start(c: u8) -> bool {
-    c.is_ascii_alphabetic() || c == b'_' || c == b':' || c >= 0x80
-}
-
-/// Just after the first `pat` at or after `from`.
-fn after(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
-    let rest = b.get(from..)?;
-    memchr::memmem::find(rest, pat).map(|at| from + at + pat.len())
-}
-
-/// Just after the `>` closing a tag, skipping quoted attribute values.
-fn tag_end(b: &[u8], from: usize) -> Option<usize> {
-    let mut quote = None;
-    for (k, &c) in b.get(from..)?.iter().enumerate() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(c),
-            (None, b'>') => return Some(from + k + 1),
-            (None, _) => {}
-        }
-    }
-    None
-}
-
-/// Just after a `<!…>` declaration (a DOCTYPE may hold an internal subset in brackets).
-fn declaration_end(b: &[u8], from: usize) -> Option<usize> {
-    let mut quote = None;
-    let mut brackets = 0usize;
-    for (k, &c) in b.get(from..)?.iter().enumerate() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(c),
-            (None, b'[') => brackets += 1,
-            (None, b']') => brackets = brackets.saturating_sub(1),
-            (None, b'>') if brackets == 0 => return Some(from + k + 1),
-            (None, _) => {}
-        }
-    }
-    None
-}
-
-/// After a root element: the comments and processing instructions that follow it belong to
-/// its document (XML 1.0 `Misc`); an XML declaration starts the next one.
-fn misc_end(b: &[u8], mut i: usize) -> usize {
-    loop {
-        let ws = b
-            .get(i..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|c| c.is_ascii_whitespace())
-            .count();
-        let j = i + ws;
-        let rest = b.get(j..).unwrap_or_default();
-        let next = if rest.starts_with(b"<!--") {
-            after(b, j + 4, b"-->")
-        } else if rest.starts_with(b"<?") && !is_declaration(rest) {
-            after(b, j + 2, b"?>")
-        } else {
-            None
-        };
-        match next {
-            Some(end) => i = end,
-            None => return i,
-        }
-    }
-}
-
-fn is_declaration(rest: &[u8]) -> bool {
-    rest.get(..5)
-        .is_some_and(|p| p.eq_ignore_ascii_case(b"<?xml"))
-        && rest
-            .get(5)
-            .is_some_and(|c| c.is_ascii_whitespace() || *c == b'?')
-}
-
-/// Whether XML text holds more than one document: something other than whitespace follows the
-/// end of the first. A document that does not close counts as one (the parser refuses it).
-pub fn several_documents(xml: &str) -> bool {
-    let b = xml.as_bytes();
-    let Some(start) = memchr(b'<', b) else {
-        return false;
-    };
-    match document_end(b, start) {
-        Some(end) => b
-            .get(end..)
-            .is_some_and(|r| r.iter().any(|c| !c.is_ascii_whitespace())),
-        None => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{
-        Item, Items, breaks, document_end, is_value_line, log_targets, saml_marker,
-        several_documents, wrapped_shape,
-    };
+    use super::{Item, Items, breaks, is_value_line, log_targets, saml_marker, wrapped_shape};
     use crate::decode::Parameter;
-
-    fn end(s: &str) -> Option<&str> {
-        document_end(s.as_bytes(), 0).map(|e| &s[..e])
-    }
-
-    #[test]
-    fn documents_end_with_their_root_and_what_follows_it() {
-        assert_eq!(end("<a/><b/>"), Some("<a/>"));
-        assert_eq!(
-            end("<?xml version='1.0'?><a x='>'><b/></a><?xml?>"),
-            Some("<?xml version='1.0'?><a x='>'><b/></a>")
-        );
-        assert_eq!(
-            end("<a><![CDATA[</a>]]><!-- </a> --></a> <!-- c --> <?pi x?>\n<b/>"),
-            Some("<a><![CDATA[</a>]]><!-- </a> --></a> <!-- c --> <?pi x?>")
-        );
-        assert_eq!(
-            end("<!DOCTYPE a [<!ENTITY e '>'>]><a/>"),
-            Some("<!DOCTYPE a [<!ENTITY e '>'>]><a/>")
-        );
-        assert_eq!(end("<a><b></a>"), None);
-        assert_eq!(end("</a><a/>"), None);
-        assert!(several_documents("<a/>\n<a/>"));
-        assert!(!several_documents("<a/>\n<!-- end -->\n"));
-        assert!(!several_documents("<a><b>"));
-    }
 
     #[test]
     fn items_cut_lines_runs_and_documents() {

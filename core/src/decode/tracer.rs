@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::{
     Binding, Collector, DecodeError, Decoded, Finding, Layer, Origin, Parameter, TracerField,
-    Where, form, json_error, payload, query_pairs,
+    Where, form, json_error, payload, query_pairs, sniff,
 };
 
 #[derive(Deserialize)]
@@ -104,7 +104,7 @@ fn own_message(c: &mut Collector<'_>, r: &Request, origin: &impl Fn(TracerField)
     let Some(saml) = r
         .saml
         .as_deref()
-        .filter(|s| payload::looks_like_xml(s.as_bytes()))
+        .filter(|s| sniff::looks_like_xml(s.as_bytes()))
     else {
         return;
     };

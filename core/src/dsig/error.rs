@@ -1,6 +1,6 @@
 //! Every reason a signature is rejected, with the facts a person needs.
 
-use super::{AlgorithmError, AlgorithmRole, Canonicalization};
+use crate::algorithm::{AlgorithmError, AlgorithmRole, Canonicalization};
 use crate::c14n::C14nError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -81,57 +81,4 @@ pub enum SignatureError {
     DigestMismatch,
     #[error("canonicalization failed: {0}")]
     C14n(#[from] C14nError),
-}
-
-impl SignatureError {
-    /// The check this failure belongs to.
-    pub fn check_id(&self) -> crate::checks::CheckId {
-        use crate::checks::CheckId as C;
-        match self {
-            Self::ParentWithoutId { .. }
-            | Self::ReferenceUri { .. }
-            | Self::ReferenceWithoutUri => C::SignatureReference,
-            Self::NoParent
-            | Self::UnexpectedElement { .. }
-            | Self::ObjectInSignature
-            | Self::UnexpectedText { .. }
-            | Self::Missing(_)
-            | Self::Duplicate(_)
-            | Self::MissingAttribute { .. }
-            | Self::NotPlainText { .. }
-            | Self::Base64 { .. }
-            | Self::DigestLength { .. } => C::SignatureStructure,
-            Self::Algorithm(
-                AlgorithmError::Refused {
-                    role: AlgorithmRole::Transform,
-                    ..
-                }
-                | AlgorithmError::Unknown {
-                    role: AlgorithmRole::Transform,
-                    ..
-                },
-            ) => C::SignatureTransforms,
-            Self::Algorithm(_) | Self::WeakAlgorithm(_) => C::SignatureAlgorithms,
-            Self::Transforms { .. }
-            | Self::PrefixListWithInclusive {
-                role: AlgorithmRole::Transform,
-                ..
-            } => C::SignatureTransforms,
-            Self::PrefixListWithInclusive { .. } => C::SignatureAlgorithms,
-            Self::DuplicateId { .. } => C::StructureUniqueIds,
-            Self::NoTrustedKey
-            | Self::UntrustedKey(_)
-            | Self::KeyTooSmall { .. }
-            | Self::UnsupportedKey { .. }
-            | Self::BadSignature { .. } => C::SignatureTrusted,
-            Self::DigestMismatch => C::SignatureDigest,
-            // The algorithm cannot be applied to this document as samlscope implements it.
-            Self::C14n(
-                C14nError::PrefixListWithInclusive
-                | C14nError::InheritedXmlBase { .. }
-                | C14nError::EmptyXmlBase,
-            ) => C::SignatureAlgorithms,
-            Self::C14n(C14nError::NotElement) => C::SignatureDigest,
-        }
-    }
 }

@@ -1,11 +1,11 @@
 //! Enveloped signatures the SAML way, made with the same canonicalizer that verifies them (so
 //! sign and verify cannot drift apart). Used by the mock IdP and by test generation.
 
-use super::{Canonicalization, DigestAlgorithm, SignatureAlgorithm};
+use crate::algorithm::{Canonicalization, DigestAlgorithm, SignatureAlgorithm};
 use crate::c14n::{C14nError, C14nOptions, Method, canonicalize};
 use crate::crypto::{CryptoError, PrivateKey};
-use crate::saml::ns::{DS, SAML};
 use crate::trust::Certificate;
+use crate::xml::ns::{DS, SAML};
 use crate::xml::{Document, NodeId, XmlError, parse};
 use base64::Engine as _;
 
@@ -123,7 +123,7 @@ pub fn sign_enveloped_with(
         c14n = options.canonicalization.as_uri(),
         sig = options.signature.as_uri(),
         id = id,
-        env = super::Transform::ENVELOPED_URI,
+        env = crate::algorithm::Transform::ENVELOPED_URI,
         exc = Canonicalization::EXC_URI,
         dig = options.digest.as_uri(),
         digest = digest,

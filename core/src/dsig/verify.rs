@@ -5,13 +5,14 @@
 //! and only then is the referenced element canonicalized and digested — with the DigestValue
 //! read from that same, verified SignedInfo (CVE-2024-45409).
 
-use super::{
-    AlgorithmRole, Canonicalization, DigestAlgorithm, SignatureAlgorithm, SignatureError,
-    Transform, constant_time_eq,
+use super::SignatureError;
+use crate::algorithm::{
+    AlgorithmRole, Canonicalization, DigestAlgorithm, SignatureAlgorithm, Transform,
 };
 use crate::c14n::{C14nOptions, canonicalize, canonicalize_into};
-use crate::saml::ns::{DS, EXC_C14N};
+use crate::crypto::constant_time_eq;
 use crate::trust::{Certificate, CertificateInfo, KeyBinding, TrustSource, TrustStore, TrustedKey};
+use crate::xml::ns::{DS, EXC_C14N};
 use crate::xml::{Document, NodeId, NodeKind, Span};
 use base64::Engine as _;
 use std::sync::Arc;

@@ -3,8 +3,8 @@
 use super::{Binding, InspectError};
 use crate::checks::CheckId;
 use crate::report::{Check, SignedRegion, Status};
-use crate::saml::ns::{SAML, SAMLP};
 use crate::trust::TrustStore;
+use crate::xml::ns::{SAML, SAMLP};
 use crate::xml::{Document, parse};
 
 use super::request_signature::{self, RedirectSignature, RequestPolicy};
@@ -96,7 +96,7 @@ fn read(doc: &Document) -> Result<AuthnRequestInfo, InspectError> {
         force_authn: matches!(attr("ForceAuthn").as_deref(), Some("true" | "1")),
         is_passive: matches!(attr("IsPassive").as_deref(), Some("true" | "1")),
         signed: doc
-            .children_named(root, crate::saml::ns::DS, "Signature")
+            .children_named(root, crate::xml::ns::DS, "Signature")
             .next()
             .is_some(),
         signed_region: None,

@@ -6,9 +6,9 @@ use super::InspectError;
 use crate::checks::CheckId;
 use crate::crypto::KeyType;
 use crate::report::Check;
-use crate::saml::ns::{DS, MD};
 use crate::saml::time::{Instant, Zone};
 use crate::trust::{Certificate, CertificateInfo};
+use crate::xml::ns::{DS, MD};
 use crate::xml::{Document, NodeId};
 
 /// Why a role descriptor was not found.

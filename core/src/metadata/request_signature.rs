@@ -13,15 +13,13 @@
 
 use base64::Engine as _;
 
+use crate::algorithm::{AlgorithmError, AlgorithmRole, SignatureAlgorithm};
 use crate::checks::CheckId;
 use crate::decode::Decoded;
-use crate::dsig::{
-    AlgorithmError, AlgorithmRole, SignatureAlgorithm, SignatureError, VerifyPolicy,
-    verify_enveloped, verify_with_keys,
-};
+use crate::dsig::{SignatureError, VerifyPolicy, verify_enveloped, verify_with_keys};
 use crate::report::{Check, SignedRegion};
-use crate::saml::ns::DS;
 use crate::trust::{KeyBinding, TrustStore};
+use crate::xml::ns::DS;
 use crate::xml::{Document, NodeId, Span};
 
 /// How an AuthnRequest's signature is judged: one policy for the CLI (`samlscope request

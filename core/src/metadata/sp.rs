@@ -11,9 +11,9 @@ use super::descriptor;
 use super::{Binding, InspectError};
 use crate::checks::CheckId;
 use crate::report::{Check, Status};
-use crate::saml::ns::MD;
 use crate::saml::time::Instant;
 use crate::trust::{Certificate, CertificateInfo, TrustSource, TrustStore};
+use crate::xml::ns::MD;
 use crate::xml::{Document, NodeId, parse};
 
 /// One `md:AssertionConsumerService`.

@@ -1,7 +1,7 @@
 //! Building SAML Responses as an IdP emits them (used by the mock IdP and by test generation).
 //! Sans-IO like the rest of core: IDs and times come from the caller.
 
-use super::ns::{SAML, SAMLP};
+use crate::xml::ns::{SAML, SAMLP};
 
 pub const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";
 pub const NAMEID_EMAIL: &str = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress";

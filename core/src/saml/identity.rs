@@ -4,8 +4,8 @@
 //! skipped but never ends it (`alice@evil.com<!---->.example.com` is that whole string;
 //! CVE-2017-11427 family), and its presence is reported.
 
-use super::ns::SAML;
 use super::verified::VerifiedAssertion;
+use crate::xml::ns::SAML;
 use crate::xml::{Document, NodeId, Span};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

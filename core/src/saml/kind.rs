@@ -1,7 +1,7 @@
 //! What a pasted message is, decided from the parsed root element (namespace + local name).
 
-use super::ns::{MD, SAML, SAMLP};
 use crate::xml::Document;
+use crate::xml::ns::{MD, SAML, SAMLP};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

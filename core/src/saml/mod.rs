@@ -4,7 +4,6 @@
 pub mod build;
 mod identity;
 mod kind;
-pub mod ns;
 mod structure;
 pub mod time;
 mod verified;

@@ -6,7 +6,7 @@
 //! position is a rejection — except inside `Advice`, which is never read. So is an assertion
 //! anywhere but the one place the profile reads it (see [`hidden_assertions`]).
 
-use super::ns::{DS, SAML, SAML1, SAMLP};
+use crate::xml::ns::{DS, SAML, SAML1, SAMLP};
 use crate::xml::{Document, NodeId, NodeKind, Span};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -54,24 +54,6 @@ pub enum StructureError {
 }
 
 impl StructureError {
-    /// The check this failure belongs to.
-    pub fn check_id(&self) -> crate::checks::CheckId {
-        use crate::checks::CheckId as C;
-        match self {
-            Self::NotAResponse(_)
-            | Self::NotAnAssertion(_)
-            | Self::MissingAttribute { .. }
-            | Self::Version(_) => C::StructureMessage,
-            Self::UnexpectedElement { .. } | Self::UnexpectedText { .. } | Self::Missing { .. } => {
-                C::StructureSchema
-            }
-            Self::AssertionCount(_) => C::StructureAssertionCount,
-            Self::DuplicateId { .. } | Self::NamespacedId(_) => C::StructureUniqueIds,
-            Self::MisplacedSignature(_) => C::StructureSignaturePosition,
-            Self::HiddenAssertion(_) => C::StructureHiddenAssertion,
-        }
-    }
-
     /// Where in the document the failure is, when it is one element.
     pub fn span(&self) -> Option<Span> {
         match self {

@@ -38,22 +38,6 @@ pub enum ConsumeError {
     AssertionNotSigned,
 }
 
-impl ConsumeError {
-    /// The check this failure belongs to.
-    pub fn check_id(&self) -> crate::checks::CheckId {
-        use crate::checks::CheckId as C;
-        match self {
-            Self::Structure(e) => e.check_id(),
-            Self::ResponseSignature(e) | Self::AssertionSignature(e) => e.check_id(),
-            Self::NoAssertion => C::StructureAssertionCount,
-            Self::Encrypted => C::AssertionEncrypted,
-            Self::Unsigned | Self::ResponseNotSigned | Self::AssertionNotSigned => {
-                C::SignaturePresent
-            }
-        }
-    }
-}
-
 /// The verified Assertion: the only way to read identity.
 #[derive(Debug, Clone)]
 pub struct VerifiedAssertion<'d> {

@@ -61,7 +61,7 @@ impl Fingerprint {
 
     /// Whether `der` has this fingerprint.
     pub fn matches(&self, der: &[u8]) -> bool {
-        crate::dsig::constant_time_eq(&Self::of(self.algorithm, der).bytes, &self.bytes)
+        crate::crypto::constant_time_eq(&Self::of(self.algorithm, der).bytes, &self.bytes)
     }
 }
 

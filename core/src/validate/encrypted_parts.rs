@@ -10,9 +10,9 @@
 use super::Policy;
 use crate::checks::CheckId as C;
 use crate::report::Check;
-use crate::saml::ns::SAML;
 use crate::saml::{Identity, attribute_at, name_id_at};
 use crate::xenc::{EncryptedElement, XencError, decrypt_to_document};
+use crate::xml::ns::SAML;
 use crate::xml::{Document, NodeId};
 
 /// More `EncryptedAttribute`s than this in one assertion is refused: each costs an RSA private

@@ -2,6 +2,7 @@
 //! verified → profile checks → [`Report`]. Every step fails closed; the verdict is `valid` only
 //! when no check failed.
 
+mod check_of;
 mod encrypted_parts;
 mod hints;
 mod policy;
@@ -13,12 +14,12 @@ pub use policy::Policy;
 use crate::checks::CheckId as C;
 use crate::dsig::{SignatureError, SignatureFacts, Verified};
 use crate::report::{CertificateCard, Check, Report, SignedRegion, Status, Verdict};
-use crate::saml::ns::{DS, SAML};
 use crate::saml::{
     AssertionSlot, ConsumeError, HiddenAssertion, MessageKind, ResponseVerification, read_identity,
     verify_response,
 };
 use crate::trust::{Certificate, KeyBinding};
+use crate::xml::ns::{DS, SAML};
 use crate::xml::{Document, NodeId, parse};
 use encrypted_parts::EncryptedParts;
 use semantics::ExpectedIssuer;

@@ -6,9 +6,9 @@ use super::encrypted_parts::{EncryptedParts, KEY_HINT, PartError, hint, message}
 use super::hints::fix;
 use crate::checks::CheckId as C;
 use crate::report::{Check, Status, TimeWindow};
-use crate::saml::ns::{SAML, SAMLP};
 use crate::saml::time::{Instant, Zone};
 use crate::xenc::EncryptedElement;
+use crate::xml::ns::{SAML, SAMLP};
 use crate::xml::{Document, NodeId, NodeKind, Span};
 
 pub const STATUS_SUCCESS: &str = "urn:oasis:names:tc:SAML:2.0:status:Success";

@@ -7,6 +7,7 @@
 pub(crate) mod bytes;
 mod error;
 mod limits;
+pub mod ns;
 mod parser;
 pub(crate) mod screen;
 mod tree;
@@ -15,11 +16,3 @@ pub use error::{Position, XmlError, XmlErrorKind};
 pub use limits::Limits;
 pub use parser::{parse, parse_with_limits};
 pub use tree::{Attribute, Document, Element, Name, NodeId, NodeKind, NsDecl, Span, XmlStr};
-
-/// Namespace URIs of the XML specifications themselves.
-pub mod ns {
-    /// Bound to the `xml` prefix by definition (Namespaces in XML 1.0 §3).
-    pub const XML: &str = "http://www.w3.org/XML/1998/namespace";
-    /// Reserved for namespace declarations; never bound to a prefix.
-    pub const XMLNS: &str = "http://www.w3.org/2000/xmlns/";
-}

@@ -32,9 +32,8 @@ use super::bytes::{load8, same_address, same_optional_text, same_text};
 use super::tree::{ChildRange, Node};
 use super::{
     Attribute, Document, Element, Limits, Name, NodeId, NodeKind, NsDecl, Position, Span, XmlError,
-    XmlErrorKind, XmlStr,
+    XmlErrorKind, XmlStr, ns,
 };
-use crate::saml::ns as saml_ns;
 use markup::{Markup, Piece};
 use namespaces::Scope;
 use tag::RawAttr;
@@ -180,7 +179,7 @@ const COMMON_NAMES: &[&str] = &[
     "SessionNotOnOrAfter", "Name", "NameFormat", "type", "PrefixList", "SPNameQualifier",
     "NameQualifier", "FriendlyName", "Binding", "Location", "entityID", "use",
     // Namespace URIs.
-    saml_ns::SAMLP, saml_ns::SAML, saml_ns::MD, saml_ns::DS, saml_ns::XENC, saml_ns::EXC_C14N,
+    ns::SAMLP, ns::SAML, ns::MD, ns::DS, ns::XENC, ns::EXC_C14N,
     "http://www.w3.org/2001/XMLSchema", "http://www.w3.org/2001/XMLSchema-instance",
 ];
 

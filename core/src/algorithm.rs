@@ -1,4 +1,6 @@
-//! Algorithm allow-lists as enums. An URI that is not on a list is a typed rejection, never a
+//! The XML-DSig algorithm identifiers (SignatureMethod, DigestMethod, CanonicalizationMethod,
+//! Transform) as allow-lists of enums, below both the keys that use them and the signature
+//! syntax that names them. An URI that is not on a list is a typed rejection, never a
 //! fallthrough: HMAC (key confusion, GHSA-c27r-x354-4m68), DSA, MD5, XSLT and XPath transforms are
 //! recognized only to say precisely why they are refused.
 

@@ -1,4 +1,10 @@
-//! Namespace URIs of SAML 2.0 and XML-DSig. Elements are matched by these, never by prefix.
+//! Namespace URIs. Elements are matched by these, never by prefix: the prefix is the sender's
+//! choice (Namespaces in XML 1.0 §3).
+
+/// Bound to the `xml` prefix by definition (Namespaces in XML 1.0 §3).
+pub const XML: &str = "http://www.w3.org/XML/1998/namespace";
+/// Reserved for namespace declarations; never bound to a prefix.
+pub const XMLNS: &str = "http://www.w3.org/2000/xmlns/";
 
 pub const SAMLP: &str = "urn:oasis:names:tc:SAML:2.0:protocol";
 pub const SAML: &str = "urn:oasis:names:tc:SAML:2.0:assertion";
