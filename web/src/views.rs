@@ -142,16 +142,21 @@ fn verdict(r: &Report, valid_when_issued: Option<&str>, actions: &Actions) -> Ht
                     </details>
                 </div>
             </div>
-            { xml_panel(&r.xml, &regions(r), actions, "Decoded message") }
+            { xml_panel(&r.xml, &regions(r, false), actions, "Decoded message") }
             if let Some(plain) = &r.decrypted_assertion {
-                { xml_panel(plain, &[], actions, "Decrypted assertion") }
+                { xml_panel(plain, &regions(r, true), actions, "Decrypted assertion") }
             }
         </>
     }
 }
 
-fn regions(r: &Report) -> Vec<Region> {
-    r.signed_regions.iter().map(region).collect()
+/// The signed regions of the message's text, or of the decrypted assertion's.
+fn regions(r: &Report, in_decrypted_assertion: bool) -> Vec<Region> {
+    r.signed_regions
+        .iter()
+        .filter(|s| s.in_decrypted_assertion == in_decrypted_assertion)
+        .map(region)
+        .collect()
 }
 
 fn region(s: &SignedRegion) -> Region {

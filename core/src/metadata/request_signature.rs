@@ -140,6 +140,7 @@ pub(super) fn check(
                     element: "request",
                     span: doc.span(root),
                     signature_span: Span::default(),
+                    in_decrypted_assertion: false,
                 };
                 (check, Some(region))
             }
@@ -291,6 +292,7 @@ fn xml_signature(
                 element: "request",
                 span: doc.span(v.node()),
                 signature_span: doc.span(v.signature()),
+                in_decrypted_assertion: false,
             };
             (check, Some(region))
         }

@@ -107,6 +107,9 @@ pub struct SignedRegion {
     pub element: &'static str,
     pub span: Span,
     pub signature_span: Span,
+    /// The spans point into [`Report::decrypted_assertion`], not into [`Report::xml`].
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub in_decrypted_assertion: bool,
 }
 
 /// A certificate as shown on a card, with where it came from.

@@ -15,8 +15,8 @@ use crate::checks::CheckId as C;
 use crate::dsig::{SignatureError, SignatureFacts, Verified};
 use crate::report::{CertificateCard, Check, Report, SignedRegion, Status, Verdict};
 use crate::saml::{
-    AssertionSlot, ConsumeError, HiddenAssertion, MessageKind, ResponseVerification, read_identity,
-    verify_response,
+    AssertionSlot, ConsumeError, HiddenAssertion, MessageKind, ResponseVerification,
+    VerifiedAssertion, read_identity, verify_response,
 };
 use crate::trust::{Certificate, KeyBinding};
 use crate::xml::ns::{DS, SAML};
@@ -154,28 +154,21 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
     .collect();
     let expected_issuer = expected_issuer(policy, &verified_keys, &mut report.checks);
 
-    // Identity and profile checks: on the verified assertion; otherwise, for diagnosis only, on
-    // the unverified one (the verdict is already invalid then).
-    let (assertion, verified) = match (&verification.assertion, verification.layout.assertion) {
-        (Ok(a), _) => (Some(a.node()), true),
-        (Err(_), Some(AssertionSlot::Plain { node, .. })) => (Some(node), false),
-        _ => (None, false),
-    };
     let response_signed = matches!(verification.response_signature, Some(Ok(_)));
+    let ctx = semantics::Ctx {
+        doc,
+        assertion: response,
+        policy,
+        issuer: &expected_issuer,
+        jumpcloud: jc,
+        response_signed,
+        parts: &EncryptedParts::default(),
+    };
+    // The Response's checks read no assertion and no decrypted part.
+    semantics::run_response(&ctx, response, &mut report.checks);
     if let (Some(AssertionSlot::Encrypted { node }), Some(key)) =
         (verification.layout.assertion, policy.sp_key.as_ref())
     {
-        let no_parts = EncryptedParts::default();
-        let ctx = semantics::Ctx {
-            doc,
-            assertion: response,
-            policy,
-            issuer: &expected_issuer,
-            jumpcloud: jc,
-            response_signed,
-            parts: &no_parts,
-        };
-        semantics::run_response(&ctx, response, &mut report.checks);
         let response_key = verified_keys.first().map(|(_, f)| *f);
         encrypted(doc, node, key, policy, response_key, jc, &mut report);
         report.settle();
@@ -193,36 +186,87 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
                 .push(Check::fail(id, e.to_string()).fix_opt(fix(id, jc, None)));
         }
     }
-    let parts = assertion.map_or_else(EncryptedParts::default, |a| {
-        EncryptedParts::decrypt(doc, a, policy)
-    });
+    // Identity and profile checks: on the verified assertion; otherwise, for diagnosis only, on
+    // the unverified one (the verdict is already invalid then).
+    let consumed = match (&verification.assertion, verification.layout.assertion) {
+        (Ok(a), _) => Some(Consumed::Verified(a)),
+        (Err(_), Some(AssertionSlot::Plain { node, .. })) => Some(Consumed::Claimed { doc, node }),
+        _ => None,
+    };
+    if let Some(a) = consumed {
+        consume(
+            a,
+            policy,
+            &expected_issuer,
+            jc,
+            response_signed,
+            &mut report,
+        );
+    }
+    report.settle();
+    report
+}
+
+/// The assertion a login is read from.
+#[derive(Clone, Copy)]
+enum Consumed<'a, 'd> {
+    /// Covered by a verified signature (its own, or its Response's): its identity is the login.
+    Verified(&'a VerifiedAssertion<'d>),
+    /// Covered by none — the verdict is already invalid — and read only to show the admin
+    /// everything else that is wrong and whom the message *claims*.
+    Claimed { doc: &'d Document, node: NodeId },
+}
+
+impl<'d> Consumed<'_, 'd> {
+    fn document(self) -> &'d Document {
+        match self {
+            Self::Verified(a) => a.document(),
+            Self::Claimed { doc, .. } => doc,
+        }
+    }
+    fn node(self) -> NodeId {
+        match self {
+            Self::Verified(a) => a.node(),
+            Self::Claimed { node, .. } => node,
+        }
+    }
+}
+
+/// The assertion's profile checks and its identity, for a plain assertion and a decrypted one
+/// alike (a decrypted assertion is its own document): one path, so neither gets fewer checks.
+fn consume(
+    assertion: Consumed<'_, '_>,
+    policy: &Policy,
+    issuer: &ExpectedIssuer,
+    jc: bool,
+    response_signed: bool,
+    report: &mut Report,
+) {
+    let doc = assertion.document();
+    let parts = EncryptedParts::decrypt(doc, assertion.node(), policy);
     let ctx = semantics::Ctx {
         doc,
-        assertion: assertion.unwrap_or(response),
+        assertion: assertion.node(),
         policy,
-        issuer: &expected_issuer,
+        issuer,
         jumpcloud: jc,
         response_signed,
         parts: &parts,
     };
-    semantics::run_response(&ctx, response, &mut report.checks);
-    if let Some(a) = assertion {
-        report.time_window = Some(semantics::run_assertion(&ctx, &mut report.checks));
-        if verified {
-            if let Ok(v) = &verification.assertion {
-                let mut identity = v.identity();
-                parts.fill(doc, &mut identity);
-                report.name_id = identity.name_id.as_ref().map(|n| n.value.clone());
-                report.identity = Some(identity);
-            }
-        } else {
-            let mut identity = read_identity(doc, a);
-            parts.fill(doc, &mut identity);
-            report.unverified_identity = Some(identity);
+    report.time_window = Some(semantics::run_assertion(&ctx, &mut report.checks));
+    let mut identity = match assertion {
+        Consumed::Verified(a) => a.identity(),
+        Consumed::Claimed { doc, node } => read_identity(doc, node),
+    };
+    // Spans of decrypted parts point into the document they were decrypted in.
+    parts.fill(doc, &mut identity);
+    match assertion {
+        Consumed::Verified(_) => {
+            report.name_id = identity.name_id.as_ref().map(|n| n.value.clone());
+            report.identity = Some(identity);
         }
+        Consumed::Claimed { .. } => report.unverified_identity = Some(identity),
     }
-    report.settle();
-    report
 }
 
 /// Assertions in `saml:Advice`: where the schema allows them and never read, but named, since
@@ -323,33 +367,31 @@ fn encrypted(
     advice_warnings(&v.layout.advice_assertions, "decrypted assertion: ", report);
     let mut verified_keys: Vec<(&'static str, &SignatureFacts)> = Vec::new();
     verified_keys.extend(response_key.map(|f| ("response", f)));
-    match &v.signature {
-        Some(Ok(ver)) => {
-            let f = ver.facts();
-            verified_keys.push(("decrypted assertion", f));
-            report.checks.push(
-                Check::pass(
-                    C::SignatureTrusted,
-                    format!(
-                        "decrypted assertion signature verified with {}{}",
-                        f.verified_with.subject,
-                        of_entity(&f.binding)
-                    ),
-                )
-                .found(f.verified_with.sha256_fingerprint.clone()),
-            );
+    // Before decryption the assertion's own signature could only be announced as "checked
+    // after decryption"; now it is known.
+    report
+        .checks
+        .retain(|c| !(c.id == C::SignaturePresent && c.status == Status::Skipped));
+    if let (Some(sig_node), Some(result)) = (v.layout.signature, &v.signature) {
+        judge_signature(
+            "decrypted assertion",
+            &inner,
+            sig_node,
+            result,
+            policy,
+            jc,
+            true,
+            report,
+        );
+        if let Ok(ver) = result {
+            verified_keys.push(("decrypted assertion", ver.facts()));
+        }
+        if !report.checks.iter().any(|c| c.id == C::SignaturePresent) {
             report.checks.push(Check::pass(
-                C::SignatureDigest,
-                "the decrypted assertion is unchanged (digest matches)",
+                C::SignaturePresent,
+                "signed: the decrypted Assertion",
             ));
         }
-        Some(Err(e)) => {
-            report.checks.push(
-                Check::fail(e.check_id(), format!("decrypted assertion signature: {e}"))
-                    .fix_opt(fix(e.check_id(), jc, None)),
-            )
-        }
-        None => {}
     }
     if let Err(e) = &v.assertion
         && !report
@@ -370,30 +412,21 @@ fn encrypted(
             report.checks.push(c);
         }
     }
-    let parts = EncryptedParts::decrypt(&inner, v.layout.assertion, policy);
-    let ctx = semantics::Ctx {
-        doc: &inner,
-        assertion: v.layout.assertion,
+    let consumed = match &v.assertion {
+        Ok(a) => Consumed::Verified(a),
+        Err(_) => Consumed::Claimed {
+            doc: &inner,
+            node: v.layout.assertion,
+        },
+    };
+    consume(
+        consumed,
         policy,
-        issuer: &expected_issuer,
-        jumpcloud: jc,
+        &expected_issuer,
+        jc,
         response_signed,
-        parts: &parts,
-    };
-    report.time_window = Some(semantics::run_assertion(&ctx, &mut report.checks));
-    let mut identity = match &v.assertion {
-        Ok(a) => a.identity(),
-        Err(_) => read_identity(&inner, v.layout.assertion),
-    };
-    // Spans of decrypted parts point into the decrypted assertion, as every span of it does.
-    parts.fill(&inner, &mut identity);
-    match &v.assertion {
-        Ok(_) => {
-            report.name_id = identity.name_id.as_ref().map(|n| n.value.clone());
-            report.identity = Some(identity);
-        }
-        Err(_) => report.unverified_identity = Some(identity),
-    }
+        report,
+    );
     report.decrypted_assertion = Some(decrypted.xml);
 }
 
@@ -510,37 +543,7 @@ fn signature_checks(
             continue;
         };
         any_signature = true;
-        // A verified signature has at most one KeyInfo (its schema was checked) and kept what
-        // it read there with this same trust store; only a failed one is read again.
-        let reread: Vec<Certificate>;
-        let keyinfo: &[Certificate] = match result {
-            Ok(ver) => ver.keyinfo(),
-            Err(_) => {
-                reread = doc
-                    .children_named(sig_node, DS, "KeyInfo")
-                    .flat_map(|k| crate::dsig::keyinfo_certificates(doc, k, &policy.trust))
-                    .collect();
-                &reread
-            }
-        };
-        for c in keyinfo {
-            let matches = policy.trust.contains(c);
-            if !report
-                .certificates
-                .iter()
-                .any(|card| *card.info == *c.info())
-            {
-                report.certificates.push(CertificateCard {
-                    role: "keyinfo",
-                    info: c.shared_info(),
-                    matches_trusted: Some(matches),
-                });
-            }
-        }
-        match result {
-            Ok(ver) => verified_checks(element, ver, policy, jc, report),
-            Err(e) => failed_check(element, e, keyinfo, policy, jc, doc.span(sig_node), report),
-        }
+        judge_signature(element, doc, sig_node, result, policy, jc, false, report);
     }
     let encrypted = matches!(v.layout.assertion, Some(AssertionSlot::Encrypted { .. }));
     if !any_signature && encrypted {
@@ -578,11 +581,62 @@ fn signature_checks(
     }
 }
 
+/// The checks of one signature, whichever element carries it and whichever document it is in
+/// (the message, or a decrypted assertion: `in_decrypted`): the certificates it carries as
+/// cards, then the checks of a verified signature or the diagnosis of a failed one. A plain
+/// and a decrypted assertion's signature are judged by this one function, so neither gets
+/// fewer checks than the other.
+#[allow(clippy::too_many_arguments)] // each argument is a distinct fact about the signature
+fn judge_signature(
+    element: &'static str,
+    doc: &Document,
+    sig_node: NodeId,
+    result: &Result<Verified<'_>, SignatureError>,
+    policy: &Policy,
+    jc: bool,
+    in_decrypted: bool,
+    report: &mut Report,
+) {
+    // A verified signature has at most one KeyInfo (its schema was checked) and kept what it
+    // read there with this same trust store; only a failed one is read again.
+    let reread: Vec<Certificate>;
+    let keyinfo: &[Certificate] = match result {
+        Ok(ver) => ver.keyinfo(),
+        Err(_) => {
+            reread = doc
+                .children_named(sig_node, DS, "KeyInfo")
+                .flat_map(|k| crate::dsig::keyinfo_certificates(doc, k, &policy.trust))
+                .collect();
+            &reread
+        }
+    };
+    for c in keyinfo {
+        let matches = policy.trust.contains(c);
+        if !report
+            .certificates
+            .iter()
+            .any(|card| *card.info == *c.info())
+        {
+            report.certificates.push(CertificateCard {
+                role: "keyinfo",
+                info: c.shared_info(),
+                matches_trusted: Some(matches),
+            });
+        }
+    }
+    match result {
+        Ok(ver) => verified_checks(element, ver, policy, jc, in_decrypted, report),
+        // A span in a decrypted assertion points into its text, not the message's.
+        Err(e) => failed_check(element, e, keyinfo, policy, jc, doc.span(sig_node), report),
+    }
+}
+
 fn verified_checks(
     element: &'static str,
     ver: &Verified<'_>,
     policy: &Policy,
     jc: bool,
+    in_decrypted: bool,
     report: &mut Report,
 ) {
     let f = ver.facts();
@@ -590,6 +644,7 @@ fn verified_checks(
         element,
         span: f.signed_span,
         signature_span: f.signature_span,
+        in_decrypted_assertion: in_decrypted,
     });
     // The messages of a verified signature are joined, not formatted: `format!` cost several
     // times more, and they are written for every valid message.
