@@ -7,8 +7,8 @@
 
 mod common;
 
+use samlscope_core::algorithm::{DigestAlgorithm, SignatureAlgorithm};
 use samlscope_core::checks::CheckId as C;
-use samlscope_core::dsig::{DigestAlgorithm, SignatureAlgorithm};
 use samlscope_core::dsig::{SignOptions, Signer, sign_enveloped};
 use samlscope_core::report::{Report, Status};
 use samlscope_core::validate::{Policy, validate};
