@@ -21,11 +21,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// mimalloc instead of the system allocator. Validating one response makes about three hundred
-/// small allocations (the tree, the checks, the report) and frees them again; with glibc's
-/// malloc that was ≈ 9% of the time of `check` and of the server's validation (perf), with
-/// mimalloc about half of it (`cargo bench -p samlscope-core --bench validate` runs with the same
-/// allocator, so its numbers are what this binary does).
+/// mimalloc instead of the system allocator: validating one response makes a few hundred small
+/// allocations (the tree, the checks, the report) and frees them again, which mimalloc serves
+/// in about half glibc's time. The validate bench runs with the same allocator, so its numbers
+/// are what this binary does.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -439,8 +439,8 @@ mod tests {
         );
     }
 
-    /// The first pass as it was written before the block scan (one `match` per byte), then an
-    /// always-compacting decode. Both must give the same error at the same offset, or the same
+    /// The reference for the block scan: one `match` per byte, then an always-compacting
+    /// decode. Both must give the same error at the same offset, or the same
     /// bytes, for every input. (Errors decided after the pass, from the length or by the base64
     /// engine, did not change and are taken from `base64_decode` itself.)
     fn reference(text: &[u8], max_out: usize) -> Result<Vec<u8>, PeelError> {

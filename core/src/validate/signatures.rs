@@ -139,8 +139,8 @@ fn verified_checks(
         signature_span: f.signature_span,
         in_decrypted_assertion: in_decrypted,
     });
-    // The messages of a verified signature are joined, not formatted: `format!` cost several
-    // times more, and they are written for every valid message.
+    // The messages of a verified signature are joined, not formatted: they are written for
+    // every valid message.
     report.checks.push(
         Check::pass(
             C::SignatureTrusted,

@@ -7,11 +7,9 @@
 /// all text in a signed message (base64 values, IDs, URIs) has nothing to escape, and a
 /// byte-at-a-time match was the hottest loop of canonicalization. `special` should combine its
 /// tests with non-short-circuit `|` so the screen vectorizes. `LANES`: 16 suits the short runs
-/// of markup (canonicalization, attribute values; 32 cost them about 1% more instructions), 32
-/// the long ones of a pasted value (with 16 the compiler kept the decoder's two screens mostly
-/// scalar: two-thirds more instructions per decode).
-// Inlined into each caller: this screen is the inner loop of both (without the hint one call
-// site was left out of line).
+/// of markup (canonicalization, attribute values), 32 the long ones of a pasted value, where
+/// 16 lanes leave the decoder's screens mostly scalar.
+// Inlined into each caller: this screen is the inner loop of both.
 #[inline]
 pub(crate) fn first<const LANES: usize>(
     bytes: &[u8],

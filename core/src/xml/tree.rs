@@ -290,9 +290,9 @@ pub struct Node {
 
 /// A parsed document: the input it came from plus the arena. Immutable once built.
 ///
-/// Not `Send`: the values of a document share its source through a non-atomic count (an
-/// atomic one was a lock-prefixed add and subtract per attribute value and text node, about 3%
-/// of a validation). A document is read on the thread that parsed it; parsing is cheap.
+/// Not `Send`: the values of a document share its source through a non-atomic count, since an
+/// atomic one would be a locked add and subtract per attribute value and text node. A document
+/// is read on the thread that parsed it; parsing is cheap.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     pub(crate) source: Rc<str>,

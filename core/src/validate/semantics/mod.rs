@@ -160,7 +160,7 @@ pub(super) fn run_response(ctx: &Ctx<'_>, r: NodeId, out: &mut Vec<Check>) {
 
 /// Checks of the assertion (`ctx.assertion`).
 pub(super) fn run_assertion(ctx: &Ctx<'_>, out: &mut Vec<Check>) -> TimeWindow {
-    // Each time is written once, for its check and for the time bar (each was written twice).
+    // Each time is written once, for its check and for the time bar.
     let now = ctx.policy.now.to_rfc3339();
     assertion_issuer(ctx, out);
     let subject_noa = subject(ctx, out);
@@ -246,7 +246,8 @@ fn issuer_check(
     }
     match ctx.issuer {
         ExpectedIssuer::Configured(expected) if *expected == found => out.push(
-            // Pass-path messages are joined, not formatted: `format!` cost several times more.
+            // Pass-path messages are joined, not formatted: they are written for every valid
+            // message.
             Check::pass(
                 id,
                 ["the ", what, " Issuer is the IdP's entity ID"].concat(),

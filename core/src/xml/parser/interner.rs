@@ -119,8 +119,8 @@ pub(super) fn hash(k: u64, s: &str) -> usize {
 }
 
 /// A small open-addressing table from a string of the input to its [`Name`]. The table holds
-/// indices into `entries` (a slot is two bytes, so the table costs 512 bytes to clear per parse
-/// and nothing to drop; with the entries in the slots it was 10 KB to fill and scan again).
+/// two-byte indices into `entries`, so clearing it per parse is cheap and it owns nothing to
+/// drop.
 pub(super) struct Interner<'a> {
     /// The document (see [`key`]).
     src: &'a [u8],
