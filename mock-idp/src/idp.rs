@@ -17,6 +17,9 @@ use crate::config::{App, Config, Sign, SignatureAlgorithm, User};
 use crate::keys::{KeyError, KeyMaterial, KeyName, KeyStore};
 use crate::scenarios::{Kind, PolicyFailure, Scenario};
 
+/// The state every route holds: one IdP shared by the handlers of all requests.
+pub type SharedIdp = Arc<Idp>;
+
 /// Everything the handlers share.
 #[derive(Debug)]
 pub struct Idp {

@@ -6,21 +6,25 @@
 //! As a library (Rust tests): [`start`] runs it on an ephemeral 127.0.0.1 port. As a server
 //! (`samlscope serve`): [`serve`] with [`ServeArgs`].
 
+mod api;
 pub mod config;
+pub mod error;
+pub mod form;
 pub mod http;
 pub mod idp;
 pub mod keys;
 mod pages;
 pub mod scenarios;
 pub mod sp;
+mod sso;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use config::{Config, ConfigError};
-pub use http::{SharedIdp, router};
-pub use idp::{Idp, IdpError, Made};
+pub use http::router;
+pub use idp::{Idp, IdpError, Made, SharedIdp};
 pub use keys::{KeyStore, default_state_dir};
 pub use scenarios::{Scenario, scenarios};
 

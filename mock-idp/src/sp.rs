@@ -18,8 +18,9 @@ use samlscope_core::saml::build::{escape_attr, escape_text};
 use samlscope_core::validate::{Policy, validate};
 
 use crate::config::App;
-use crate::http::{BODY_LIMIT, HttpError, SharedIdp, form_encode, parse_form, require_form};
-use crate::idp::{Idp, random_id};
+use crate::error::HttpError;
+use crate::form::{BODY_LIMIT, form_encode, parse_form, require_form};
+use crate::idp::{Idp, SharedIdp, random_id};
 use crate::pages;
 
 const PENDING_MAX: usize = 1024;

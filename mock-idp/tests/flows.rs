@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use samlscope_core::report::Verdict;
-use samlscope_idp::http::form_encode;
+use samlscope_idp::form::form_encode;
 
 const ALICE: (&str, &str) = ("alice@acmecorp.com", "alice-password");
 

@@ -63,7 +63,7 @@ pub async fn get(addr: SocketAddr, target: &str) -> Resp {
 }
 
 pub async fn post_form(addr: SocketAddr, target: &str, pairs: &[(&str, &str)]) -> Resp {
-    let body = samlscope_idp::http::form_encode(pairs);
+    let body = samlscope_idp::form::form_encode(pairs);
     raw(
         addr,
         "POST",

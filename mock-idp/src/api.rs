@@ -1,0 +1,192 @@
+//! The admin and scenario API: metadata and certificates per app, key rotation, the app list
+//! and the scenario responses.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Json, Response};
+use base64::Engine as _;
+use serde::Serialize;
+
+use crate::error::{HttpError, api_err};
+use crate::form::{non_empty, param, parse_form};
+use crate::idp::{IdpError, SharedIdp};
+use crate::pages;
+use crate::scenarios::{self, Scenario};
+
+pub(crate) async fn metadata(
+    State(idp): State<SharedIdp>,
+    Path(label): Path<String>,
+) -> Result<Response, HttpError> {
+    let xml = idp.metadata(&label).map_err(api_err)?;
+    let file = format!("attachment; filename=\"JumpCloud-{label}-metadata.xml\"");
+    let mut resp = (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/xml; charset=utf-8"),
+        )],
+        xml,
+    )
+        .into_response();
+    if let Ok(v) = HeaderValue::from_str(&file) {
+        resp.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
+}
+
+pub(crate) async fn certificate(
+    State(idp): State<SharedIdp>,
+    Path(label): Path<String>,
+) -> Result<Response, HttpError> {
+    let k = idp.keys(&label).map_err(api_err)?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/x-pem-file")],
+        k.cert_pem.clone(),
+    )
+        .into_response())
+}
+
+pub(crate) async fn rotate(
+    State(idp): State<SharedIdp>,
+    Path(label): Path<String>,
+) -> Result<Response, HttpError> {
+    let idp2 = idp.clone();
+    let label2 = label.clone();
+    // Key generation takes a while: keep it off the async workers.
+    let k = tokio::task::spawn_blocking(move || idp2.rotate(&label2))
+        .await
+        .map_err(|e| HttpError::Api(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        .map_err(api_err)?;
+    Ok(Json(serde_json::json!({
+        "label": label,
+        "certificate_pem": k.cert_pem,
+        "metadata_url": idp.metadata_url(&label),
+        "note": "the old key is gone: SPs must load the new metadata (JumpCloud has no overlap period)",
+    }))
+    .into_response())
+}
+
+#[derive(Serialize)]
+struct AppInfo<'a> {
+    label: &'a str,
+    display_label: Option<&'a str>,
+    idp_entity_id: &'a str,
+    sp_entity_id: &'a str,
+    acs_urls: &'a [String],
+    sso_url: String,
+    metadata_url: String,
+    sign: &'static str,
+    /// Whether the assertion is sent encrypted for the SP's certificate.
+    encrypt_assertion: bool,
+    declare_redirect_endpoint: bool,
+    user_groups: &'a [String],
+    /// A user assigned to the app, for examples (the inspector's "Load example" menu).
+    example_user: Option<&'a str>,
+}
+
+pub(crate) async fn list_apps(State(idp): State<SharedIdp>) -> Json<serde_json::Value> {
+    let apps: Vec<AppInfo<'_>> = idp
+        .config
+        .apps
+        .iter()
+        .map(|a| AppInfo {
+            label: &a.label,
+            display_label: a.display_label.as_deref(),
+            idp_entity_id: &a.idp_entity_id,
+            sp_entity_id: &a.sp_entity_id,
+            acs_urls: &a.acs_urls,
+            sso_url: idp.sso_url(&a.label),
+            metadata_url: idp.metadata_url(&a.label),
+            sign: a.sign.as_str(),
+            encrypt_assertion: a.encrypt_assertion,
+            declare_redirect_endpoint: a.declare_redirect_endpoint,
+            user_groups: &a.user_groups,
+            example_user: idp
+                .config
+                .users
+                .iter()
+                .find(|u| idp.config.is_assigned(a, &u.email))
+                .map(|u| u.email.as_str()),
+        })
+        .collect();
+    Json(serde_json::to_value(apps).unwrap_or_default())
+}
+
+pub(crate) async fn list_scenarios() -> Json<&'static [Scenario]> {
+    Json(scenarios::scenarios())
+}
+
+#[derive(Serialize)]
+pub struct ScenarioResponse {
+    pub scenario: String,
+    pub saml_response: String,
+    pub xml: String,
+    pub acs_url: String,
+    pub relay_state: Option<String>,
+    pub in_response_to: Option<String>,
+    pub expected_sp_verdict: &'static str,
+    pub expected_check: Option<&'static str>,
+}
+
+pub(crate) async fn scenario_response(
+    State(idp): State<SharedIdp>,
+    Path((label, name)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, HttpError> {
+    let pairs = parse_form(query.unwrap_or_default().as_bytes());
+    let app = idp.app(&label).map_err(api_err)?;
+    let scenario =
+        scenarios::find(&name).ok_or_else(|| api_err(IdpError::UnknownScenario(name.clone())))?;
+    let user = non_empty(param(&pairs, "user")).ok_or_else(|| {
+        HttpError::Api(
+            StatusCode::BAD_REQUEST,
+            "query parameter user=EMAIL is required".into(),
+        )
+    })?;
+    let acs = non_empty(param(&pairs, "acs_url"));
+    if let Some(a) = acs
+        && !app.acs_urls.iter().any(|u| u == a)
+    {
+        return Err(HttpError::Api(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "acs_url {a:?} is not one of the app's ACS URLs {:?}",
+                app.acs_urls
+            ),
+        ));
+    }
+    let irt = non_empty(param(&pairs, "in_response_to"));
+    let relay = non_empty(param(&pairs, "relay_state"))
+        .map(str::to_owned)
+        .or_else(|| app.default_relay_state.clone());
+    let format = param(&pairs, "format").unwrap_or("json");
+    let made = idp
+        .response(&label, user, acs, irt, Some(scenario))
+        .map_err(api_err)?;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(made.xml.as_bytes());
+    Ok(match format {
+        "json" => Json(ScenarioResponse {
+            scenario: scenario.name.clone(),
+            saml_response: b64,
+            xml: made.xml,
+            acs_url: made.acs_url,
+            relay_state: relay,
+            in_response_to: irt.map(str::to_owned),
+            expected_sp_verdict: scenario.expected_sp_verdict.as_str(),
+            expected_check: scenario.expected_check,
+        })
+        .into_response(),
+        "html" => Html(pages::auto_post(&made.acs_url, &b64, relay.as_deref())).into_response(),
+        "xml" => (
+            [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+            made.xml,
+        )
+            .into_response(),
+        "base64" => ([(header::CONTENT_TYPE, "text/plain")], b64).into_response(),
+        other => {
+            return Err(HttpError::Api(
+                StatusCode::BAD_REQUEST,
+                format!("format {other:?} is not one of json, html, xml, base64"),
+            ));
+        }
+    })
+}

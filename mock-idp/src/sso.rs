@@ -1,0 +1,318 @@
+//! The JumpCloud-like SSO endpoints: the IDP URL (Redirect and POST bindings, IdP-initiated)
+//! and the login form that answers with the auto-post form.
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use base64::Engine as _;
+use samlscope_core::checks::CheckId;
+use samlscope_core::decode::{DecodeLimits, Parameter, decode};
+use samlscope_core::metadata::{
+    AuthnRequestInfo, RedirectSignature, inspect_authn_request, verify_authn_request,
+};
+use samlscope_core::report::Status;
+use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
+
+use crate::config::App;
+use crate::error::{HttpError, page_err};
+use crate::form::{BODY_LIMIT, form_encode, non_empty, param, parse_form, require_form};
+use crate::idp::{Idp, IdpError, SharedIdp};
+use crate::pages;
+use crate::scenarios::{self, Scenario};
+
+const HTTP_POST: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
+
+/// The AuthnRequest after the checks JumpCloud makes, and the ACS URL to answer at.
+struct Request {
+    info: AuthnRequestInfo,
+    acs_url: String,
+    /// The RelayState that came with the request (for a Redirect request, covered by its
+    /// signature).
+    relay_state: Option<String>,
+}
+
+fn refused(app: &App, why: String) -> HttpError {
+    HttpError::Page(
+        StatusCode::BAD_REQUEST,
+        "SAML request refused",
+        format!(
+            "{why} (application {:?}: SP Entity ID {:?}, ACS URLs {:?})",
+            app.label, app.sp_entity_id, app.acs_urls
+        ),
+    )
+}
+
+/// Decodes and checks an AuthnRequest. `transport` is the raw query string (Redirect) or a
+/// `SAMLRequest=…` form body (POST); core's decoder handles base64, DEFLATE and URL-encoding.
+fn check_request(
+    app: &App,
+    transport: &[u8],
+    verify_redirect_signature: bool,
+) -> Result<Request, HttpError> {
+    let limits = DecodeLimits {
+        max_input: BODY_LIMIT,
+        ..DecodeLimits::default()
+    };
+    let messages = decode(transport, &limits)
+        .map_err(|e| refused(app, format!("the SAMLRequest could not be decoded: {e}")))?;
+    let msg = messages
+        .into_iter()
+        .find(|m| m.parameter == Some(Parameter::SamlRequest))
+        .ok_or_else(|| refused(app, "no SAMLRequest parameter was found".into()))?;
+    // With an SP Certificate configured, the request's signature is judged as JumpCloud
+    // does, under the app's policy: the query string's signature (Redirect, where it arrived
+    // or as the login form carries the query back) or the XML signature (POST). The
+    // certificate is the key of the app's SP entity only.
+    let sp_keys = match app.sp_certificate.as_deref() {
+        Some(pem) => {
+            let mut keys = TrustStore::new();
+            for c in Certificate::all_from_pem(pem).map_err(|e| {
+                refused(
+                    app,
+                    format!("the configured SP certificate is unusable: {e}"),
+                )
+            })? {
+                keys.add_entity_certificate(c, TrustSource::PinnedCertificate, &app.sp_entity_id);
+            }
+            keys
+        }
+        None => TrustStore::new(),
+    };
+    let redirect = RedirectSignature::of(&msg).filter(|_| verify_redirect_signature);
+    let inspected = if sp_keys.is_empty() {
+        inspect_authn_request(msg.xml.as_bytes())
+    } else {
+        verify_authn_request(
+            msg.xml.as_bytes(),
+            redirect,
+            &sp_keys,
+            &app.request_policy(),
+        )
+    };
+    let info = inspected.map_err(|e| {
+        refused(
+            app,
+            format!("the SAMLRequest is not a usable AuthnRequest: {e}"),
+        )
+    })?;
+    if let Some(bad) = info
+        .lints
+        .iter()
+        .find(|c| c.id == CheckId::RequestSignature && c.status == Status::Fail)
+    {
+        let fix = bad
+            .fix
+            .as_deref()
+            .map(|f| format!(" {f}"))
+            .unwrap_or_default();
+        return Err(refused(
+            app,
+            format!(
+                "the AuthnRequest's signature was refused: {}.{fix}",
+                bad.message
+            ),
+        ));
+    }
+    match info.issuer.as_deref() {
+        None => {
+            return Err(refused(
+                app,
+                "the AuthnRequest has no <Issuer>; it must name the SP Entity ID".into(),
+            ));
+        }
+        Some(i) if i != app.sp_entity_id => {
+            return Err(refused(
+                app,
+                format!(
+                    "the AuthnRequest's Issuer {i:?} does not match the application's SP Entity ID {:?} (it must match exactly)",
+                    app.sp_entity_id
+                ),
+            ));
+        }
+        Some(_) => {}
+    }
+    let acs_url = match info.acs_url.as_deref() {
+        Some(a) if app.acs_urls.iter().any(|u| u == a) => a.to_owned(),
+        Some(a) => {
+            return Err(refused(
+                app,
+                format!(
+                    "the AuthnRequest's AssertionConsumerServiceURL {a:?} is not one of the application's ACS URLs (it must match exactly)"
+                ),
+            ));
+        }
+        None => app.acs_urls.first().cloned().unwrap_or_default(),
+    };
+    if let Some(b) = info.protocol_binding.as_deref()
+        && b != HTTP_POST
+    {
+        return Err(refused(
+            app,
+            format!(
+                "the AuthnRequest asks for ProtocolBinding {b:?}; this IdP answers with HTTP-POST only"
+            ),
+        ));
+    }
+    Ok(Request {
+        info,
+        acs_url,
+        relay_state: msg.relay_state,
+    })
+}
+
+fn scenario_choices() -> Vec<(String, String)> {
+    scenarios::scenarios()
+        .iter()
+        .map(|s| (s.name.clone(), s.description.clone()))
+        .collect()
+}
+
+fn find_scenario(name: Option<&str>) -> Result<Option<&'static Scenario>, IdpError> {
+    match non_empty(name) {
+        None => Ok(None),
+        Some(n) => scenarios::find(n)
+            .map(Some)
+            .ok_or_else(|| IdpError::UnknownScenario(n.to_owned())),
+    }
+}
+
+pub(crate) async fn sso_get(
+    State(idp): State<SharedIdp>,
+    Path(label): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, HttpError> {
+    let query = query.unwrap_or_default();
+    sso(&idp, &label, query.as_bytes(), true)
+}
+
+pub(crate) async fn sso_post(
+    State(idp): State<SharedIdp>,
+    Path(label): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, HttpError> {
+    require_form(&headers, "SAML request refused")?;
+    sso(&idp, &label, &body, false)
+}
+
+/// Both bindings and IdP-initiated SSO share the IDP URL: with a SAMLRequest it is
+/// SP-initiated, without one IdP-initiated. Either way the user signs in first.
+fn sso(idp: &Idp, label: &str, transport: &[u8], redirect: bool) -> Result<Response, HttpError> {
+    let app = idp.app(label).map_err(page_err)?;
+    let pairs = parse_form(transport);
+    let scenario = param(&pairs, "scenario");
+    find_scenario(scenario).map_err(page_err)?;
+    let saml_request = non_empty(param(&pairs, "SAMLRequest"));
+    if saml_request.is_some() {
+        check_request(app, transport, redirect)?;
+    } else if pairs.iter().any(|(k, _)| k == "SAMLRequest") {
+        return Err(refused(app, "the SAMLRequest parameter is empty".into()));
+    }
+    // A Redirect request goes back to the login as the query it came in, so that its
+    // signature is verified again over the same octets (the SAMLRequest value alone would
+    // arrive unsigned).
+    let query = std::str::from_utf8(transport).ok();
+    let carry = pages::Carry {
+        saml_request,
+        saml_query: query.filter(|_| redirect && saml_request.is_some()),
+        relay_state: param(&pairs, "RelayState"),
+        scenario,
+    };
+    let name = app.display_label.as_deref().unwrap_or(&app.label);
+    Ok(Html(pages::login(
+        label,
+        name,
+        &idp.config.org,
+        &carry,
+        None,
+        &scenario_choices(),
+    ))
+    .into_response())
+}
+
+/// The login form's POST: authenticate, check the assignment, answer with the auto-post form.
+pub(crate) async fn login(
+    State(idp): State<SharedIdp>,
+    Path(label): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, HttpError> {
+    require_form(&headers, "Sign-in refused")?;
+    let app = idp.app(&label).map_err(page_err)?;
+    let pairs = parse_form(&body);
+    let email = param(&pairs, "email").unwrap_or_default().trim();
+    let password = param(&pairs, "password").unwrap_or_default();
+    let saml_request = non_empty(param(&pairs, "SAMLRequest"));
+    let saml_query = non_empty(param(&pairs, "SAMLQuery"));
+    let relay = non_empty(param(&pairs, "RelayState"));
+    let scenario_name = non_empty(param(&pairs, "scenario"));
+    let scenario = find_scenario(scenario_name).map_err(page_err)?;
+    // The request is checked again: the hidden fields came back through the browser. A
+    // Redirect request is its whole query (signature included); a POSTed one its XML.
+    let request = match (saml_query, saml_request) {
+        (Some(q), _) => Some(check_request(app, q.as_bytes(), true)?),
+        (None, Some(r)) => Some(check_request(
+            app,
+            form_encode(&[("SAMLRequest", r)]).as_bytes(),
+            false,
+        )?),
+        (None, None) => None,
+    };
+    let name = app.display_label.as_deref().unwrap_or(&app.label);
+    let user = idp
+        .config
+        .user(email)
+        .filter(|u| constant_time_eq(u.password.as_bytes(), password.as_bytes()));
+    let Some(user) = user else {
+        let carry = pages::Carry {
+            saml_request,
+            saml_query,
+            relay_state: relay,
+            scenario: scenario_name,
+        };
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            Html(pages::login(
+                &label,
+                name,
+                &idp.config.org,
+                &carry,
+                Some("Invalid email or password."),
+                &scenario_choices(),
+            )),
+        )
+            .into_response());
+    };
+    if !idp.config.is_assigned(app, &user.email) {
+        return Ok((
+            StatusCode::FORBIDDEN,
+            Html(pages::not_assigned(&user.email, name)),
+        )
+            .into_response());
+    }
+    let made = idp
+        .response(
+            &label,
+            &user.email,
+            request.as_ref().map(|r| r.acs_url.as_str()),
+            request.as_ref().map(|r| r.info.id.as_str()),
+            scenario,
+        )
+        .map_err(page_err)?;
+    let relay = match &request {
+        // The query's own RelayState: for a signed Redirect request it is covered by the
+        // signature, where the hidden field is not.
+        Some(r) if saml_query.is_some() => r.relay_state.clone(),
+        Some(_) => relay.map(str::to_owned),
+        None => relay
+            .map(str::to_owned)
+            .or_else(|| app.default_relay_state.clone()),
+    };
+    let b64 = base64::engine::general_purpose::STANDARD.encode(made.xml.as_bytes());
+    Ok(Html(pages::auto_post(&made.acs_url, &b64, relay.as_deref())).into_response())
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
