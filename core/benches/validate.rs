@@ -1,6 +1,6 @@
 //! Validation cost of a JumpCloud-sized response (≈8 KB, Response and Assertion both signed),
-//! against baselines measured in the same run: the raw cost of its two RSA-2048 verifications
-//! with each backend, and SHA-256 over the bytes the two signatures digest (together the
+//! against baselines measured in the same run: the raw cost of its two RSA-2048 verifications,
+//! and SHA-256 over the bytes the two signatures digest (together the
 //! "crypto floor" no amount of XML work can go under). Ratios are printed after the
 //! measurements.
 //!
@@ -12,8 +12,7 @@
 
 use criterion::{Criterion, criterion_group};
 use samlscope_core::algorithm::SignatureAlgorithm;
-use samlscope_core::crypto::Backend;
-use samlscope_core::dsig::{SignOptions, Signer, VerifyPolicy, sign_enveloped};
+use samlscope_core::dsig::{SignOptions, Signer, sign_enveloped};
 use samlscope_core::saml::build::{ResponseSpec, response_xml};
 use samlscope_core::saml::time::Instant;
 use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
@@ -59,7 +58,7 @@ pub fn response() -> String {
     sign_enveloped(&x, &s.response_id, &signer, &o).unwrap()
 }
 
-fn policy(backend: Backend) -> Policy {
+fn policy() -> Policy {
     let mut trust = TrustStore::new();
     trust.add_certificate(
         Certificate::all_from_pem(CERT).unwrap().remove(0),
@@ -70,10 +69,6 @@ fn policy(backend: Backend) -> Policy {
     p.sp_entity_id = Some("https://app.avoma.com".into());
     p.acs_url = Some("https://prod-api.avoma.com/saml2/acs".into());
     p.request_id = Some("_req42".into());
-    p.signatures.verify = VerifyPolicy {
-        backend,
-        ..VerifyPolicy::default()
-    };
     p
 }
 
@@ -85,41 +80,30 @@ fn benches(c: &mut Criterion) {
     let sig = key.sign(SignatureAlgorithm::RsaSha256, &msg).unwrap();
 
     let mut g = c.benchmark_group("validate");
-    for (name, backend) in samlscope_core::crypto::backends()
-        .iter()
-        .map(|b| (format!("{b:?}"), *b))
-    {
-        let p = policy(backend);
-        assert_eq!(validate(xml.as_bytes(), &p).verdict.as_str(), "valid");
-        g.bench_function(format!("full_8kb_both_signed/{name}"), |b| {
-            b.iter(|| validate(black_box(xml.as_bytes()), &p))
-        });
-        // The work the python-xmlsec baseline does: parse, then verify both signatures (the
-        // full validation adds structure, SAML semantics and the report on top).
-        g.bench_function(format!("parse_and_verify_signatures/{name}"), |b| {
-            b.iter(|| {
-                let doc = samlscope_core::xml::parse(black_box(xml.as_bytes())).unwrap();
-                let v =
-                    samlscope_core::saml::verify_response(&doc, &p.trust, &p.signatures).unwrap();
-                assert!(matches!(v.assertion_signature, Some(Ok(_))));
-                assert!(matches!(v.response_signature, Some(Ok(_))));
-            })
-        });
-        g.bench_function(format!("two_rsa2048_verifies/{name}"), |b| {
-            b.iter(|| {
-                for _ in 0..2 {
-                    cert.public_key()
-                        .verify(
-                            backend,
-                            SignatureAlgorithm::RsaSha256,
-                            black_box(&msg),
-                            &sig,
-                        )
-                        .unwrap();
-                }
-            })
-        });
-    }
+    let p = policy();
+    assert_eq!(validate(xml.as_bytes(), &p).verdict.as_str(), "valid");
+    g.bench_function("full_8kb_both_signed", |b| {
+        b.iter(|| validate(black_box(xml.as_bytes()), &p))
+    });
+    // The work the python-xmlsec baseline does: parse, then verify both signatures (the full
+    // validation adds structure, SAML semantics and the report on top).
+    g.bench_function("parse_and_verify_signatures", |b| {
+        b.iter(|| {
+            let doc = samlscope_core::xml::parse(black_box(xml.as_bytes())).unwrap();
+            let v = samlscope_core::saml::verify_response(&doc, &p.trust, &p.signatures).unwrap();
+            assert!(matches!(v.assertion_signature, Some(Ok(_))));
+            assert!(matches!(v.response_signature, Some(Ok(_))));
+        })
+    });
+    g.bench_function("two_rsa2048_verifies", |b| {
+        b.iter(|| {
+            for _ in 0..2 {
+                cert.public_key()
+                    .verify(SignatureAlgorithm::RsaSha256, black_box(&msg), &sig)
+                    .unwrap();
+            }
+        })
+    });
     // The hashing any verifier of this file must do: SHA-256 over the canonical bytes of both
     // references and both SignedInfos (RSA + this is the floor no XML work can go under).
     let digested = digested_bytes(&xml);
@@ -366,33 +350,24 @@ fn main() {
         (b, a) => b.or(a),
     };
     println!("\nsamlscope validation vs baselines (same run):");
-    let mut full_default = None;
-    let mut sigs_default = None;
-    for b in samlscope_core::crypto::backends() {
-        let full = estimate_ns(&format!("full_8kb_both_signed_{b:?}"));
-        let rsa = estimate_ns(&format!("two_rsa2048_verifies_{b:?}"));
-        if let (Some(full), Some(rsa)) = (full, rsa) {
-            println!(
-                "  {b:?}: full validation {:.1} µs = {:.0} responses/s per core; two RSA verifies alone {:.1} µs = {:.0}/s; ratio full/RSA = {:.2}",
-                full / 1e3,
-                1e9 / full,
-                rsa / 1e3,
-                1e9 / rsa,
-                full / rsa
-            );
-            let sigs = estimate_ns(&format!("parse_and_verify_signatures_{b:?}"));
-            if let Some(sigs) = sigs {
-                println!(
-                    "  {b:?}: parse + both signatures {:.1} µs = {:.0}/s",
-                    sigs / 1e3,
-                    1e9 / sigs
-                );
-            }
-            if *b == Backend::default() {
-                full_default = Some(full);
-                sigs_default = sigs;
-            }
-        }
+    let full_default = estimate_ns("full_8kb_both_signed");
+    let sigs_default = estimate_ns("parse_and_verify_signatures");
+    if let (Some(full), Some(rsa)) = (full_default, estimate_ns("two_rsa2048_verifies")) {
+        println!(
+            "  full validation {:.1} µs = {:.0} responses/s per core; two RSA verifies alone {:.1} µs = {:.0}/s; ratio full/RSA = {:.2}",
+            full / 1e3,
+            1e9 / full,
+            rsa / 1e3,
+            1e9 / rsa,
+            full / rsa
+        );
+    }
+    if let Some(sigs) = sigs_default {
+        println!(
+            "  parse + both signatures {:.1} µs = {:.0}/s",
+            sigs / 1e3,
+            1e9 / sigs
+        );
     }
     if let (Some(decode), Some(full)) = (estimate_ns("decode_base64_paste"), full_default) {
         println!(
@@ -410,27 +385,16 @@ fn main() {
             own / rox
         );
     }
-    let floor = estimate_ns(&format!("two_rsa2048_verifies_{:?}", Backend::default()))
+    let floor = estimate_ns("two_rsa2048_verifies")
         .zip(estimate_ns("sha256_of_digested_bytes"))
         .map(|(rsa, sha)| {
             println!(
-                "  crypto floor ({:?}): two RSA verifies + SHA-256 of the digested bytes {:.1} µs (SHA-256 {:.1} µs)",
-                Backend::default(),
+                "  crypto floor: two RSA verifies + SHA-256 of the digested bytes {:.1} µs (SHA-256 {:.1} µs)",
                 (rsa + sha) / 1e3,
                 sha / 1e3
             );
             rsa + sha
         });
-    #[cfg(not(target_arch = "wasm32"))]
-    if let (Some(own), Some(asm)) = (
-        estimate_ns(&format!("two_rsa2048_verifies_{:?}", Backend::Limbs64)),
-        estimate_ns(&format!("two_rsa2048_verifies_{:?}", Backend::AwsLc)),
-    ) {
-        println!(
-            "  samlscope's own safe-Rust RSA (Limbs64) takes {:.2}x aws-lc's assembly for the two verifies",
-            own / asm
-        );
-    }
     if let Some(Baseline {
         median_us: xmlsec_us,
         fastest_us: xmlsec_fastest_us,
@@ -458,8 +422,7 @@ fn main() {
             );
         }
         println!(
-            "  samlscope ({:?}) is {:.1}x python-xmlsec on this file by medians (unpaired: the two medians are minutes apart, a busy spell in either moves this by ±20%)",
-            Backend::default(),
+            "  samlscope is {:.1}x python-xmlsec on this file by medians (unpaired: the two medians are minutes apart, a busy spell in either moves this by ±20%)",
             xmlsec_us * 1e3 / full
         );
         if let Some(sigs) = sigs_default {
@@ -468,7 +431,7 @@ fn main() {
                 xmlsec_us * 1e3 / sigs
             );
         }
-        let paired = paired_ratios(&file, &xml, &policy(Backend::default()));
+        let paired = paired_ratios(&file, &xml, &policy());
         let pairs = &paired.ratios;
         if let (Some(lo), Some(hi)) = (pairs.get(pairs.len() / 4), pairs.get(pairs.len() * 3 / 4)) {
             println!(
@@ -493,10 +456,9 @@ fn main() {
                 paired.fastest_py / paired.fastest_own
             );
         }
-        let default = Backend::default();
         if let (Some(full), Some(sigs)) = (
-            fastest_sample_ns(&format!("full_8kb_both_signed_{default:?}")),
-            fastest_sample_ns(&format!("parse_and_verify_signatures_{default:?}")),
+            fastest_sample_ns("full_8kb_both_signed"),
+            fastest_sample_ns("parse_and_verify_signatures"),
         ) {
             println!(
                 "  least disturbed (criterion's fastest sample vs python-xmlsec's fastest batch, {xmlsec_fastest_us:.1} µs): full validation {:.1} µs = {:.1}x, parse + both signatures {:.1} µs = {:.1}x",

@@ -1,21 +1,21 @@
 //! Public-key operations behind one typed interface, so the verification logic never touches a
-//! crypto library directly and the backend can differ per target without the logic changing.
+//! crypto library directly and the RSA implementation can differ per target without the logic
+//! changing.
 //!
-//! Backends: samlscope's own RSA public operation (`rsa_public`) on 32-bit limbs (everywhere;
-//! the page's default in wasm32, where it is several times faster than the alternatives) and on
-//! 64-bit limbs (native only: faster than ring because the key's Montgomery constants are
-//! computed once per certificate, where ring recomputes them on every call), the pure-Rust `rsa`
-//! crate (everywhere), ring (native only) and aws-lc (native only, the native default: OpenSSL's
-//! x86-64 assembly with the key parsed once per certificate, the fastest of them; see the
-//! validate bench). All of them run the same test suites.
+//! One RSA verifier per target: aws-lc natively (OpenSSL's x86-64 assembly, the key parsed once
+//! per certificate and signature algorithm), and in wasm32, where no native library runs, the
+//! page's own public operation ([`page_rsa`]). The page's verifier is compiled natively for the
+//! tests too, where a differential test holds it to aws-lc signature by signature.
 
-mod montgomery;
-mod rsa_public;
+#[cfg(any(target_arch = "wasm32", test))]
+mod page_rsa;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod page_rsa_vs_aws_lc;
 
 use crate::algorithm::{DigestAlgorithm, SignatureAlgorithm};
 use base64::Engine as _;
 use rsa::pkcs1::DecodeRsaPrivateKey as _;
-use rsa::pkcs8::{DecodePrivateKey as _, DecodePublicKey as _};
+use rsa::pkcs8::DecodePrivateKey as _;
 
 /// Byte comparison whose time does not depend on where the inputs differ (digest comparison:
 /// SimpleSAMLphp 201809-01 shows what loose comparison does).
@@ -36,49 +36,6 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 pub struct PublicKey {
     kind: KeyKind,
     bits: usize,
-    /// PKCS#1 `RSAPublicKey` DER (the SPKI's BIT STRING), the form ring and aws-lc take.
-    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
-    rsa_pkcs1: Vec<u8>,
-}
-
-/// Which implementation verifies RSA signatures. The default is aws-lc natively and samlscope's
-/// own public operation on 32-bit limbs in wasm32.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, Default)]
-pub enum Backend {
-    /// The pure-Rust `rsa` crate.
-    RustCrypto,
-    /// samlscope's own `s^e mod n` on 32-bit limbs (public values only): the page's backend.
-    #[cfg_attr(target_arch = "wasm32", default)]
-    Limbs32,
-    /// ring.
-    #[cfg(not(target_arch = "wasm32"))]
-    Ring,
-    /// The same public operation on 64-bit limbs with 128-bit products (wasm32 has no
-    /// 64×64→128 multiply, so there it would be slower than `Limbs32`).
-    #[cfg(not(target_arch = "wasm32"))]
-    Limbs64,
-    /// aws-lc (OpenSSL's assembly with mulx/adx): native builds' default.
-    #[cfg(not(target_arch = "wasm32"))]
-    #[default]
-    AwsLc,
-}
-
-/// Every backend available on this target (tests run each of them).
-pub fn backends() -> &'static [Backend] {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        &[
-            Backend::AwsLc,
-            Backend::Limbs64,
-            Backend::RustCrypto,
-            Backend::Ring,
-            Backend::Limbs32,
-        ]
-    }
-    #[cfg(target_arch = "wasm32")]
-    {
-        &[Backend::Limbs32, Backend::RustCrypto]
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -178,21 +135,99 @@ impl serde::Serialize for KeyType {
     }
 }
 
-/// The prepared keys are built on first use: their Montgomery set-up costs more than parsing
-/// the certificate, and KeyInfo certificates are parsed only to be compared and shown.
+/// The prepared key is built on first use: its set-up costs more than parsing the certificate,
+/// and KeyInfo certificates are parsed only to be compared and shown.
 #[derive(Debug, Clone)]
 struct RsaKey {
-    spki: Vec<u8>,
-    parsed: std::sync::OnceLock<Result<rsa::PublicKey, String>>,
-    /// Big-endian modulus and exponent, for the own backends.
-    modulus: Vec<u8>,
-    exponent: Vec<u8>,
-    limbs32: std::sync::OnceLock<Result<rsa_public::RsaPublic<u32>, &'static str>>,
+    /// PKCS#1 `RSAPublicKey` DER (the SPKI's BIT STRING), the form aws-lc takes.
     #[cfg(not(target_arch = "wasm32"))]
-    limbs64: std::sync::OnceLock<Result<rsa_public::RsaPublic<u64>, &'static str>>,
+    pkcs1: Vec<u8>,
+    /// Big-endian modulus and exponent, for the page's verifier.
+    #[cfg(target_arch = "wasm32")]
+    modulus: Vec<u8>,
+    #[cfg(target_arch = "wasm32")]
+    exponent: Vec<u8>,
+    #[cfg(target_arch = "wasm32")]
+    prepared: std::sync::OnceLock<Result<page_rsa::RsaPublic, &'static str>>,
     /// aws-lc binds a parsed key to one signature algorithm: one slot per algorithm.
     #[cfg(not(target_arch = "wasm32"))]
     aws_lc: [std::sync::OnceLock<Result<aws_lc_rs::signature::ParsedPublicKey, String>>; 4],
+}
+
+impl RsaKey {
+    #[cfg(not(target_arch = "wasm32"))]
+    fn new(pkcs1: &[u8], _: &x509_parser::public_key::RSAPublicKey<'_>) -> Self {
+        Self {
+            pkcs1: pkcs1.to_vec(),
+            aws_lc: Default::default(),
+        }
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn new(_: &[u8], k: &x509_parser::public_key::RSAPublicKey<'_>) -> Self {
+        Self {
+            modulus: k.modulus.to_vec(),
+            exponent: k.exponent.to_vec(),
+            prepared: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// aws-lc, the key parsed once per signature algorithm and cached with the certificate.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn verify(
+        &self,
+        algorithm: SignatureAlgorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoError> {
+        use aws_lc_rs::signature as als;
+        // aws-lc's floor is 1024 bits (2048 for SHA-384); samlscope's own minimum (policy) is
+        // checked before any verification.
+        let (slot, params): (usize, &'static als::RsaParameters) = match algorithm {
+            SignatureAlgorithm::RsaSha1 => (0, &als::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY),
+            SignatureAlgorithm::RsaSha256 => {
+                (1, &als::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY)
+            }
+            SignatureAlgorithm::RsaSha384 => (2, &als::RSA_PKCS1_2048_8192_SHA384),
+            SignatureAlgorithm::RsaSha512 => {
+                (3, &als::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY)
+            }
+        };
+        let parsed = self.aws_lc[slot]
+            .get_or_init(|| {
+                als::ParsedPublicKey::new(params, &self.pkcs1).map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|why| CryptoError::UnusableKey(why.clone()))?;
+        parsed
+            .verify_sig(message, signature)
+            .map_err(|_| CryptoError::BadSignature)
+    }
+
+    /// The page's verifier, its prepared key built on first use and cached with the certificate
+    /// (its R² costs thousands of modular doublings).
+    #[cfg(target_arch = "wasm32")]
+    fn verify(
+        &self,
+        algorithm: SignatureAlgorithm,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), CryptoError> {
+        let prepared = self
+            .prepared
+            .get_or_init(|| {
+                page_rsa::RsaPublic::new(&self.modulus, &self.exponent).map_err(|e| match e {
+                    page_rsa::RsaPublicError::Key(why) => why,
+                    page_rsa::RsaPublicError::Bad => "unusable key",
+                })
+            })
+            .as_ref()
+            .map_err(|why| CryptoError::UnusableKey((*why).to_owned()))?;
+        let hashed = algorithm.hash().digest(message);
+        prepared
+            .verify_digest(algorithm.hash(), &hashed, signature)
+            .map_err(|_| CryptoError::BadSignature)
+    }
 }
 
 /// Why a signature did not verify. Deliberately coarse: the caller reports "does not verify
@@ -217,7 +252,6 @@ impl PublicKey {
         use x509_parser::prelude::FromDer as _;
         let (_, parsed) =
             x509_parser::x509::SubjectPublicKeyInfo::from_der(spki).map_err(|e| e.to_string())?;
-        let rsa_pkcs1 = parsed.subject_public_key.data.to_vec();
         let pk = parsed.parsed().map_err(|e| e.to_string())?;
         let curve = parsed
             .algorithm
@@ -242,24 +276,12 @@ impl PublicKey {
             t => t.nominal_bits().unwrap_or_else(|| pk.key_size()),
         };
         let kind = match pk {
-            x509_parser::public_key::PublicKey::RSA(ref k) => KeyKind::Rsa(Box::new(RsaKey {
-                spki: spki.to_vec(),
-                parsed: std::sync::OnceLock::new(),
-                modulus: k.modulus.to_vec(),
-                exponent: k.exponent.to_vec(),
-                limbs32: std::sync::OnceLock::new(),
-                #[cfg(not(target_arch = "wasm32"))]
-                limbs64: std::sync::OnceLock::new(),
-                #[cfg(not(target_arch = "wasm32"))]
-                aws_lc: Default::default(),
-            })),
+            x509_parser::public_key::PublicKey::RSA(ref k) => {
+                KeyKind::Rsa(Box::new(RsaKey::new(&parsed.subject_public_key.data, k)))
+            }
             _ => KeyKind::Other(key_type),
         };
-        Ok(Self {
-            kind,
-            bits,
-            rsa_pkcs1,
-        })
+        Ok(Self { kind, bits })
     }
 
     pub fn key_type(&self) -> KeyType {
@@ -281,7 +303,6 @@ impl PublicKey {
     /// Verifies `signature` over `message` with `algorithm`. Every library error is a failure.
     pub fn verify(
         &self,
-        backend: Backend,
         algorithm: SignatureAlgorithm,
         message: &[u8],
         signature: &[u8],
@@ -290,96 +311,8 @@ impl PublicKey {
             KeyKind::Rsa(key) => key,
             KeyKind::Other(t) => return Err(CryptoError::KeyTypeMismatch(*t)),
         };
-        match backend {
-            Backend::Limbs32 => verify_own(&key.limbs32, key, algorithm, message, signature),
-            #[cfg(not(target_arch = "wasm32"))]
-            Backend::Limbs64 => verify_own(&key.limbs64, key, algorithm, message, signature),
-            Backend::RustCrypto => {
-                let key = key
-                    .parsed
-                    .get_or_init(|| {
-                        rsa::PublicKey::from_public_key_der(&key.spki).map_err(|e| e.to_string())
-                    })
-                    .as_ref()
-                    .map_err(|why| CryptoError::UnusableKey(why.clone()))?;
-                let hashed = algorithm.hash().digest(message);
-                key.verify(pkcs1v15_scheme(algorithm.hash()), &hashed, signature)
-                    .map_err(|_| CryptoError::BadSignature)
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            Backend::Ring => {
-                use ring::signature as rs;
-                // The 1024-bit floor is ring's; samlscope's own minimum (policy) is checked
-                // before any backend is called.
-                let params: &rs::RsaParameters = match algorithm {
-                    SignatureAlgorithm::RsaSha1 => {
-                        &rs::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY
-                    }
-                    SignatureAlgorithm::RsaSha256 => {
-                        &rs::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY
-                    }
-                    SignatureAlgorithm::RsaSha384 => &rs::RSA_PKCS1_2048_8192_SHA384,
-                    SignatureAlgorithm::RsaSha512 => {
-                        &rs::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY
-                    }
-                };
-                rs::UnparsedPublicKey::new(params, &self.rsa_pkcs1)
-                    .verify(message, signature)
-                    .map_err(|_| CryptoError::BadSignature)
-            }
-            #[cfg(not(target_arch = "wasm32"))]
-            Backend::AwsLc => {
-                use aws_lc_rs::signature as als;
-                // The same parameter choice as ring's above: samlscope's minimum key size is
-                // checked before any backend runs.
-                let (slot, params): (usize, &'static als::RsaParameters) = match algorithm {
-                    SignatureAlgorithm::RsaSha1 => {
-                        (0, &als::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY)
-                    }
-                    SignatureAlgorithm::RsaSha256 => {
-                        (1, &als::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY)
-                    }
-                    SignatureAlgorithm::RsaSha384 => (2, &als::RSA_PKCS1_2048_8192_SHA384),
-                    SignatureAlgorithm::RsaSha512 => {
-                        (3, &als::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY)
-                    }
-                };
-                let parsed = key.aws_lc[slot]
-                    .get_or_init(|| {
-                        als::ParsedPublicKey::new(params, &self.rsa_pkcs1)
-                            .map_err(|e| e.to_string())
-                    })
-                    .as_ref()
-                    .map_err(|why| CryptoError::UnusableKey(why.clone()))?;
-                parsed
-                    .verify_sig(message, signature)
-                    .map_err(|_| CryptoError::BadSignature)
-            }
-        }
+        key.verify(algorithm, message, signature)
     }
-}
-
-/// Verification with samlscope's own public operation, the prepared key built on first use
-/// and cached with the certificate (its R² costs thousands of modular doublings).
-fn verify_own<L: montgomery::Limb>(
-    cache: &std::sync::OnceLock<Result<rsa_public::RsaPublic<L>, &'static str>>,
-    rsa: &RsaKey,
-    algorithm: SignatureAlgorithm,
-    message: &[u8],
-    signature: &[u8],
-) -> Result<(), CryptoError> {
-    let key = cache
-        .get_or_init(|| {
-            rsa_public::RsaPublic::new(&rsa.modulus, &rsa.exponent).map_err(|e| match e {
-                rsa_public::RsaPublicError::Key(why) => why,
-                rsa_public::RsaPublicError::Bad => "unusable key",
-            })
-        })
-        .as_ref()
-        .map_err(|why| CryptoError::UnusableKey((*why).to_owned()))?;
-    let hashed = algorithm.hash().digest(message);
-    key.verify_digest(algorithm.hash(), &hashed, signature)
-        .map_err(|_| CryptoError::BadSignature)
 }
 
 fn pkcs1v15_scheme(hash: DigestAlgorithm) -> rsa::pkcs1v15::Pkcs1v15Sign {

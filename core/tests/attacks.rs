@@ -7,8 +7,6 @@ mod common;
 
 use samlscope_core::attacks::{Expected, catalogue};
 use samlscope_core::checks::CheckId;
-use samlscope_core::crypto::backends;
-use samlscope_core::dsig::VerifyPolicy;
 use samlscope_core::saml::{SignaturePolicy, verify_response};
 use samlscope_core::trust::TrustStore;
 use samlscope_core::xml::parse;
@@ -21,42 +19,26 @@ fn outcome(xml: &str, trust: &TrustStore, policy: &SignaturePolicy) -> Result<St
     Ok(a.identity().name_id.map(|n| n.value).unwrap_or_default())
 }
 
-/// The default policy, once per crypto backend: both must give the same outcomes.
-fn policies() -> Vec<SignaturePolicy> {
-    backends()
-        .iter()
-        .map(|&backend| SignaturePolicy {
-            verify: VerifyPolicy {
-                backend,
-                ..VerifyPolicy::default()
-            },
-            ..SignaturePolicy::default()
-        })
-        .collect()
-}
-
 #[test]
 fn valid_responses_pass_in_every_signing_mode() {
     let fx = common::fixture();
     let trust = common::trust_idp();
-    for policy in policies() {
-        let base = samlscope_core::saml::build::response_xml(&fx.spec);
-        for ids in [
-            vec![fx.spec.assertion_id.as_str()],
-            vec![fx.spec.response_id.as_str()],
-            vec![fx.spec.assertion_id.as_str(), fx.spec.response_id.as_str()],
-        ] {
-            let mut xml = base.clone();
-            for id in &ids {
-                xml = samlscope_core::dsig::sign_enveloped(&xml, id, &fx.idp, &fx.options).unwrap();
-            }
-            assert_eq!(
-                outcome(&xml, &trust, &policy),
-                Ok("alice@acmecorp.com".to_owned()),
-                "signed {ids:?} with {:?}",
-                policy.verify.backend
-            );
+    let policy = SignaturePolicy::default();
+    let base = samlscope_core::saml::build::response_xml(&fx.spec);
+    for ids in [
+        vec![fx.spec.assertion_id.as_str()],
+        vec![fx.spec.response_id.as_str()],
+        vec![fx.spec.assertion_id.as_str(), fx.spec.response_id.as_str()],
+    ] {
+        let mut xml = base.clone();
+        for id in &ids {
+            xml = samlscope_core::dsig::sign_enveloped(&xml, id, &fx.idp, &fx.options).unwrap();
         }
+        assert_eq!(
+            outcome(&xml, &trust, &policy),
+            Ok("alice@acmecorp.com".to_owned()),
+            "signed {ids:?}"
+        );
     }
 }
 
@@ -66,24 +48,21 @@ fn every_catalogue_attack_gets_its_expected_outcome() {
     let trust = common::trust_idp();
     assert!(catalogue().len() >= 40, "catalogue shrank");
     let mut failures = Vec::new();
-    for policy in policies() {
-        for attack in catalogue() {
-            let xml = attack
-                .build(&fx)
-                .unwrap_or_else(|e| panic!("{}: generator failed: {e}", attack.id));
-            let got = outcome(&xml, &trust, &policy);
-            let ok = match attack.expected {
-                Expected::Reject { check } => got == Err(check),
-                Expected::AcceptFullNameId => {
-                    got == Ok(format!("{}.evil.example", fx.spec.name_id))
-                }
-            };
-            if !ok {
-                failures.push(format!(
-                    "{} ({:?}): expected {:?}, got {:?}",
-                    attack.id, policy.verify.backend, attack.expected, got
-                ));
-            }
+    let policy = SignaturePolicy::default();
+    for attack in catalogue() {
+        let xml = attack
+            .build(&fx)
+            .unwrap_or_else(|e| panic!("{}: generator failed: {e}", attack.id));
+        let got = outcome(&xml, &trust, &policy);
+        let ok = match attack.expected {
+            Expected::Reject { check } => got == Err(check),
+            Expected::AcceptFullNameId => got == Ok(format!("{}.evil.example", fx.spec.name_id)),
+        };
+        if !ok {
+            failures.push(format!(
+                "{}: expected {:?}, got {:?}",
+                attack.id, attack.expected, got
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -1,8 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 //! The core in a browser: the same assertions run natively (`cargo test`) and as WebAssembly in
 //! headless Chromium (`cargo test -p samlscope-core --target wasm32-unknown-unknown`, runner in
-//! .cargo/config.toml). In wasm32 the RSA backend is the default the page ships
-//! (samlscope's own public operation on 32-bit limbs, `Backend::Limbs32`).
+//! .cargo/config.toml). In wasm32 the signatures are verified by the page's own RSA verifier
+//! (`crypto::page_rsa`, the only one there), so the signed example below exercises it.
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;

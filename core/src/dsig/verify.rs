@@ -24,9 +24,6 @@ pub struct VerifyPolicy {
     pub allow_sha1: bool,
     /// Minimum RSA modulus size. Default: 2048.
     pub min_rsa_bits: usize,
-    /// Which RSA implementation verifies (default: samlscope's own public operation, on 64-bit
-    /// limbs natively and 32-bit limbs in wasm32).
-    pub backend: crate::crypto::Backend,
 }
 
 impl Default for VerifyPolicy {
@@ -34,7 +31,6 @@ impl Default for VerifyPolicy {
         Self {
             allow_sha1: false,
             min_rsa_bits: 2048,
-            backend: crate::crypto::Backend::default(),
         }
     }
 }
@@ -282,10 +278,7 @@ pub fn verify_with_keys<'k>(
             continue;
         }
         tried += 1;
-        if pk
-            .verify(policy.backend, algorithm, signed, signature)
-            .is_ok()
-        {
+        if pk.verify(algorithm, signed, signature).is_ok() {
             return Ok(key);
         }
     }

@@ -32,7 +32,7 @@ pub struct RequestPolicy {
     /// checked. Either way a half-stripped Redirect query (`SigAlg` without `Signature` or the
     /// reverse) and a signed element wrapped in the request fail.
     pub require_signed: bool,
-    /// Algorithms, minimum key size, backend; `allow_sha1` accepts RSA-SHA1 (as a warning).
+    /// Algorithms and minimum key size; `allow_sha1` accepts RSA-SHA1 (as a warning).
     pub verify: VerifyPolicy,
 }
 
