@@ -5,7 +5,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Json, Response};
 use base64::Engine as _;
-use serde::Serialize;
+use samlscope_api::{AppInfo, RotatedCertificate, ScenarioResponse};
 
 use crate::error::{HttpError, api_err};
 use crate::form::{non_empty, param, parse_form};
@@ -45,6 +45,11 @@ pub(crate) async fn certificate(
         .into_response())
 }
 
+/// JumpCloud replaces the key at once: an SP that still holds the old metadata refuses every
+/// response from then on.
+const ROTATION_NOTE: &str =
+    "the old key is gone: SPs must load the new metadata (JumpCloud has no overlap period)";
+
 pub(crate) async fn rotate(
     State(idp): State<SharedIdp>,
     Path(label): Path<String>,
@@ -56,75 +61,45 @@ pub(crate) async fn rotate(
         .await
         .map_err(|e| HttpError::Api(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
         .map_err(api_err)?;
-    Ok(Json(serde_json::json!({
-        "label": label,
-        "certificate_pem": k.cert_pem,
-        "metadata_url": idp.metadata_url(&label),
-        "note": "the old key is gone: SPs must load the new metadata (JumpCloud has no overlap period)",
-    }))
+    Ok(Json(RotatedCertificate {
+        metadata_url: idp.metadata_url(&label),
+        label,
+        certificate_pem: k.cert_pem.clone(),
+        note: ROTATION_NOTE.into(),
+    })
     .into_response())
 }
 
-#[derive(Serialize)]
-struct AppInfo<'a> {
-    label: &'a str,
-    display_label: Option<&'a str>,
-    idp_entity_id: &'a str,
-    sp_entity_id: &'a str,
-    acs_urls: &'a [String],
-    sso_url: String,
-    metadata_url: String,
-    sign: &'static str,
-    /// Whether the assertion is sent encrypted for the SP's certificate.
-    encrypt_assertion: bool,
-    declare_redirect_endpoint: bool,
-    user_groups: &'a [String],
-    /// A user assigned to the app, for examples (the inspector's "Load example" menu).
-    example_user: Option<&'a str>,
-}
-
-pub(crate) async fn list_apps(State(idp): State<SharedIdp>) -> Json<serde_json::Value> {
-    let apps: Vec<AppInfo<'_>> = idp
+pub(crate) async fn list_apps(State(idp): State<SharedIdp>) -> Json<Vec<AppInfo>> {
+    let apps = idp
         .config
         .apps
         .iter()
         .map(|a| AppInfo {
-            label: &a.label,
-            display_label: a.display_label.as_deref(),
-            idp_entity_id: &a.idp_entity_id,
-            sp_entity_id: &a.sp_entity_id,
-            acs_urls: &a.acs_urls,
+            label: a.label.clone(),
+            display_label: a.display_label.clone(),
+            idp_entity_id: a.idp_entity_id.clone(),
+            sp_entity_id: a.sp_entity_id.clone(),
+            acs_urls: a.acs_urls.clone(),
             sso_url: idp.sso_url(&a.label),
             metadata_url: idp.metadata_url(&a.label),
-            sign: a.sign.as_str(),
+            sign: a.sign.as_str().to_owned(),
             encrypt_assertion: a.encrypt_assertion,
             declare_redirect_endpoint: a.declare_redirect_endpoint,
-            user_groups: &a.user_groups,
+            user_groups: a.user_groups.clone(),
             example_user: idp
                 .config
                 .users
                 .iter()
                 .find(|u| idp.config.is_assigned(a, &u.email))
-                .map(|u| u.email.as_str()),
+                .map(|u| u.email.clone()),
         })
         .collect();
-    Json(serde_json::to_value(apps).unwrap_or_default())
+    Json(apps)
 }
 
 pub(crate) async fn list_scenarios() -> Json<&'static [Scenario]> {
     Json(scenarios::scenarios())
-}
-
-#[derive(Serialize)]
-pub struct ScenarioResponse {
-    pub scenario: String,
-    pub saml_response: String,
-    pub xml: String,
-    pub acs_url: String,
-    pub relay_state: Option<String>,
-    pub in_response_to: Option<String>,
-    pub expected_sp_verdict: &'static str,
-    pub expected_check: Option<&'static str>,
 }
 
 pub(crate) async fn scenario_response(
@@ -171,8 +146,8 @@ pub(crate) async fn scenario_response(
             acs_url: made.acs_url,
             relay_state: relay,
             in_response_to: irt.map(str::to_owned),
-            expected_sp_verdict: scenario.expected_sp_verdict.as_str(),
-            expected_check: scenario.expected_check,
+            expected_sp_verdict: scenario.expected_sp_verdict,
+            expected_check: scenario.expected_check.map(str::to_owned),
         })
         .into_response(),
         "html" => Html(pages::auto_post(&made.acs_url, &b64, relay.as_deref())).into_response(),

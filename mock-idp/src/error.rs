@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Json, Response};
+use samlscope_api::ApiError;
 
 use crate::idp::IdpError;
 use crate::pages;
@@ -19,9 +20,7 @@ impl IntoResponse for HttpError {
             Self::Page(status, title, msg) => {
                 (status, Html(pages::error(title, &msg))).into_response()
             }
-            Self::Api(status, msg) => {
-                (status, Json(serde_json::json!({ "error": msg }))).into_response()
-            }
+            Self::Api(status, msg) => (status, Json(ApiError { error: msg })).into_response(),
         }
     }
 }

@@ -5,9 +5,10 @@
 
 use std::sync::OnceLock;
 
+pub use samlscope_api::{Category, SpVerdict};
 use samlscope_core::attacks::{Attack, Expected, Family, catalogue};
 use samlscope_core::checks::CheckId;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use crate::config::Sign;
 
@@ -103,39 +104,49 @@ pub enum Kind {
     Policy(PolicyFailure),
 }
 
-/// What a correct SP does with the scenario's response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SpVerdict {
-    Valid,
-    Invalid,
+/// One scenario: what it makes and what a correct SP must make of it. Served by
+/// `GET /api/scenarios` (and printed by `samlscope scenarios --json`) as the API's
+/// [`samlscope_api::Scenario`].
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub category: Category,
+    /// For attacks: the catalogue family.
+    pub family: Option<Family>,
+    pub expected_sp_verdict: SpVerdict,
+    /// The check a correct SP fails (samlscope's check id), when invalid.
+    pub expected_check: Option<&'static str>,
+    pub kind: Kind,
 }
 
-impl SpVerdict {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Valid => "valid",
-            Self::Invalid => "invalid",
+impl From<&Scenario> for samlscope_api::Scenario {
+    fn from(s: &Scenario) -> Self {
+        Self {
+            name: s.name.clone(),
+            description: s.description.clone(),
+            category: s.category,
+            family: s.family.map(|f| family_name(f).to_owned()),
+            expected_sp_verdict: s.expected_sp_verdict,
+            expected_check: s.expected_check.map(str::to_owned),
         }
     }
 }
 
-/// One entry of `GET /api/scenarios`.
-#[derive(Debug, Clone, Serialize)]
-pub struct Scenario {
-    pub name: String,
-    pub description: String,
-    /// `valid`, `policy` or `attack`.
-    pub category: &'static str,
-    /// For attacks: the catalogue family (`tampered`, `signed_malformed`, `attacker_key`, `parser`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub family: Option<Family>,
-    pub expected_sp_verdict: SpVerdict,
-    /// The check a correct SP fails (samlscope's check id), when invalid.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expected_check: Option<&'static str>,
-    #[serde(skip)]
-    pub kind: Kind,
+impl Serialize for Scenario {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        samlscope_api::Scenario::from(self).serialize(serializer)
+    }
+}
+
+/// The family's name on the wire: the catalogue's own serde name (a test holds them equal).
+fn family_name(f: Family) -> &'static str {
+    match f {
+        Family::Tampered => "tampered",
+        Family::SignedMalformed => "signed_malformed",
+        Family::AttackerKey => "attacker_key",
+        Family::Parser => "parser",
+    }
 }
 
 /// Every scenario, in a stable order: valid, policy failures, then the catalogue.
@@ -161,7 +172,7 @@ fn build() -> Vec<Scenario> {
                 "a correct response for the user, signed over {what} (JumpCloud Sign = {}), whatever the app's Sign setting",
                 sign.as_str()
             ),
-            category: "valid",
+            category: Category::Valid,
             family: None,
             expected_sp_verdict: SpVerdict::Valid,
             expected_check: None,
@@ -172,7 +183,7 @@ fn build() -> Vec<Scenario> {
         out.push(Scenario {
             name: p.name().to_owned(),
             description: p.description().to_owned(),
-            category: "policy",
+            category: Category::Policy,
             family: None,
             expected_sp_verdict: SpVerdict::Invalid,
             expected_check: Some(p.check().as_str()),
@@ -193,7 +204,7 @@ fn build() -> Vec<Scenario> {
         out.push(Scenario {
             name: a.id.to_owned(),
             description: format!("{}{note}", a.title),
-            category: "attack",
+            category: Category::Attack,
             family: Some(a.family),
             expected_sp_verdict: verdict,
             expected_check: Some(check.as_str()),
@@ -201,4 +212,23 @@ fn build() -> Vec<Scenario> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // test code
+
+    use super::*;
+
+    #[test]
+    fn family_names_are_the_catalogues_serde_names() {
+        for a in catalogue() {
+            assert_eq!(
+                serde_json::to_value(a.family).unwrap(),
+                family_name(a.family),
+                "{}",
+                a.id
+            );
+        }
+    }
 }

@@ -126,3 +126,33 @@ async fn library_api_gives_responses_directly() {
     assert_eq!(report.verdict, Verdict::Invalid);
     assert!(idp.response("avoma", "alice@acmecorp.com", "nope").is_err());
 }
+
+/// The JSON the page fetches reads as the wire types the server and the page share.
+#[tokio::test]
+async fn api_json_reads_as_the_shared_wire_types() {
+    use samlscope_api::{ApiError, AppInfo, Scenario, ScenarioResponse, SpVerdict};
+    let idp = start().await;
+    let a = idp.addr();
+    let listed: Vec<Scenario> = serde_json::from_str(&get(a, "/api/scenarios").await.body).unwrap();
+    let expected: Vec<Scenario> = samlscope_idp::scenarios().iter().map(Into::into).collect();
+    assert_eq!(listed, expected);
+    let apps: Vec<AppInfo> = serde_json::from_str(&get(a, "/api/apps").await.body).unwrap();
+    assert_eq!(apps[0].label, "avoma");
+    assert_eq!(apps[0].example_user.as_deref(), Some("alice@acmecorp.com"));
+    let r = get(
+        a,
+        "/api/apps/avoma/responses/xsw1?user=alice%40acmecorp.com&in_response_to=_r1",
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let r: ScenarioResponse = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(r.scenario, "xsw1");
+    assert_eq!(r.expected_sp_verdict, SpVerdict::Invalid);
+    assert_eq!(r.in_response_to.as_deref(), Some("_r1"));
+    assert_eq!(r.acs_url, "https://prod-api.avoma.com/saml2/acs");
+    assert_eq!(b64(&r.saml_response), r.xml);
+    let e = get(a, "/api/apps/nope/metadata").await;
+    assert_eq!(e.status, 404);
+    let e: ApiError = serde_json::from_str(&e.body).unwrap();
+    assert!(e.error.contains("nope"), "{}", e.error);
+}

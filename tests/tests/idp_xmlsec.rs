@@ -6,6 +6,7 @@
 use std::net::SocketAddr;
 
 use samlscope_idp::Config;
+use samlscope_idp::scenarios::Category;
 use samlscope_tests::{scratch, xmlsec1_available, xmlsec1_verify};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
@@ -46,7 +47,7 @@ async fn valid_scenarios_verify_in_xmlsec1_with_the_metadata_certificate() {
     let dir = scratch("idp-xmlsec");
     let valid: Vec<_> = samlscope_idp::scenarios()
         .iter()
-        .filter(|s| s.category == "valid")
+        .filter(|s| s.category == Category::Valid)
         .collect();
     assert_eq!(valid.len(), 3);
     for app in ["avoma", "demo-sp"] {

@@ -2,35 +2,14 @@
 //! from the server that serves the page. These requests carry only a scenario name and the
 //! app's own demo user — never anything the admin pasted or typed.
 
-use serde::Deserialize;
+use samlscope_api::{AppInfo, Category, Scenario, ScenarioResponse};
 use wasm_bindgen::JsCast as _;
 use wasm_bindgen_futures::JsFuture;
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Scenario {
-    pub name: String,
-    pub description: String,
-    pub category: String,
-    pub expected_sp_verdict: String,
-    #[serde(default)]
-    pub expected_check: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct App {
-    pub label: String,
-    #[serde(default)]
-    pub display_label: Option<String>,
-    pub sp_entity_id: String,
-    pub acs_urls: Vec<String>,
-    #[serde(default)]
-    pub example_user: Option<String>,
-}
 
 /// What the menu offers: one app of the mock IdP and its scenarios.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Catalogue {
-    pub app: App,
+    pub app: AppInfo,
     pub scenarios: Vec<Scenario>,
 }
 
@@ -44,19 +23,11 @@ pub struct Example {
     pub request_id: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct ScenarioResponse {
-    saml_response: String,
-    acs_url: String,
-    #[serde(default)]
-    in_response_to: Option<String>,
-}
-
 /// The category headings of the menu, in order.
-pub const CATEGORIES: [(&str, &str); 3] = [
-    ("valid", "Valid responses"),
-    ("policy", "Setup mistakes"),
-    ("attack", "Attacks"),
+pub const CATEGORIES: [(Category, &str); 3] = [
+    (Category::Valid, "Valid responses"),
+    (Category::Policy, "Setup mistakes"),
+    (Category::Attack, "Attacks"),
 ];
 
 /// Query-string encoding of a fixed value (scenario names and the demo user's email).
@@ -92,7 +63,7 @@ async fn fetch_text(url: &str) -> Result<String, String> {
 
 /// The first app of the mock IdP (the JumpCloud setup-guide app) and every scenario.
 pub async fn load_catalogue() -> Result<Catalogue, String> {
-    let apps: Vec<App> = serde_json::from_str(&fetch_text("/api/apps").await?)
+    let apps: Vec<AppInfo> = serde_json::from_str(&fetch_text("/api/apps").await?)
         .map_err(|e| format!("/api/apps: {e}"))?;
     let app = apps
         .into_iter()
@@ -104,7 +75,7 @@ pub async fn load_catalogue() -> Result<Catalogue, String> {
 }
 
 /// A freshly issued response for one scenario, with the app's metadata and SP settings.
-pub async fn load_example(app: &App, scenario: &str) -> Result<Example, String> {
+pub async fn load_example(app: &AppInfo, scenario: &str) -> Result<Example, String> {
     let user = app
         .example_user
         .as_deref()
