@@ -11,7 +11,7 @@ pub const BODY_LIMIT: usize = 1 << 20;
 /// Refuses a POST body that is not an HTML form. The SAML HTTP-POST binding (and a browser
 /// submitting the login or auto-post form) sends `application/x-www-form-urlencoded`; a client
 /// posting JSON or multipart would otherwise have its fields silently ignored (a SAMLRequest
-/// sent as JSON became an IdP-initiated login). A missing Content-Type is read as a form, as
+/// sent as JSON would be taken for an IdP-initiated login). A missing Content-Type is read as a form, as
 /// `curl --data-binary` and hand-written test clients often send none.
 pub fn require_form(headers: &HeaderMap, title: &'static str) -> Result<(), HttpError> {
     let Some(value) = headers.get(header::CONTENT_TYPE) else {
