@@ -147,10 +147,10 @@ fn policy(args: &Args) -> Result<Policy, CliError> {
     p.acs_url = Some(args.acs_url.clone());
     p.skew_seconds = args.skew;
     p.request_id = args.request_id.clone();
-    p.signatures.verify.allow_sha1 = args.allow_sha1;
-    p.signatures.verify.min_rsa_bits = usize::try_from(args.min_rsa_bits).unwrap_or(usize::MAX);
-    p.signatures.require_signed_assertion = args.require_signed_assertion;
-    p.signatures.require_signed_response = args.require_signed_response;
+    p.allow_sha1 = args.allow_sha1;
+    p.min_rsa_bits = usize::try_from(args.min_rsa_bits).unwrap_or(usize::MAX);
+    p.require_signed_assertion = args.require_signed_assertion;
+    p.require_signed_response = args.require_signed_response;
     p.check_certificate_validity = !args.no_cert_validity;
     p.sp_key = sp_key;
     Ok(p)

@@ -90,7 +90,8 @@ fn benches(c: &mut Criterion) {
     g.bench_function("parse_and_verify_signatures", |b| {
         b.iter(|| {
             let doc = samlscope_core::xml::parse(black_box(xml.as_bytes())).unwrap();
-            let v = samlscope_core::saml::verify_response(&doc, &p.trust, &p.signatures).unwrap();
+            let v =
+                samlscope_core::saml::verify_response(&doc, &p.trust, p.signature_rules()).unwrap();
             assert!(matches!(v.assertion_signature, Some(Ok(_))));
             assert!(matches!(v.response_signature, Some(Ok(_))));
         })

@@ -64,7 +64,7 @@ fn main() {
             black_box(samlscope_core::xml::parse(black_box(xml.as_bytes())).unwrap());
         } else if mode == "sigs" {
             let doc = samlscope_core::xml::parse(black_box(xml.as_bytes())).unwrap();
-            let v = samlscope_core::saml::verify_response(&doc, &p.trust, &p.signatures);
+            let v = samlscope_core::saml::verify_response(&doc, &p.trust, p.signature_rules());
             black_box(v.unwrap());
         } else {
             black_box(validate(black_box(xml.as_bytes()), &p));

@@ -7,14 +7,14 @@ mod common;
 
 use samlscope_core::attacks::{Expected, catalogue};
 use samlscope_core::checks::CheckId;
-use samlscope_core::saml::{SignaturePolicy, verify_response};
+use samlscope_core::saml::{SignatureRules, verify_response};
 use samlscope_core::trust::TrustStore;
 use samlscope_core::xml::parse;
 
 /// Runs parse → structure → signatures and returns the check that rejected, or the NameID.
-fn outcome(xml: &str, trust: &TrustStore, policy: &SignaturePolicy) -> Result<String, CheckId> {
+fn outcome(xml: &str, trust: &TrustStore, rules: SignatureRules) -> Result<String, CheckId> {
     let doc = parse(xml.as_bytes()).map_err(|e| e.check_id())?;
-    let v = verify_response(&doc, trust, policy).map_err(|e| e.check_id())?;
+    let v = verify_response(&doc, trust, rules).map_err(|e| e.check_id())?;
     let a = v.assertion.map_err(|e| e.check_id())?;
     Ok(a.identity().name_id.map(|n| n.value).unwrap_or_default())
 }
@@ -23,7 +23,6 @@ fn outcome(xml: &str, trust: &TrustStore, policy: &SignaturePolicy) -> Result<St
 fn valid_responses_pass_in_every_signing_mode() {
     let fx = common::fixture();
     let trust = common::trust_idp();
-    let policy = SignaturePolicy::default();
     let base = samlscope_core::saml::build::response_xml(&fx.spec);
     for ids in [
         vec![fx.spec.assertion_id.as_str()],
@@ -35,7 +34,7 @@ fn valid_responses_pass_in_every_signing_mode() {
             xml = samlscope_core::dsig::sign_enveloped(&xml, id, &fx.idp, &fx.options).unwrap();
         }
         assert_eq!(
-            outcome(&xml, &trust, &policy),
+            outcome(&xml, &trust, SignatureRules::default()),
             Ok("alice@acmecorp.com".to_owned()),
             "signed {ids:?}"
         );
@@ -48,12 +47,11 @@ fn every_catalogue_attack_gets_its_expected_outcome() {
     let trust = common::trust_idp();
     assert!(catalogue().len() >= 40, "catalogue shrank");
     let mut failures = Vec::new();
-    let policy = SignaturePolicy::default();
     for attack in catalogue() {
         let xml = attack
             .build(&fx)
             .unwrap_or_else(|e| panic!("{}: generator failed: {e}", attack.id));
-        let got = outcome(&xml, &trust, &policy);
+        let got = outcome(&xml, &trust, SignatureRules::default());
         let ok = match attack.expected {
             Expected::Reject { check } => got == Err(check),
             Expected::AcceptFullNameId => got == Ok(format!("{}.evil.example", fx.spec.name_id)),

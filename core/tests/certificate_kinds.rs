@@ -9,7 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use samlscope_core::algorithm::SignatureAlgorithm;
 use samlscope_core::crypto::KeyType;
-use samlscope_core::dsig::{SignatureError, VerifyPolicy, verify_with_keys};
+use samlscope_core::dsig::{AlgorithmRules, SignatureError, verify_with_keys};
 use samlscope_core::trust::{Certificate, CertificateError, TrustSource, TrustStore};
 
 fn pem(label: &str, der: &[u8]) -> String {
@@ -58,7 +58,7 @@ fn a_non_rsa_key_is_unsupported_not_another_key() {
             SignatureAlgorithm::RsaSha256,
             b"signed",
             &[0; 256],
-            &VerifyPolicy::default(),
+            AlgorithmRules::default(),
         )
         .unwrap_err();
         assert_eq!(
@@ -89,7 +89,7 @@ fn a_non_rsa_key_is_unsupported_not_another_key() {
         SignatureAlgorithm::RsaSha256,
         b"signed",
         &[0; 256],
-        &VerifyPolicy::default(),
+        AlgorithmRules::default(),
     )
     .unwrap_err();
     assert_eq!(e, SignatureError::BadSignature { tried: 1 });

@@ -104,7 +104,7 @@ fn sha1_allowed_by_policy_is_a_warning_either_way() {
         ..SignOptions::default()
     };
     let a = signed_assertion(&common::idp_signer(), &options, |x| x);
-    let (plain, encrypted) = both_ways(&a, |p| p.signatures.verify.allow_sha1 = true);
+    let (plain, encrypted) = both_ways(&a, |p| p.allow_sha1 = true);
     for r in [&plain, &encrypted] {
         assert_eq!(status(r, C::SignatureAlgorithms), Some(Status::Warn));
     }

@@ -155,7 +155,7 @@ fn the_user_is_shown_clearly_even_when_the_response_fails() {
 fn unsigned_response_when_sp_requires_it_names_the_sign_field() {
     let xml = common::assertion_signed_by(&common::idp_signer());
     let mut p = policy();
-    p.signatures.require_signed_response = true;
+    p.require_signed_response = true;
     let r = run_xml(&xml, &p);
     assert_only_failure(&r, &[C::SignaturePresent]);
     assert!(fix(&r, C::SignaturePresent).contains("Sign"));

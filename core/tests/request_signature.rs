@@ -14,7 +14,7 @@ use samlscope_core::algorithm::SignatureAlgorithm;
 use samlscope_core::checks::CheckId as C;
 use samlscope_core::crypto::PrivateKey;
 use samlscope_core::decode::{DecodeLimits, Decoded, decode};
-use samlscope_core::dsig::{SignOptions, VerifyPolicy, sign_enveloped};
+use samlscope_core::dsig::{AlgorithmRules, SignOptions, sign_enveloped};
 use samlscope_core::metadata::{
     AuthnRequestInfo, RedirectSignature, RequestPolicy, inspect_authn_request, sp_trust,
     sp_trust_from_metadata, verify_authn_request,
@@ -79,10 +79,11 @@ fn unbound(certs: &[&str]) -> TrustStore {
 
 /// `input` inspected and its signature verified with `certs` under `policy` (signatures
 /// required); also the decoded XML.
-fn verified(input: &str, certs: &[&str], policy: &VerifyPolicy) -> (AuthnRequestInfo, String) {
+fn verified(input: &str, certs: &[&str], policy: &AlgorithmRules) -> (AuthnRequestInfo, String) {
     let policy = RequestPolicy {
         require_signed: true,
-        verify: *policy,
+        allow_sha1: policy.allow_sha1,
+        min_rsa_bits: policy.min_rsa_bits,
     };
     verified_with(input, &unbound(certs), &policy)
 }
@@ -111,7 +112,7 @@ fn the_signature_check(info: AuthnRequestInfo) -> Check {
 }
 
 /// The `request.signature` check of `input` verified with `certs` under `policy`.
-fn signature_check(input: &str, certs: &[&str], policy: &VerifyPolicy) -> Check {
+fn signature_check(input: &str, certs: &[&str], policy: &AlgorithmRules) -> Check {
     the_signature_check(verified(input, certs, policy).0)
 }
 
@@ -136,7 +137,7 @@ const RSA_SHA1: &str = "http://www.w3.org/2000/09/xmldsig#rsa-sha1";
 
 #[test]
 fn redirect_signatures_verify_with_the_sp_certificate_only() {
-    let policy = VerifyPolicy::default();
+    let policy = AlgorithmRules::default();
     let url = redirect_url(common::IDP2_KEY, RSA_SHA256, |q| q);
     let ok = signature_check(&url, &[common::IDP2_CERT], &policy);
     expect(&ok, Status::Pass, "query-string signature (RSA-SHA-256)");
@@ -165,21 +166,21 @@ fn a_semicolon_in_the_relay_state_is_part_of_it() {
     let url = redirect_url_relaying(common::IDP2_KEY, RSA_SHA256, "/app;jsessionid=42", |q| q);
     let m = decoded(&url);
     assert_eq!(m.relay_state.as_deref(), Some("/app;jsessionid=42"));
-    let ok = signature_check(&url, &[common::IDP2_CERT], &VerifyPolicy::default());
+    let ok = signature_check(&url, &[common::IDP2_CERT], &AlgorithmRules::default());
     expect(&ok, Status::Pass, "query-string signature");
 }
 
 #[test]
 fn redirect_signature_algorithms_and_values_fail_closed() {
-    let policy = VerifyPolicy::default();
+    let policy = AlgorithmRules::default();
     // SHA-1 is refused unless allowed, and then verifies with a warning.
     let sha1 = redirect_url(common::IDP2_KEY, RSA_SHA1, |q| q);
     let refused = signature_check(&sha1, &[common::IDP2_CERT], &policy);
     assert_eq!(refused.status, Status::Fail, "{refused:?}");
     fix_says(&refused, "RSA-SHA256");
-    let allowed = VerifyPolicy {
+    let allowed = AlgorithmRules {
         allow_sha1: true,
-        ..VerifyPolicy::default()
+        ..AlgorithmRules::default()
     };
     let weak = signature_check(&sha1, &[common::IDP2_CERT], &allowed);
     assert_eq!(weak.status, Status::Warn, "{weak:?}");
@@ -217,7 +218,7 @@ fn redirect_signature_algorithms_and_values_fail_closed() {
 
 #[test]
 fn posted_requests_carry_an_enveloped_signature() {
-    let policy = VerifyPolicy::default();
+    let policy = AlgorithmRules::default();
     let signer = common::signer(common::IDP2_KEY, common::IDP2_CERT);
     let signed = sign_enveloped(REQUEST, "_req42", &signer, &SignOptions::default()).unwrap();
     let body = format!("SAMLRequest={}", pct(&STANDARD.encode(&signed)));
@@ -260,7 +261,7 @@ fn posted_requests_carry_an_enveloped_signature() {
 
 #[test]
 fn a_verified_signature_says_what_it_covers() {
-    let policy = VerifyPolicy::default();
+    let policy = AlgorithmRules::default();
     // Redirect: the signed query carries the whole request; there is no signature element.
     let url = redirect_url(common::IDP2_KEY, RSA_SHA256, |q| q);
     let (info, xml) = verified(&url, &[common::IDP2_CERT], &policy);
@@ -588,7 +589,7 @@ fn posted_signature_failures_say_their_cause() {
     let body = |xml: &str| format!("SAMLRequest={}", pct(&STANDARD.encode(xml)));
     let good = sign(&SignOptions::default());
     let check =
-        |xml: &str, cert: &str| signature_check(&body(xml), &[cert], &VerifyPolicy::default());
+        |xml: &str, cert: &str| signature_check(&body(xml), &[cert], &AlgorithmRules::default());
     const UPLOAD: &str = "SP Certificate field";
     // SHA-1.
     let sha1 = sign(&SignOptions {

@@ -6,9 +6,9 @@ mod common;
 
 use samlscope_core::algorithm::{Canonicalization, DigestAlgorithm, SignatureAlgorithm};
 use samlscope_core::checks::CheckId;
-use samlscope_core::dsig::{SignOptions, SignatureError, VerifyPolicy, sign_enveloped};
+use samlscope_core::dsig::{SignOptions, SignatureError, sign_enveloped};
 use samlscope_core::saml::build::response_xml;
-use samlscope_core::saml::{ConsumeError, SignaturePolicy, verify_response};
+use samlscope_core::saml::{ConsumeError, SignatureRules, verify_response};
 use samlscope_core::trust::{Fingerprint, FingerprintAlgorithm, TrustSource, TrustStore};
 use samlscope_core::xml::parse;
 
@@ -29,13 +29,9 @@ fn both() -> String {
     )
 }
 
-fn consume(
-    xml: &str,
-    trust: &TrustStore,
-    policy: &SignaturePolicy,
-) -> Result<String, ConsumeError> {
+fn consume(xml: &str, trust: &TrustStore, rules: SignatureRules) -> Result<String, ConsumeError> {
     let doc = parse(xml.as_bytes()).unwrap();
-    let v = verify_response(&doc, trust, policy).map_err(ConsumeError::Structure)?;
+    let v = verify_response(&doc, trust, rules).map_err(ConsumeError::Structure)?;
     v.assertion
         .map(|a| a.identity().name_id.map(|n| n.value).unwrap_or_default())
 }
@@ -60,12 +56,12 @@ fn strip(xml: &str, which: &str) -> String {
 #[test]
 fn stripping_one_signature_depends_on_policy() {
     let trust = common::trust_idp();
-    let lax = SignaturePolicy::default();
+    let lax = SignatureRules::default();
     let only_assertion = strip(&both(), "response");
     // Removing the Assertion's signature breaks the Response's digest (it covered it), so a
     // response-only message is signed that way from the start.
     assert!(matches!(
-        consume(&strip(&both(), "assertion"), &trust, &lax),
+        consume(&strip(&both(), "assertion"), &trust, lax),
         Err(ConsumeError::ResponseSignature(
             SignatureError::DigestMismatch
         ))
@@ -77,26 +73,26 @@ fn stripping_one_signature_depends_on_policy() {
         &common::idp_signer(),
     );
     assert_eq!(
-        consume(&only_assertion, &trust, &lax).unwrap(),
+        consume(&only_assertion, &trust, lax).unwrap(),
         "alice@acmecorp.com"
     );
     assert_eq!(
-        consume(&only_response, &trust, &lax).unwrap(),
+        consume(&only_response, &trust, lax).unwrap(),
         "alice@acmecorp.com"
     );
-    let want_response = SignaturePolicy {
+    let want_response = SignatureRules {
         require_signed_response: true,
         ..lax
     };
     assert_eq!(
-        consume(&only_assertion, &trust, &want_response),
+        consume(&only_assertion, &trust, want_response),
         Err(ConsumeError::ResponseNotSigned)
     );
-    let want_assertion = SignaturePolicy {
+    let want_assertion = SignatureRules {
         require_signed_assertion: true,
         ..lax
     };
-    let err = consume(&only_response, &trust, &want_assertion).unwrap_err();
+    let err = consume(&only_response, &trust, want_assertion).unwrap_err();
     assert_eq!(err, ConsumeError::AssertionNotSigned);
     assert_eq!(err.check_id(), CheckId::SignaturePresent);
 }
@@ -111,22 +107,19 @@ fn sha1_only_under_policy_and_then_reported_weak() {
     };
     let xml = signed(&[&s.assertion_id], &sha1, &common::idp_signer());
     let trust = common::trust_idp();
-    let err = consume(&xml, &trust, &SignaturePolicy::default()).unwrap_err();
+    let err = consume(&xml, &trust, SignatureRules::default()).unwrap_err();
     assert!(matches!(
         err,
         ConsumeError::AssertionSignature(SignatureError::WeakAlgorithm(_))
     ));
     assert_eq!(err.check_id(), CheckId::SignatureAlgorithms);
 
-    let allow = SignaturePolicy {
-        verify: VerifyPolicy {
-            allow_sha1: true,
-            ..VerifyPolicy::default()
-        },
-        ..SignaturePolicy::default()
+    let allow = SignatureRules {
+        allow_sha1: true,
+        ..SignatureRules::default()
     };
     let doc = parse(xml.as_bytes()).unwrap();
-    let v = verify_response(&doc, &trust, &allow).unwrap();
+    let v = verify_response(&doc, &trust, allow).unwrap();
     let facts = v.assertion_signature.unwrap().unwrap().facts().clone();
     assert_eq!(facts.signature_algorithm, SignatureAlgorithm::RsaSha1);
     assert_eq!(facts.weak.len(), 2, "{:?}", facts.weak);
@@ -152,7 +145,7 @@ fn every_sha2_variant_round_trips() {
             &common::idp_signer(),
         );
         assert_eq!(
-            consume(&xml, &common::trust_idp(), &SignaturePolicy::default()).unwrap(),
+            consume(&xml, &common::trust_idp(), SignatureRules::default()).unwrap(),
             "alice@acmecorp.com",
             "{sig} / {dig}"
         );
@@ -166,11 +159,11 @@ fn fingerprint_pins_accept_only_the_matching_keyinfo_certificate() {
     let mut by_fp = TrustStore::new();
     by_fp.add_fingerprint(Fingerprint::of(FingerprintAlgorithm::Sha256, idp.der()));
     assert_eq!(
-        consume(&xml, &by_fp, &SignaturePolicy::default()).unwrap(),
+        consume(&xml, &by_fp, SignatureRules::default()).unwrap(),
         "alice@acmecorp.com"
     );
     let doc = parse(xml.as_bytes()).unwrap();
-    let v = verify_response(&doc, &by_fp, &SignaturePolicy::default()).unwrap();
+    let v = verify_response(&doc, &by_fp, SignatureRules::default()).unwrap();
     let facts = v.response_signature.unwrap().unwrap().facts().clone();
     assert!(matches!(
         facts.trust_source,
@@ -181,7 +174,7 @@ fn fingerprint_pins_accept_only_the_matching_keyinfo_certificate() {
     let mut sha1 = TrustStore::new();
     sha1.add_fingerprint(Fingerprint::of(FingerprintAlgorithm::Sha1, idp.der()));
     let doc = parse(xml.as_bytes()).unwrap();
-    let v = verify_response(&doc, &sha1, &SignaturePolicy::default()).unwrap();
+    let v = verify_response(&doc, &sha1, SignatureRules::default()).unwrap();
     let facts = v.response_signature.unwrap().unwrap().facts().clone();
     assert!(facts.weak.iter().any(|w| w.contains("SHA-1 fingerprint")));
 
@@ -191,7 +184,7 @@ fn fingerprint_pins_accept_only_the_matching_keyinfo_certificate() {
         FingerprintAlgorithm::Sha256,
         common::cert(common::IDP2_CERT).der(),
     ));
-    let err = consume(&xml, &other, &SignaturePolicy::default()).unwrap_err();
+    let err = consume(&xml, &other, SignatureRules::default()).unwrap_err();
     assert!(matches!(
         err,
         ConsumeError::ResponseSignature(SignatureError::UntrustedKey(_))
@@ -205,7 +198,7 @@ fn rollover_and_rotation_diagnosis() {
     both_keys.add_certificate(common::cert(common::IDP2_CERT), TrustSource::Metadata);
     both_keys.add_certificate(common::cert(common::IDP_CERT), TrustSource::Metadata);
     assert_eq!(
-        consume(&xml, &both_keys, &SignaturePolicy::default()).unwrap(),
+        consume(&xml, &both_keys, SignatureRules::default()).unwrap(),
         "alice@acmecorp.com"
     );
 
@@ -218,14 +211,14 @@ fn rollover_and_rotation_diagnosis() {
             &common::signer(common::IDP2_KEY, common::IDP2_CERT),
         )
     };
-    let err = consume(&rotated, &common::trust_idp(), &SignaturePolicy::default()).unwrap_err();
+    let err = consume(&rotated, &common::trust_idp(), SignatureRules::default()).unwrap_err();
     assert_eq!(
         err,
         ConsumeError::AssertionSignature(SignatureError::BadSignature { tried: 1 })
     );
     // The facts of a successful verification tell whether KeyInfo matched.
     let doc = parse(xml.as_bytes()).unwrap();
-    let v = verify_response(&doc, &both_keys, &SignaturePolicy::default()).unwrap();
+    let v = verify_response(&doc, &both_keys, SignatureRules::default()).unwrap();
     let f = v.assertion_signature.unwrap().unwrap().facts().clone();
     assert_eq!(f.keyinfo_matches, Some(true));
     assert_eq!(f.keyinfo_certificates.len(), 1);
@@ -245,7 +238,7 @@ fn legacy_1024_bit_keys_need_a_lowered_minimum() {
         common::cert(common::LEGACY_CERT),
         TrustSource::PinnedCertificate,
     );
-    let err = consume(&xml, &trust, &SignaturePolicy::default()).unwrap_err();
+    let err = consume(&xml, &trust, SignatureRules::default()).unwrap_err();
     assert_eq!(
         err,
         ConsumeError::AssertionSignature(SignatureError::KeyTooSmall {
@@ -253,22 +246,19 @@ fn legacy_1024_bit_keys_need_a_lowered_minimum() {
             min: 2048
         })
     );
-    let lowered = SignaturePolicy {
-        verify: VerifyPolicy {
-            min_rsa_bits: 1024,
-            ..VerifyPolicy::default()
-        },
-        ..SignaturePolicy::default()
+    let lowered = SignatureRules {
+        min_rsa_bits: 1024,
+        ..SignatureRules::default()
     };
     assert_eq!(
-        consume(&xml, &trust, &lowered).unwrap(),
+        consume(&xml, &trust, lowered).unwrap(),
         "alice@acmecorp.com"
     );
 }
 
 #[test]
 fn no_trust_configured_is_a_rejection() {
-    let err = consume(&both(), &TrustStore::new(), &SignaturePolicy::default()).unwrap_err();
+    let err = consume(&both(), &TrustStore::new(), SignatureRules::default()).unwrap_err();
     assert_eq!(
         err,
         ConsumeError::ResponseSignature(SignatureError::NoTrustedKey)
@@ -279,7 +269,7 @@ fn no_trust_configured_is_a_rejection() {
 fn facts_report_what_is_signed() {
     let xml = both();
     let doc = parse(xml.as_bytes()).unwrap();
-    let v = verify_response(&doc, &common::trust_idp(), &SignaturePolicy::default()).unwrap();
+    let v = verify_response(&doc, &common::trust_idp(), SignatureRules::default()).unwrap();
     let a = v.assertion.as_ref().unwrap();
     assert!(a.signed_by_assertion() && a.signed_by_response());
     let rs = v.response_signature.as_ref().unwrap().as_ref().unwrap();
@@ -304,14 +294,14 @@ fn bom_crlf_and_pretty_printing_outside_signed_content_still_verify() {
     // CRLF inside the signed assertion is normalized to LF by the parser before C14N.
     let crlf = xml.replace("<saml2:Subject>", "\r\n<saml2:Subject>");
     // That changes the content (a text node was added), so the digest must fail...
-    assert!(consume(&crlf, &common::trust_idp(), &SignaturePolicy::default()).is_err());
+    assert!(consume(&crlf, &common::trust_idp(), SignatureRules::default()).is_err());
     // ...while a BOM and whitespace outside the signed element are irrelevant.
     let outside = format!(
         "\u{feff}{}",
         xml.replace("<saml2p:Status>", "\r\n  <saml2p:Status>")
     );
     assert_eq!(
-        consume(&outside, &common::trust_idp(), &SignaturePolicy::default()).unwrap(),
+        consume(&outside, &common::trust_idp(), SignatureRules::default()).unwrap(),
         "alice@acmecorp.com"
     );
 }
@@ -410,7 +400,7 @@ fn inclusive_assertion(transform: Canonicalization, signed_info: Canonicalizatio
 
 fn assertion_facts(xml: &str) -> Result<samlscope_core::dsig::SignatureFacts, SignatureError> {
     let doc = parse(xml.as_bytes()).unwrap();
-    let v = verify_response(&doc, &common::trust_idp(), &SignaturePolicy::default()).unwrap();
+    let v = verify_response(&doc, &common::trust_idp(), SignatureRules::default()).unwrap();
     v.assertion_signature.unwrap().map(|a| a.facts().clone())
 }
 

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use samlscope_core::xenc::{
-    DataEncryption, EncryptedElement, KeyTransport, OaepDigest, XencPolicy, decrypt_assertion,
+    DataEncryption, EncryptedElement, KeyTransport, OaepDigest, XencRules, decrypt_assertion,
     decrypt_element, encrypt_assertion,
 };
 use samlscope_core::xml::{Document, NodeId, parse};
@@ -220,7 +220,7 @@ fn xenc_what_xmlsec1_encrypts_we_decrypt() {
 
             let doc = parse(encrypted.as_bytes()).unwrap();
             let ea = first(&doc, SAML, "EncryptedAssertion");
-            let got = decrypt_assertion(&doc, ea, &sp_key(), &XencPolicy::default())
+            let got = decrypt_assertion(&doc, ea, &sp_key(), &XencRules::default())
                 .unwrap_or_else(|e| panic!("{what}: {e}"));
             assert_eq!(got.xml, expected, "{what}");
             assert_eq!(got.data_algorithm, data, "{what}");
@@ -277,7 +277,7 @@ fn xenc_encrypted_ids_and_attributes_from_xmlsec1_decrypt() {
         let doc = parse(xml.as_bytes()).unwrap();
         let decrypt = |kind: EncryptedElement| {
             let wrapper = first(&doc, SAML, kind.wrapper());
-            let got = decrypt_element(&doc, wrapper, kind, &sp_key(), &XencPolicy::default())
+            let got = decrypt_element(&doc, wrapper, kind, &sp_key(), &XencRules::default())
                 .unwrap_or_else(|e| panic!("{what} {kind:?}: {e}"));
             assert_eq!(got.data_algorithm, data, "{what}");
             parse(got.xml.as_bytes()).unwrap()

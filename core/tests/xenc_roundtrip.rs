@@ -7,7 +7,7 @@ mod xenc_support;
 
 use base64::Engine as _;
 use samlscope_core::xenc::{
-    DataEncryption, DecryptionKey, KeyTransport, OaepDigest, XencError, XencPolicy,
+    DataEncryption, DecryptionKey, KeyTransport, OaepDigest, XencError, XencRules,
     decrypt_assertion, encrypt_assertion,
 };
 use samlscope_core::xml::{Limits, parse, parse_with_limits};
@@ -42,7 +42,7 @@ mod xenc {
     fn decrypt_with(
         xml: &str,
         key: &DecryptionKey,
-        policy: &XencPolicy,
+        policy: &XencRules,
     ) -> Result<samlscope_core::xenc::Decrypted, XencError> {
         // Room for the over-sized CipherValue case: the xenc limit must be the one that refuses it.
         let limits = Limits {
@@ -54,7 +54,7 @@ mod xenc {
     }
 
     fn decrypt(xml: &str) -> Result<samlscope_core::xenc::Decrypted, XencError> {
-        decrypt_with(xml, &sp_key(), &XencPolicy::default())
+        decrypt_with(xml, &sp_key(), &XencRules::default())
     }
 
     /// The plaintext as decrypted in the Response: the assertion plus the Response's `samlp`
@@ -75,7 +75,7 @@ mod xenc {
             for transport in TRANSPORTS {
                 let xml = encrypt(data, transport);
                 assert!(!xml.contains("ann@example.com"), "plaintext leaked");
-                let out = decrypt_with(&xml, &key, &XencPolicy::default())
+                let out = decrypt_with(&xml, &key, &XencRules::default())
                     .unwrap_or_else(|e| panic!("{data:?} {transport:?}: {e}"));
                 assert_eq!(out.xml, expected_plaintext(), "{data:?} {transport:?}");
                 assert_eq!(out.data_algorithm, data);
@@ -128,7 +128,7 @@ mod xenc {
             for transport in TRANSPORTS {
                 let xml = encrypt(data, transport);
                 assert_eq!(
-                    decrypt_with(&xml, &other, &XencPolicy::default()),
+                    decrypt_with(&xml, &other, &XencRules::default()),
                     Err(XencError::DecryptionFailed),
                     "{data:?} {transport:?}"
                 );
@@ -258,7 +258,7 @@ mod xenc {
 
     #[test]
     fn cbc_is_refused_when_the_policy_disallows_it() {
-        let strict = XencPolicy { allow_cbc: false };
+        let strict = XencRules { allow_cbc: false };
         for data in DataEncryption::ALL {
             let xml = encrypt(data, KeyTransport::RSA_OAEP_MGF1P);
             let out = decrypt_with(&xml, &sp_key(), &strict);
@@ -394,7 +394,7 @@ mod xenc {
         let xml = response_with(&good);
         let doc = parse(xml.as_bytes()).unwrap();
         assert!(matches!(
-            decrypt_assertion(&doc, doc.root(), &sp_key(), &XencPolicy::default()),
+            decrypt_assertion(&doc, doc.root(), &sp_key(), &XencRules::default()),
             Err(XencError::WrongElement { .. })
         ));
     }
@@ -529,7 +529,7 @@ mod xenc {
                 continue;
             };
             parsed += 1;
-            if let Ok(out) = decrypt_assertion(&doc, ea, &sp_key(), &XencPolicy::default()) {
+            if let Ok(out) = decrypt_assertion(&doc, ea, &sp_key(), &XencRules::default()) {
                 assert!(out.xml.contains("ann@example.com"), "{}", out.xml);
             }
         }

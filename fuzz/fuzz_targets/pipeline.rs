@@ -3,12 +3,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use samlscope_core::saml::{SignaturePolicy, verify_response};
+use samlscope_core::saml::{SignatureRules, verify_response};
 use samlscope_fuzz::{each_message, idp_trust};
 
 fn check(xml: &[u8]) {
     if let Ok(doc) = samlscope_core::xml::parse(xml) {
-        if let Ok(v) = verify_response(&doc, idp_trust(), &SignaturePolicy::default()) {
+        if let Ok(v) = verify_response(&doc, idp_trust(), SignatureRules::default()) {
             if let Ok(a) = v.assertion {
                 let _ = a.identity();
             }

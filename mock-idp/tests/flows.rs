@@ -574,8 +574,8 @@ async fn encrypted_assertions_for_the_sp_certificate_and_the_demo_sp() {
     policy.sp_entity_id = Some("https://app.avoma.com".into());
     policy.acs_url = Some("https://prod-api.avoma.com/saml2/acs".into());
     policy.sp_key = Some(DecryptionKey::from_pem(&avoma_sp.key_pem).unwrap());
-    policy.signatures.require_signed_assertion = true;
-    policy.signatures.require_signed_response = true;
+    policy.require_signed_assertion = true;
+    policy.require_signed_response = true;
     let r = samlscope_core::validate::validate(xml.as_bytes(), &policy);
     assert_eq!(r.verdict, Verdict::Valid, "{:?}", failed_ids(&r));
     assert_eq!(r.name_id.as_deref(), Some("alice@acmecorp.com"));

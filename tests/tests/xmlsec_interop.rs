@@ -4,9 +4,9 @@
 
 use samlscope_core::algorithm::{Canonicalization, DigestAlgorithm, SignatureAlgorithm};
 use samlscope_core::crypto::PrivateKey;
-use samlscope_core::dsig::{SignOptions, Signer, VerifyPolicy, sign_enveloped};
+use samlscope_core::dsig::{AlgorithmRules, SignOptions, Signer, sign_enveloped};
 use samlscope_core::saml::build::{ResponseSpec, response_xml};
-use samlscope_core::saml::{SignaturePolicy, verify_response};
+use samlscope_core::saml::{SignatureRules, verify_response};
 use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
 use samlscope_tests::*;
 use std::process::Command;
@@ -54,14 +54,11 @@ fn xmlsec_verify(xml: &str, name: &str) -> (bool, String) {
 /// The name of the verified signer in core, or the error.
 fn core_verify(xml: &str, allow_sha1: bool) -> Result<String, String> {
     let doc = samlscope_core::xml::parse(xml.as_bytes()).map_err(|e| e.to_string())?;
-    let policy = SignaturePolicy {
-        verify: VerifyPolicy {
-            allow_sha1,
-            ..VerifyPolicy::default()
-        },
-        ..SignaturePolicy::default()
+    let policy = SignatureRules {
+        allow_sha1,
+        ..SignatureRules::default()
     };
-    let v = verify_response(&doc, &trust(), &policy).map_err(|e| e.to_string())?;
+    let v = verify_response(&doc, &trust(), policy).map_err(|e| e.to_string())?;
     let a = v.assertion.map_err(|e| e.to_string())?;
     Ok(a.identity().name_id.map(|n| n.value).unwrap_or_default())
 }
@@ -316,7 +313,7 @@ fn xmlsec1_prefix_list_with_default_verifies_in_core() {
         .elements()
         .find(|&n| doc.is(n, "http://www.w3.org/2000/09/xmldsig#", "Signature"))
         .unwrap();
-    let v = samlscope_core::dsig::verify_enveloped(&doc, sig, &trust(), &VerifyPolicy::default());
+    let v = samlscope_core::dsig::verify_enveloped(&doc, sig, &trust(), AlgorithmRules::default());
     assert!(v.is_ok(), "{v:?}");
 }
 
@@ -387,7 +384,7 @@ fn xmlsec1_inclusive_c14n_signatures_verify_in_core() {
             .find(|&n| doc.is(n, "http://www.w3.org/2000/09/xmldsig#", "Signature"))
             .unwrap();
         let v =
-            samlscope_core::dsig::verify_enveloped(&doc, sig, &trust(), &VerifyPolicy::default())
+            samlscope_core::dsig::verify_enveloped(&doc, sig, &trust(), AlgorithmRules::default())
                 .unwrap();
         assert_eq!(
             (

@@ -208,7 +208,7 @@ fn policy(inputs: &Inputs<'_>, trust: BoundTrust, errors: &mut Vec<String>) -> P
     p.acs_url = non_empty(&s.acs_url);
     p.request_id = non_empty(&s.request_id);
     p.skew_seconds = s.skew_seconds.clamp(0, 24 * 3600);
-    p.signatures.verify.allow_sha1 = s.allow_sha1;
+    p.allow_sha1 = s.allow_sha1;
     if let Some(pem) = non_empty(inputs.sp_key) {
         match DecryptionKey::from_pem(&pem) {
             Ok(k) => p.sp_key = Some(k),

@@ -11,6 +11,6 @@ mod verify;
 pub use error::SignatureError;
 pub use sign::{RawSigner, SignError, SignOptions, Signer, sign_enveloped, sign_enveloped_with};
 pub use verify::{
-    SignatureFacts, Verified, VerifyPolicy, keyinfo_certificates, verify_enveloped,
+    AlgorithmRules, SignatureFacts, Verified, keyinfo_certificates, verify_enveloped,
     verify_with_keys,
 };

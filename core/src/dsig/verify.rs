@@ -17,16 +17,17 @@ use crate::xml::{Document, NodeId, NodeKind, Span};
 use base64::Engine as _;
 use std::sync::Arc;
 
-/// What the caller allows beyond the strict defaults.
+/// The algorithm and key rules one signature is verified under: what the caller allows beyond
+/// the strict defaults. A slice of the caller's policy, passed by value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct VerifyPolicy {
+pub struct AlgorithmRules {
     /// Accept rsa-sha1 / sha1 (reported as weak). Default: false.
     pub allow_sha1: bool,
     /// Minimum RSA modulus size. Default: 2048.
     pub min_rsa_bits: usize,
 }
 
-impl Default for VerifyPolicy {
+impl Default for AlgorithmRules {
     fn default() -> Self {
         Self {
             allow_sha1: false,
@@ -124,7 +125,7 @@ pub fn verify_enveloped<'d>(
     doc: &'d Document,
     signature: NodeId,
     trust: &TrustStore,
-    policy: &VerifyPolicy,
+    rules: AlgorithmRules,
 ) -> Result<Verified<'d>, SignatureError> {
     let parent = doc.parent(signature).ok_or(SignatureError::NoParent)?;
     let parent_el = doc.element(parent).ok_or(SignatureError::NoParent)?;
@@ -136,7 +137,7 @@ pub fn verify_enveloped<'d>(
         })?;
     check_unique_id(doc, id)?;
 
-    let parsed = parse_signature(doc, signature, id, policy, trust)?;
+    let parsed = parse_signature(doc, signature, id, rules, trust)?;
 
     // 1. SignatureValue over canonical SignedInfo, with trusted keys only.
     // Below glibc's 1 KiB large-request threshold (see `Hasher`); a longer one just grows.
@@ -167,7 +168,7 @@ pub fn verify_enveloped<'d>(
         parsed.signature_algorithm,
         &signed_info,
         &parsed.signature_value,
-        policy,
+        rules,
     )?;
 
     // 2. The reference: the parent element itself (node identity, no ID lookup), minus exactly
@@ -260,7 +261,7 @@ pub fn verify_with_keys<'k>(
     algorithm: SignatureAlgorithm,
     signed: &[u8],
     signature: &[u8],
-    policy: &VerifyPolicy,
+    rules: AlgorithmRules,
 ) -> Result<&'k TrustedKey, SignatureError> {
     let mut too_small = None;
     let mut unsupported = None;
@@ -273,7 +274,7 @@ pub fn verify_with_keys<'k>(
             unsupported = Some(pk.key_type());
             continue;
         }
-        if pk.bits() < policy.min_rsa_bits {
+        if pk.bits() < rules.min_rsa_bits {
             too_small = Some(pk.bits());
             continue;
         }
@@ -285,7 +286,7 @@ pub fn verify_with_keys<'k>(
     Err(match (tried, too_small, unsupported) {
         (0, Some(bits), _) => SignatureError::KeyTooSmall {
             bits,
-            min: policy.min_rsa_bits,
+            min: rules.min_rsa_bits,
         },
         (0, None, Some(key_type)) => SignatureError::UnsupportedKey { key_type },
         _ => SignatureError::BadSignature { tried },
@@ -437,7 +438,7 @@ fn parse_signature(
     doc: &Document,
     signature: NodeId,
     parent_id: &str,
-    policy: &VerifyPolicy,
+    rules: AlgorithmRules,
     trust: &TrustStore,
 ) -> Result<Parsed, SignatureError> {
     // Signature: SignedInfo, SignatureValue, KeyInfo? — and no Object (xsw1, xsw6, xsw8 hide the
@@ -519,7 +520,7 @@ fn parse_signature(
         // HMACOutputLength and friends: nothing a public-key method takes.
         return Err(unexpected(doc, "ds:SignatureMethod", child));
     }
-    if signature_algorithm.is_weak() && !policy.allow_sha1 {
+    if signature_algorithm.is_weak() && !rules.allow_sha1 {
         return Err(SignatureError::WeakAlgorithm(format!(
             "signature method {signature_algorithm}"
         )));
@@ -567,7 +568,7 @@ fn parse_signature(
     if let Some(&child) = structural_children(doc, digest_method, "ds:DigestMethod")?.first() {
         return Err(unexpected(doc, "ds:DigestMethod", child));
     }
-    if digest_algorithm.is_weak() && !policy.allow_sha1 {
+    if digest_algorithm.is_weak() && !rules.allow_sha1 {
         return Err(SignatureError::WeakAlgorithm(format!(
             "digest method {digest_algorithm}"
         )));

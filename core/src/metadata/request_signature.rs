@@ -16,7 +16,7 @@ use base64::Engine as _;
 use crate::algorithm::{AlgorithmError, AlgorithmRole, SignatureAlgorithm};
 use crate::checks::CheckId;
 use crate::decode::Decoded;
-use crate::dsig::{SignatureError, VerifyPolicy, verify_enveloped, verify_with_keys};
+use crate::dsig::{AlgorithmRules, SignatureError, verify_enveloped, verify_with_keys};
 use crate::report::{Check, SignedRegion};
 use crate::trust::{KeyBinding, TrustStore};
 use crate::xml::ns::DS;
@@ -32,30 +32,35 @@ pub struct RequestPolicy {
     /// checked. Either way a half-stripped Redirect query (`SigAlg` without `Signature` or the
     /// reverse) and a signed element wrapped in the request fail.
     pub require_signed: bool,
-    /// Algorithms and minimum key size; `allow_sha1` accepts RSA-SHA1 (as a warning).
-    pub verify: VerifyPolicy,
+    /// Accept RSA-SHA1 (as a warning). Default: false.
+    pub allow_sha1: bool,
+    /// The smallest RSA key a request signature may be verified with. Default: 2048 bits.
+    pub min_rsa_bits: usize,
 }
 
 impl Default for RequestPolicy {
     /// Signed means signed: an SP certificate is given because the SP signs.
     fn default() -> Self {
-        Self {
-            require_signed: true,
-            verify: VerifyPolicy::default(),
-        }
+        Self::new(true, false)
     }
 }
 
 impl RequestPolicy {
-    /// Whether an unsigned request is required to be signed, and RSA-SHA1 accepted; the rest
-    /// as [`VerifyPolicy::default`].
+    /// Whether an unsigned request is required to be signed, and RSA-SHA1 accepted; the key
+    /// size as [`AlgorithmRules::default`].
     pub fn new(require_signed: bool, allow_sha1: bool) -> Self {
         Self {
             require_signed,
-            verify: VerifyPolicy {
-                allow_sha1,
-                ..VerifyPolicy::default()
-            },
+            allow_sha1,
+            min_rsa_bits: AlgorithmRules::default().min_rsa_bits,
+        }
+    }
+
+    /// What the signature is verified under.
+    pub fn algorithm_rules(&self) -> AlgorithmRules {
+        AlgorithmRules {
+            allow_sha1: self.allow_sha1,
+            min_rsa_bits: self.min_rsa_bits,
         }
     }
 }
@@ -134,7 +139,7 @@ pub(super) fn check(
         return (refused, None);
     }
     if let Some(sig) = redirect {
-        return match query_string(sig, issuer, sp_trust, &policy.verify) {
+        return match query_string(sig, issuer, sp_trust, policy.algorithm_rules()) {
             Outcome::Verified(check) => {
                 let region = SignedRegion {
                     element: "request",
@@ -265,7 +270,7 @@ fn xml_signature(
         Ok(k) => k,
         Err(check) => return (*check, None),
     };
-    match verify_enveloped(doc, signature, &keys, &policy.verify) {
+    match verify_enveloped(doc, signature, &keys, policy.algorithm_rules()) {
         Ok(v) => {
             let facts = v.facts();
             let message = format!(
@@ -382,7 +387,7 @@ fn query_string(
     sig: RedirectSignature<'_>,
     issuer: Option<&str>,
     sp_trust: &TrustStore,
-    policy: &VerifyPolicy,
+    rules: AlgorithmRules,
 ) -> Outcome {
     let id = CheckId::RequestSignature;
     let (uri, signature) = match (sig.sig_alg, sig.signature) {
@@ -422,7 +427,7 @@ fn query_string(
             );
         }
     };
-    if algorithm.is_weak() && !policy.allow_sha1 {
+    if algorithm.is_weak() && !rules.allow_sha1 {
         return Outcome::Refused(
             Check::fail(
                 id,
@@ -445,7 +450,7 @@ fn query_string(
         algorithm,
         signed_query.as_bytes(),
         &value,
-        policy,
+        rules,
     ) {
         Ok(key) => {
             let message = format!(

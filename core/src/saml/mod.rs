@@ -16,6 +16,6 @@ pub use structure::{
     assertion_layout, response_layout,
 };
 pub use verified::{
-    ConsumeError, DecryptedVerification, ResponseVerification, SignaturePolicy, VerifiedAssertion,
+    ConsumeError, DecryptedVerification, ResponseVerification, SignatureRules, VerifiedAssertion,
     verify_decrypted, verify_response,
 };

@@ -5,16 +5,45 @@
 //! §5.3) — and no present signature failed. Identity is read from it and nowhere else.
 
 use super::structure::{AssertionSlot, ResponseLayout, StructureError, response_layout};
-use crate::dsig::{SignatureError, Verified, VerifyPolicy, verify_enveloped};
+use crate::dsig::{AlgorithmRules, SignatureError, Verified, verify_enveloped};
 use crate::trust::TrustStore;
 use crate::xml::{Document, NodeId};
 
-/// Which signatures the SP requires (validator-spec step 12).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SignaturePolicy {
-    pub verify: VerifyPolicy,
+/// Which signatures the SP requires (validator-spec step 12) and the algorithm rules they are
+/// verified under. A slice of the caller's policy, passed by value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignatureRules {
+    /// Accept rsa-sha1 / sha1 (reported as weak). Default: false.
+    pub allow_sha1: bool,
+    /// Minimum RSA modulus size. Default: 2048.
+    pub min_rsa_bits: usize,
     pub require_signed_response: bool,
     pub require_signed_assertion: bool,
+}
+
+impl Default for SignatureRules {
+    fn default() -> Self {
+        let AlgorithmRules {
+            allow_sha1,
+            min_rsa_bits,
+        } = AlgorithmRules::default();
+        Self {
+            allow_sha1,
+            min_rsa_bits,
+            require_signed_response: false,
+            require_signed_assertion: false,
+        }
+    }
+}
+
+impl SignatureRules {
+    /// What each signature is verified under.
+    pub fn algorithms(self) -> AlgorithmRules {
+        AlgorithmRules {
+            allow_sha1: self.allow_sha1,
+            min_rsa_bits: self.min_rsa_bits,
+        }
+    }
 }
 
 /// Why no verified assertion could be produced.
@@ -80,24 +109,24 @@ pub struct ResponseVerification<'d> {
 pub fn verify_response<'d>(
     doc: &'d Document,
     trust: &TrustStore,
-    policy: &SignaturePolicy,
+    rules: SignatureRules,
 ) -> Result<ResponseVerification<'d>, StructureError> {
     let layout = response_layout(doc)?;
     let response_signature = layout
         .signature
-        .map(|s| verify_enveloped(doc, s, trust, &policy.verify));
+        .map(|s| verify_enveloped(doc, s, trust, rules.algorithms()));
     let (assertion_node, assertion_sig) = match layout.assertion {
         Some(AssertionSlot::Plain { node, signature }) => (Some(node), signature),
         _ => (None, None),
     };
     let assertion_signature =
-        assertion_sig.map(|s| verify_enveloped(doc, s, trust, &policy.verify));
+        assertion_sig.map(|s| verify_enveloped(doc, s, trust, rules.algorithms()));
     let assertion = decide(
         &layout,
         assertion_node,
         response_signature.as_ref(),
         assertion_signature.as_ref(),
-        policy,
+        rules,
     )
     .map(|(node, by_response, by_assertion)| VerifiedAssertion {
         doc,
@@ -118,7 +147,7 @@ fn decide(
     assertion: Option<NodeId>,
     response_sig: Option<&Result<Verified<'_>, SignatureError>>,
     assertion_sig: Option<&Result<Verified<'_>, SignatureError>>,
-    policy: &SignaturePolicy,
+    rules: SignatureRules,
 ) -> Result<(NodeId, bool, bool), ConsumeError> {
     // A present signature that fails is a rejection even when another one verifies: a tampered
     // message is not rescued by its other half.
@@ -128,7 +157,7 @@ fn decide(
     if let Some(Err(e)) = assertion_sig {
         return Err(ConsumeError::AssertionSignature(e.clone()));
     }
-    if policy.require_signed_response && response_sig.is_none() {
+    if rules.require_signed_response && response_sig.is_none() {
         return Err(ConsumeError::ResponseNotSigned);
     }
     let node = match (layout.assertion, assertion) {
@@ -136,7 +165,7 @@ fn decide(
         (_, Some(n)) => n,
         _ => return Err(ConsumeError::NoAssertion),
     };
-    if policy.require_signed_assertion && assertion_sig.is_none() {
+    if rules.require_signed_assertion && assertion_sig.is_none() {
         return Err(ConsumeError::AssertionNotSigned);
     }
     // The verified nodes must be exactly the Response root and this Assertion (node identity).
@@ -164,16 +193,16 @@ pub struct DecryptedVerification<'d> {
 pub fn verify_decrypted<'d>(
     doc: &'d Document,
     trust: &TrustStore,
-    policy: &SignaturePolicy,
+    rules: SignatureRules,
     response_signed: bool,
 ) -> Result<DecryptedVerification<'d>, StructureError> {
     let layout = super::structure::assertion_layout(doc)?;
     let signature = layout
         .signature
-        .map(|s| verify_enveloped(doc, s, trust, &policy.verify));
+        .map(|s| verify_enveloped(doc, s, trust, rules.algorithms()));
     let assertion = match &signature {
         Some(Err(e)) => Err(ConsumeError::AssertionSignature(e.clone())),
-        None if policy.require_signed_assertion => Err(ConsumeError::AssertionNotSigned),
+        None if rules.require_signed_assertion => Err(ConsumeError::AssertionNotSigned),
         None if !response_signed => Err(ConsumeError::Unsigned),
         _ => Ok(VerifiedAssertion {
             doc,

@@ -33,7 +33,7 @@ pub(super) fn encrypted(
         node,
         crate::xenc::EncryptedElement::Assertion,
         key,
-        &policy.decryption,
+        &policy.decryption_rules(),
     ) {
         Ok(d) => d,
         Err(e) => {
@@ -74,7 +74,7 @@ pub(super) fn encrypted(
     let v = match crate::saml::verify_decrypted(
         &inner,
         &policy.trust,
-        &policy.signatures,
+        policy.signature_rules(),
         response_signed,
     ) {
         Ok(v) => v,

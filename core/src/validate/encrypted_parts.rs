@@ -224,7 +224,7 @@ fn decrypt(
     policy: &Policy,
 ) -> Result<(Document, Vec<String>), PartError> {
     let key = policy.sp_key.as_ref().ok_or(PartError::NoKey)?;
-    let (plain, d) = decrypt_to_document(doc, node, kind, key, &policy.decryption)
+    let (plain, d) = decrypt_to_document(doc, node, kind, key, &policy.decryption_rules())
         .map_err(PartError::Refused)?;
     Ok((d, plain.weak))
 }

@@ -122,7 +122,7 @@ pub fn validate_document(doc: &Document, policy: &Policy) -> Report {
         report.settle();
         return report;
     }
-    let verification = match verify_response(doc, &policy.trust, &policy.signatures) {
+    let verification = match verify_response(doc, &policy.trust, policy.signature_rules()) {
         Ok(v) => v,
         Err(e) => {
             let mut c =

@@ -8,9 +8,9 @@ use super::XencError;
 pub enum DataEncryption {
     Aes128Gcm,
     Aes256Gcm,
-    /// Only under [`super::XencPolicy::allow_cbc`], and then reported weak (padding oracle).
+    /// Only under [`super::XencRules::allow_cbc`], and then reported weak (padding oracle).
     Aes128Cbc,
-    /// Only under [`super::XencPolicy::allow_cbc`], and then reported weak (padding oracle).
+    /// Only under [`super::XencRules::allow_cbc`], and then reported weak (padding oracle).
     Aes256Cbc,
 }
 

@@ -81,14 +81,14 @@ impl core::fmt::Debug for DecryptionKey {
 
 /// What the SP accepts for encrypted assertions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct XencPolicy {
+pub struct XencRules {
     /// Accept AES-CBC content encryption (reported in [`Decrypted::weak`]). Default `true`:
     /// many IdPs still send `aes256-cbc`, and the oracle needs many adaptive queries to an SP
     /// that answers distinguishably — which this module never does.
     pub allow_cbc: bool,
 }
 
-impl Default for XencPolicy {
+impl Default for XencRules {
     fn default() -> Self {
         Self { allow_cbc: true }
     }
@@ -121,7 +121,7 @@ pub fn decrypt_assertion(
     doc: &Document,
     encrypted_assertion: NodeId,
     key: &DecryptionKey,
-    policy: &XencPolicy,
+    policy: &XencRules,
 ) -> Result<Decrypted, XencError> {
     decrypt_element(
         doc,
@@ -141,7 +141,7 @@ pub fn decrypt_element(
     ea: NodeId,
     kind: EncryptedElement,
     key: &DecryptionKey,
-    policy: &XencPolicy,
+    policy: &XencRules,
 ) -> Result<Decrypted, XencError> {
     decrypt_to_document(doc, ea, kind, key, policy).map(|(d, _)| d)
 }
@@ -154,7 +154,7 @@ pub(crate) fn decrypt_to_document(
     ea: NodeId,
     kind: EncryptedElement,
     key: &DecryptionKey,
-    policy: &XencPolicy,
+    policy: &XencRules,
 ) -> Result<(Decrypted, Document), XencError> {
     let wrapper = kind.wrapper();
     expect_element(doc, ea, ns::SAML, wrapper)?;
@@ -560,7 +560,7 @@ mod tests {
             .elements()
             .find(|&n| doc.is(n, ns::SAML, "EncryptedAssertion"))
             .unwrap();
-        decrypt_assertion(&doc, ea, &key, &XencPolicy::default())
+        decrypt_assertion(&doc, ea, &key, &XencRules::default())
     }
 
     #[test]
@@ -669,7 +669,7 @@ mod tests {
                     .elements()
                     .find(|&n| doc.is(n, ns::SAML, kind.wrapper()))
                     .unwrap();
-                decrypt_element(&doc, wrapper, as_kind, &key, &XencPolicy::default())
+                decrypt_element(&doc, wrapper, as_kind, &key, &XencRules::default())
             };
             let run = |plaintext: &str, as_kind: K| {
                 run_with(plaintext, as_kind, DataEncryption::Aes128Gcm)
@@ -744,7 +744,7 @@ mod tests {
             wrapper,
             EncryptedElement::Attribute,
             &key,
-            &XencPolicy::default(),
+            &XencRules::default(),
         )
         .unwrap();
         // `saml` was declared on the Assertion only: carried onto the encrypted element.

@@ -28,7 +28,7 @@ mod rng;
 
 pub use algorithm::{DataEncryption, KeyTransport, OaepDigest};
 pub(crate) use decrypt::decrypt_to_document;
-pub use decrypt::{Decrypted, DecryptionKey, XencPolicy, decrypt_assertion, decrypt_element};
+pub use decrypt::{Decrypted, DecryptionKey, XencRules, decrypt_assertion, decrypt_element};
 /// Encrypts any plaintext bytes, checked or not: for tests of what a sender could put inside.
 #[cfg(test)]
 pub(crate) use encrypt::encrypt_element;
