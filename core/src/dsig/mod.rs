@@ -6,6 +6,7 @@
 
 mod error;
 mod sign;
+mod signature;
 mod verify;
 
 pub use error::SignatureError;
