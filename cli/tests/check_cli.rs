@@ -236,10 +236,11 @@ fn an_old_paste_checked_by_the_wall_clock_is_called_old_not_misconfigured() {
 /// hidden attribute is named.
 #[test]
 fn sp_key_decrypts_an_encrypted_name_id_and_attributes() {
-    use samlscope_core::dsig::{Signer, sign_enveloped};
-    use samlscope_core::saml::build::{ResponseSpec, assertion_xml, response_xml};
     use samlscope_core::trust::Certificate;
-    use samlscope_core::xenc::{DataEncryption, EncryptedElement, KeyTransport, encrypt_in_place};
+    use samlscope_core::xenc::{DataEncryption, EncryptedElement, KeyTransport};
+    use samlscope_forge::build::{ResponseSpec, assertion_xml, response_xml};
+    use samlscope_forge::encrypt::encrypt_in_place;
+    use samlscope_forge::sign::{Signer, sign_enveloped};
     let keys = format!("{ROOT}/core/tests/data/keys");
     let read = |f: &str| std::fs::read_to_string(format!("{keys}/{f}")).unwrap();
     // The SP's key pair is the second test key pair.
@@ -262,7 +263,7 @@ fn sp_key_decrypts_an_encrypted_name_id_and_attributes() {
     let assertion = encrypted(&assertion_xml(&spec), EncryptedElement::NameId, None);
     let assertion = encrypted(&assertion, EncryptedElement::Attribute, Some("groups"));
     let signer = Signer {
-        key: samlscope_core::crypto::PrivateKey::from_pem(&read("idp.key.pem")).unwrap(),
+        key: samlscope_forge::PrivateKey::from_pem(&read("idp.key.pem")).unwrap(),
         certificate: Some(
             Certificate::all_from_pem(&read("idp.crt.pem"))
                 .unwrap()

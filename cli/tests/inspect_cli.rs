@@ -125,7 +125,7 @@ fn redirect_url(xml: &str, signed: bool) -> String {
         ));
         let key =
             std::fs::read_to_string(format!("{ROOT}/core/tests/data/keys/idp2.key.pem")).unwrap();
-        let signature = samlscope_core::crypto::PrivateKey::from_pem(&key)
+        let signature = samlscope_forge::PrivateKey::from_pem(&key)
             .unwrap()
             .sign(
                 samlscope_core::algorithm::SignatureAlgorithm::RsaSha256,

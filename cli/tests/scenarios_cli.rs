@@ -11,7 +11,7 @@ fn scenarios_json_lists_valid_policy_and_every_attack() {
         .unwrap();
     assert!(out.status.success());
     let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    let attacks = samlscope_core::attacks::catalogue();
+    let attacks = samlscope_forge::attacks::catalogue();
     assert!(list.len() >= attacks.len() + 3);
     for a in attacks {
         assert!(list.iter().any(|s| s["name"] == a.id), "{} missing", a.id);

@@ -6,10 +6,10 @@
 mod common;
 
 use common::{ROOT, SP, samlscope};
-use samlscope_core::crypto::PrivateKey;
-use samlscope_core::dsig::{Signer, sign_enveloped};
-use samlscope_core::saml::build::{NAMEID_EMAIL, ResponseSpec, idp_metadata_xml, response_xml};
 use samlscope_core::trust::Certificate;
+use samlscope_forge::PrivateKey;
+use samlscope_forge::build::{NAMEID_EMAIL, ResponseSpec, idp_metadata_xml, response_xml};
+use samlscope_forge::sign::{Signer, sign_enveloped};
 use std::path::PathBuf;
 
 const A: &str = "jumpcloud-acmecorp";

@@ -12,10 +12,7 @@ mod page_rsa;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod page_rsa_vs_aws_lc;
 
-use crate::algorithm::{DigestAlgorithm, SignatureAlgorithm};
-use base64::Engine as _;
-use rsa::pkcs1::DecodeRsaPrivateKey as _;
-use rsa::pkcs8::DecodePrivateKey as _;
+use crate::algorithm::SignatureAlgorithm;
 
 /// Byte comparison whose time does not depend on where the inputs differ (digest comparison:
 /// SimpleSAMLphp 201809-01 shows what loose comparison does).
@@ -240,10 +237,6 @@ pub enum CryptoError {
     KeyTypeMismatch(KeyType),
     #[error("the RSA key is not usable: {0}")]
     UnusableKey(String),
-    #[error("signing failed: {0}")]
-    Signing(String),
-    #[error("private key could not be read: {0}")]
-    PrivateKey(String),
 }
 
 impl PublicKey {
@@ -313,84 +306,4 @@ impl PublicKey {
         };
         key.verify(algorithm, message, signature)
     }
-}
-
-fn pkcs1v15_scheme(hash: DigestAlgorithm) -> rsa::pkcs1v15::Pkcs1v15Sign {
-    use rsa::pkcs1v15::Pkcs1v15Sign;
-    match hash {
-        DigestAlgorithm::Sha1 => Pkcs1v15Sign::new::<sha1::Sha1>(),
-        DigestAlgorithm::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>(),
-        DigestAlgorithm::Sha384 => Pkcs1v15Sign::new::<sha2::Sha384>(),
-        DigestAlgorithm::Sha512 => Pkcs1v15Sign::new::<sha2::Sha512>(),
-    }
-}
-
-/// An RSA private key for signing (the mock IdP, test generation).
-#[derive(Debug, Clone)]
-pub struct PrivateKey {
-    key: rsa::PrivateKey,
-}
-
-impl PrivateKey {
-    /// From PKCS#8 or PKCS#1 DER.
-    pub fn from_der(der: &[u8]) -> Result<Self, CryptoError> {
-        let key = rsa::PrivateKey::from_pkcs8_der(der)
-            .or_else(|_| rsa::PrivateKey::from_pkcs1_der(der))
-            .map_err(|e| CryptoError::PrivateKey(e.to_string()))?;
-        Ok(Self { key })
-    }
-
-    /// From a `BEGIN PRIVATE KEY` (PKCS#8) or `BEGIN RSA PRIVATE KEY` (PKCS#1) PEM block.
-    pub fn from_pem(pem: &str) -> Result<Self, CryptoError> {
-        let body = pem_body(pem)
-            .ok_or_else(|| CryptoError::PrivateKey("no PRIVATE KEY PEM block found".into()))?;
-        let der = base64::engine::general_purpose::STANDARD
-            .decode(body.as_bytes())
-            .map_err(|e| CryptoError::PrivateKey(e.to_string()))?;
-        Self::from_der(&der)
-    }
-
-    pub fn from_rsa(key: rsa::PrivateKey) -> Self {
-        Self { key }
-    }
-
-    pub fn rsa(&self) -> &rsa::PrivateKey {
-        &self.key
-    }
-
-    /// PKCS#1 v1.5 signature over `message`. Deterministic (no RNG in core).
-    pub fn sign(
-        &self,
-        algorithm: SignatureAlgorithm,
-        message: &[u8],
-    ) -> Result<Vec<u8>, CryptoError> {
-        let hashed = algorithm.hash().digest(message);
-        self.key
-            .sign(pkcs1v15_scheme(algorithm.hash()), &hashed)
-            .map_err(|e| CryptoError::Signing(e.to_string()))
-    }
-}
-
-/// The base64 body of the first `-----BEGIN … PRIVATE KEY-----` block, whitespace removed.
-fn pem_body(pem: &str) -> Option<String> {
-    let start = pem.find("-----BEGIN ")?;
-    let after_begin = &pem[start..];
-    let header_end = after_begin.find("-----\n").or_else(|| {
-        after_begin
-            .get(11..)
-            .and_then(|s| s.find("-----"))
-            .map(|i| i + 11)
-    })?;
-    let body_start = start + header_end + 5;
-    let end = pem[body_start..].find("-----END ")? + body_start;
-    let header = &pem[start..body_start];
-    if !header.contains("PRIVATE KEY") {
-        return None;
-    }
-    Some(
-        pem[body_start..end]
-            .chars()
-            .filter(|c| !c.is_ascii_whitespace())
-            .collect(),
-    )
 }

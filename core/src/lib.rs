@@ -29,7 +29,6 @@
 #![forbid(unsafe_code)]
 
 pub mod algorithm;
-pub mod attacks;
 pub mod c14n;
 pub mod checks;
 pub mod crypto;

@@ -39,8 +39,6 @@ const LAYERS: &[&str] = &[
     "metadata",
     // The pipeline for one message: error → check mapping, semantics, the report.
     "validate",
-    // The attack catalogue (builds forged messages from signed ones).
-    "attacks",
 ];
 
 #[test]

@@ -164,7 +164,7 @@ fn default_name_id_field() -> String {
     "email".into()
 }
 fn default_name_id_format() -> String {
-    samlscope_core::saml::build::NAMEID_EMAIL.into()
+    samlscope_forge::build::NAMEID_EMAIL.into()
 }
 fn default_sign() -> Sign {
     Sign::Assertion

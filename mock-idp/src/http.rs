@@ -54,10 +54,8 @@ async fn portal(State(idp): State<SharedIdp>) -> Html<String> {
         let href = a.login_url.clone().unwrap_or_else(|| idp.sso_url(&a.label));
         tiles.push_str(&format!(
             "<li><a href=\"{}\">{}</a></li>",
-            samlscope_core::saml::build::escape_attr(&href),
-            samlscope_core::saml::build::escape_text(
-                a.display_label.as_deref().unwrap_or(&a.label)
-            )
+            samlscope_core::xml::escape_attr(&href),
+            samlscope_core::xml::escape_text(a.display_label.as_deref().unwrap_or(&a.label))
         ));
     }
     Html(pages::page(
@@ -71,7 +69,7 @@ async fn index(State(idp): State<SharedIdp>) -> Html<String> {
     for a in &idp.config.apps {
         apps.push_str(&format!(
             "<li><b>{l}</b>: IdP-initiated <a href=\"/saml2/{l}\">/saml2/{l}</a>, metadata <a href=\"/saml2/{l}/metadata\">/saml2/{l}/metadata</a></li>",
-            l = samlscope_core::saml::build::escape_attr(&a.label)
+            l = samlscope_core::xml::escape_attr(&a.label)
         ));
     }
     Html(pages::page(

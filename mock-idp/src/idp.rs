@@ -7,11 +7,12 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use samlscope_core::algorithm;
-use samlscope_core::attacks::Fixture;
-use samlscope_core::dsig::{self, SignOptions};
-use samlscope_core::saml::build::{self, ResponseSpec, STATUS_SUCCESS};
 use samlscope_core::saml::time::Instant;
 use samlscope_core::trust::Certificate;
+use samlscope_core::xml::escape_attr;
+use samlscope_forge::attacks::Fixture;
+use samlscope_forge::build::{self, ResponseSpec, STATUS_SUCCESS};
+use samlscope_forge::sign::{SignOptions, sign_enveloped};
 
 use crate::config::{App, Config, Sign, SignatureAlgorithm, User};
 use crate::keys::{KeyError, KeyMaterial, KeyName, KeyStore};
@@ -263,10 +264,8 @@ impl Idp {
         let mut xml = xml;
         let has_assertion = spec.status == STATUS_SUCCESS;
         let sign_with = |xml: &str, id: &str| {
-            dsig::sign_enveloped_with(xml, id, Some(&keys.certificate), options, &|m: &[u8]| {
-                keys.sign_raw(options.signature, m)
-            })
-            .map_err(|e| IdpError::Build(e.to_string()))
+            sign_enveloped(xml, id, &keys.signer, options)
+                .map_err(|e| IdpError::Build(e.to_string()))
         };
         if matches!(sign, Sign::Assertion | Sign::Both) && has_assertion {
             xml = sign_with(&xml, &spec.assertion_id)?;
@@ -371,13 +370,13 @@ impl Idp {
                     }
                     PolicyFailure::WrongRecipient => {
                         edit = Some((
-                            format!("Recipient=\"{}\"", build::escape_attr(&acs)),
+                            format!("Recipient=\"{}\"", escape_attr(&acs)),
                             "Recipient=\"https://evil.example.com/acs\"".into(),
                         ));
                     }
                     PolicyFailure::WrongDestination => {
                         edit = Some((
-                            format!("Destination=\"{}\"", build::escape_attr(&acs)),
+                            format!("Destination=\"{}\"", escape_attr(&acs)),
                             "Destination=\"https://evil.example.com/acs\"".into(),
                         ));
                     }
@@ -408,7 +407,7 @@ fn encrypt_assertion_in(xml: &str, cert: &Certificate) -> Result<String, IdpErro
     let mut randomness = [0u8; 32];
     getrandom::fill(&mut randomness)
         .map_err(|e| IdpError::Build(format!("no randomness to encrypt with: {e}")))?;
-    samlscope_core::xenc::encrypt_in_place(
+    samlscope_forge::encrypt::encrypt_in_place(
         samlscope_core::xenc::EncryptedElement::Assertion,
         xml,
         |_, _| true,

@@ -1,28 +1,24 @@
 //! Per-application signing keys and certificates (JumpCloud generates one pair per app on
 //! activation and regenerates both on "Regenerate certificate", reference/jumpcloud.md §1.6).
 //!
-//! RSA-2048 keys come from the `rsa` crate (ring cannot generate RSA keys), certificates from
-//! rcgen, and signing at serving time from ring (≈ OpenSSL speed; its blinding uses the OS RNG,
-//! which core — sans-IO — does not have). Key material is kept in the state directory so the
-//! metadata stays the same across restarts.
+//! RSA-2048 keys are generated and used through samlscope-forge's [`PrivateKey`] (aws-lc),
+//! certificates come from rcgen. Key material is kept in the state directory so the metadata
+//! stays the same across restarts.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use rsa::pkcs8::EncodePrivateKey as _;
-use samlscope_core::algorithm::SignatureAlgorithm;
-use samlscope_core::crypto::{CryptoError, PrivateKey};
-use samlscope_core::dsig::Signer;
 use samlscope_core::trust::Certificate;
+use samlscope_forge::key::PrivateKey;
+use samlscope_forge::sign::Signer;
 
 /// One key pair with its self-signed certificate, ready to sign.
 pub struct KeyMaterial {
-    /// Core's signer (pure-Rust RSA): used by the attack generators and for RSA-SHA1.
+    /// The key and the certificate put in KeyInfo: signs the IdP's responses and the attack
+    /// scenarios.
     pub signer: Signer,
     pub certificate: Certificate,
-    ring_key: ring::signature::RsaKeyPair,
-    rng: ring::rand::SystemRandom,
     pub key_pem: String,
     pub cert_pem: String,
 }
@@ -56,17 +52,12 @@ impl KeyMaterial {
             .into_iter()
             .next()
             .ok_or("no certificate in the PEM")?;
-        let pkcs8 = key.rsa().to_pkcs8_der().map_err(|e| e.to_string())?;
-        let ring_key =
-            ring::signature::RsaKeyPair::from_pkcs8(pkcs8.as_bytes()).map_err(|e| e.to_string())?;
         Ok(Self {
             signer: Signer {
                 key,
                 certificate: Some(certificate.clone()),
             },
             certificate,
-            ring_key,
-            rng: ring::rand::SystemRandom::new(),
             key_pem: key_pem.to_owned(),
             cert_pem: cert_pem.to_owned(),
         })
@@ -74,12 +65,8 @@ impl KeyMaterial {
 
     /// A fresh RSA-2048 key and a self-signed certificate with this common name.
     pub fn generate(common_name: &str) -> Result<Self, KeyError> {
-        let rsa_key = rsa::PrivateKey::new(&mut getrandom::SysRng, 2048)
-            .map_err(|e| KeyError::Generate(e.to_string()))?;
-        let pkcs8 = rsa_key
-            .to_pkcs8_der()
-            .map_err(|e| KeyError::Generate(e.to_string()))?;
-        let kp = rcgen::KeyPair::try_from(pkcs8.as_bytes())
+        let key = PrivateKey::generate_rsa2048().map_err(|e| KeyError::Generate(e.to_string()))?;
+        let kp = rcgen::KeyPair::try_from(key.pkcs8_der())
             .map_err(|e| KeyError::Certificate(e.to_string()))?;
         let mut params = rcgen::CertificateParams::new(Vec::<String>::new())
             .map_err(|e| KeyError::Certificate(e.to_string()))?;
@@ -100,26 +87,6 @@ impl KeyMaterial {
         let key_pem = kp.serialize_pem();
         let cert_pem = cert.pem();
         Self::from_pem(&key_pem, &cert_pem).map_err(KeyError::Generate)
-    }
-
-    /// The raw PKCS#1 v1.5 signature over canonical SignedInfo.
-    pub fn sign_raw(
-        &self,
-        algorithm: SignatureAlgorithm,
-        message: &[u8],
-    ) -> Result<Vec<u8>, CryptoError> {
-        let padding: &dyn ring::signature::RsaEncoding = match algorithm {
-            SignatureAlgorithm::RsaSha256 => &ring::signature::RSA_PKCS1_SHA256,
-            SignatureAlgorithm::RsaSha384 => &ring::signature::RSA_PKCS1_SHA384,
-            SignatureAlgorithm::RsaSha512 => &ring::signature::RSA_PKCS1_SHA512,
-            // ring does not sign with SHA-1: core's pure-Rust signer does.
-            SignatureAlgorithm::RsaSha1 => return self.signer.key.sign(algorithm, message),
-        };
-        let mut sig = vec![0; self.ring_key.public().modulus_len()];
-        self.ring_key
-            .sign(padding, &self.rng, message, &mut sig)
-            .map_err(|e| CryptoError::Signing(e.to_string()))?;
-        Ok(sig)
     }
 }
 

@@ -1,6 +1,6 @@
 //! HTML pages: small, dependency-free, every interpolated value escaped.
 
-use samlscope_core::saml::build::{escape_attr, escape_text};
+use samlscope_core::xml::{escape_attr, escape_text};
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}\
 h1{font-size:1.4rem}.box{border:1px solid #ccc;border-radius:6px;padding:1rem;margin:1rem 0}\

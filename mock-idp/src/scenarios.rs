@@ -6,8 +6,8 @@
 use std::sync::OnceLock;
 
 pub use samlscope_api::{Category, SpVerdict};
-use samlscope_core::attacks::{Attack, Expected, Family, catalogue};
 use samlscope_core::checks::CheckId;
+use samlscope_forge::attacks::{Attack, Expected, Family, catalogue};
 use serde::{Serialize, Serializer};
 
 use crate::config::Sign;

@@ -14,8 +14,8 @@ use base64::Engine as _;
 use samlscope_core::decode::{DecodeLimits, Parameter, decode};
 use samlscope_core::metadata::trust_from_metadata;
 use samlscope_core::report::{Report, Status, Verdict};
-use samlscope_core::saml::build::{escape_attr, escape_text};
 use samlscope_core::validate::{Policy, validate};
+use samlscope_core::xml::{escape_attr, escape_text};
 
 use crate::config::App;
 use crate::error::HttpError;

@@ -487,7 +487,9 @@ async fn signed_requests_are_checked_with_the_sp_certificate() {
     ]);
     for (key, status) in [(&sp_key, 200), (&other, 400)] {
         let sig = key
-            .sign_raw(SignatureAlgorithm::RsaSha256, signed.as_bytes())
+            .signer
+            .key
+            .sign(SignatureAlgorithm::RsaSha256, signed.as_bytes())
             .unwrap();
         let sig = base64::engine::general_purpose::STANDARD.encode(sig);
         let q = format!("{signed}&{}", form_encode(&[("Signature", &sig)]));
@@ -503,9 +505,13 @@ async fn signed_requests_are_checked_with_the_sp_certificate() {
     }
     // POST binding: an enveloped signature over the request.
     for (key, status) in [(&sp_key, 200), (&other, 400)] {
-        let signed =
-            samlscope_core::dsig::sign_enveloped(&req, "_signed", &key.signer, &Default::default())
-                .unwrap();
+        let signed = samlscope_forge::sign::sign_enveloped(
+            &req,
+            "_signed",
+            &key.signer,
+            &Default::default(),
+        )
+        .unwrap();
         let b64 = base64::engine::general_purpose::STANDARD.encode(&signed);
         let r = post_form(idp.addr(), "/saml2/avoma", &[("SAMLRequest", &b64)]).await;
         assert_eq!(r.status, status, "{}", r.body);
@@ -615,7 +621,7 @@ fn signed_query(
         ("RelayState", "r"),
         ("SigAlg", alg.as_uri()),
     ]);
-    let sig = key.sign_raw(alg, signed.as_bytes()).unwrap();
+    let sig = key.signer.key.sign(alg, signed.as_bytes()).unwrap();
     let sig = base64::engine::general_purpose::STANDARD.encode(sig);
     format!("{signed}&{}", form_encode(&[("Signature", &sig)]))
 }
@@ -630,7 +636,7 @@ fn signed_query(
 async fn request_signatures_follow_the_app_policy() {
     use base64::Engine as _;
     use samlscope_core::algorithm::{DigestAlgorithm, SignatureAlgorithm};
-    use samlscope_core::dsig::SignOptions;
+    use samlscope_forge::sign::SignOptions;
     let encode = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
     let sp_key = samlscope_idp::keys::KeyMaterial::generate("avoma sp").unwrap();
     let mut cfg = samlscope_idp::Config::bundled().unwrap();
@@ -672,7 +678,7 @@ async fn request_signatures_follow_the_app_policy() {
             .status,
         200
     );
-    let sha1_xml = samlscope_core::dsig::sign_enveloped(
+    let sha1_xml = samlscope_forge::sign::sign_enveloped(
         &req,
         "_policy",
         &sp_key.signer,
@@ -701,7 +707,7 @@ async fn request_signatures_follow_the_app_policy() {
 
     // An unsigned POSTed request wrapping the SP's signed one (same ID): refused by both.
     let signed_xml =
-        samlscope_core::dsig::sign_enveloped(&req, "_policy", &sp_key.signer, &Default::default())
+        samlscope_forge::sign::sign_enveloped(&req, "_policy", &sp_key.signer, &Default::default())
             .unwrap();
     let wrapped = req.replacen(
         "</saml:Issuer>",

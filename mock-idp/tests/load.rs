@@ -87,11 +87,13 @@ async fn run(
     let t = Instant::now();
     let signs = 200;
     for _ in 0..signs {
-        keys.sign_raw(
-            samlscope_core::algorithm::SignatureAlgorithm::RsaSha256,
-            &msg,
-        )
-        .unwrap();
+        keys.signer
+            .key
+            .sign(
+                samlscope_core::algorithm::SignatureAlgorithm::RsaSha256,
+                &msg,
+            )
+            .unwrap();
     }
     let sign_rate = f64::from(signs) / t.elapsed().as_secs_f64();
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());

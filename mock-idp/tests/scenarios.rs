@@ -7,8 +7,8 @@
 mod common;
 
 use common::*;
-use samlscope_core::attacks::catalogue;
 use samlscope_core::report::Verdict;
+use samlscope_forge::attacks::catalogue;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_scenario_gets_its_expected_verdict_from_core() {

@@ -499,12 +499,12 @@ async fn inspector_in_headless_chromium() {
             "fail",
         ),
     ] {
-        let signer = samlscope_core::dsig::Signer {
-            key: samlscope_core::crypto::PrivateKey::from_pem(key).unwrap(),
+        let signer = samlscope_forge::sign::Signer {
+            key: samlscope_forge::PrivateKey::from_pem(key).unwrap(),
             certificate: None,
         };
         let signed =
-            samlscope_core::dsig::sign_enveloped(request, "_req9", &signer, &Default::default())
+            samlscope_forge::sign::sign_enveloped(request, "_req9", &signer, &Default::default())
                 .unwrap();
         edit(
             &c,

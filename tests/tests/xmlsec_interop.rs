@@ -3,11 +3,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 use samlscope_core::algorithm::{Canonicalization, DigestAlgorithm, SignatureAlgorithm};
-use samlscope_core::crypto::PrivateKey;
-use samlscope_core::dsig::{AlgorithmRules, SignOptions, Signer, sign_enveloped};
-use samlscope_core::saml::build::{ResponseSpec, response_xml};
+use samlscope_core::dsig::AlgorithmRules;
 use samlscope_core::saml::{SignatureRules, verify_response};
 use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
+use samlscope_forge::PrivateKey;
+use samlscope_forge::build::{ResponseSpec, response_xml};
+use samlscope_forge::sign::{SignOptions, Signer, sign_enveloped};
 use samlscope_tests::*;
 use std::process::Command;
 

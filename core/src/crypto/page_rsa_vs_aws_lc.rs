@@ -7,8 +7,8 @@
 //! `RSA_SEED=<n>` replays a run (the seed is printed).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use super::PublicKey;
 use super::page_rsa::RsaPublic;
-use super::{PublicKey, pkcs1v15_scheme};
 use crate::algorithm::{DigestAlgorithm, SignatureAlgorithm};
 use rand::{Rng as _, RngCore as _, SeedableRng as _};
 use rsa::pkcs1v15::Pkcs1v15Sign;
@@ -292,5 +292,15 @@ fn a_signature_from_another_key_fails_on_both() {
             .unwrap();
         a.check("own key", alg, msg, &sig, true);
         b.check("another key", alg, msg, &sig, false);
+    }
+}
+
+/// The reference signer's padding: the `rsa` crate's PKCS#1 v1.5 with the DigestInfo of `hash`.
+fn pkcs1v15_scheme(hash: DigestAlgorithm) -> Pkcs1v15Sign {
+    match hash {
+        DigestAlgorithm::Sha1 => Pkcs1v15Sign::new::<sha1::Sha1>(),
+        DigestAlgorithm::Sha256 => Pkcs1v15Sign::new::<sha2::Sha256>(),
+        DigestAlgorithm::Sha384 => Pkcs1v15Sign::new::<sha2::Sha384>(),
+        DigestAlgorithm::Sha512 => Pkcs1v15Sign::new::<sha2::Sha512>(),
     }
 }

@@ -5,12 +5,10 @@
 //! signature is never consumed.
 
 mod error;
-mod sign;
 mod signature;
 mod verify;
 
 pub use error::SignatureError;
-pub use sign::{RawSigner, SignError, SignOptions, Signer, sign_enveloped, sign_enveloped_with};
 pub use verify::{
     AlgorithmRules, SignatureFacts, Verified, keyinfo_certificates, verify_enveloped,
     verify_with_keys,

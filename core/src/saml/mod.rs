@@ -1,7 +1,6 @@
 //! SAML 2.0: message structure, which signatures count, and reading identity only from what
 //! was verified.
 
-pub mod build;
 mod identity;
 mod kind;
 mod structure;

@@ -111,7 +111,10 @@ fn not_a_certificate(der: &[u8], e: impl std::fmt::Display) -> CertificateError 
             advice: PASTE_CERTIFICATE,
         };
     }
-    if crate::crypto::PrivateKey::from_der(der).is_ok() {
+    use rsa::pkcs1::DecodeRsaPrivateKey as _;
+    use rsa::pkcs8::DecodePrivateKey as _;
+    if rsa::PrivateKey::from_pkcs8_der(der).is_ok() || rsa::PrivateKey::from_pkcs1_der(der).is_ok()
+    {
         return CertificateError::NotACertificateDer {
             what: "private key",
             advice: NEVER_SHARE,

@@ -25,6 +25,7 @@ use crate::xml::ns::{DS, SAML};
 use crate::xml::{Document, NodeId, parse};
 use encrypted::encrypted;
 use encrypted_parts::EncryptedParts;
+pub use encrypted_parts::PLAINTEXT_HINT;
 use semantics::ExpectedIssuer;
 use signatures::{judge_signature, signature_checks};
 

@@ -1,8 +1,8 @@
-//! The cryptographic operations: AES-GCM / AES-CBC content encryption in XML Enc's wire formats
-//! and RSA-OAEP key transport. Every decryption failure here is [`XencError::DecryptionFailed`].
+//! The cryptographic operations of decryption: AES-GCM / AES-CBC content decryption in XML Enc's
+//! wire formats and RSA-OAEP key transport. Every decryption failure here is [`XencError::DecryptionFailed`].
 
 use aes_gcm::aead::{Aead, KeyInit, Nonce};
-use cbc::cipher::{Block, BlockModeDecrypt, BlockModeEncrypt, BlockSizeUser, KeyIvInit};
+use cbc::cipher::{Block, BlockModeDecrypt, BlockSizeUser, KeyIvInit};
 use rsa::oaep::Oaep;
 use sha2::digest::{Digest, FixedOutputReset};
 
@@ -13,12 +13,9 @@ use super::{DataEncryption, KeyTransport, OaepDigest, XencError};
 const GCM_TAG: usize = 16;
 const AES_BLOCK: usize = 16;
 
-/// Decrypts `IV ‖ ciphertext (‖ tag)`.
-pub(crate) fn content_decrypt(
-    alg: DataEncryption,
-    key: &[u8],
-    data: &[u8],
-) -> Result<Vec<u8>, XencError> {
+/// Decrypts `IV ‖ ciphertext (‖ tag)` (the `CipherValue` of `EncryptedData`); every failure is
+/// the one [`XencError::DecryptionFailed`].
+pub fn content_decrypt(alg: DataEncryption, key: &[u8], data: &[u8]) -> Result<Vec<u8>, XencError> {
     let out = match alg {
         DataEncryption::Aes128Gcm => gcm_decrypt::<aes_gcm::Aes128Gcm>(key, data),
         DataEncryption::Aes256Gcm => gcm_decrypt::<aes_gcm::Aes256Gcm>(key, data),
@@ -26,22 +23,6 @@ pub(crate) fn content_decrypt(
         DataEncryption::Aes256Cbc => cbc_decrypt::<cbc::Decryptor<aes::Aes256>>(key, data),
     };
     out.ok_or(XencError::DecryptionFailed)
-}
-
-/// Encrypts to `IV ‖ ciphertext (‖ tag)`; `iv` must have [`DataEncryption::iv_len`] bytes.
-pub(crate) fn content_encrypt(
-    alg: DataEncryption,
-    key: &[u8],
-    iv: &[u8],
-    plaintext: &[u8],
-) -> Result<Vec<u8>, XencError> {
-    let out = match alg {
-        DataEncryption::Aes128Gcm => gcm_encrypt::<aes_gcm::Aes128Gcm>(key, iv, plaintext),
-        DataEncryption::Aes256Gcm => gcm_encrypt::<aes_gcm::Aes256Gcm>(key, iv, plaintext),
-        DataEncryption::Aes128Cbc => cbc_encrypt::<cbc::Encryptor<aes::Aes128>>(key, iv, plaintext),
-        DataEncryption::Aes256Cbc => cbc_encrypt::<cbc::Encryptor<aes::Aes256>>(key, iv, plaintext),
-    };
-    out.ok_or_else(|| XencError::EncryptionFailed(format!("{alg:?} rejected key or IV")))
 }
 
 fn gcm_decrypt<C: KeyInit + Aead>(key: &[u8], data: &[u8]) -> Option<Vec<u8>> {
@@ -53,16 +34,6 @@ fn gcm_decrypt<C: KeyInit + Aead>(key: &[u8], data: &[u8]) -> Option<Vec<u8>> {
     let cipher = C::new_from_slice(key).ok()?;
     let nonce = Nonce::<C>::try_from(iv).ok()?;
     cipher.decrypt(&nonce, ct).ok()
-}
-
-fn gcm_encrypt<C: KeyInit + Aead>(key: &[u8], iv: &[u8], plaintext: &[u8]) -> Option<Vec<u8>> {
-    let cipher = C::new_from_slice(key).ok()?;
-    let nonce = Nonce::<C>::try_from(iv).ok()?;
-    let ct = cipher.encrypt(&nonce, plaintext).ok()?;
-    let mut out = Vec::with_capacity(iv.len() + ct.len());
-    out.extend_from_slice(iv);
-    out.extend_from_slice(&ct);
-    Some(out)
 }
 
 /// CBC with XML Enc padding (XML Enc 1.0 §5.2): the last byte is the pad length (1..=16); the
@@ -85,27 +56,6 @@ fn cbc_decrypt<C: KeyIvInit + BlockModeDecrypt>(key: &[u8], data: &[u8]) -> Opti
         return None;
     }
     buf.truncate(buf.len() - pad);
-    Some(buf)
-}
-
-fn cbc_encrypt<C: KeyIvInit + BlockModeEncrypt>(
-    key: &[u8],
-    iv: &[u8],
-    plaintext: &[u8],
-) -> Option<Vec<u8>> {
-    let bs = <C as BlockSizeUser>::block_size();
-    let mut enc = C::new_from_slices(key, iv).ok()?;
-    // PKCS#7-style bytes satisfy XML Enc's rule (only the last byte counts) and any stricter
-    // decryptor as well.
-    let pad = bs - plaintext.len() % bs;
-    let mut buf = Vec::with_capacity(iv.len() + plaintext.len() + pad);
-    buf.extend_from_slice(iv);
-    buf.extend_from_slice(plaintext);
-    buf.resize(iv.len() + plaintext.len() + pad, u8::try_from(pad).ok()?);
-    for chunk in buf[iv.len()..].chunks_exact_mut(bs) {
-        let block: &mut Block<C> = chunk.try_into().ok()?;
-        enc.encrypt_block(block);
-    }
     Some(buf)
 }
 
@@ -209,88 +159,4 @@ pub(crate) fn oaep_decrypt(
     with_oaep!(transport, label, |p| key
         .decrypt_blinded(blinding, p, ciphertext))
     .map_err(|_| XencError::DecryptionFailed)
-}
-
-pub(crate) fn oaep_encrypt(
-    key: &rsa::PublicKey,
-    transport: KeyTransport,
-    rng: &mut SeedStream,
-    msg: &[u8],
-) -> Result<Vec<u8>, XencError> {
-    with_oaep!(transport, None, |p| key.encrypt(rng, p, msg))
-        .map_err(|e| XencError::EncryptionFailed(format!("RSA-OAEP: {e}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn content_round_trip_and_uniform_failures() {
-        for alg in DataEncryption::ALL {
-            let key = vec![7u8; alg.key_len()];
-            let iv = vec![9u8; alg.iv_len()];
-            for len in [0usize, 1, 15, 16, 17, 100] {
-                let pt: Vec<u8> = (0..len).map(|i| i as u8).collect();
-                let ct = content_encrypt(alg, &key, &iv, &pt).unwrap();
-                assert_eq!(
-                    content_decrypt(alg, &key, &ct).unwrap(),
-                    pt,
-                    "{alg:?} {len}"
-                );
-                if !alg.is_cbc() {
-                    // Any flipped bit (IV, body, tag) fails the tag.
-                    for i in [0, ct.len() / 2, ct.len() - 1] {
-                        let mut bad = ct.clone();
-                        bad[i] ^= 1;
-                        assert_eq!(
-                            content_decrypt(alg, &key, &bad),
-                            Err(XencError::DecryptionFailed)
-                        );
-                    }
-                }
-            }
-            let wrong = vec![8u8; alg.key_len()];
-            let ct = content_encrypt(alg, &key, &iv, b"<a/>").unwrap();
-            if !alg.is_cbc() {
-                assert_eq!(
-                    content_decrypt(alg, &wrong, &ct),
-                    Err(XencError::DecryptionFailed)
-                );
-            }
-            // Truncated and empty inputs, wrong key length.
-            assert_eq!(
-                content_decrypt(alg, &key, &ct[..5]),
-                Err(XencError::DecryptionFailed)
-            );
-            assert_eq!(
-                content_decrypt(alg, &key, &[]),
-                Err(XencError::DecryptionFailed)
-            );
-            assert_eq!(
-                content_decrypt(alg, &key[..5], &ct),
-                Err(XencError::DecryptionFailed)
-            );
-        }
-    }
-
-    #[test]
-    fn cbc_padding_rules() {
-        let key = [1u8; 16];
-        let iv = [2u8; 16];
-        let dec_block = |last: u8| {
-            // Build a one-block plaintext whose last byte is `last`, encrypt it raw (pad = 16
-            // full block appended by content_encrypt is stripped first), then check decryption.
-            let mut pt = [0xAAu8; 16];
-            pt[15] = last;
-            let ct = content_encrypt(DataEncryption::Aes128Cbc, &key, &iv, &pt).unwrap();
-            // Drop the trailing full padding block so `pt` itself is the last block.
-            content_decrypt(DataEncryption::Aes128Cbc, &key, &ct[..32])
-        };
-        assert_eq!(dec_block(0), Err(XencError::DecryptionFailed));
-        assert_eq!(dec_block(17), Err(XencError::DecryptionFailed));
-        // Arbitrary pad bytes are fine: only the last byte counts.
-        assert_eq!(dec_block(3).unwrap(), vec![0xAA; 13]);
-        assert_eq!(dec_block(16).unwrap(), Vec::<u8>::new());
-    }
 }

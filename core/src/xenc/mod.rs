@@ -16,23 +16,21 @@
 //!   key and knows what they encrypted, so [`XencError::MalformedPlaintext`] says what is wrong
 //!   with it. Under CBC the same plaintext gets the uniform error (the format oracle).
 //!
-//! Sans-IO like the rest of core: encryption (for the mock IdP and tests) takes its randomness
-//! from the caller; decryption needs none (RSA blinding is derived from the key and ciphertext).
+//! Sans-IO like the rest of core: decryption needs no randomness (RSA blinding is derived from
+//! the key and ciphertext, see [`SeedStream`]).
 
 mod algorithm;
 mod cipher;
 mod decrypt;
-mod encrypt;
 mod namespaces;
 mod rng;
 
 pub use algorithm::{DataEncryption, KeyTransport, OaepDigest};
+pub use cipher::content_decrypt;
 pub(crate) use decrypt::decrypt_to_document;
 pub use decrypt::{Decrypted, DecryptionKey, XencRules, decrypt_assertion, decrypt_element};
-/// Encrypts any plaintext bytes, checked or not: for tests of what a sender could put inside.
-#[cfg(test)]
-pub(crate) use encrypt::encrypt_element;
-pub use encrypt::{MIN_RANDOMNESS, encrypt, encrypt_assertion, encrypt_in_place};
+pub use namespaces::inherit as inherit_namespaces;
+pub use rng::SeedStream;
 
 /// SAML's `EncryptedElementType` wrappers (saml-core §2.2.4, §2.3.4, §2.7.3.2): each holds one
 /// `xenc:EncryptedData` whose plaintext is exactly one element of one kind.
@@ -91,7 +89,7 @@ pub mod ns {
 /// The largest decoded `CipherValue` accepted (1 MiB): bounds memory and RSA/AES work.
 pub const MAX_CIPHER_VALUE: usize = 1 << 20;
 
-/// Why an encrypted element could not be decrypted, or an element not encrypted.
+/// Why an encrypted element could not be decrypted.
 ///
 /// Structure and algorithm errors are specific (they depend only on the public message);
 /// every cryptographic failure is [`XencError::DecryptionFailed`].
@@ -131,12 +129,6 @@ pub enum XencError {
     TooLarge { element: &'static str, limit: usize },
     #[error("the RSA key could not be read: {0}")]
     Key(String),
-    #[error("the plaintext to encrypt is not one standalone element of the right kind: {0}")]
-    Plaintext(String),
-    #[error("at least {MIN_RANDOMNESS} bytes of caller randomness are needed, got {0}")]
-    NotEnoughRandomness(usize),
-    #[error("encryption failed: {0}")]
-    EncryptionFailed(String),
     /// The one error for every cryptographic failure: wrong key, bad OAEP, bad tag, bad
     /// padding, a plaintext that is not UTF-8 or not XML (under CBC). One message, no oracle.
     #[error("the encrypted element could not be decrypted with the SP key")]

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 /// Returns `plaintext` with `in_scope` bindings added to the root start tag, or `None` when the
 /// plaintext does not start with an element start tag (optionally after whitespace).
-pub(crate) fn inherit(plaintext: &str, in_scope: &[(Option<&str>, &str)]) -> Option<String> {
+pub fn inherit(plaintext: &str, in_scope: &[(Option<&str>, &str)]) -> Option<String> {
     let start = plaintext.find(|c: char| !is_xml_space(c))?;
     let tag = &plaintext[start..];
     let bytes = tag.as_bytes();
@@ -41,7 +41,7 @@ pub(crate) fn inherit(plaintext: &str, in_scope: &[(Option<&str>, &str)]) -> Opt
                 let _ = write!(added, " xmlns:{p}=\"");
             }
         }
-        added.push_str(&crate::saml::build::escape_attr(uri));
+        added.push_str(&crate::xml::escape_attr(uri));
         added.push('"');
     }
 

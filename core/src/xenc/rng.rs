@@ -1,9 +1,10 @@
 //! A deterministic byte stream over caller-provided seed bytes, shaped as the RNG `rsa` wants.
 //!
-//! Core has no RNG of its own (sans-IO, same code on wasm32 without getrandom). Encryption
-//! draws its content key, IV and OAEP seed from the caller's randomness through this stream;
-//! decryption uses it for RSA blinding with a seed derived from the private key and the
-//! ciphertext (unpredictable to anyone without the key, like RFC 6979's deterministic nonces).
+//! Core has no RNG of its own (sans-IO, same code on wasm32 without getrandom). Decryption uses
+//! this stream for RSA blinding with a seed derived from the private key and the ciphertext
+//! (unpredictable to anyone without the key, like RFC 6979's deterministic nonces). It is public
+//! so that an encryptor can draw its content key, IV and OAEP seed from its caller's randomness
+//! the same way.
 
 use core::convert::Infallible;
 
@@ -11,7 +12,7 @@ use rsa::rand_core::{TryCryptoRng, TryRng};
 use sha2::{Digest as _, Sha256};
 
 /// SHA-256 in counter mode: block *i* = SHA-256(domain ‖ len(seed) ‖ seed ‖ i).
-pub(crate) struct SeedStream {
+pub struct SeedStream {
     key: [u8; 32],
     counter: u64,
     block: [u8; 32],
@@ -20,7 +21,7 @@ pub(crate) struct SeedStream {
 
 impl SeedStream {
     /// `domain` separates the uses of one seed (content key, OAEP seed, blinding, …).
-    pub(crate) fn new(domain: &str, seed: &[u8]) -> Self {
+    pub fn new(domain: &str, seed: &[u8]) -> Self {
         let mut h = Sha256::new();
         h.update(b"samlscope-xenc-stream\0");
         h.update(domain.as_bytes());
@@ -35,7 +36,8 @@ impl SeedStream {
         }
     }
 
-    pub(crate) fn fill(&mut self, dst: &mut [u8]) {
+    /// Fills `dst` with the next bytes of the stream.
+    pub fn fill(&mut self, dst: &mut [u8]) {
         for b in dst {
             if self.used == self.block.len() {
                 let mut h = Sha256::new();
@@ -50,7 +52,8 @@ impl SeedStream {
         }
     }
 
-    pub(crate) fn take(&mut self, n: usize) -> Vec<u8> {
+    /// The next `n` bytes of the stream.
+    pub fn take(&mut self, n: usize) -> Vec<u8> {
         let mut v = vec![0; n];
         self.fill(&mut v);
         v

@@ -6,6 +6,7 @@
 
 pub(crate) mod bytes;
 mod error;
+mod escape;
 mod limits;
 pub mod ns;
 mod parser;
@@ -13,6 +14,7 @@ pub(crate) mod screen;
 mod tree;
 
 pub use error::{Position, XmlError, XmlErrorKind};
+pub use escape::{escape_attr, escape_text};
 pub use limits::Limits;
 pub use parser::{parse, parse_with_limits};
 pub use tree::{Attribute, Document, Element, Name, NodeId, NodeKind, NsDecl, Span, XmlStr};

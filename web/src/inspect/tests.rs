@@ -164,9 +164,9 @@ fn an_authn_request_gets_the_request_view_with_its_id() {
 fn a_signed_request_is_verified_with_the_sp_certificate() {
     use base64::Engine as _;
     use samlscope_core::checks::CheckId;
-    use samlscope_core::crypto::PrivateKey;
-    use samlscope_core::dsig::{Signer, sign_enveloped};
     use samlscope_core::report::Status;
+    use samlscope_forge::PrivateKey;
+    use samlscope_forge::sign::{Signer, sign_enveloped};
     const SP_METADATA: &str = include_str!("../../../examples/jumpcloud/sp-metadata.xml");
     // The key of the signing certificate in the bundled SP metadata.
     let key = include_str!("../../../core/tests/data/keys/idp2.key.pem");
@@ -223,11 +223,11 @@ fn a_signed_request_is_verified_with_the_sp_certificate() {
 mod binding {
     use super::*;
     use samlscope_core::checks::CheckId;
-    use samlscope_core::crypto::PrivateKey;
-    use samlscope_core::dsig::{Signer, sign_enveloped};
     use samlscope_core::report::Status;
-    use samlscope_core::saml::build::{NAMEID_EMAIL, ResponseSpec, idp_metadata_xml, response_xml};
     use samlscope_core::trust::Certificate;
+    use samlscope_forge::PrivateKey;
+    use samlscope_forge::build::{NAMEID_EMAIL, ResponseSpec, idp_metadata_xml, response_xml};
+    use samlscope_forge::sign::{Signer, sign_enveloped};
 
     const A: &str = "jumpcloud-acmecorp";
     const B: &str = "jumpcloud-evilcorp";
