@@ -12,4 +12,3 @@ pub mod key;
 pub mod sign;
 
 pub use key::{KeyError, PrivateKey};
-pub use sign::{RawSigner, SignError, SignOptions, Signer, sign_enveloped, sign_enveloped_with};

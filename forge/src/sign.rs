@@ -59,28 +59,7 @@ pub fn sign_enveloped(
     signer: &Signer,
     options: &SignOptions,
 ) -> Result<String, SignError> {
-    sign_enveloped_with(
-        xml,
-        id,
-        signer.certificate.as_ref(),
-        options,
-        &|message: &[u8]| signer.key.sign(options.signature, message),
-    )
-}
-
-/// Computes the raw signature value over canonical SignedInfo bytes.
-pub type RawSigner<'a> = dyn Fn(&[u8]) -> Result<Vec<u8>, KeyError> + 'a;
-
-/// [`sign_enveloped`] with the raw signature computed by the caller (a key held elsewhere, or a
-/// deliberately wrong signature), while the XML, the canonicalization and the digest stay this
-/// crate's.
-pub fn sign_enveloped_with(
-    xml: &str,
-    id: &str,
-    certificate: Option<&Certificate>,
-    options: &SignOptions,
-    sign: &RawSigner<'_>,
-) -> Result<String, SignError> {
+    let certificate = signer.certificate.as_ref();
     let doc = parse(xml.as_bytes())?;
     let target = find_by_id(&doc, id)?;
 
@@ -162,7 +141,7 @@ pub fn sign_enveloped_with(
         },
         &mut si,
     )?;
-    let value = b64.encode(sign(&si)?);
+    let value = b64.encode(signer.key.sign(options.signature, &si)?);
     let span = doc.span(value_node);
     let mut out = String::with_capacity(with_template.len() + value.len() + 40);
     out.push_str(&with_template[..span.start]);
