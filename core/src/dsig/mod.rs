@@ -9,7 +9,5 @@ mod signature;
 mod verify;
 
 pub use error::SignatureError;
-pub use verify::{
-    AlgorithmRules, SignatureFacts, Verified, keyinfo_certificates, verify_enveloped,
-    verify_with_keys,
-};
+pub use signature::{AlgorithmRules, keyinfo_certificates};
+pub use verify::{SignatureFacts, Verified, verify_enveloped, verify_with_keys};

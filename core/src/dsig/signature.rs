@@ -3,7 +3,6 @@
 //! decode, and the certificates KeyInfo carries (only ever compared, never trusted).
 
 use super::SignatureError;
-use super::verify::*;
 use crate::algorithm::{
     AlgorithmRole, Canonicalization, DigestAlgorithm, SignatureAlgorithm, Transform,
 };
@@ -11,6 +10,25 @@ use crate::trust::{Certificate, TrustStore};
 use crate::xml::ns::{DS, EXC_C14N};
 use crate::xml::{Document, NodeId, NodeKind};
 use base64::Engine as _;
+
+/// The algorithm and key rules one signature is verified under: what the caller allows beyond
+/// the strict defaults. A slice of the caller's policy, passed by value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlgorithmRules {
+    /// Accept rsa-sha1 / sha1 (reported as weak). Default: false.
+    pub allow_sha1: bool,
+    /// Minimum RSA modulus size. Default: 2048.
+    pub min_rsa_bits: usize,
+}
+
+impl Default for AlgorithmRules {
+    fn default() -> Self {
+        Self {
+            allow_sha1: false,
+            min_rsa_bits: 2048,
+        }
+    }
+}
 
 /// The parsed, not yet trusted, content of a `ds:Signature`.
 pub(super) struct Parsed {
@@ -362,4 +380,29 @@ fn check_transforms(
             },
         }),
     }
+}
+
+/// Certificates in `KeyInfo/X509Data/X509Certificate`. Unparseable ones are skipped: KeyInfo is
+/// never needed for trust, only for reporting and fingerprint pins. One that is byte-for-byte a
+/// configured certificate is that certificate (no second X.509 parse on the hot path).
+pub fn keyinfo_certificates(
+    doc: &Document,
+    key_info: NodeId,
+    trust: &TrustStore,
+) -> Vec<Certificate> {
+    doc.children_named(key_info, DS, "X509Data")
+        .flat_map(|d| doc.children_named(d, DS, "X509Certificate"))
+        .filter_map(|c| {
+            let text = doc.text_cow(c);
+            // The usual case (the IdP sends the certificate the SP trusts) needs no decoding.
+            if let Some(known) = trust.certificate_with_base64(&text) {
+                return Some(known.clone());
+            }
+            let der = Certificate::der_from_base64(&text).ok()?;
+            match trust.certificate_with_der(&der) {
+                Some(known) => Some(known.clone()),
+                None => Certificate::from_der(&der).ok(),
+            }
+        })
+        .collect()
 }
