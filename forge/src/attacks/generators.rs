@@ -1,362 +1,25 @@
 //! The generators of the catalogue. Each takes the fixture and returns the variant's XML.
 
+use super::Fixture;
 use super::edit::{
     EditError, Work, insert, replace_first, resign, sign, splice, standalone, strip_signatures,
 };
-use super::{Attack, Expected, Family, Fixture};
 use crate::build::response_xml;
 use crate::sign::SignOptions;
 use samlscope_core::algorithm::{DigestAlgorithm, SignatureAlgorithm};
-use samlscope_core::checks::CheckId as C;
 use samlscope_core::xml::Span;
 use samlscope_core::xml::ns::DS;
 
 const EVIL_ASSERTION_ID: &str = "_evil_assertion_ID";
 const EVIL_RESPONSE_ID: &str = "_evil_response_ID";
 
-const fn reject(check: C) -> Expected {
-    Expected::Reject { check }
-}
-
-macro_rules! attack {
-    ($id:literal, $title:literal, $family:ident, $expected:expr, $build:expr) => {
-        Attack {
-            id: $id,
-            title: $title,
-            family: Family::$family,
-            expected: $expected,
-            build: $build,
-        }
-    };
-}
-
-pub(super) static CATALOGUE: &[Attack] = &[
-    // 1.1 Signature wrapping (SAML Raider's XSWHelpers numbering).
-    attack!(
-        "xsw1",
-        "XSW1: evil Response outside, signed original hidden inside its Signature",
-        Tampered,
-        reject(C::StructureUniqueIds),
-        xsw1
-    ),
-    attack!(
-        "xsw2",
-        "XSW2: evil Response, signed original as a sibling before the Signature",
-        Tampered,
-        reject(C::StructureSchema),
-        xsw2
-    ),
-    attack!(
-        "xsw3",
-        "XSW3: unsigned evil Assertion before the signed one",
-        Tampered,
-        reject(C::StructureAssertionCount),
-        xsw3
-    ),
-    attack!(
-        "xsw4",
-        "XSW4: signed Assertion moved inside an unsigned evil Assertion",
-        Tampered,
-        reject(C::StructureSchema),
-        xsw4
-    ),
-    attack!(
-        "xsw5",
-        "XSW5: evil Assertion keeps the Signature; unsigned original appended",
-        Tampered,
-        reject(C::StructureAssertionCount),
-        xsw5
-    ),
-    attack!(
-        "xsw6",
-        "XSW6: evil Assertion keeps the Signature; original hidden inside it",
-        Tampered,
-        reject(C::StructureHiddenAssertion),
-        xsw6
-    ),
-    attack!(
-        "xsw7",
-        "XSW7: evil copy with the same ID inside an Extensions element",
-        Tampered,
-        reject(C::StructureSchema),
-        xsw7
-    ),
-    attack!(
-        "xsw8",
-        "XSW8: evil Assertion in place; original in a ds:Object of its Signature",
-        Tampered,
-        reject(C::StructureUniqueIds),
-        xsw8
-    ),
-    // 1.2 Presence, scope and reference binding.
-    attack!(
-        "sig-strip-all",
-        "All signatures removed",
-        Tampered,
-        reject(C::SignaturePresent),
-        strip_all
-    ),
-    attack!(
-        "sig-empty-value",
-        "Empty SignatureValue",
-        Tampered,
-        reject(C::SignatureStructure),
-        empty_value
-    ),
-    attack!(
-        "sig-corrupt-digest",
-        "One character of DigestValue changed",
-        Tampered,
-        reject(C::SignatureTrusted),
-        corrupt_digest
-    ),
-    attack!(
-        "tamper-nameid",
-        "NameID changed after signing",
-        Tampered,
-        reject(C::SignatureDigest),
-        tamper_nameid
-    ),
-    attack!(
-        "sig-wrong-position",
-        "Assertion Signature moved to the end of the Assertion",
-        Tampered,
-        reject(C::StructureSchema),
-        wrong_position
-    ),
-    attack!(
-        "sig-in-extension-point",
-        "Donor Signature placed in samlp:Extensions",
-        Tampered,
-        reject(C::StructureSignaturePosition),
-        sig_in_extensions
-    ),
-    attack!(
-        "sig-ref-empty",
-        "Reference URI=\"\" (whole document), re-signed",
-        SignedMalformed,
-        reject(C::SignatureReference),
-        ref_empty
-    ),
-    attack!(
-        "sig-ref-xpointer",
-        "Reference URI=\"#xpointer(id('…'))\", re-signed",
-        SignedMalformed,
-        reject(C::SignatureReference),
-        ref_xpointer
-    ),
-    attack!(
-        "ref-external",
-        "Reference to an external URI, re-signed",
-        SignedMalformed,
-        reject(C::SignatureReference),
-        ref_external
-    ),
-    attack!(
-        "sig-multi-reference",
-        "Two References in SignedInfo, re-signed",
-        SignedMalformed,
-        reject(C::SignatureStructure),
-        multi_reference
-    ),
-    attack!(
-        "sig-multi-signedinfo",
-        "Second SignedInfo in the Signature (CVE-2025-29774)",
-        Tampered,
-        reject(C::SignatureStructure),
-        multi_signedinfo
-    ),
-    attack!(
-        "sig-wrapped-signedinfo",
-        "Foreign wrapper holding a SignedInfo inside the Signature",
-        Tampered,
-        reject(C::SignatureStructure),
-        wrapped_signedinfo
-    ),
-    attack!(
-        "digest-comment",
-        "Comment inside DigestValue (CVE-2025-29775)",
-        Tampered,
-        reject(C::SignatureStructure),
-        digest_comment
-    ),
-    attack!(
-        "missing-id",
-        "Signed Assertion without an ID",
-        Tampered,
-        reject(C::StructureMessage),
-        missing_id
-    ),
-    // 1.3 Keys.
-    attack!(
-        "keyinfo-cert-trust",
-        "Re-signed with an attacker key, attacker certificate in KeyInfo",
-        AttackerKey,
-        reject(C::SignatureTrusted),
-        keyinfo_cert_trust
-    ),
-    attack!(
-        "self-signed-swap",
-        "Re-signed with a cloned-subject certificate (same subject and serial)",
-        AttackerKey,
-        reject(C::SignatureTrusted),
-        self_signed_swap
-    ),
-    // 1.4 Algorithms.
-    attack!(
-        "hmac-key-confusion",
-        "SignatureMethod HMAC-SHA256 keyed with the IdP's public key",
-        SignedMalformed,
-        reject(C::SignatureAlgorithms),
-        hmac_key_confusion
-    ),
-    attack!(
-        "alg-sha1",
-        "Signed with RSA-SHA1 and a SHA-1 digest (refused unless policy allows)",
-        SignedMalformed,
-        reject(C::SignatureAlgorithms),
-        alg_sha1
-    ),
-    attack!(
-        "alg-md5",
-        "DigestMethod MD5",
-        SignedMalformed,
-        reject(C::SignatureAlgorithms),
-        alg_md5
-    ),
-    // 1.5 Transforms.
-    attack!(
-        "xf-xslt",
-        "XSLT transform added",
-        SignedMalformed,
-        reject(C::SignatureTransforms),
-        xf_xslt
-    ),
-    attack!(
-        "xf-xpath",
-        "XPath transform added",
-        SignedMalformed,
-        reject(C::SignatureTransforms),
-        xf_xpath
-    ),
-    attack!(
-        "xf-too-many",
-        "A third transform",
-        SignedMalformed,
-        reject(C::SignatureTransforms),
-        xf_too_many
-    ),
-    attack!(
-        "xf-missing-enveloped",
-        "Enveloped-signature transform removed",
-        SignedMalformed,
-        reject(C::SignatureTransforms),
-        xf_missing_enveloped
-    ),
-    // 1.6 Parsing.
-    attack!(
-        "xxe",
-        "DOCTYPE with an external entity",
-        Parser,
-        reject(C::XmlDoctype),
-        xxe
-    ),
-    attack!(
-        "billion-laughs",
-        "DOCTYPE with nested entities",
-        Parser,
-        reject(C::XmlDoctype),
-        billion_laughs
-    ),
-    attack!(
-        "dtd-attlist",
-        "DOCTYPE with ATTLIST defaults (CVE-2025-25291)",
-        Parser,
-        reject(C::XmlDoctype),
-        dtd_attlist
-    ),
-    attack!(
-        "comment-nameid",
-        "Comment injected into a signed NameID (VU#475445)",
-        Tampered,
-        Expected::AcceptFullNameId,
-        comment_nameid
-    ),
-    attack!(
-        "cdata-nameid",
-        "NameID characters changed through a CDATA section",
-        Tampered,
-        reject(C::SignatureDigest),
-        cdata_nameid
-    ),
-    attack!(
-        "multi-root",
-        "Second root element after the Response",
-        Parser,
-        reject(C::XmlWellFormed),
-        multi_root
-    ),
-    attack!(
-        "pi-injection",
-        "Processing instruction inside the NameID",
-        Parser,
-        reject(C::XmlWellFormed),
-        pi_injection
-    ),
-    // 1.7 IDs.
-    attack!(
-        "dup-id",
-        "A second element carrying the Assertion's ID",
-        Tampered,
-        reject(C::StructureUniqueIds),
-        dup_id
-    ),
-    attack!(
-        "attr-pollution",
-        "Namespaced samlp:ID next to ID on the Response",
-        Tampered,
-        reject(C::StructureUniqueIds),
-        attr_pollution
-    ),
-    // 1.8 Namespaces.
-    attack!(
-        "ns-xml-xmlns",
-        "xml:xmlns attribute on the Signature (CVE-2025-66567)",
-        Parser,
-        reject(C::XmlNamespaces),
-        ns_xml_xmlns
-    ),
-    attack!(
-        "ns-redefine-prefix",
-        "ds prefix re-bound to another namespace on the Signature",
-        Tampered,
-        reject(C::StructureSchema),
-        ns_redefine_prefix
-    ),
-    attack!(
-        "void-c14n",
-        "Relative namespace URI (void canonicalization, CVE-2025-66568)",
-        Parser,
-        reject(C::XmlNamespaces),
-        void_c14n
-    ),
-    // 1.9 Multiplicity.
-    attack!(
-        "multi-assertion",
-        "Second, unsigned Assertion appended (CVE-2022-41912)",
-        Tampered,
-        reject(C::StructureAssertionCount),
-        multi_assertion
-    ),
-];
-
 // ---- bases ------------------------------------------------------------------------------
 
-fn unsigned(fx: &Fixture) -> String {
+pub(super) fn unsigned(fx: &Fixture) -> String {
     response_xml(&fx.spec)
 }
 
-fn signed_both(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn signed_both(fx: &Fixture) -> Result<String, EditError> {
     sign(
         &unsigned(fx),
         &[&fx.spec.assertion_id, &fx.spec.response_id],
@@ -365,7 +28,7 @@ fn signed_both(fx: &Fixture) -> Result<String, EditError> {
     )
 }
 
-fn signed_assertion(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn signed_assertion(fx: &Fixture) -> Result<String, EditError> {
     sign(
         &unsigned(fx),
         &[&fx.spec.assertion_id],
@@ -374,12 +37,12 @@ fn signed_assertion(fx: &Fixture) -> Result<String, EditError> {
     )
 }
 
-fn signed_response(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn signed_response(fx: &Fixture) -> Result<String, EditError> {
     sign(&unsigned(fx), &[&fx.spec.response_id], &fx.idp, &fx.options)
 }
 
 /// The attacker's edit: the victim's NameID becomes the attacker's choice.
-fn evil(fragment: &str, fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn evil(fragment: &str, fx: &Fixture) -> Result<String, EditError> {
     replace_first(
         fragment,
         &format!(">{}<", fx.spec.name_id),
@@ -387,13 +50,13 @@ fn evil(fragment: &str, fx: &Fixture) -> Result<String, EditError> {
     )
 }
 
-fn set_id(fragment: &str, old: &str, new: &str) -> Result<String, EditError> {
+pub(super) fn set_id(fragment: &str, old: &str, new: &str) -> Result<String, EditError> {
     replace_first(fragment, &format!("ID=\"{old}\""), &format!("ID=\"{new}\""))
 }
 
 // ---- 1.1 XSW ------------------------------------------------------------------------------
 
-fn xsw1(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn xsw1(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_response(fx)?)?;
     let sig = w.signature_of(w.response())?;
     let clone = strip_signatures(w.node_text(w.response()))?;
@@ -407,7 +70,7 @@ fn xsw1(fx: &Fixture) -> Result<String, EditError> {
     set_id(&with_clone, &fx.spec.response_id, EVIL_RESPONSE_ID)
 }
 
-fn xsw2(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn xsw2(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_response(fx)?)?;
     let sig = w.signature_of(w.response())?;
     let clone = strip_signatures(w.node_text(w.response()))?;
@@ -416,18 +79,18 @@ fn xsw2(fx: &Fixture) -> Result<String, EditError> {
     set_id(&with_clone, &fx.spec.response_id, EVIL_RESPONSE_ID)
 }
 
-fn evil_assertion_clone(w: &Work, fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn evil_assertion_clone(w: &Work, fx: &Fixture) -> Result<String, EditError> {
     let clone = strip_signatures(w.node_text(w.assertion()?))?;
     set_id(&evil(&clone, fx)?, &fx.spec.assertion_id, EVIL_ASSERTION_ID)
 }
 
-fn xsw3(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn xsw3(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let clone = evil_assertion_clone(&w, fx)?;
     Ok(insert(&w.xml, w.doc.span(w.assertion()?).start, &clone))
 }
 
-fn xsw4(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn xsw4(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let a = w.assertion()?;
     let original = w.node_text(a).to_owned();
@@ -437,7 +100,7 @@ fn xsw4(fx: &Fixture) -> Result<String, EditError> {
     Ok(splice(&w.xml, w.doc.span(a), &nested))
 }
 
-fn xsw5(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn xsw5(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let a = w.assertion()?;
     let original_unsigned = strip_signatures(w.node_text(a))?;
@@ -453,7 +116,7 @@ fn xsw5(fx: &Fixture) -> Result<String, EditError> {
     ))
 }
 
-fn xsw6(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn xsw6(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let a = w.assertion()?;
     let sig = w.signature_of(a)?;
@@ -468,7 +131,7 @@ fn xsw6(fx: &Fixture) -> Result<String, EditError> {
     set_id(&with_clone, &fx.spec.assertion_id, EVIL_ASSERTION_ID)
 }
 
-fn xsw7(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn xsw7(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let a = w.assertion()?;
     let clone = evil(&strip_signatures(w.node_text(a))?, fx)?;
@@ -479,7 +142,7 @@ fn xsw7(fx: &Fixture) -> Result<String, EditError> {
     ))
 }
 
-fn xsw8(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn xsw8(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let a = w.assertion()?;
     let sig = w.signature_of(a)?;
@@ -494,16 +157,19 @@ fn xsw8(fx: &Fixture) -> Result<String, EditError> {
 
 // ---- 1.2 ------------------------------------------------------------------------------------
 
-fn strip_all(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn strip_all(fx: &Fixture) -> Result<String, EditError> {
     strip_signatures(&signed_both(fx)?)
 }
 
-fn signature_value_span(w: &Work, parent: samlscope_core::xml::NodeId) -> Result<Span, EditError> {
+pub(super) fn signature_value_span(
+    w: &Work,
+    parent: samlscope_core::xml::NodeId,
+) -> Result<Span, EditError> {
     let sig = w.signature_of(parent)?;
     Ok(w.doc.span(w.child(sig, DS, "SignatureValue")?))
 }
 
-fn empty_value(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn empty_value(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let span = signature_value_span(&w, w.assertion()?)?;
     Ok(splice(
@@ -513,7 +179,7 @@ fn empty_value(fx: &Fixture) -> Result<String, EditError> {
     ))
 }
 
-fn corrupt_digest(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn corrupt_digest(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let dv = w.first_named(DS, "DigestValue")?;
     let text = w.doc.text(dv);
@@ -535,11 +201,11 @@ fn corrupt_digest(fx: &Fixture) -> Result<String, EditError> {
     ))
 }
 
-fn tamper_nameid(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn tamper_nameid(fx: &Fixture) -> Result<String, EditError> {
     evil(&signed_assertion(fx)?, fx)
 }
 
-fn wrong_position(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn wrong_position(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let a = w.assertion()?;
     let sig = w.signature_of(a)?;
@@ -549,7 +215,7 @@ fn wrong_position(fx: &Fixture) -> Result<String, EditError> {
     Ok(splice(&moved, w.doc.span(sig), ""))
 }
 
-fn sig_in_extensions(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn sig_in_extensions(fx: &Fixture) -> Result<String, EditError> {
     // Donor: the assertion's valid signature, copied into Extensions of an unsigned response.
     let w = Work::new(signed_assertion(fx)?)?;
     let a = w.assertion()?;
@@ -564,32 +230,32 @@ fn sig_in_extensions(fx: &Fixture) -> Result<String, EditError> {
     ))
 }
 
-fn resign_assertion(
+pub(super) fn resign_assertion(
     fx: &Fixture,
     edit: impl Fn(&str) -> Result<String, EditError>,
 ) -> Result<String, EditError> {
     resign(&signed_assertion(fx)?, true, &fx.idp, &fx.options, edit)
 }
 
-fn ref_empty(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn ref_empty(fx: &Fixture) -> Result<String, EditError> {
     let uri = format!("URI=\"#{}\"", fx.spec.assertion_id);
     resign_assertion(fx, |si| replace_first(si, &uri, "URI=\"\""))
 }
 
-fn ref_xpointer(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn ref_xpointer(fx: &Fixture) -> Result<String, EditError> {
     let uri = format!("URI=\"#{}\"", fx.spec.assertion_id);
     let to = format!("URI=\"#xpointer(id('{}'))\"", fx.spec.assertion_id);
     resign_assertion(fx, |si| replace_first(si, &uri, &to))
 }
 
-fn ref_external(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn ref_external(fx: &Fixture) -> Result<String, EditError> {
     let uri = format!("URI=\"#{}\"", fx.spec.assertion_id);
     resign_assertion(fx, |si| {
         replace_first(si, &uri, "URI=\"https://attacker.example/assertion.xml\"")
     })
 }
 
-fn reference_span(si: &str) -> Result<(usize, usize), EditError> {
+pub(super) fn reference_span(si: &str) -> Result<(usize, usize), EditError> {
     let start = si
         .find("<ds:Reference")
         .ok_or(EditError::Missing("Reference"))?;
@@ -600,14 +266,14 @@ fn reference_span(si: &str) -> Result<(usize, usize), EditError> {
     Ok((start, end))
 }
 
-fn multi_reference(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn multi_reference(fx: &Fixture) -> Result<String, EditError> {
     resign_assertion(fx, |si| {
         let (s, e) = reference_span(si)?;
         Ok(insert(si, e, &si[s..e].replace("URI=\"#", "URI=\"#evil-")))
     })
 }
 
-fn multi_signedinfo(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn multi_signedinfo(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let sig = w.signature_of(w.assertion()?)?;
     let si = w.child(sig, DS, "SignedInfo")?;
@@ -615,7 +281,7 @@ fn multi_signedinfo(fx: &Fixture) -> Result<String, EditError> {
     Ok(insert(&w.xml, w.doc.span(si).end, &copy))
 }
 
-fn wrapped_signedinfo(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn wrapped_signedinfo(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let sig = w.signature_of(w.assertion()?)?;
     let si = w.child(sig, DS, "SignedInfo")?;
@@ -627,21 +293,21 @@ fn wrapped_signedinfo(fx: &Fixture) -> Result<String, EditError> {
     ))
 }
 
-fn digest_comment(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn digest_comment(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let dv = w.first_named(DS, "DigestValue")?;
     let at = w.doc.element(dv).map_or(0, |e| e.start_tag.end);
     Ok(insert(&w.xml, at, "<!--forged-->"))
 }
 
-fn missing_id(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn missing_id(fx: &Fixture) -> Result<String, EditError> {
     let xml = signed_assertion(fx)?;
     replace_first(&xml, &format!(" ID=\"{}\"", fx.spec.assertion_id), "")
 }
 
 // ---- 1.3 Keys --------------------------------------------------------------------------------
 
-fn keyinfo_cert_trust(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn keyinfo_cert_trust(fx: &Fixture) -> Result<String, EditError> {
     let tampered = evil(&unsigned(fx), fx)?;
     sign(
         &tampered,
@@ -651,7 +317,7 @@ fn keyinfo_cert_trust(fx: &Fixture) -> Result<String, EditError> {
     )
 }
 
-fn self_signed_swap(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn self_signed_swap(fx: &Fixture) -> Result<String, EditError> {
     // The attacker's certificate in the fixture clones the IdP's subject and serial; what
     // differs is only the key — and that is what a correct SP compares.
     keyinfo_cert_trust(fx).and_then(|x| {
@@ -665,7 +331,7 @@ fn self_signed_swap(fx: &Fixture) -> Result<String, EditError> {
 
 // ---- 1.4 Algorithms --------------------------------------------------------------------------
 
-fn hmac_key_confusion(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn hmac_key_confusion(fx: &Fixture) -> Result<String, EditError> {
     // The SignatureValue stays the RSA one: the point is the refused method, not the math.
     let xml = signed_assertion(fx)?;
     replace_first(
@@ -675,7 +341,7 @@ fn hmac_key_confusion(fx: &Fixture) -> Result<String, EditError> {
     )
 }
 
-fn alg_sha1(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn alg_sha1(fx: &Fixture) -> Result<String, EditError> {
     let options = SignOptions {
         signature: SignatureAlgorithm::RsaSha1,
         digest: DigestAlgorithm::Sha1,
@@ -684,7 +350,7 @@ fn alg_sha1(fx: &Fixture) -> Result<String, EditError> {
     sign(&unsigned(fx), &[&fx.spec.assertion_id], &fx.idp, &options)
 }
 
-fn alg_md5(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn alg_md5(fx: &Fixture) -> Result<String, EditError> {
     resign_assertion(fx, |si| {
         replace_first(
             si,
@@ -699,7 +365,7 @@ fn alg_md5(fx: &Fixture) -> Result<String, EditError> {
 const ENV_TRANSFORM: &str =
     "<ds:Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>";
 
-fn add_transform(fx: &Fixture, transform: &'static str) -> Result<String, EditError> {
+pub(super) fn add_transform(fx: &Fixture, transform: &'static str) -> Result<String, EditError> {
     resign_assertion(fx, move |si| {
         replace_first(
             si,
@@ -709,34 +375,34 @@ fn add_transform(fx: &Fixture, transform: &'static str) -> Result<String, EditEr
     })
 }
 
-fn xf_xslt(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn xf_xslt(fx: &Fixture) -> Result<String, EditError> {
     add_transform(
         fx,
         "<ds:Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xslt-19991116\"><xsl:stylesheet xmlns:xsl=\"http://www.w3.org/1999/XSL/Transform\" version=\"1.0\"/></ds:Transform>",
     )
 }
 
-fn xf_xpath(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn xf_xpath(fx: &Fixture) -> Result<String, EditError> {
     add_transform(
         fx,
         "<ds:Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xpath-19991116\"><ds:XPath>not(ancestor-or-self::*[local-name()='Subject'])</ds:XPath></ds:Transform>",
     )
 }
 
-fn xf_too_many(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn xf_too_many(fx: &Fixture) -> Result<String, EditError> {
     add_transform(
         fx,
         "<ds:Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
     )
 }
 
-fn xf_missing_enveloped(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn xf_missing_enveloped(fx: &Fixture) -> Result<String, EditError> {
     resign_assertion(fx, |si| replace_first(si, ENV_TRANSFORM, ""))
 }
 
 // ---- 1.6 Parsing -----------------------------------------------------------------------------
 
-fn xxe(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn xxe(fx: &Fixture) -> Result<String, EditError> {
     let xml = signed_assertion(fx)?;
     let with_ref = replace_first(&xml, &format!(">{}<", fx.spec.name_id), ">&xxe;<")?;
     Ok(format!(
@@ -744,7 +410,7 @@ fn xxe(fx: &Fixture) -> Result<String, EditError> {
     ))
 }
 
-fn billion_laughs(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn billion_laughs(fx: &Fixture) -> Result<String, EditError> {
     let mut dtd = String::from("<!ENTITY lol0 \"lol\">");
     for i in 1..10 {
         let prev = format!("&lol{};", i - 1).repeat(10);
@@ -755,14 +421,14 @@ fn billion_laughs(fx: &Fixture) -> Result<String, EditError> {
     Ok(format!("<!DOCTYPE r [{dtd}]>\n{with_ref}"))
 }
 
-fn dtd_attlist(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn dtd_attlist(fx: &Fixture) -> Result<String, EditError> {
     let xml = signed_assertion(fx)?;
     Ok(format!(
         "<!DOCTYPE saml2p:Response [<!ATTLIST ds:Signature xmlns:ds CDATA #FIXED \"{DS}\">]>\n{xml}"
     ))
 }
 
-fn comment_nameid(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn comment_nameid(fx: &Fixture) -> Result<String, EditError> {
     // The IdP signs an attacker-registered name that *starts* with the victim's; the attacker
     // inserts an empty comment so that a first-text-node reader sees only the victim's name.
     let mut spec = fx.spec.clone();
@@ -780,7 +446,7 @@ fn comment_nameid(fx: &Fixture) -> Result<String, EditError> {
     )
 }
 
-fn cdata_nameid(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn cdata_nameid(fx: &Fixture) -> Result<String, EditError> {
     let xml = signed_assertion(fx)?;
     replace_first(
         &xml,
@@ -789,14 +455,14 @@ fn cdata_nameid(fx: &Fixture) -> Result<String, EditError> {
     )
 }
 
-fn multi_root(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn multi_root(fx: &Fixture) -> Result<String, EditError> {
     Ok(format!(
         "{}<saml2p:Response xmlns:saml2p=\"urn:oasis:names:tc:SAML:2.0:protocol\"/>",
         signed_assertion(fx)?
     ))
 }
 
-fn pi_injection(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn pi_injection(fx: &Fixture) -> Result<String, EditError> {
     let xml = signed_assertion(fx)?;
     let at = xml
         .find(&format!(">{}<", fx.spec.name_id))
@@ -807,7 +473,7 @@ fn pi_injection(fx: &Fixture) -> Result<String, EditError> {
 
 // ---- 1.7 IDs ---------------------------------------------------------------------------------
 
-fn dup_id(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn dup_id(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let status = w.status()?;
     let at = w.doc.element(status).map_or(0, |e| e.start_tag.end);
@@ -821,7 +487,7 @@ fn dup_id(fx: &Fixture) -> Result<String, EditError> {
     ))
 }
 
-fn attr_pollution(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn attr_pollution(fx: &Fixture) -> Result<String, EditError> {
     let xml = signed_both(fx)?;
     replace_first(
         &xml,
@@ -832,7 +498,7 @@ fn attr_pollution(fx: &Fixture) -> Result<String, EditError> {
 
 // ---- 1.8 Namespaces --------------------------------------------------------------------------
 
-fn ns_xml_xmlns(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn ns_xml_xmlns(fx: &Fixture) -> Result<String, EditError> {
     let xml = signed_assertion(fx)?;
     replace_first(
         &xml,
@@ -841,7 +507,7 @@ fn ns_xml_xmlns(fx: &Fixture) -> Result<String, EditError> {
     )
 }
 
-fn ns_redefine_prefix(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn ns_redefine_prefix(fx: &Fixture) -> Result<String, EditError> {
     let xml = signed_both(fx)?;
     replace_first(
         &xml,
@@ -850,14 +516,14 @@ fn ns_redefine_prefix(fx: &Fixture) -> Result<String, EditError> {
     )
 }
 
-fn void_c14n(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn void_c14n(fx: &Fixture) -> Result<String, EditError> {
     let xml = signed_assertion(fx)?;
     replace_first(&xml, "<saml2:Subject>", "<saml2:Subject xmlns:ns=\"1\">")
 }
 
 // ---- 1.9 Multiplicity ------------------------------------------------------------------------
 
-fn multi_assertion(fx: &Fixture) -> Result<String, EditError> {
+pub(super) fn multi_assertion(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let a = w.assertion()?;
     let clone = set_id(

@@ -6,6 +6,7 @@
 //!
 //! Ids and transformations follow `reference/attacks.md` (SAML Raider numbering for XSW1–8).
 
+mod catalogue;
 mod edit;
 mod generators;
 
@@ -70,7 +71,7 @@ impl Attack {
 
 /// Every attack, in catalogue order.
 pub fn catalogue() -> &'static [Attack] {
-    generators::CATALOGUE
+    catalogue::CATALOGUE
 }
 
 /// The attack with this id.
