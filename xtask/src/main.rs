@@ -173,7 +173,43 @@ fn setup() -> Result<()> {
     } else {
         soft("Python oracles", pip_install(&py_missing))?;
     }
+    let wasm_opt = npm_wasm_opt()?;
+    if wasm_opt.is_file() {
+        eprintln!("xtask: wasm-opt present: {}", wasm_opt.display());
+    } else {
+        let prefix = workspace_root()?.join("target").join("tools");
+        soft(
+            "wasm-opt (binaryen from npm)",
+            run(
+                "npm install binaryen",
+                Command::new("npm")
+                    .args([
+                        "install",
+                        "--no-save",
+                        "--no-audit",
+                        "--no-fund",
+                        "--prefix",
+                    ])
+                    .arg(&prefix)
+                    .arg(BINARYEN),
+            ),
+        )?;
+    }
     Ok(())
+}
+
+/// binaryen from the npm registry: Debian's wasm-opt is too old to read current wasm
+/// (reference types, bulk memory). Installed under target/, which `cargo xtask web` looks in
+/// first; nothing there is kept that cannot be installed again.
+const BINARYEN: &str = "binaryen@132.0.0";
+
+fn npm_wasm_opt() -> Result<PathBuf> {
+    Ok(workspace_root()?
+        .join("target")
+        .join("tools")
+        .join("node_modules")
+        .join(".bin")
+        .join("wasm-opt"))
 }
 
 fn apt_install(packages: &[&str]) -> Result<()> {
@@ -323,17 +359,28 @@ fn web() -> Result<PathBuf> {
     Ok(dist)
 }
 
-/// Runs `wasm-opt -Oz` when one is available *and works* (`$WASM_OPT`, else `wasm-opt` on PATH).
+/// Runs `wasm-opt -Oz` when one is available *and works* (`$WASM_OPT`, else the one `setup`
+/// installs from npm, else `wasm-opt` on PATH).
 /// Debian's binaryen 108 cannot read current wasm (reference types): then the unoptimised
 /// bundle is kept. Returns the size before optimisation when it was applied.
 fn wasm_opt(bundle: &Path) -> Option<u64> {
     let tool = std::env::var_os("WASM_OPT")
         .map(PathBuf::from)
+        .or_else(|| npm_wasm_opt().ok().filter(|p| p.is_file()))
         .or_else(|| on_path("wasm-opt"))?;
     let before = std::fs::metadata(bundle).ok()?.len();
     let out = bundle.with_extension("opt.wasm");
     let result = Command::new(&tool)
         .arg("-Oz")
+        // The features rustc's wasm32 target emits; wasm-opt must be told to keep them.
+        .args([
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-reference-types",
+            "--enable-mutable-globals",
+            "--enable-multivalue",
+        ])
         .arg(bundle)
         .arg("-o")
         .arg(&out)
