@@ -53,6 +53,112 @@ impl SpVerdict {
     }
 }
 
+/// What an SP that accepts a response it should have refused has let happen: the scale an SP
+/// owner reads a failure on, from an account takeover down to a strictness preference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Impact {
+    /// A vulnerable SP logs in as a user the attacker chose (the response's `evil_name_id`).
+    Takeover,
+    /// The SP accepts content the IdP never signed.
+    Tamper,
+    /// The SP accepts a malformed or non-profile message, but reads only signed content.
+    Lenient,
+    /// Accepting it means the SP did work an attacker can multiply (entity expansion, XSLT).
+    Dos,
+    /// A setup mistake or a weak choice the SP should refuse (audience, expiry, SHA-1…).
+    Policy,
+}
+
+impl Impact {
+    /// Most severe first.
+    pub const ALL: [Self; 5] = [
+        Self::Takeover,
+        Self::Tamper,
+        Self::Lenient,
+        Self::Dos,
+        Self::Policy,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Takeover => "takeover",
+            Self::Tamper => "tamper",
+            Self::Lenient => "lenient",
+            Self::Dos => "dos",
+            Self::Policy => "policy",
+        }
+    }
+
+    /// What an SP that accepts such a response has done, for a menu heading or a report.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Takeover => "Account takeover: a vulnerable SP logs in another user",
+            Self::Tamper => "Tampering: a vulnerable SP accepts content the IdP never signed",
+            Self::Lenient => "Lenient parsing: malformed, but only signed content is read",
+            Self::Dos => "Denial of service: costly constructs a strict SP refuses",
+            Self::Policy => "Policy: setup mistakes and weak choices",
+        }
+    }
+}
+
+impl std::fmt::Display for Impact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// Which signatures an SP requires of a Response: its setting (python3-saml's
+/// `wantAssertionsSigned` / `wantMessagesSigned`, and their kin in every SP library).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignatureRequirement {
+    /// The Assertion must be signed (the Response may be too).
+    SignedAssertion,
+    /// The Response must be signed (the Assertion may be too).
+    SignedResponse,
+    /// Both must be signed.
+    SignedBoth,
+    /// Either signature covering the Assertion will do.
+    Either,
+}
+
+impl SignatureRequirement {
+    pub const ALL: [Self; 4] = [
+        Self::SignedAssertion,
+        Self::SignedResponse,
+        Self::SignedBoth,
+        Self::Either,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SignedAssertion => "signed-assertion",
+            Self::SignedResponse => "signed-response",
+            Self::SignedBoth => "signed-both",
+            Self::Either => "either",
+        }
+    }
+
+    /// Whether an SP with this setting accepts a response signed this way.
+    pub fn is_met(self, assertion_signed: bool, response_signed: bool) -> bool {
+        match self {
+            Self::SignedAssertion => assertion_signed,
+            Self::SignedResponse => response_signed,
+            Self::SignedBoth => assertion_signed && response_signed,
+            Self::Either => assertion_signed || response_signed,
+        }
+    }
+
+    /// Every setting that accepts a response signed this way, in [`Self::ALL`] order.
+    pub fn all_met(assertion_signed: bool, response_signed: bool) -> Vec<Self> {
+        Self::ALL
+            .into_iter()
+            .filter(|r| r.is_met(assertion_signed, response_signed))
+            .collect()
+    }
+}
+
 /// One entry of `GET /api/scenarios`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scenario {
@@ -66,6 +172,19 @@ pub struct Scenario {
     /// The check a correct SP fails (samlscope's check id), when invalid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_check: Option<String>,
+    /// What accepting it means when the SP's settings say it must refuse it.
+    pub impact: Impact,
+    /// The rule it breaks (or, for a valid response, what makes it valid): spec and section.
+    pub rule: String,
+    /// CVEs, papers and advisories about it.
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// The SP settings under which a correct SP accepts it; empty: no correct SP does.
+    #[serde(default)]
+    pub accepted_when: Vec<SignatureRequirement>,
+    /// Accepted (under `accepted_when`) only by an SP that allows SHA-1.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub needs_sha1: bool,
 }
 
 /// One entry of `GET /api/apps`: an application of the IdP with its SSO-tab fields.
@@ -106,6 +225,12 @@ pub struct ScenarioResponse {
     pub expected_sp_verdict: SpVerdict,
     #[serde(default)]
     pub expected_check: Option<String>,
+    /// The identity the IdP signed into this response (a correct SP logs this user in, when
+    /// it accepts the response at all).
+    pub name_id: String,
+    /// For attacks: the identity the attacker planted; an SP that logs it in was taken over.
+    #[serde(default)]
+    pub evil_name_id: Option<String>,
 }
 
 /// `POST /api/apps/{label}/certificate/rotate`: the app's new signing certificate.
@@ -138,11 +263,16 @@ mod tests {
             family: None,
             expected_sp_verdict: SpVerdict::Valid,
             expected_check: None,
+            impact: Impact::Policy,
+            rule: "r".into(),
+            references: vec![],
+            accepted_when: SignatureRequirement::all_met(true, false),
+            needs_sha1: false,
         };
         let json = serde_json::to_string(&s).unwrap();
         assert_eq!(
             json,
-            r#"{"name":"valid-both","description":"d","category":"valid","expected_sp_verdict":"valid"}"#
+            r#"{"name":"valid-both","description":"d","category":"valid","expected_sp_verdict":"valid","impact":"policy","rule":"r","references":[],"accepted_when":["signed-assertion","either"]}"#
         );
         assert_eq!(serde_json::from_str::<Scenario>(&json).unwrap(), s);
     }
@@ -158,12 +288,28 @@ mod tests {
             in_response_to: None,
             expected_sp_verdict: SpVerdict::Invalid,
             expected_check: Some("signature.reference".into()),
+            name_id: "alice@acmecorp.com".into(),
+            evil_name_id: Some("admin@acmecorp.com".into()),
         };
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json.get("relay_state"), Some(&serde_json::Value::Null));
         assert_eq!(json.get("in_response_to"), Some(&serde_json::Value::Null));
         assert_eq!(json["expected_sp_verdict"], "invalid");
         assert_eq!(serde_json::from_value::<ScenarioResponse>(json).unwrap(), r);
+    }
+
+    #[test]
+    fn signature_requirements_accept_what_they_say() {
+        use SignatureRequirement as R;
+        assert_eq!(R::all_met(true, true), R::ALL.to_vec());
+        assert_eq!(R::all_met(false, true), vec![R::SignedResponse, R::Either]);
+        assert_eq!(R::all_met(false, false), vec![]);
+        for r in R::ALL {
+            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{}\"", r.as_str()));
+        }
+        for i in Impact::ALL {
+            assert_eq!(serde_json::to_string(&i).unwrap(), format!("\"{}\"", i.as_str()));
+        }
     }
 
     #[test]
