@@ -305,10 +305,16 @@ mod tests {
         assert_eq!(R::all_met(false, true), vec![R::SignedResponse, R::Either]);
         assert_eq!(R::all_met(false, false), vec![]);
         for r in R::ALL {
-            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{}\"", r.as_str()));
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!("\"{}\"", r.as_str())
+            );
         }
         for i in Impact::ALL {
-            assert_eq!(serde_json::to_string(&i).unwrap(), format!("\"{}\"", i.as_str()));
+            assert_eq!(
+                serde_json::to_string(&i).unwrap(),
+                format!("\"{}\"", i.as_str())
+            );
         }
     }
 

@@ -27,6 +27,7 @@ check_ids! {
     InputDecode => "input.decode",
     XmlWellFormed => "xml.well_formed",
     XmlDoctype => "xml.doctype",
+    XmlProcessingInstruction => "xml.processing_instruction",
     XmlLimits => "xml.limits",
     XmlNamespaces => "xml.namespaces",
     StructureMessage => "structure.message",

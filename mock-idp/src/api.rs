@@ -148,6 +148,8 @@ pub(crate) async fn scenario_response(
             in_response_to: irt.map(str::to_owned),
             expected_sp_verdict: scenario.expected_sp_verdict,
             expected_check: scenario.expected_check.map(str::to_owned),
+            name_id: made.name_id,
+            evil_name_id: made.evil_name_id,
         })
         .into_response(),
         "html" => Html(pages::auto_post(&made.acs_url, &b64, relay.as_deref())).into_response(),

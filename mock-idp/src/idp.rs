@@ -56,6 +56,10 @@ pub enum IdpError {
 pub struct Made {
     pub xml: String,
     pub acs_url: String,
+    /// The identity the IdP signed into the response.
+    pub name_id: String,
+    /// For attacks: the identity the attacker planted.
+    pub evil_name_id: Option<String>,
 }
 
 pub fn now() -> Instant {
@@ -320,6 +324,8 @@ impl Idp {
         };
         let now = now();
         let mut spec = self.spec(app, user, &acs, in_response_to, now);
+        let mut name_id = spec.name_id.clone();
+        let mut evil_name_id = None;
         let kind = scenario.map(|s| s.kind).unwrap_or(Kind::Valid(app.sign));
         let xml = match kind {
             Kind::Valid(sign) => Self::sign(
@@ -339,6 +345,8 @@ impl Idp {
                     options,
                     evil_name_id: format!("admin@{domain}"),
                 };
+                name_id = attack.signed_name_id(&fixture);
+                evil_name_id = Some(fixture.evil_name_id.clone());
                 attack
                     .build(&fixture)
                     .map_err(|e| IdpError::Build(format!("{}: {e}", attack.id)))?
@@ -396,7 +404,12 @@ impl Idp {
                 }
             }
         };
-        Ok(Made { xml, acs_url: acs })
+        Ok(Made {
+            xml,
+            acs_url: acs,
+            name_id,
+            evil_name_id,
+        })
     }
 }
 

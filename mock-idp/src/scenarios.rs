@@ -5,9 +5,9 @@
 
 use std::sync::OnceLock;
 
-pub use samlscope_api::{Category, SpVerdict};
+pub use samlscope_api::{Category, Impact, SignatureRequirement, SpVerdict};
 use samlscope_core::checks::CheckId;
-use samlscope_forge::attacks::{Attack, Expected, Family, catalogue};
+use samlscope_forge::attacks::{Acceptable, Attack, Expected, Family, catalogue};
 use serde::{Serialize, Serializer};
 
 use crate::config::Sign;
@@ -81,6 +81,28 @@ impl PolicyFailure {
         }
     }
 
+    /// The rule a correct SP enforces against it.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Self::Expired | Self::NotYetValid => {
+                "SAML Core §2.5.1.2 and Profiles §4.1.4.3: NotBefore ≤ now < NotOnOrAfter"
+            }
+            Self::WrongAudience => "SAML Profiles §4.1.4.2: the Audience is the SP's entity ID",
+            Self::WrongRecipient => {
+                "SAML Profiles §4.1.4.3: the bearer Recipient is the ACS URL the response arrived at"
+            }
+            Self::WrongDestination => {
+                "SAML Bindings §3.5.5.2: a signed Response's Destination is the ACS URL it arrived at"
+            }
+            Self::WrongIssuer => "SAML Profiles §4.1.4.2: the Issuer is the IdP's entity ID",
+            Self::InResponseToMismatch => {
+                "SAML Profiles §4.1.4.3: InResponseTo names the SP's own AuthnRequest"
+            }
+            Self::ErrorStatus => "SAML Core §3.2.2.2: only a Success status logs anyone in",
+            Self::Unsigned => "SAML Profiles §4.1.3.5: an assertion sent over HTTP-POST is signed",
+        }
+    }
+
     /// The check a correct SP fails.
     pub fn check(self) -> CheckId {
         match self {
@@ -117,6 +139,13 @@ pub struct Scenario {
     pub expected_sp_verdict: SpVerdict,
     /// The check a correct SP fails (samlscope's check id), when invalid.
     pub expected_check: Option<&'static str>,
+    /// What accepting it means when the SP's settings say to refuse it.
+    pub impact: Impact,
+    pub rule: &'static str,
+    pub references: &'static [&'static str],
+    /// The SP settings under which a correct SP accepts it.
+    pub accepted_when: Vec<SignatureRequirement>,
+    pub needs_sha1: bool,
     pub kind: Kind,
 }
 
@@ -129,6 +158,11 @@ impl From<&Scenario> for samlscope_api::Scenario {
             family: s.family.map(|f| family_name(f).to_owned()),
             expected_sp_verdict: s.expected_sp_verdict,
             expected_check: s.expected_check.map(str::to_owned),
+            impact: s.impact,
+            rule: s.rule.to_owned(),
+            references: s.references.iter().map(|r| (*r).to_owned()).collect(),
+            accepted_when: s.accepted_when.clone(),
+            needs_sha1: s.needs_sha1,
         }
     }
 }
@@ -169,13 +203,22 @@ fn build() -> Vec<Scenario> {
         out.push(Scenario {
             name: format!("valid-{}", sign.as_str()),
             description: format!(
-                "a correct response for the user, signed over {what} (JumpCloud Sign = {}), whatever the app's Sign setting",
+                "a correct response for the user, signed over {what} (JumpCloud Sign = {}): a correct SP accepts it when its settings accept that signature (accepted_when)",
                 sign.as_str()
             ),
             category: Category::Valid,
             family: None,
             expected_sp_verdict: SpVerdict::Valid,
             expected_check: None,
+            // Accepted by an SP whose setting excludes it, the SP does not enforce its setting.
+            impact: Impact::Policy,
+            rule: "SAML Core §5.3 and Profiles §4.1.3.5: a signature over the Response covers its Assertion; the SP's setting says which signatures it requires",
+            references: &[],
+            accepted_when: SignatureRequirement::all_met(
+                sign != Sign::Response,
+                sign != Sign::Assertion,
+            ),
+            needs_sha1: false,
             kind: Kind::Valid(sign),
         });
     }
@@ -187,6 +230,11 @@ fn build() -> Vec<Scenario> {
             family: None,
             expected_sp_verdict: SpVerdict::Invalid,
             expected_check: Some(p.check().as_str()),
+            impact: Impact::Policy,
+            rule: p.rule(),
+            references: &[],
+            accepted_when: Vec::new(),
+            needs_sha1: false,
             kind: Kind::Policy(p),
         });
     }
@@ -208,6 +256,17 @@ fn build() -> Vec<Scenario> {
             family: Some(a.family),
             expected_sp_verdict: verdict,
             expected_check: Some(check.as_str()),
+            impact: a.impact,
+            rule: a.rule,
+            references: a.references,
+            accepted_when: match a.acceptable {
+                Acceptable::Never => Vec::new(),
+                Acceptable::WithSha1 {
+                    assertion_signed,
+                    response_signed,
+                } => SignatureRequirement::all_met(assertion_signed, response_signed),
+            },
+            needs_sha1: a.acceptable != Acceptable::Never,
             kind: Kind::Attack(a),
         });
     }

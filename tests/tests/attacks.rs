@@ -9,7 +9,7 @@ use samlscope_core::checks::CheckId;
 use samlscope_core::saml::{SignatureRules, verify_response};
 use samlscope_core::trust::TrustStore;
 use samlscope_core::xml::parse;
-use samlscope_forge::attacks::{Expected, catalogue};
+use samlscope_forge::attacks::{Expected, Impact, catalogue};
 
 /// Runs parse → structure → signatures and returns the check that rejected, or the NameID.
 fn outcome(xml: &str, trust: &TrustStore, rules: SignatureRules) -> Result<String, CheckId> {
@@ -54,7 +54,7 @@ fn every_catalogue_attack_gets_its_expected_outcome() {
         let got = outcome(&xml, &trust, SignatureRules::default());
         let ok = match attack.expected {
             Expected::Reject { check } => got == Err(check),
-            Expected::AcceptFullNameId => got == Ok(format!("{}.evil.example", fx.spec.name_id)),
+            Expected::AcceptFullNameId => got == Ok(attack.signed_name_id(&fx)),
         };
         if !ok {
             failures.push(format!(
@@ -64,6 +64,27 @@ fn every_catalogue_attack_gets_its_expected_outcome() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// A takeover is built in its exploit form: the message names the attacker's chosen identity,
+/// where a vulnerable SP reads it, so that such an SP logs that user in, not the victim.
+#[test]
+fn every_takeover_plants_the_evil_identity_as_the_name_id() {
+    let fx = common::fixture();
+    for attack in catalogue() {
+        let xml = attack.build(&fx).unwrap();
+        let planted = xml.contains(&format!(">{}<", fx.evil_name_id))
+            || xml.contains(&format!("><![CDATA[{}]]><", fx.evil_name_id));
+        assert_eq!(
+            planted,
+            attack.impact == Impact::Takeover,
+            "{}: impact {} but the evil identity is {}planted",
+            attack.id,
+            attack.impact,
+            if planted { "" } else { "not " }
+        );
+        assert!(!attack.rule.is_empty(), "{}: no rule", attack.id);
+    }
 }
 
 #[test]

@@ -16,6 +16,7 @@ impl XmlError {
     pub fn check_id(&self) -> CheckId {
         match self.kind {
             K::Doctype => CheckId::XmlDoctype,
+            K::ProcessingInstruction(_) => CheckId::XmlProcessingInstruction,
             K::TooLarge { .. }
             | K::TooDeep { .. }
             | K::TooManyNodes { .. }

@@ -74,6 +74,7 @@ pub fn fix(id: CheckId, jumpcloud: bool, expected: Option<&str>) -> Option<Strin
         (C::ConditionsUnknown, false) => "The assertion carries a condition the service provider cannot evaluate, which makes it invalid (SAML core §2.5.1). Configure the IdP not to add custom conditions to this application's assertions.".to_owned(),
         (C::XmlWellFormed | C::XmlNamespaces, _) => "This is not the XML the IdP sent: it was cut off or changed while copying, or written by hand. Copy the SAMLResponse value again, whole (from the browser's network tab or SAML-tracer), and paste that.".to_owned(),
         (C::XmlDoctype, _) => "No IdP puts a DOCTYPE in a SAML message; one is the mark of an XML attack (external entities, entity expansion). Do not accept this message.".to_owned(),
+        (C::XmlProcessingInstruction, _) => "No IdP puts a processing instruction in a SAML message. samlscope refuses them by policy; canonicalization keeps them, so one added after signing also breaks the signature. Do not accept this message.".to_owned(),
         (C::XmlLimits, _) => "The message is far beyond the size or nesting of any real SAML message: treat it as an attack or a wrong file, not as a login.".to_owned(),
         (C::AuthnStatement, _) => "The assertion carries no authentication statement; the IdP must send a normal login response.".to_owned(),
         (C::ValueComments, _) => "A comment inside a signed value is a known attack (comment injection); the message must not be trusted.".to_owned(),

