@@ -1,5 +1,7 @@
 //! `samlscope scenarios`: the mock IdP's scenario catalogue (valid responses, policy failures and
-//! every attack of the catalogue) with the verdict a correct SP must reach.
+//! every attack of the catalogue) with the verdict a correct SP must reach and what an SP that
+//! accepts it lets happen (impact). The JSON adds the rule broken, references and the SP settings
+//! under which a correct SP accepts it.
 
 use crate::error::CliError;
 use std::process::ExitCode;
@@ -20,9 +22,10 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     } else {
         for s in list {
             println!(
-                "{:<28} {:<7} {:<8} {:<32} {}",
+                "{:<24} {:<7} {:<8} {:<8} {:<28} {}",
                 s.name,
                 s.category,
+                s.impact,
                 s.expected_sp_verdict.as_str(),
                 s.expected_check.unwrap_or("-"),
                 s.description

@@ -14,12 +14,50 @@ fn scenarios_json_lists_valid_policy_and_every_attack() {
     let attacks = samlscope_forge::attacks::catalogue();
     assert!(list.len() >= attacks.len() + 3);
     for a in attacks {
-        assert!(list.iter().any(|s| s["name"] == a.id), "{} missing", a.id);
+        let s = list.iter().find(|s| s["name"] == a.id);
+        let s = s.unwrap_or_else(|| panic!("{} missing", a.id));
+        assert_eq!(s["impact"], a.impact.as_str(), "{}", a.id);
+        assert_eq!(s["rule"], a.rule, "{}", a.id);
     }
-    assert!(
-        list.iter()
-            .any(|s| s["name"] == "valid-both" && s["expected_sp_verdict"] == "valid")
+    let by_name = |n: &str| list.iter().find(|s| s["name"] == n).unwrap();
+    assert_eq!(by_name("valid-both")["expected_sp_verdict"], "valid");
+    // What an SP must accept depends on the signatures it requires.
+    assert_eq!(
+        by_name("valid-both")["accepted_when"],
+        serde_json::json!([
+            "signed-assertion",
+            "signed-response",
+            "signed-both",
+            "either"
+        ])
     );
+    assert_eq!(
+        by_name("valid-response")["accepted_when"],
+        serde_json::json!(["signed-response", "either"])
+    );
+    assert_eq!(
+        by_name("valid-assertion")["accepted_when"],
+        serde_json::json!(["signed-assertion", "either"])
+    );
+    assert_eq!(by_name("alg-sha1")["needs_sha1"], true);
+    assert_eq!(by_name("xsw1")["accepted_when"], serde_json::json!([]));
+    assert_eq!(by_name("xsw1")["impact"], "takeover");
+    assert_eq!(by_name("expired")["impact"], "policy");
+    assert!(
+        by_name("digest-comment")["references"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r.as_str().unwrap().starts_with("CVE-2025-29775"))
+    );
+    // The text listing names the impact too.
+    let out = Command::new(env!("CARGO_BIN_EXE_samlscope"))
+        .arg("scenarios")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text.lines().find(|l| l.starts_with("xsw1 ")).unwrap();
+    assert!(line.contains("takeover"), "{line}");
 }
 
 #[test]

@@ -434,20 +434,20 @@ fn destination_missing_on_a_signed_response_fails() {
 #[test]
 fn comment_injection_is_refused_by_default_and_read_in_full_when_allowed() {
     let fx = common::fixture();
-    let xml = samlscope_forge::attacks::find("comment-nameid")
-        .unwrap()
-        .build(&fx)
-        .unwrap();
+    let attack = samlscope_forge::attacks::find("comment-nameid").unwrap();
+    let xml = attack.build(&fx).unwrap();
     let r = run_xml(&xml, &policy());
     assert_only_failure(&r, &[C::ValueComments]);
     let mut p = policy();
     p.allow_comments_in_values = true;
     let r = run_xml(&xml, &p);
     assert_eq!(r.verdict, Verdict::Valid);
+    // The whole signed name (the attacker's own account), never the part before the comment.
     assert_eq!(
         r.name_id.as_deref(),
-        Some("alice@acmecorp.com.evil.example")
+        Some(format!("{}.evil.example", fx.evil_name_id).as_str())
     );
+    assert_eq!(r.name_id, Some(attack.signed_name_id(&fx)));
     assert_eq!(status(&r, C::ValueComments), Status::Warn);
 }
 

@@ -3,7 +3,7 @@
 //! pasted is ever part of a network request.
 
 use crate::clock;
-use crate::examples::{self, CATEGORIES, Catalogue, Example};
+use crate::examples::{self, Catalogue, Example};
 use crate::inspect::{Inputs, Inspection, Outcome, Settings, inspect};
 use crate::trust::{TrustSetup, holds_private_key, parse_trust};
 use crate::views::{self, Actions};
@@ -533,9 +533,9 @@ impl App {
                         (!v.is_empty()).then_some(Msg::PickExample(v))
                     })}>
                         <option value="" selected=true>{ format!("— {} —", c.app.display_label.as_deref().unwrap_or(&c.app.label)) }</option>
-                        { for CATEGORIES.iter().map(|(cat, heading)| html! {
-                            <optgroup label={*heading}>
-                                { for c.scenarios.iter().filter(|s| s.category == *cat).map(|s| html! {
+                        { for examples::menu_groups(&c.scenarios).into_iter().map(|(heading, group)| html! {
+                            <optgroup label={heading}>
+                                { for group.into_iter().map(|s| html! {
                                     <option value={s.name.clone()} title={s.description.clone()}>
                                         { format!("{} — {}", s.name, s.description) }
                                     </option>

@@ -2,7 +2,7 @@
 //! from the server that serves the page. These requests carry only a scenario name and the
 //! app's own demo user — never anything the admin pasted or typed.
 
-use samlscope_api::{AppInfo, Category, Scenario, ScenarioResponse};
+use samlscope_api::{AppInfo, Category, Impact, Scenario, ScenarioResponse};
 use wasm_bindgen::JsCast as _;
 use wasm_bindgen_futures::JsFuture;
 
@@ -23,12 +23,27 @@ pub struct Example {
     pub request_id: Option<String>,
 }
 
-/// The category headings of the menu, in order.
-pub const CATEGORIES: [(Category, &str); 3] = [
-    (Category::Valid, "Valid responses"),
-    (Category::Policy, "Setup mistakes"),
-    (Category::Attack, "Attacks"),
-];
+/// The menu's groups, in order: the valid responses, then every other scenario under what an
+/// SP that accepts it lets happen, most severe first. Empty groups are left out.
+pub fn menu_groups(scenarios: &[Scenario]) -> Vec<(&'static str, Vec<&Scenario>)> {
+    let valid = (
+        "Valid responses",
+        by(scenarios, |s| s.category == Category::Valid),
+    );
+    std::iter::once(valid)
+        .chain(Impact::ALL.into_iter().map(|impact| {
+            let group = by(scenarios, |s| {
+                s.category != Category::Valid && s.impact == impact
+            });
+            (impact.title(), group)
+        }))
+        .filter(|(_, group)| !group.is_empty())
+        .collect()
+}
+
+fn by(scenarios: &[Scenario], keep: impl Fn(&Scenario) -> bool) -> Vec<&Scenario> {
+    scenarios.iter().filter(|s| keep(s)).collect()
+}
 
 /// Query-string encoding of a fixed value (scenario names and the demo user's email).
 fn encode(s: &str) -> String {
@@ -101,11 +116,54 @@ pub async fn load_example(app: &AppInfo, scenario: &str) -> Result<Example, Stri
 
 #[cfg(test)]
 mod tests {
-    use super::encode;
+    #![allow(clippy::unwrap_used)] // test code
+
+    use super::*;
+    use samlscope_api::{SignatureRequirement, SpVerdict};
+
+    fn scenario(name: &str, category: Category, impact: Impact) -> Scenario {
+        Scenario {
+            name: name.into(),
+            description: String::new(),
+            category,
+            family: None,
+            expected_sp_verdict: SpVerdict::Invalid,
+            expected_check: None,
+            impact,
+            rule: String::new(),
+            references: Vec::new(),
+            accepted_when: Vec::<SignatureRequirement>::new(),
+            needs_sha1: false,
+        }
+    }
 
     #[test]
     fn query_values_are_percent_encoded() {
         assert_eq!(encode("alice@acmecorp.com"), "alice%40acmecorp.com");
         assert_eq!(encode("xsw-1 a/b"), "xsw-1%20a%2Fb");
+    }
+
+    #[test]
+    fn the_menu_lists_valid_responses_then_the_rest_by_impact_most_severe_first() {
+        let list = [
+            scenario("expired", Category::Policy, Impact::Policy),
+            scenario("pi", Category::Attack, Impact::Lenient),
+            scenario("valid-both", Category::Valid, Impact::Policy),
+            scenario("xsw1", Category::Attack, Impact::Takeover),
+            scenario("alg-sha1", Category::Attack, Impact::Policy),
+        ];
+        let groups: Vec<(&str, Vec<&str>)> = menu_groups(&list)
+            .into_iter()
+            .map(|(h, g)| (h, g.iter().map(|s| s.name.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            groups,
+            vec![
+                ("Valid responses", vec!["valid-both"]),
+                (Impact::Takeover.title(), vec!["xsw1"]),
+                (Impact::Lenient.title(), vec!["pi"]),
+                (Impact::Policy.title(), vec!["expired", "alg-sha1"]),
+            ]
+        );
     }
 }
