@@ -31,10 +31,13 @@ const PIP: [(&str, &str); 3] = [
 ];
 
 const USAGE: &str = "usage: cargo xtask <command>
-  setup             wasm target, Chromium + chromedriver, xmlsec1, Python oracles (lxml, xmlsec, signxml)
+  setup             wasm target, Chromium + chromedriver, xmlsec1, Python oracles (lxml, xmlsec, signxml),
+                    the real SP libraries of the interop suite (under target/sp-interop)
   web               build the inspector page into dist/ (release wasm + wasm-bindgen)
   serve [ARGS…]     wasm target, web, then `samlscope serve --web-dist dist [ARGS…]` (prints its URLs)
   test              setup, fmt, clippy, core for wasm32, web, all native tests, core's tests in headless Chromium
+  sp-matrix         install the SP libraries (as setup does), run the real-SP interop suite and
+                    write docs/sp-matrix.md
   wasm-test-runner  cargo runner for wasm32 tests (configured in .cargo/config.toml)";
 
 fn main() -> ExitCode {
@@ -65,6 +68,14 @@ fn run_command() -> Result<()> {
         "web" => web().map(|_| ()),
         "serve" => serve(&rest),
         "test" => test(),
+        "sp-matrix" => sp_interop().and_then(|()| {
+            run(
+                "sp-matrix",
+                cargo()
+                    .args(["test", "-p", "samlscope-tests", "--test", "sp_interop"])
+                    .env("SAMLSCOPE_WRITE_SP_MATRIX", "1"),
+            )
+        }),
         _ => {
             eprintln!("{USAGE}");
             bail!("unknown or missing command `{command}`");
@@ -195,6 +206,93 @@ fn setup() -> Result<()> {
             ),
         )?;
     }
+    sp_interop()
+}
+
+/// The real SP libraries the interop suite (`tests/tests/sp_interop.rs`) runs, from the package
+/// registries, at the exact versions pinned under tests/sp-interop/: Debian's ruby-saml (and
+/// ruby; xmlsec1 for pysaml2 is above), a Python venv (requirements.txt) and two npm trees (the
+/// current libraries, and the known-vulnerable stack pinned to be caught). Each is installed
+/// only when missing or when its pins changed; each is required under CI.
+fn sp_interop() -> Result<()> {
+    let src = workspace_root()?.join("tests").join("sp-interop");
+    let dst = target_dir()?.join("sp-interop");
+    if succeeds(Command::new("ruby").args(["-e", "require 'onelogin/ruby-saml'"])) {
+        eprintln!("xtask: ruby-saml present");
+    } else {
+        soft("ruby-saml (Debian)", apt_install(&["ruby", "ruby-saml"]))?;
+    }
+    soft("SP libraries (Python venv)", sp_venv(&src, &dst))?;
+    for tree in ["node-current", "node-vulnerable"] {
+        soft(
+            &format!("SP libraries (npm, {tree})"),
+            sp_npm(&src.join(tree), &dst.join(tree)),
+        )?;
+    }
+    Ok(())
+}
+
+/// Whether `dst` holds a copy of `src` (the stamp of an install made from that pin file).
+fn same_file(src: &Path, dst: &Path) -> bool {
+    matches!((std::fs::read(src), std::fs::read(dst)), (Ok(a), Ok(b)) if a == b)
+}
+
+fn sp_venv(src: &Path, dst: &Path) -> Result<()> {
+    let venv = dst.join("venv");
+    let pins = src.join("requirements.txt");
+    let stamp = venv.join("requirements.txt");
+    let python = venv.join("bin").join("python3");
+    if python.is_file() && same_file(&pins, &stamp) {
+        eprintln!("xtask: SP libraries present: {}", venv.display());
+        return Ok(());
+    }
+    std::fs::create_dir_all(dst)?;
+    run(
+        "python3 -m venv",
+        Command::new("python3")
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv),
+    )?;
+    run(
+        "pip install (SP libraries)",
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+            ])
+            .arg(&pins),
+    )?;
+    std::fs::copy(&pins, &stamp)?;
+    Ok(())
+}
+
+fn sp_npm(src: &Path, dst: &Path) -> Result<()> {
+    let lock = "package-lock.json";
+    // Written once `npm ci` succeeded: a half-made tree is never taken for an install.
+    let stamp = dst
+        .join("node_modules")
+        .join(".samlscope-package-lock.json");
+    if same_file(&src.join(lock), &stamp) {
+        eprintln!("xtask: SP libraries present: {}", dst.display());
+        return Ok(());
+    }
+    std::fs::create_dir_all(dst)?;
+    for file in ["package.json", lock] {
+        std::fs::copy(src.join(file), dst.join(file))
+            .with_context(|| format!("copy {}", src.join(file).display()))?;
+    }
+    // `npm ci`: exactly the lockfile's tree (its `overrides` included), nothing resolved anew.
+    run(
+        "npm ci (SP libraries)",
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--prefix"])
+            .arg(dst),
+    )?;
+    std::fs::copy(src.join(lock), &stamp)?;
     Ok(())
 }
 
