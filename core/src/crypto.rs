@@ -223,7 +223,10 @@ impl RsaKey {
         let hashed = algorithm.hash().digest(message);
         prepared
             .verify_digest(algorithm.hash(), &hashed, signature)
-            .map_err(|_| CryptoError::BadSignature)
+            .map_err(|e| match e {
+                page_rsa::RsaPublicError::Key(why) => CryptoError::UnusableKey(why.to_owned()),
+                page_rsa::RsaPublicError::Bad => CryptoError::BadSignature,
+            })
     }
 }
 

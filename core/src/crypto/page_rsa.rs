@@ -26,6 +26,7 @@ pub struct RsaPublic {
     e: u64,
     /// Modulus length in bytes: the length a signature must have.
     k: usize,
+    bits: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +69,7 @@ impl RsaPublic {
             modulus,
             e,
             k: bits.div_ceil(8),
+            bits,
         })
     }
 
@@ -96,6 +98,11 @@ impl RsaPublic {
         digest: &[u8],
         signature: &[u8],
     ) -> Result<(), RsaPublicError> {
+        if self.bits < min_key_bits(hash) {
+            return Err(RsaPublicError::Key(
+                "key too short for this hash (SHA-384 needs 2048 bits, the others 1024)",
+            ));
+        }
         if signature.len() != self.k {
             return Err(RsaPublicError::Bad);
         }
@@ -116,6 +123,16 @@ impl RsaPublic {
         } else {
             Err(RsaPublicError::Bad)
         }
+    }
+}
+
+/// The shortest key each hash is verified with: aws-lc's floors (its SHA-384 parameters start
+/// at 2048 bits, the others at 1024), so that the page and the native build refuse the same
+/// keys whatever `--min-rsa-bits` allows (the differential test holds them equal).
+fn min_key_bits(hash: DigestAlgorithm) -> usize {
+    match hash {
+        DigestAlgorithm::Sha384 => 2048,
+        DigestAlgorithm::Sha1 | DigestAlgorithm::Sha256 | DigestAlgorithm::Sha512 => 1024,
     }
 }
 
@@ -231,14 +248,14 @@ mod tests {
         let mut below = n_be.clone();
         below[63] -= 1;
         assert!(key.public_op(&below).is_some());
-        assert_eq!(
-            key.verify_digest(DigestAlgorithm::Sha256, &[0; 32], &[1; 63]),
-            Err(RsaPublicError::Bad)
-        );
-        assert_eq!(
-            key.verify_digest(DigestAlgorithm::Sha256, &[0; 32], &[1; 64]),
-            Err(RsaPublicError::Bad)
-        );
+        // A 512-bit key computes, but verifies nothing: below every hash's floor (signature
+        // lengths k ± 1 are covered by the differential test's real-size keys).
+        for hash in [DigestAlgorithm::Sha256, DigestAlgorithm::Sha384] {
+            assert!(matches!(
+                key.verify_digest(hash, &[0; 32], &[1; 64]),
+                Err(RsaPublicError::Key(_))
+            ));
+        }
     }
 
     /// A modulus whose byte length is not a multiple of the limb size (1025 bits, 129 bytes):
