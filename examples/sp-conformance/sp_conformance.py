@@ -3,9 +3,25 @@
 
 For each scenario (valid responses, setup mistakes, signature wrapping and other attacks) the
 script fetches the response the mock IdP makes for it, posts it to the SP's ACS as a browser
-would (HTTP-POST binding, with RelayState and the SP's cookies), and compares what the SP did
-with what it should have done. An SP that accepts an attack, refuses a valid login, or fails
-with a 5xx is reported, and the exit code is 1.
+would (HTTP-POST binding, with RelayState and the SP's cookies), reads what the SP did and
+reports one label per scenario:
+
+    OK        the SP did what a correct SP with its settings does (accepted or refused)
+    TAKEOVER  accepted an attack and logged in as the user the attacker chose (evil_name_id),
+              or accepted a takeover scenario without --identity-regex to tell who
+    TAMPER    accepted content the IdP never signed
+    LENIENT   accepted a malformed or non-profile message, but read only signed content (a
+              takeover scenario whose genuine user was logged in is LENIENT, not TAKEOVER)
+    DOS       accepted a message built to exhaust the parser
+    POLICY    accepted a setup mistake (expired, wrong audience, wrong issuer, ...)
+    REFUSED   refused a login it must accept with its settings
+    ERROR     answered 5xx: an SP must never crash, on a valid login or an attack
+
+Whether a correct SP accepts a scenario depends on its settings: --sp-requires says which
+signatures the SP requires (a Response signed over the Response alone is a valid login for an
+SP that accepts either signature, not for one that requires a signed Assertion) and
+--sp-allows-sha1 whether RSA-SHA1 is accepted. With --identity-regex the script reads which user
+the SP logged in (from the ACS answer's redirect Location or its body) and names it.
 
 With --sp-login the flow is SP-initiated, as a user would start it: the SP's login URL is
 requested first, its AuthnRequest (Redirect or POST binding) is read for the ID, and the
@@ -17,9 +33,11 @@ Standard library only, so it runs in any CI job that has python3:
     samlscope serve &
     python3 sp_conformance.py --idp http://127.0.0.1:8080 --app myapp \\
         --user alice@acmecorp.com --sp-login https://sp.test/saml/login \\
-        --accepted-location '^https://sp.test/dashboard'
+        --accepted-location '^https://sp.test/dashboard' --sp-requires signed-assertion \\
+        --identity-regex 'Welcome, (\\S+)'
 
-Exit codes: 0 every scenario as expected, 1 at least one not, 2 usage or connection error.
+Exit codes: 0 no label of --fail-on occurred (default: takeover, tamper, refused, error), 1 at
+least one did, 2 usage or connection error (or an IdP too old to say what each scenario means).
 """
 
 import argparse
@@ -37,6 +55,10 @@ import zlib
 
 PROTOCOL = "urn:oasis:names:tc:SAML:2.0:protocol"
 TIMEOUT = 30
+REQUIRES = ["signed-assertion", "signed-response", "signed-both", "either"]
+LABELS = ["takeover", "tamper", "lenient", "dos", "policy", "refused", "error"]
+# What the labelling needs of each scenario; an older IdP does not serve it.
+NEEDED = ["impact", "accepted_when"]
 
 
 class SetupError(Exception):
@@ -150,6 +172,37 @@ class Rule:
         self.body = re.compile(body) if body else None
 
 
+def identity_of(answer, regex):
+    """The user the SP says it logged in: group 1 of --identity-regex (or the whole match) in
+    the redirect's Location, else in the body; None when it does not match or is not given."""
+    if regex is None:
+        return None
+    _, headers, body = answer
+    for text in (headers.get("Location") or "", body):
+        m = regex.search(text)
+        if m:
+            return m.group(1) if regex.groups else m.group(0)
+    return None
+
+
+def label_of(scenario, did, should_accept, identity, made):
+    """One label for what the SP did with a scenario (see the module's docstring)."""
+    if did == "error":
+        return "ERROR"
+    if did == "refused":
+        return "REFUSED" if should_accept else "OK"
+    if should_accept:
+        return "OK"
+    evil = made.get("evil_name_id")
+    if evil and identity == evil:
+        return "TAKEOVER"
+    impact = scenario["impact"]
+    if impact == "takeover" and identity is not None and identity == made.get("name_id"):
+        # Accepted, but read the signed identity: no one else was logged in.
+        return "LENIENT"
+    return impact.upper()
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--idp", required=True, help="the mock IdP's base URL")
@@ -170,6 +223,26 @@ def main():
         "--accepted-body",
         help="a 2xx means logged in only if its body matches this regex",
     )
+    p.add_argument(
+        "--sp-requires",
+        choices=REQUIRES,
+        default="either",
+        help="the signatures the SP requires: on the Assertion, on the Response, on both, or "
+        "either one (default)",
+    )
+    p.add_argument(
+        "--sp-allows-sha1", action="store_true", help="the SP accepts RSA-SHA1 signatures"
+    )
+    p.add_argument(
+        "--identity-regex",
+        help="reads who the SP logged in from its redirect Location or its answer's body: "
+        "group 1, or the whole match (e.g. 'logged in as (\\S+)')",
+    )
+    p.add_argument(
+        "--fail-on",
+        default="takeover,tamper,refused,error",
+        help="exit 1 when one of these labels occurs (comma list of " + ",".join(LABELS) + ")",
+    )
     p.add_argument("--scenario", action="append", help="only these scenarios (repeatable)")
     p.add_argument("--skip", action="append", default=[], help="skip these (repeatable)")
     p.add_argument("--json", action="store_true", help="one JSON object per scenario")
@@ -179,6 +252,19 @@ def main():
         rule = Rule(a.accepted_status, a.accepted_location, a.accepted_body)
     except (ValueError, re.error) as e:
         print(f"sp_conformance: bad --accepted-* option: {e}", file=sys.stderr)
+        return 2
+    try:
+        identity_regex = re.compile(a.identity_regex) if a.identity_regex else None
+    except re.error as e:
+        print(f"sp_conformance: bad --identity-regex: {e}", file=sys.stderr)
+        return 2
+    fail_on = {f.strip().lower() for f in a.fail_on.split(",") if f.strip()}
+    if fail_on - set(LABELS):
+        print(
+            f"sp_conformance: bad --fail-on: {sorted(fail_on - set(LABELS))} "
+            f"(labels: {','.join(LABELS)})",
+            file=sys.stderr,
+        )
         return 2
 
     try:
@@ -196,8 +282,16 @@ def main():
     if unknown or not wanted:
         print(f"sp_conformance: no such scenario: {sorted(unknown)}", file=sys.stderr)
         return 2
+    lacking = sorted({k for s in wanted for k in NEEDED if k not in s})
+    if lacking:
+        print(
+            f"sp_conformance: the IdP's scenarios do not say {' and '.join(lacking)}: without "
+            "them a verdict cannot be judged against the SP's settings (update samlscope)",
+            file=sys.stderr,
+        )
+        return 2
 
-    bad = 0
+    counts = {}
     for s in wanted:
         browser = Browser()
         try:
@@ -214,24 +308,40 @@ def main():
             return 2
         status = answer[0]
         did = accepted_by(answer, rule)
-        should = "accepted" if s["expected_sp_verdict"] == "valid" else "refused"
-        ok = did == should
-        bad += not ok
+        should_accept = a.sp_requires in s["accepted_when"] and (
+            not s.get("needs_sha1") or a.sp_allows_sha1
+        )
+        identity = identity_of(answer, identity_regex) if did == "accepted" else None
+        label = label_of(s, did, should_accept, identity, made)
+        counts[label] = counts.get(label, 0) + 1
         if a.json:
-            row = {**s, "http_status": status, "sp": did, "as_expected": ok}
+            row = {
+                **s,
+                "label": label,
+                "http_status": status,
+                "identity": identity,
+                "sp": did,
+                "as_expected": label == "OK",
+                "name_id": made.get("name_id"),
+                "evil_name_id": made.get("evil_name_id"),
+            }
             if request_id:
                 row["in_response_to"] = request_id
-            print(json.dumps(row))
+            print(json.dumps(row), flush=True)
             continue
-        verdict = "ok" if ok else {
-            ("refused", "accepted"): "ACCEPTED WHAT IT MUST REFUSE",
-            ("accepted", "refused"): "REFUSED A VALID LOGIN",
-        }.get((should, did), "SP ERROR (5xx)")
+        who = f"  as {identity}" if identity else ""
         check = f" (samlscope check: {s['expected_check']})" if s.get("expected_check") else ""
-        print(f"{verdict:<28} {s['name']:<24} HTTP {status}  {s['category']}{check}")
-    summary = f"{len(wanted)} scenarios: {len(wanted) - bad} as expected, {bad} not"
+        print(
+            f"{label:<9}{s['name']:<26}HTTP {status}  {s['category']}/{s['impact']}{who}{check}",
+            flush=True,
+        )
+    ok = counts.get("OK", 0)
+    rest = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if k != "OK")
+    summary = f"{len(wanted)} scenarios: {ok} as expected, {len(wanted) - ok} not"
+    if rest:
+        summary += f" ({rest})"
     print(summary, file=sys.stderr if a.json else sys.stdout)
-    return 1 if bad else 0
+    return 1 if any(label.lower() in fail_on for label in counts) else 0
 
 
 if __name__ == "__main__":

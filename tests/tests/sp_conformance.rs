@@ -1,7 +1,9 @@
 //! `examples/sp-conformance/sp_conformance.py`, the script an SP developer runs in CI from any
 //! language, against the mock IdP on 127.0.0.1: the demo SP (which validates with the core)
 //! passes every scenario SP-initiated; an SP that accepts everything is caught accepting the
-//! attacks; an SP that crashes is reported; an unreachable IdP is a usage error.
+//! attacks, each labelled by its impact and by the user the SP says it logged in; the SP's
+//! signature settings decide whether a refusal is right; an SP that crashes is reported; an
+//! unreachable IdP, bad options or an IdP that does not say what scenarios mean are usage errors.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 use std::net::SocketAddr;
@@ -14,6 +16,8 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::net::TcpListener;
 
 const USER: &str = "alice@acmecorp.com";
+/// The user the attacks plant (the scenario API's `evil_name_id`).
+const EVIL: &str = "admin@acmecorp.com";
 
 /// The AuthnRequest the careless SP's POST-binding login sends.
 const POST_REQUEST: &str = concat!(
@@ -62,8 +66,10 @@ fn args(idp: SocketAddr, app: &str, extra: &[&str]) -> Vec<String> {
 }
 
 /// A careless SP: reads each request whole, then answers 200 on `/acs` (whatever was posted),
-/// a redirect to its login page on `/redirect` and 500 on `/crash`. At most `requests`
-/// connections, so the task ends.
+/// 200 naming the attacker's user on `/acs-evil` and the genuine user on `/acs-alice` (as an
+/// SP that reads the unsigned or the signed NameID would), a redirect to its login page on
+/// `/redirect` and 500 on `/crash`; `GET /api/scenarios` is an old IdP's scenario list, which
+/// does not say what the scenarios mean. At most `requests` connections, so the task ends.
 async fn careless_sp(requests: usize) -> SocketAddr {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -121,16 +127,25 @@ async fn careless_sp(requests: usize) -> SocketAddr {
                 let _ = s.shutdown().await;
                 continue;
             }
-            let status = if buf.starts_with(b"POST /crash") {
-                "500 Internal Server Error"
+            let (status, body) = if buf.starts_with(b"POST /crash") {
+                ("500 Internal Server Error", "ok".to_owned())
             } else if buf.starts_with(b"POST /redirect") {
                 // As most SPs answer a refused login: back to the login page with an error.
-                "302 Found\r\nLocation: /login?error=saml"
+                ("302 Found\r\nLocation: /login?error=saml", "ok".to_owned())
+            } else if buf.starts_with(b"POST /acs-evil") {
+                ("200 OK", format!("logged in as {EVIL}"))
+            } else if buf.starts_with(b"POST /acs-alice") {
+                ("200 OK", format!("logged in as {USER}"))
+            } else if buf.starts_with(b"GET /api/scenarios") {
+                let old = r#"[{"name":"valid-both","description":"d","category":"valid","expected_sp_verdict":"valid"}]"#;
+                ("200 OK\r\nContent-Type: application/json", old.to_owned())
             } else {
-                "200 OK"
+                ("200 OK", "ok".to_owned())
             };
-            let answer =
-                format!("HTTP/1.1 {status}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+            let answer = format!(
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
             let _ = s.write_all(answer.as_bytes()).await;
             let _ = s.shutdown().await;
         }
@@ -148,6 +163,8 @@ async fn the_demo_sp_passes_every_scenario_sp_initiated() {
         .unwrap();
     let scenarios = samlscope_idp::scenarios().len();
     let login = format!("http://{}/sp/login", idp.addr());
+    // The demo SP validates with the core's default policy: one signature on the Response or the
+    // Assertion (either), no SHA-1.
     let (code, out, err) = script(args(idp.addr(), "demo-sp", &["--sp-login", &login])).await;
     assert_eq!(code, 0, "{out}{err}");
     assert!(
@@ -159,14 +176,14 @@ async fn the_demo_sp_passes_every_scenario_sp_initiated() {
     // SP-initiated: the request-bound scenario ran against the SP's own request ID and was
     // refused for answering another one (the demo SP is strict), with a 403.
     assert!(
-        out.lines().any(|l| l.starts_with("ok ")
+        out.lines().any(|l| l.starts_with("OK ")
             && l.contains("in-response-to-mismatch")
             && l.contains("HTTP 403")),
         "{out}"
     );
     assert!(
         out.lines()
-            .any(|l| l.starts_with("ok ") && l.contains("valid-both") && l.contains("HTTP 200")),
+            .any(|l| l.starts_with("OK ") && l.contains("valid-both") && l.contains("HTTP 200")),
         "{out}"
     );
 }
@@ -179,7 +196,7 @@ async fn a_careless_sp_is_caught_and_a_crashing_one_reported() {
     let idp = samlscope_idp::start(Config::bundled().unwrap())
         .await
         .unwrap();
-    let sp = careless_sp(17).await;
+    let sp = careless_sp(40).await;
     let pick = [
         "--scenario",
         "valid-both",
@@ -193,25 +210,71 @@ async fn a_careless_sp_is_caught_and_a_crashing_one_reported() {
     extra.extend(["--acs", &acs]);
     let (code, out, err) = script(args(idp.addr(), "avoma", &extra)).await;
     assert_eq!(code, 1, "{out}{err}");
-    let line = |name: &str| {
+    let line = |out: &str, name: &str| {
         out.lines()
             .find(|l| l.split_whitespace().any(|w| w == name))
             .unwrap_or_else(|| panic!("no line for {name}: {out}"))
             .to_owned()
     };
-    assert!(line("valid-both").starts_with("ok "), "{out}");
+    assert!(line(&out, "valid-both").starts_with("OK "), "{out}");
+    // Without --identity-regex, accepting a takeover scenario is a takeover.
+    assert!(line(&out, "xsw1").starts_with("TAKEOVER "), "{out}");
+    assert!(line(&out, "expired").starts_with("POLICY "), "{out}");
     assert!(
-        line("xsw1").starts_with("ACCEPTED WHAT IT MUST REFUSE"),
+        out.ends_with("3 scenarios: 1 as expected, 2 not (POLICY 1, TAKEOVER 1)\n"),
+        "{out}"
+    );
+
+    // An SP that says whom it logged in: the attacker's user is a takeover, named.
+    let evil = format!("http://{sp}/acs-evil");
+    let mut extra = pick.to_vec();
+    extra.extend([
+        "--acs",
+        &evil,
+        "--identity-regex",
+        r"logged in as (\S+)",
+        "--json",
+    ]);
+    let (code, out, err) = script(args(idp.addr(), "avoma", &extra)).await;
+    assert_eq!(code, 1, "{out}{err}");
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let row = |name: &str| rows.iter().find(|r| r["name"] == name).unwrap().clone();
+    let xsw1 = row("xsw1");
+    assert_eq!(xsw1["label"], "TAKEOVER", "{xsw1}");
+    assert_eq!(xsw1["identity"], EVIL, "{xsw1}");
+    assert_eq!(xsw1["evil_name_id"], EVIL, "{xsw1}");
+    assert_eq!(xsw1["impact"], "takeover", "{xsw1}");
+    assert_eq!(xsw1["as_expected"], false, "{xsw1}");
+    assert_eq!(row("valid-both")["label"], "OK");
+    // A policy failure plants no one (evil_name_id null): whoever logs in, it stays POLICY.
+    assert_eq!(row("expired")["label"], "POLICY");
+    assert!(row("expired")["evil_name_id"].is_null());
+    assert!(
+        err.contains("3 scenarios: 1 as expected, 2 not (POLICY 1, TAKEOVER 1)"),
+        "{err}"
+    );
+
+    // One that logs in the genuine, signed user from a takeover scenario: lenient, not a
+    // takeover, and only a failure when asked for.
+    let alice = format!("http://{sp}/acs-alice");
+    let mut extra = pick.to_vec();
+    extra.extend(["--acs", &alice, "--identity-regex", r"logged in as (\S+)"]);
+    let (code, out, err) = script(args(idp.addr(), "avoma", &extra)).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        line(&out, "xsw1").starts_with("LENIENT ") && line(&out, "xsw1").contains(USER),
         "{out}"
     );
     assert!(
-        line("expired").starts_with("ACCEPTED WHAT IT MUST REFUSE"),
+        out.ends_with("3 scenarios: 1 as expected, 2 not (LENIENT 1, POLICY 1)\n"),
         "{out}"
     );
-    assert!(
-        out.ends_with("3 scenarios: 1 as expected, 2 not\n"),
-        "{out}"
-    );
+    extra.extend(["--fail-on", "lenient"]);
+    let (code, out, err) = script(args(idp.addr(), "avoma", &extra)).await;
+    assert_eq!(code, 1, "{out}{err}");
 
     // A 5xx is never "refused": the SP crashed on a valid login and on an attack alike.
     let crash = format!("http://{sp}/crash");
@@ -226,10 +289,14 @@ async fn a_careless_sp_is_caught_and_a_crashing_one_reported() {
     assert_eq!(rows.len(), 3, "{out}");
     for r in &rows {
         assert_eq!(r["sp"], "error", "{r}");
+        assert_eq!(r["label"], "ERROR", "{r}");
         assert_eq!(r["http_status"], 500, "{r}");
         assert_eq!(r["as_expected"], false, "{r}");
     }
-    assert!(err.contains("3 scenarios: 0 as expected, 3 not"), "{err}");
+    assert!(
+        err.contains("3 scenarios: 0 as expected, 3 not (ERROR 3)"),
+        "{err}"
+    );
 
     // SP-initiated through an HTTP-POST binding login page: the request ID is read from the
     // form and answered (InResponseTo), whatever the SP then does with it.
@@ -248,6 +315,7 @@ async fn a_careless_sp_is_caught_and_a_crashing_one_reported() {
     let row: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(row["in_response_to"], "_post-binding-req-9", "{row}");
     assert_eq!(row["sp"], "accepted", "{row}");
+    assert_eq!(row["label"], "OK", "{row}");
 
     // An SP that redirects whatever happened: only the Location tells. Read with
     // --accepted-location, the attacks are refused and the valid login is not.
@@ -256,13 +324,9 @@ async fn a_careless_sp_is_caught_and_a_crashing_one_reported() {
     extra.extend(["--acs", &redirect, "--accepted-location", "^/dashboard"]);
     let (code, out, err) = script(args(idp.addr(), "avoma", &extra)).await;
     assert_eq!(code, 1, "{out}{err}");
+    assert!(line(&out, "valid-both").starts_with("REFUSED "), "{out}");
     assert!(
-        out.lines()
-            .any(|l| l.starts_with("REFUSED A VALID LOGIN ") && l.contains(" valid-both ")),
-        "{out}"
-    );
-    assert!(
-        out.ends_with("3 scenarios: 2 as expected, 1 not\n"),
+        out.ends_with("3 scenarios: 2 as expected, 1 not (REFUSED 1)\n"),
         "{out}"
     );
     // A 200 whose body must greet the user: the careless SP's "ok" does not.
@@ -271,9 +335,26 @@ async fn a_careless_sp_is_caught_and_a_crashing_one_reported() {
     let (code, out, _) = script(args(idp.addr(), "avoma", &extra)).await;
     assert_eq!(code, 1);
     assert!(
-        out.ends_with("3 scenarios: 2 as expected, 1 not\n"),
+        out.ends_with("3 scenarios: 2 as expected, 1 not (REFUSED 1)\n"),
         "{out}"
     );
+
+    // The SP's settings decide: a Response signed over the Response alone is a valid login for
+    // an SP that takes either signature, and rightly refused by one that requires a signed
+    // Assertion.
+    let pick = ["--scenario", "valid-response", "--acs", &redirect];
+    let mut extra = pick.to_vec();
+    extra.extend(["--accepted-location", "^/dashboard"]);
+    let (code, out, _) = script(args(idp.addr(), "avoma", &extra)).await;
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        line(&out, "valid-response").starts_with("REFUSED "),
+        "{out}"
+    );
+    extra.extend(["--sp-requires", "signed-assertion"]);
+    let (code, out, _) = script(args(idp.addr(), "avoma", &extra)).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(line(&out, "valid-response").starts_with("OK "), "{out}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -286,6 +367,11 @@ async fn usage_errors_exit_2() {
     let (code, _, err) = script(args(dead, "avoma", &[])).await;
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("cannot list the scenarios"), "{err}");
+    // An IdP whose scenarios do not say what accepting them means cannot be judged.
+    let old = careless_sp(1).await;
+    let (code, _, err) = script(args(old, "avoma", &[])).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("do not say accepted_when and impact"), "{err}");
     let idp = samlscope_idp::start(Config::bundled().unwrap())
         .await
         .unwrap();
@@ -295,6 +381,12 @@ async fn usage_errors_exit_2() {
     let (code, _, err) = script(args(idp.addr(), "avoma", &["--accepted-location", "("])).await;
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("bad --accepted-* option"), "{err}");
+    let (code, _, err) = script(args(idp.addr(), "avoma", &["--identity-regex", "("])).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("bad --identity-regex"), "{err}");
+    let (code, _, err) = script(args(idp.addr(), "avoma", &["--fail-on", "takeover,typo"])).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("bad --fail-on: ['typo']"), "{err}");
     // A login URL that starts no SAML login (here a JSON page) is a setup error, not a verdict.
     let not_login = format!("http://{}/api/scenarios", idp.addr());
     let (code, _, err) = script(args(idp.addr(), "avoma", &["--sp-login", &not_login])).await;
