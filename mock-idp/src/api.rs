@@ -9,7 +9,7 @@ use samlscope_api::{AppInfo, RotatedCertificate, ScenarioResponse};
 
 use crate::error::{HttpError, api_err};
 use crate::form::{non_empty, param, parse_form};
-use crate::idp::{IdpError, SharedIdp};
+use crate::idp::{IdpError, SharedIdp, Wanted};
 use crate::pages;
 use crate::scenarios::{self, Scenario};
 
@@ -135,7 +135,14 @@ pub(crate) async fn scenario_response(
         .or_else(|| app.default_relay_state.clone());
     let format = param(&pairs, "format").unwrap_or("json");
     let made = idp
-        .response(&label, user, acs, irt, Some(scenario))
+        .response_off_reactor(Wanted {
+            label: label.clone(),
+            email: user.to_owned(),
+            acs_url: acs.map(str::to_owned),
+            in_response_to: irt.map(str::to_owned),
+            scenario: Some(scenario),
+        })
+        .await
         .map_err(api_err)?;
     let b64 = base64::engine::general_purpose::STANDARD.encode(made.xml.as_bytes());
     Ok(match format {

@@ -15,6 +15,7 @@ pub mod idp;
 pub mod keys;
 mod pages;
 pub mod scenarios;
+mod signing;
 pub mod sp;
 mod sso;
 
@@ -24,7 +25,7 @@ use std::sync::Arc;
 
 pub use config::{Config, ConfigError};
 pub use http::router;
-pub use idp::{Idp, IdpError, Made, SharedIdp};
+pub use idp::{Idp, IdpError, Made, SharedIdp, Wanted};
 pub use keys::{KeyStore, default_state_dir};
 pub use scenarios::{Scenario, scenarios};
 

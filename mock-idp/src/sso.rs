@@ -17,7 +17,7 @@ use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
 use crate::config::App;
 use crate::error::{HttpError, page_err};
 use crate::form::{BODY_LIMIT, form_encode, non_empty, param, parse_form, require_form};
-use crate::idp::{Idp, IdpError, SharedIdp};
+use crate::idp::{Idp, IdpError, SharedIdp, Wanted};
 use crate::pages;
 use crate::scenarios::{self, Scenario};
 
@@ -292,13 +292,14 @@ pub(crate) async fn login(
             .into_response());
     }
     let made = idp
-        .response(
-            &label,
-            &user.email,
-            request.as_ref().map(|r| r.acs_url.as_str()),
-            request.as_ref().map(|r| r.info.id.as_str()),
+        .response_off_reactor(Wanted {
+            label: label.clone(),
+            email: user.email.clone(),
+            acs_url: request.as_ref().map(|r| r.acs_url.clone()),
+            in_response_to: request.as_ref().map(|r| r.info.id.clone()),
             scenario,
-        )
+        })
+        .await
         .map_err(page_err)?;
     let relay = match &request {
         // The query's own RelayState: for a signed Redirect request it is covered by the
