@@ -1,20 +1,27 @@
 //! `samlscope check`: validate SAML Responses against the SP's settings and print the Report.
 //!
 //! Batch mode: several FILE arguments, or `-` with one message per line on stdin (each line in
-//! any form `decode` accepts), all in one process; `--json` prints one Report per line. Time
-//! N responses with e.g.
-//! `yes "$(base64 -w0 resp.xml)" | head -n 10000 | samlscope check - --idp-cert idp.pem --sp-entity-id … --acs-url … --json > /dev/null`.
+//! any form `decode` accepts), all in one process; `--json` prints one compact Report per line
+//! (`--json-full`: the whole Report, with the XML its spans point into). Inputs are read and
+//! decoded in order on the main thread, under the run's caps and inflate budget; the messages
+//! are validated and rendered on every core (see [`pool`]) and printed strictly in input order.
+//! `cargo xtask bench-batch` times it end to end against python-xmlsec.
 
 use crate::error::CliError;
 use crate::input::{explain, read_bounded, read_input};
+use crate::pool;
 use samlscope_core::decode::{DecodeError, DecodeLimits, InflateBudget, decode_within};
 use samlscope_core::metadata::trust_from_metadata;
-use samlscope_core::report::{Report, Status, Verdict, json_line_safe};
+use samlscope_core::report::{
+    CertificateCard, Check, Report, SignedRegion, Status, TimeWindow, Verdict, json_line_safe,
+};
+use samlscope_core::saml::{Identity, MessageKind};
 use samlscope_core::trust::{Certificate, Fingerprint, TrustSource, TrustStore};
 use samlscope_core::validate::{Policy, undecodable, valid_when_issued, validate};
 use std::io::{BufRead as _, IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 const CONTEXT: &str = "check";
 
@@ -69,9 +76,14 @@ pub struct Args {
     /// Do not check the trusted certificate's own validity period.
     #[arg(long)]
     no_cert_validity: bool,
-    /// Print the Report as JSON (one object per line).
-    #[arg(long)]
+    /// Print a compact Report as JSON, one object per line: verdict, checks, identity,
+    /// certificates, time window — no document text.
+    #[arg(long, conflicts_with = "json_full")]
     json: bool,
+    /// Print the full Report as JSON, one object per line: also the decoded XML (and the
+    /// decrypted assertion) that the spans point into, and the spans.
+    #[arg(long)]
+    json_full: bool,
     /// Messages checked in one run, all inputs and `-` lines together; above it the run stops
     /// with exit 2 (one input alone holds at most 64).
     #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
@@ -156,7 +168,7 @@ fn policy(args: &Args) -> Result<Policy, CliError> {
     Ok(p)
 }
 
-/// Why an input produced no report.
+/// Why an input produced no messages to check.
 enum Unchecked {
     /// Nothing in it could be read: the input counts as unreadable and the run goes on.
     Unreadable(String),
@@ -165,10 +177,11 @@ enum Unchecked {
     Refused(String),
 }
 
-/// Everything one input yields: a report per message, and each message that was found but
-/// could not be read (redacted, undecodable), which counts against the run as unreadable.
-struct Checked {
-    reports: Vec<Report>,
+/// Everything one input yields: each message's XML, to validate, and each message that was
+/// found but could not be read (redacted, undecodable), which counts against the run as
+/// unreadable.
+struct Decoded {
+    messages: Vec<String>,
     unread: Vec<String>,
 }
 
@@ -182,9 +195,9 @@ struct Run {
 }
 
 impl Run {
-    /// Checks every message found in one input (an input with no decodable message is
-    /// unreadable).
-    fn check(&mut self, bytes: &[u8], policy: &Policy) -> Result<Checked, Unchecked> {
+    /// Decodes one input, in input order, under the run's caps (an input with no decodable
+    /// message is unreadable). Validation happens elsewhere, in parallel.
+    fn decode(&mut self, bytes: &[u8]) -> Result<Decoded, Unchecked> {
         self.budget
             .grant(bytes.len().saturating_mul(self.inflate_ratio));
         let decoding = match decode_within(bytes, &self.limits, &mut self.budget) {
@@ -209,39 +222,83 @@ impl Run {
                 self.max_messages, self.messages
             )));
         }
-        let reports = decoding
-            .messages
-            .iter()
-            .map(|m| validate(m.xml.as_bytes(), policy))
-            .collect();
-        Ok(Checked { reports, unread })
+        Ok(Decoded {
+            messages: decoding.messages.into_iter().map(|m| m.xml).collect(),
+            unread,
+        })
     }
 }
 
-struct Out {
-    /// Buffered: a batch writes thousands of lines, and line-buffered stdout searched every
-    /// write for a newline and issued a write per line. Flushed when the batch ends.
-    stdout: std::io::BufWriter<std::io::StdoutLock<'static>>,
-    json: bool,
-    /// The policy, when it judged messages by the wall clock (human output only): an invalid
-    /// message is then checked again as of its own IssueInstant ([`valid_when_issued`]).
-    wall_clock: Option<Policy>,
-    color: bool,
-    valid: usize,
-    invalid: usize,
-    errors: usize,
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Text,
+    /// `--json`: [`Compact`].
+    Json,
+    /// `--json-full`: the Report as it is.
+    JsonFull,
 }
 
-impl Out {
-    fn report(&mut self, input: &str, r: &Report) {
-        match r.verdict {
-            Verdict::Valid => self.valid += 1,
-            Verdict::Invalid => self.invalid += 1,
+/// Turns a message into its output; shared by the workers.
+struct Render<'a> {
+    policy: &'a Policy,
+    format: Format,
+    /// The policy, when it judged messages by the wall clock (human output only): an invalid
+    /// message is then checked again as of its own IssueInstant ([`valid_when_issued`]).
+    wall_clock: bool,
+    color: bool,
+}
+
+/// One entry of the output, in input order: what it counts as and what it prints.
+struct Entry {
+    counts: Counts,
+    /// For stdout.
+    text: String,
+}
+
+enum Counts {
+    Verdict(Verdict),
+    /// Unreadable: `input: why`, for stderr.
+    Unreadable(String),
+}
+
+/// A message to validate: which input it came from and its XML.
+struct Job {
+    input: Arc<str>,
+    xml: String,
+}
+
+impl Render<'_> {
+    /// Validates one message and renders its report (runs on a worker).
+    fn message(&self, job: &Job) -> Entry {
+        let r = validate(job.xml.as_bytes(), self.policy);
+        Entry {
+            counts: Counts::Verdict(r.verdict),
+            text: self.report(&job.input, &r),
         }
-        if self.json {
-            self.json_line(input, r);
-            return;
+    }
+
+    /// An input of a batch with no SAML message in it. It counts as unreadable, not invalid;
+    /// with `--json` it still gets its line (a failing `input.decode` check) so a consumer
+    /// reading one object per input stays aligned.
+    fn unreadable(&self, input: &str, why: &str) -> Entry {
+        Entry {
+            counts: Counts::Unreadable(format!("{input}: {why}")),
+            text: match self.format {
+                Format::Text => String::new(),
+                Format::Json | Format::JsonFull => self.report(input, &undecodable(why)),
+            },
         }
+    }
+
+    fn report(&self, input: &str, r: &Report) -> String {
+        match self.format {
+            Format::Json => compact_line(input, r),
+            Format::JsonFull => full_line(input, r),
+            Format::Text => self.text(input, r),
+        }
+    }
+
+    fn text(&self, input: &str, r: &Report) -> String {
         let painter = crate::render::Painter { color: self.color };
         let head = match (r.verdict, &r.name_id) {
             (Verdict::Valid, Some(n)) => painter.paint("1;32", &format!("VALID — {n}")),
@@ -249,9 +306,8 @@ impl Out {
             (Verdict::Invalid, _) => painter.paint("1;31", "INVALID"),
         };
         let mut text = format!("{input}: {head}{}\n", summary(r));
-        if let Some(issued) = self
-            .wall_clock
-            .as_ref()
+        if let Some(issued) = Some(self.policy)
+            .filter(|_| self.wall_clock)
             .and_then(|p| valid_when_issued(r, p))
         {
             text.push_str(&format!(
@@ -262,44 +318,91 @@ impl Out {
         for c in &r.checks {
             painter.check(&mut text, c);
         }
-        let _ = self.stdout.write_all(text.as_bytes());
+        text
     }
+}
 
-    /// An input of a batch with no SAML message in it. It counts as unreadable, not invalid;
-    /// with `--json` it still gets its line (a failing `input.decode` check) so a consumer
-    /// reading one object per input stays aligned.
-    fn checked(&mut self, input: &str, c: &Checked) {
-        c.reports.iter().for_each(|r| self.report(input, r));
-        c.unread.iter().for_each(|why| self.unreadable(input, why));
+/// The full Report as one JSON line with the input's name added as `"input"`: the Report is
+/// serialized straight to text and the name spliced in after its opening brace (building a
+/// `serde_json::Value` first, to insert the key, cost as much as validating).
+fn full_line(input: &str, r: &Report) -> String {
+    let report = r.to_json();
+    let Some(fields) = report.strip_prefix('{') else {
+        // Not reached: a Report serializes as an object.
+        return format!("{report}\n");
+    };
+    let name = json_line_safe(serde_json::Value::from(input).to_string());
+    format!("{{\"input\":{name},{fields}\n")
+}
+
+/// `--json`: the Report without the document text — no `xml`, no `decrypted_assertion` —
+/// and otherwise the same fields under the same names, so a reader of the compact report reads
+/// the full one too. Its spans still say where each finding is: in the XML that `--json-full`
+/// carries and `samlscope decode` prints.
+#[derive(serde::Serialize)]
+struct Compact<'a> {
+    input: &'a str,
+    verdict: Verdict,
+    message_kind: MessageKind,
+    name_id: Option<&'a str>,
+    identity: Option<&'a Identity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unverified_identity: Option<&'a Identity>,
+    issuer: Option<&'a str>,
+    jumpcloud: bool,
+    checks: &'a [Check],
+    certificates: &'a [CertificateCard],
+    signed_regions: &'a [SignedRegion],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_window: Option<&'a TimeWindow>,
+}
+
+fn compact_line(input: &str, r: &Report) -> String {
+    let compact = Compact {
+        input,
+        verdict: r.verdict,
+        message_kind: r.message_kind,
+        name_id: r.name_id.as_deref(),
+        identity: r.identity.as_ref(),
+        unverified_identity: r.unverified_identity.as_ref(),
+        issuer: r.issuer.as_deref(),
+        jumpcloud: r.jumpcloud,
+        checks: &r.checks,
+        certificates: &r.certificates,
+        signed_regions: &r.signed_regions,
+        time_window: r.time_window.as_ref(),
+    };
+    let mut line =
+        serde_json::to_string(&compact).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    // U+2028 and U+2029 both start with the byte E2, which a memchr finds faster than a
+    // search for the two characters.
+    if line.as_bytes().contains(&0xE2) {
+        line = json_line_safe(line);
     }
+    line.push('\n');
+    line
+}
 
-    fn unreadable(&mut self, input: &str, why: &str) {
-        self.errors += 1;
-        eprintln!("samlscope: {input}: {why}");
-        if self.json {
-            self.json_line(input, &undecodable(why));
+struct Out {
+    /// Buffered: a batch writes thousands of lines, and line-buffered stdout searched every
+    /// write for a newline and issued a write per line. Flushed when the batch ends.
+    stdout: std::io::BufWriter<std::io::StdoutLock<'static>>,
+    valid: usize,
+    invalid: usize,
+    errors: usize,
+}
+
+impl Out {
+    fn emit(&mut self, e: Entry) {
+        match e.counts {
+            Counts::Verdict(Verdict::Valid) => self.valid += 1,
+            Counts::Verdict(Verdict::Invalid) => self.invalid += 1,
+            Counts::Unreadable(why) => {
+                self.errors += 1;
+                eprintln!("samlscope: {why}");
+            }
         }
-    }
-
-    /// Ends the run at an aggregate limit: what was printed stays (flushed), and the run is an
-    /// input error whatever came before.
-    fn refuse(&mut self, input: &str, why: &str) -> Result<ExitCode, CliError> {
-        let _ = self.stdout.flush();
-        Err(CliError::input(CONTEXT, format!("{input}: {why}")))
-    }
-
-    /// The Report as one JSON object with the input's name added as `"input"`: the Report is
-    /// serialized straight to text and the name spliced in after its opening brace (building a
-    /// `serde_json::Value` first, to insert the key, cost as much as validating).
-    fn json_line(&mut self, input: &str, r: &Report) {
-        let report = r.to_json();
-        let Some(fields) = report.strip_prefix('{') else {
-            // Not reached: a Report serializes as an object.
-            let _ = writeln!(self.stdout, "{report}");
-            return;
-        };
-        let name = json_line_safe(serde_json::Value::from(input).to_string());
-        let _ = writeln!(self.stdout, "{{\"input\":{name},{fields}");
+        let _ = self.stdout.write_all(e.text.as_bytes());
     }
 }
 
@@ -327,6 +430,21 @@ fn summary(r: &Report) -> String {
     }
 }
 
+/// Why the reading loop stopped before the end.
+enum Stop {
+    /// A limit or a failed read: the run is an input error whatever came before.
+    Input(String),
+    /// The single input of a non-batch run was unreadable.
+    Unreadable(String),
+    Worker,
+}
+
+impl From<pool::WorkerFailed> for Stop {
+    fn from(_: pool::WorkerFailed) -> Self {
+        Self::Worker
+    }
+}
+
 pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let policy = policy(args)?;
     let limits = DecodeLimits::default();
@@ -337,69 +455,53 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
         max_messages: usize::try_from(args.max_messages).unwrap_or(usize::MAX),
         messages: 0,
     };
+    let format = match (args.json, args.json_full) {
+        (_, true) => Format::JsonFull,
+        (true, false) => Format::Json,
+        (false, false) => Format::Text,
+    };
+    let render = Render {
+        policy: &policy,
+        format,
+        // Only when the wall clock judged the message: with --now the admin chose the moment.
+        wall_clock: args.now.is_none() && format == Format::Text,
+        color: format == Format::Text && std::io::stdout().is_terminal(),
+    };
     let mut out = Out {
         stdout: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
-        json: args.json,
-        // Only when the wall clock judged the message: with --now the admin chose the moment.
-        wall_clock: (args.now.is_none() && !args.json).then(|| policy.clone()),
-        color: !args.json && std::io::stdout().is_terminal(),
         valid: 0,
         invalid: 0,
         errors: 0,
     };
     let batch = args.inputs.len() > 1 || args.inputs.iter().any(|p| p.as_os_str() == "-");
-    for path in &args.inputs {
-        if path.as_os_str() == "-" {
-            // One message per line, streamed: memory stays bounded by one line.
-            let stdin = std::io::stdin().lock();
-            let mut messages = 0usize;
-            for (i, line) in stdin.split(b'\n').enumerate() {
-                let line = line.map_err(|e| CliError::input(CONTEXT, e))?;
-                let name = format!("stdin:{}", i + 1);
-                if line.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                messages += 1;
-                if line.len() > limits.max_input {
-                    out.unreadable(
-                        &name,
-                        &format!(
-                            "line of {} bytes, above the input limit of {} bytes",
-                            line.len(),
-                            limits.max_input
-                        ),
-                    );
-                    continue;
-                }
-                match run.check(&line, &policy) {
-                    Ok(c) => out.checked(&name, &c),
-                    Err(Unchecked::Unreadable(e)) => out.unreadable(&name, &e),
-                    Err(Unchecked::Refused(e)) => return out.refuse(&name, &e),
-                }
+    let stopped = pool::scope(
+        pool::workers(),
+        |job: Job| render.message(&job),
+        |ordered| {
+            let mut emit = |e: Entry| out.emit(e);
+            let stop = read_all(args, batch, &mut run, &render, ordered, &mut emit);
+            // Whatever stopped the run, everything before it is printed first, in order.
+            let drained = ordered.drain(&mut emit);
+            match (stop, drained) {
+                (Err(stop), _) => Err(stop),
+                (Ok(()), Err(w)) => Err(Stop::from(w)),
+                (Ok(()), Ok(())) => Ok(()),
             }
-            // An empty pipe (a failed `curl`, a wrong file name in a script) is an input
-            // error, never exit 0: a CI step that checks nothing must not pass.
-            if messages == 0 {
-                out.unreadable(
-                    "stdin",
-                    "no message: standard input was empty or only blank lines",
-                );
-            }
-        } else {
-            let name = path.display().to_string();
-            let bytes =
-                read_input(path, limits.max_input).map_err(|e| CliError::input(CONTEXT, e))?;
-            match run.check(&bytes, &policy) {
-                Ok(c) => out.checked(&name, &c),
-                Err(Unchecked::Unreadable(e)) if !batch => {
-                    return Err(CliError::input(CONTEXT, format!("{name}: {e}")));
-                }
-                Err(Unchecked::Unreadable(e)) => out.unreadable(&name, &e),
-                Err(Unchecked::Refused(e)) => return out.refuse(&name, &e),
-            }
+        },
+    );
+    let _ = out.stdout.flush();
+    match stopped {
+        Ok(()) => {}
+        Err(Stop::Input(why) | Stop::Unreadable(why)) => {
+            return Err(CliError::input(CONTEXT, why));
+        }
+        Err(Stop::Worker) => {
+            return Err(CliError::input(
+                CONTEXT,
+                "internal error: a message could not be checked (a worker thread failed)",
+            ));
         }
     }
-    let _ = out.stdout.flush();
     if batch {
         eprintln!(
             "samlscope: {} checked: {} valid, {} invalid, {} unreadable",
@@ -418,12 +520,100 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     })
 }
 
+/// Reads and decodes every input in order, queueing each message for the workers and each
+/// unreadable input in its place.
+fn read_all(
+    args: &Args,
+    batch: bool,
+    run: &mut Run,
+    render: &Render<'_>,
+    ordered: &mut pool::Ordered<Job, Entry>,
+    emit: &mut impl FnMut(Entry),
+) -> Result<(), Stop> {
+    let limits = run.limits;
+    // One input's messages and unread ones, queued in order.
+    let queue = |ordered: &mut pool::Ordered<Job, Entry>,
+                 emit: &mut dyn FnMut(Entry),
+                 name: &str,
+                 d: Decoded|
+     -> Result<(), Stop> {
+        let input: Arc<str> = Arc::from(name);
+        let mut emit = |e: Entry| emit(e);
+        for xml in d.messages {
+            ordered.submit(
+                Job {
+                    input: Arc::clone(&input),
+                    xml,
+                },
+                &mut emit,
+            )?;
+        }
+        for why in &d.unread {
+            ordered.ready(render.unreadable(name, why), &mut emit);
+        }
+        Ok(())
+    };
+    for path in &args.inputs {
+        if path.as_os_str() == "-" {
+            // One message per line, streamed: memory stays bounded by one line and the window.
+            let stdin = std::io::stdin().lock();
+            let mut messages = 0usize;
+            for (i, line) in stdin.split(b'\n').enumerate() {
+                let line = line.map_err(|e| Stop::Input(e.to_string()))?;
+                let name = format!("stdin:{}", i + 1);
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                messages += 1;
+                if line.len() > limits.max_input {
+                    let why = format!(
+                        "line of {} bytes, above the input limit of {} bytes",
+                        line.len(),
+                        limits.max_input
+                    );
+                    ordered.ready(render.unreadable(&name, &why), emit);
+                    continue;
+                }
+                match run.decode(&line) {
+                    Ok(d) => queue(ordered, emit, &name, d)?,
+                    Err(Unchecked::Unreadable(e)) => {
+                        ordered.ready(render.unreadable(&name, &e), emit);
+                    }
+                    Err(Unchecked::Refused(e)) => return Err(Stop::Input(format!("{name}: {e}"))),
+                }
+            }
+            // An empty pipe (a failed `curl`, a wrong file name in a script) is an input
+            // error, never exit 0: a CI step that checks nothing must not pass.
+            if messages == 0 {
+                ordered.ready(
+                    render.unreadable(
+                        "stdin",
+                        "no message: standard input was empty or only blank lines",
+                    ),
+                    emit,
+                );
+            }
+        } else {
+            let name = path.display().to_string();
+            let bytes = read_input(path, limits.max_input).map_err(Stop::Input)?;
+            match run.decode(&bytes) {
+                Ok(d) => queue(ordered, emit, &name, d)?,
+                Err(Unchecked::Unreadable(e)) if !batch => {
+                    return Err(Stop::Unreadable(format!("{name}: {e}")));
+                }
+                Err(Unchecked::Unreadable(e)) => ordered.ready(render.unreadable(&name, &e), emit),
+                Err(Unchecked::Refused(e)) => return Err(Stop::Input(format!("{name}: {e}"))),
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use samlscope_core::checks::CheckId as C;
-    use samlscope_core::report::Check;
 
     fn report(verdict: Verdict, checks: Vec<Check>) -> Report {
         let mut r = Report::rejected(Check::pass(C::InputDecode, "read"), String::new());

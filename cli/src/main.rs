@@ -11,6 +11,7 @@ mod decode;
 mod error;
 mod input;
 mod metadata;
+mod pool;
 mod pretty;
 mod render;
 mod request;

@@ -319,3 +319,118 @@ fn sp_key_decrypts_an_encrypted_name_id_and_attributes() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--json` is the compact Report (no document text); `--json-full` the whole one, with the XML
+/// its spans point into. Both share every other field; asking for both is a usage error.
+#[test]
+fn json_is_compact_and_json_full_carries_the_xml() {
+    let base = with(&[
+        "check",
+        "examples/jumpcloud/response.b64",
+        "--metadata",
+        "examples/jumpcloud/metadata.xml",
+    ]);
+    let parse = |flag: &str| {
+        let mut args = base.clone();
+        args.push(Box::leak(flag.to_owned().into_boxed_str()));
+        let (code, out, err) = samlscope(&args, "");
+        assert_eq!(code, 0, "{flag}: {err}");
+        let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        (v, out.len())
+    };
+    let (compact, compact_len) = parse("--json");
+    let (full, full_len) = parse("--json-full");
+    assert!(compact.get("xml").is_none() && compact.get("decrypted_assertion").is_none());
+    assert!(full["xml"].as_str().unwrap().contains("<saml2p:Response"));
+    assert!(
+        compact_len * 3 < full_len * 2,
+        "{compact_len} vs {full_len}"
+    );
+    let mut without_xml = full.as_object().unwrap().clone();
+    without_xml.remove("xml");
+    assert_eq!(serde_json::Value::Object(without_xml), compact);
+    for key in [
+        "input",
+        "verdict",
+        "checks",
+        "identity",
+        "certificates",
+        "time_window",
+    ] {
+        assert!(compact.get(key).is_some(), "{key}");
+    }
+    let mut both = base.clone();
+    both.extend(["--json", "--json-full"]);
+    let (code, _, err) = samlscope(&both, "");
+    assert_eq!(code, 2, "{err}");
+}
+
+/// A batch runs on every core, yet each line's report is printed in input order, unreadable
+/// lines in their place, with the same counts and exit code as one by one.
+#[test]
+fn a_large_batch_prints_in_input_order() {
+    let b64 = std::fs::read_to_string(format!("{ROOT}/examples/jumpcloud/response.b64")).unwrap();
+    let b64 = b64.trim();
+    // Another user in the signed NameID: invalid (the digest), not unreadable.
+    let xml = std::fs::read_to_string(format!("{ROOT}/examples/jumpcloud/response.xml")).unwrap();
+    let forged = xml.replacen(">alice@acmecorp.com<", ">admin@acmecorp.com<", 1);
+    assert_ne!(forged, xml);
+    let forged = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(forged)
+    };
+    let mut stdin = String::new();
+    let mut want = Vec::new();
+    for i in 0..300 {
+        let (line, verdict) = match i % 7 {
+            3 => (forged.as_str(), "invalid"),
+            5 => ("not-base64!", "unreadable"),
+            _ => (b64, "valid"),
+        };
+        stdin.push_str(line);
+        stdin.push('\n');
+        want.push((format!("stdin:{}", i + 1), verdict));
+    }
+    for flag in ["--json", "--json-full"] {
+        let args = with(&[
+            "check",
+            "-",
+            "--metadata",
+            "examples/jumpcloud/metadata.xml",
+            flag,
+        ]);
+        let (code, out, err) = samlscope(&args, &stdin);
+        assert_eq!(code, 1, "{err}");
+        let got: Vec<(String, &str)> = out
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let verdict = match (v["verdict"].as_str(), v["checks"][0]["id"].as_str()) {
+                    (Some("invalid"), Some("input.decode")) => "unreadable",
+                    (Some("invalid"), _) => "invalid",
+                    _ => "valid",
+                };
+                (v["input"].as_str().unwrap().to_owned(), verdict)
+            })
+            .collect();
+        assert_eq!(got.len(), want.len(), "{flag}");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!((g.0.as_str(), g.1), (w.0.as_str(), w.1), "{flag}");
+        }
+        assert!(
+            err.contains("257 checked: 214 valid, 43 invalid, 43 unreadable"),
+            "{err}"
+        );
+        // stderr names the unreadable lines in input order too.
+        let named: Vec<&str> = err
+            .lines()
+            .filter_map(|l| l.strip_prefix("samlscope: stdin:"))
+            .map(|l| l.split(':').next().unwrap())
+            .collect();
+        let lines: Vec<String> = (0..300)
+            .filter(|i| i % 7 == 5)
+            .map(|i| (i + 1).to_string())
+            .collect();
+        assert_eq!(named, lines, "{err}");
+    }
+}
