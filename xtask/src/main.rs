@@ -8,6 +8,8 @@
 //! the page's `wasm-bindgen` in the workspace lockfile), so nothing is installed with
 //! `cargo install` and nothing is downloaded besides crates.
 
+mod bench;
+
 use anyhow::{Context, Result, bail};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -38,6 +40,8 @@ const USAGE: &str = "usage: cargo xtask <command>
   test              setup, fmt, clippy, core for wasm32, web, all native tests, core's tests in headless Chromium
   sp-matrix         install the SP libraries (as setup does), run the real-SP interop suite and
                     write docs/sp-matrix.md
+  bench-idp [--long] [--seconds N]  the release server under wrk: doubly and single-signed responses/s, p99, vs openssl's RSA signing floor
+  bench-batch [--lines N] [--rounds N]  `samlscope check - --json` end to end vs python-xmlsec on the same doubly signed response
   wasm-test-runner  cargo runner for wasm32 tests (configured in .cargo/config.toml)";
 
 fn main() -> ExitCode {
@@ -76,6 +80,8 @@ fn run_command() -> Result<()> {
                     .env("SAMLSCOPE_WRITE_SP_MATRIX", "1"),
             )
         }),
+        "bench-idp" => bench::bench_idp(&rest),
+        "bench-batch" => bench::bench_batch(&rest),
         _ => {
             eprintln!("{USAGE}");
             bail!("unknown or missing command `{command}`");
