@@ -75,6 +75,19 @@ pub fn bench_idp(args: &[String]) -> Result<()> {
             100.0 * r.per_second / floor,
         );
     }
+    let sign_us = 1e6 / per_core;
+    for (name, r, signatures) in [
+        ("doubly signed", &both, 2.0),
+        ("single-signed", &single, 1.0),
+    ] {
+        if let Some(cpu) = r.cpu_us {
+            println!(
+                "  server CPU per {name} response: {cpu:.0} µs, of which {:.0} µs are {signatures} signature(s) at openssl's rate ({:.0}%)",
+                sign_us * signatures,
+                100.0 * sign_us * signatures / cpu
+            );
+        }
+    }
     println!(
         "  xmlsec1 --verify: {} of {} sampled doubly signed responses (both signatures each), {} of {} single-signed",
         both.verified, both.sampled, single.verified, single.sampled
@@ -145,7 +158,9 @@ pub fn bench_batch(args: &[String]) -> Result<()> {
             && config.contains("https://prod-api.avoma.com/saml2/acs"),
         "the bundled avoma app changed: update bench-batch's SP settings"
     );
-    let check = |json: &str| -> Result<(f64, usize)> {
+    // (wall seconds, CPU seconds, JSON bytes per line)
+    let check = |json: &str| -> Result<(f64, f64, usize)> {
+        let cpu_before = cpu_seconds("self", true).unwrap_or(0.0);
         let t = Instant::now();
         let out = Command::new(&samlscope)
             .args(["check", "-", "--idp-cert"])
@@ -164,6 +179,7 @@ pub fn bench_batch(args: &[String]) -> Result<()> {
             .output()
             .context("running samlscope check")?;
         let secs = t.elapsed().as_secs_f64();
+        let cpu = cpu_seconds("self", true).unwrap_or(0.0) - cpu_before;
         let valid = out
             .stdout
             .split(|&b| b == b'\n')
@@ -175,7 +191,7 @@ pub fn bench_batch(args: &[String]) -> Result<()> {
             out.status,
             String::from_utf8_lossy(&out.stderr)
         );
-        Ok((secs, out.stdout.len() / lines.max(1)))
+        Ok((secs, cpu, out.stdout.len() / lines.max(1)))
     };
     let python = |seconds: &str| -> Result<f64> {
         let out = Command::new("python3")
@@ -198,11 +214,13 @@ pub fn bench_batch(args: &[String]) -> Result<()> {
     check("--json")?;
     python("1")?;
     let mut own = Vec::new();
+    let mut own_cpu = Vec::new();
     let mut py = Vec::new();
     let mut bytes_per_line = 0;
     for round in 0..rounds {
-        let (secs, per_line) = check("--json")?;
+        let (secs, cpu, per_line) = check("--json")?;
         bytes_per_line = per_line;
+        own_cpu.push(cpu * 1e6 / lines as f64);
         let p = python("3")?;
         own.push(lines as f64 / secs);
         py.push(p);
@@ -212,7 +230,7 @@ pub fn bench_batch(args: &[String]) -> Result<()> {
             lines as f64 / secs
         );
     }
-    let (full_secs, full_bytes) = check("--json-full")?;
+    let (full_secs, _, full_bytes) = check("--json-full")?;
     let load_after = load_average();
     let ratios: Vec<f64> = own.iter().zip(&py).map(|(o, p)| o / p).collect();
     let (own_m, py_m, ratio_m) = (median(&own), median(&py), median(&ratios));
@@ -235,6 +253,12 @@ pub fn bench_batch(args: &[String]) -> Result<()> {
             .map(|r| format!("{r:.1}x"))
             .collect::<Vec<_>>()
             .join(", ")
+    );
+    let cpu_m = median(&own_cpu);
+    println!(
+        "  CPU per response: samlscope {cpu_m:.0} µs (all threads, process start included), python-xmlsec {:.0} µs: {:.1}x less CPU",
+        1e6 / py_m,
+        1e6 / py_m / cpu_m
     );
     println!(
         "  samlscope check - --json-full  {:>8.0} responses/s ({full_bytes} bytes per line; one run, for comparison)",
@@ -318,6 +342,19 @@ fn build_cli() -> Result<PathBuf> {
         cargo().args(["build", "--release", "-p", "samlscope"]),
     )?;
     Ok(target_dir()?.join("release").join("samlscope"))
+}
+
+/// CPU seconds (user + system) from a `/proc/…/stat` line: the process's own (fields 14 and
+/// 15) or, with `children`, those of its children waited for (16 and 17).
+fn cpu_seconds(pid: &str, children: bool) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name, in parentheses, may hold spaces: count fields after it.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let at = if children { 13 } else { 11 };
+    let ticks: f64 =
+        fields.get(at)?.parse::<f64>().ok()? + fields.get(at + 1)?.parse::<f64>().ok()?;
+    // USER_HZ is 100 on Linux.
+    Some(ticks / 100.0)
 }
 
 fn load_average() -> String {
@@ -412,6 +449,11 @@ impl Server {
         Ok(body.to_owned())
     }
 
+    /// The server's CPU seconds so far.
+    fn cpu_seconds(&self) -> Option<f64> {
+        cpu_seconds(&self.child.id().to_string(), false)
+    }
+
     /// The server's resident set size, KiB.
     fn rss_kib(&self) -> Result<u64> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))?;
@@ -433,6 +475,8 @@ impl Drop for Server {
 }
 
 struct LoadResult {
+    /// The server's CPU time per response, µs: what the machine's other load moves least.
+    cpu_us: Option<f64>,
     per_second: f64,
     p50_ms: f64,
     p99_ms: f64,
@@ -451,6 +495,7 @@ fn load_run(
     cert: &Path,
 ) -> Result<LoadResult> {
     let url = server.url(scenario);
+    let cpu_before = server.cpu_seconds();
     let wrk = std::thread::scope(|s| {
         let load = s.spawn(|| wrk(&url, seconds));
         let mut samples = Vec::new();
@@ -464,6 +509,10 @@ fn load_run(
         (load.join(), samples)
     });
     let (out, samples) = wrk;
+    let cpu = server
+        .cpu_seconds()
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
     let out = out.map_err(|_| anyhow::anyhow!("the wrk thread panicked"))??;
     let report = parse_wrk(&out).with_context(|| format!("unexpected wrk output:\n{out}"))?;
     ensure!(
@@ -500,7 +549,15 @@ fn load_run(
         verified += 1;
     }
     ensure!(sampled > 0, "{scenario}: no sample was taken");
+    let requests = out
+        .lines()
+        .find(|l| l.contains("requests in"))
+        .and_then(|l| l.split_whitespace().next())
+        .and_then(|n| n.parse::<f64>().ok());
     Ok(LoadResult {
+        cpu_us: cpu
+            .zip(requests)
+            .map(|(c, n)| c * 1e6 / (n + sampled as f64).max(1.0)),
         per_second: report.0,
         p50_ms: report.1,
         p99_ms: report.2,
