@@ -196,7 +196,7 @@ async fn a_careless_sp_is_caught_and_a_crashing_one_reported() {
     let idp = samlscope_idp::start(Config::bundled().unwrap())
         .await
         .unwrap();
-    let sp = careless_sp(40).await;
+    let sp = careless_sp(60).await;
     let pick = [
         "--scenario",
         "valid-both",
@@ -297,6 +297,35 @@ async fn a_careless_sp_is_caught_and_a_crashing_one_reported() {
         err.contains("3 scenarios: 0 as expected, 3 not (ERROR 3)"),
         "{err}"
     );
+
+    // Each impact has its label; SHA-1 is a valid login only for an SP that allows it.
+    let impacts = [
+        "--scenario",
+        "alg-sha1",
+        "--scenario",
+        "ref-external",
+        "--scenario",
+        "billion-laughs",
+        "--acs",
+        &acs,
+    ];
+    let (code, out, err) = script(args(idp.addr(), "avoma", &impacts)).await;
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(line(&out, "alg-sha1").starts_with("POLICY "), "{out}");
+    assert!(line(&out, "ref-external").starts_with("TAMPER "), "{out}");
+    assert!(line(&out, "billion-laughs").starts_with("DOS "), "{out}");
+    let mut extra = impacts.to_vec();
+    extra.extend(["--sp-allows-sha1", "--fail-on", "takeover"]);
+    let (code, out, err) = script(args(idp.addr(), "avoma", &extra)).await;
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(line(&out, "alg-sha1").starts_with("OK "), "{out}");
+    assert!(
+        out.ends_with("3 scenarios: 1 as expected, 2 not (DOS 1, TAMPER 1)\n"),
+        "{out}"
+    );
+    extra.extend(["--fail-on", "dos"]);
+    let (code, out, err) = script(args(idp.addr(), "avoma", &extra)).await;
+    assert_eq!(code, 1, "{out}{err}");
 
     // SP-initiated through an HTTP-POST binding login page: the request ID is read from the
     // form and answered (InResponseTo), whatever the SP then does with it.
