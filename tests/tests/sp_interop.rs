@@ -433,7 +433,12 @@ async fn real_sp_libraries_against_every_scenario() {
             None => true,
         })
         .collect();
+    let write_matrix = std::env::var("SAMLSCOPE_WRITE_SP_MATRIX").as_deref() == Ok("1");
     if !missing.is_empty() {
+        assert!(
+            !write_matrix,
+            "docs/sp-matrix.md is written only with every SP (`cargo xtask setup`); missing: {missing:?}"
+        );
         assert!(
             !ci(),
             "SP libraries missing under CI=true (`cargo xtask setup` installs them): {missing:?}"
@@ -462,7 +467,7 @@ async fn real_sp_libraries_against_every_scenario() {
         measured.len()
     );
 
-    if std::env::var("SAMLSCOPE_WRITE_SP_MATRIX").as_deref() == Ok("1") {
+    if write_matrix {
         let path = root().join("docs/sp-matrix.md");
         std::fs::write(&path, matrix(&measured, elapsed)).unwrap();
         eprintln!("sp_interop: wrote {}", path.display());
