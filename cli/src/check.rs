@@ -374,13 +374,20 @@ fn compact_line(input: &str, r: &Report) -> String {
     };
     let mut line =
         serde_json::to_string(&compact).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-    // U+2028 and U+2029 both start with the byte E2, which a memchr finds faster than a
-    // search for the two characters.
-    if line.as_bytes().contains(&0xE2) {
+    if has_line_separator(line.as_bytes()) {
         line = json_line_safe(line);
     }
     line.push('\n');
     line
+}
+
+/// Whether UTF-8 text holds U+2028 or U+2029 (E2 80 A8 / E2 80 A9): a memchr for E2 is much
+/// faster than a search for the two characters, and E2 is rare outside dashes and quotes.
+fn has_line_separator(text: &[u8]) -> bool {
+    memchr::memchr_iter(0xE2, text).any(|i| {
+        text.get(i + 1..i + 3)
+            .is_some_and(|t| matches!(t, [0x80, 0xA8 | 0xA9]))
+    })
 }
 
 struct Out {
@@ -476,16 +483,24 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     let batch = args.inputs.len() > 1 || args.inputs.iter().any(|p| p.as_os_str() == "-");
     let stopped = pool::scope(
         pool::workers(),
-        |job: Job| render.message(&job),
-        |ordered| {
-            let mut emit = |e: Entry| out.emit(e);
-            let stop = read_all(args, batch, &mut run, &render, ordered, &mut emit);
-            // Whatever stopped the run, everything before it is printed first, in order.
+        |chunk: Vec<Job>| chunk.iter().map(|job| render.message(job)).collect(),
+        |ordered: &mut Ordered| {
+            let mut emit = |entries: Vec<Entry>| entries.into_iter().for_each(|e| out.emit(e));
+            let mut feed = Feed {
+                ordered,
+                render: &render,
+                emit: &mut emit,
+                chunk: Vec::new(),
+            };
+            let stop = read_all(args, batch, &mut run, &mut feed);
+            // Whatever stopped the run, every message before it is checked and printed first,
+            // in order.
+            let sent = feed.send();
             let drained = ordered.drain(&mut emit);
-            match (stop, drained) {
-                (Err(stop), _) => Err(stop),
-                (Ok(()), Err(w)) => Err(Stop::from(w)),
-                (Ok(()), Ok(())) => Ok(()),
+            match (stop, sent, drained) {
+                (Err(stop), _, _) | (Ok(()), Err(stop), _) => Err(stop),
+                (Ok(()), Ok(()), Err(w)) => Err(Stop::from(w)),
+                (Ok(()), Ok(()), Ok(())) => Ok(()),
             }
         },
     );
@@ -520,39 +535,73 @@ pub fn run(args: &Args) -> Result<ExitCode, CliError> {
     })
 }
 
+/// Messages validated by one worker in one go: fewer hand-offs between threads (each costs a
+/// few microseconds of wake-ups, against about 60 of validation), while a batch still spreads
+/// over every core.
+const CHUNK: usize = 4;
+
+/// What goes to a worker, and what comes back, in input order.
+type Ordered = pool::Ordered<Vec<Job>, Vec<Entry>>;
+
+/// The queue as the reading loop fills it: messages are gathered into chunks, and an entry
+/// that needs no worker (an unreadable input) first sends the chunk before it, so that the
+/// order is kept.
+struct Feed<'a, 'r, E> {
+    ordered: &'a mut Ordered,
+    render: &'a Render<'r>,
+    emit: &'a mut E,
+    chunk: Vec<Job>,
+}
+
+impl<E: FnMut(Vec<Entry>)> Feed<'_, '_, E> {
+    fn message(&mut self, job: Job) -> Result<(), Stop> {
+        self.chunk.push(job);
+        if self.chunk.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(())
+    }
+
+    fn unreadable(&mut self, input: &str, why: &str) -> Result<(), Stop> {
+        self.send()?;
+        let entry = self.render.unreadable(input, why);
+        self.ordered.ready(vec![entry], self.emit);
+        Ok(())
+    }
+
+    fn send(&mut self) -> Result<(), Stop> {
+        if !self.chunk.is_empty() {
+            let chunk = std::mem::take(&mut self.chunk);
+            self.ordered.submit(chunk, self.emit)?;
+        }
+        Ok(())
+    }
+
+    /// One input's messages and unread ones, in order.
+    fn decoded(&mut self, name: &str, d: Decoded) -> Result<(), Stop> {
+        let input: Arc<str> = Arc::from(name);
+        for xml in d.messages {
+            self.message(Job {
+                input: Arc::clone(&input),
+                xml,
+            })?;
+        }
+        for why in &d.unread {
+            self.unreadable(name, why)?;
+        }
+        Ok(())
+    }
+}
+
 /// Reads and decodes every input in order, queueing each message for the workers and each
 /// unreadable input in its place.
-fn read_all(
+fn read_all<E: FnMut(Vec<Entry>)>(
     args: &Args,
     batch: bool,
     run: &mut Run,
-    render: &Render<'_>,
-    ordered: &mut pool::Ordered<Job, Entry>,
-    emit: &mut impl FnMut(Entry),
+    feed: &mut Feed<'_, '_, E>,
 ) -> Result<(), Stop> {
     let limits = run.limits;
-    // One input's messages and unread ones, queued in order.
-    let queue = |ordered: &mut pool::Ordered<Job, Entry>,
-                 emit: &mut dyn FnMut(Entry),
-                 name: &str,
-                 d: Decoded|
-     -> Result<(), Stop> {
-        let input: Arc<str> = Arc::from(name);
-        let mut emit = |e: Entry| emit(e);
-        for xml in d.messages {
-            ordered.submit(
-                Job {
-                    input: Arc::clone(&input),
-                    xml,
-                },
-                &mut emit,
-            )?;
-        }
-        for why in &d.unread {
-            ordered.ready(render.unreadable(name, why), &mut emit);
-        }
-        Ok(())
-    };
     for path in &args.inputs {
         if path.as_os_str() == "-" {
             // One message per line, streamed: memory stays bounded by one line and the window.
@@ -571,37 +620,32 @@ fn read_all(
                         line.len(),
                         limits.max_input
                     );
-                    ordered.ready(render.unreadable(&name, &why), emit);
+                    feed.unreadable(&name, &why)?;
                     continue;
                 }
                 match run.decode(&line) {
-                    Ok(d) => queue(ordered, emit, &name, d)?,
-                    Err(Unchecked::Unreadable(e)) => {
-                        ordered.ready(render.unreadable(&name, &e), emit);
-                    }
+                    Ok(d) => feed.decoded(&name, d)?,
+                    Err(Unchecked::Unreadable(e)) => feed.unreadable(&name, &e)?,
                     Err(Unchecked::Refused(e)) => return Err(Stop::Input(format!("{name}: {e}"))),
                 }
             }
             // An empty pipe (a failed `curl`, a wrong file name in a script) is an input
             // error, never exit 0: a CI step that checks nothing must not pass.
             if messages == 0 {
-                ordered.ready(
-                    render.unreadable(
-                        "stdin",
-                        "no message: standard input was empty or only blank lines",
-                    ),
-                    emit,
-                );
+                feed.unreadable(
+                    "stdin",
+                    "no message: standard input was empty or only blank lines",
+                )?;
             }
         } else {
             let name = path.display().to_string();
             let bytes = read_input(path, limits.max_input).map_err(Stop::Input)?;
             match run.decode(&bytes) {
-                Ok(d) => queue(ordered, emit, &name, d)?,
+                Ok(d) => feed.decoded(&name, d)?,
                 Err(Unchecked::Unreadable(e)) if !batch => {
                     return Err(Stop::Unreadable(format!("{name}: {e}")));
                 }
-                Err(Unchecked::Unreadable(e)) => ordered.ready(render.unreadable(&name, &e), emit),
+                Err(Unchecked::Unreadable(e)) => feed.unreadable(&name, &e)?,
                 Err(Unchecked::Refused(e)) => return Err(Stop::Input(format!("{name}: {e}"))),
             }
         }
@@ -620,6 +664,14 @@ mod tests {
         r.verdict = verdict;
         r.checks = checks;
         r
+    }
+
+    #[test]
+    fn line_separators_are_found_and_dashes_are_not() {
+        assert!(has_line_separator("a\u{2028}b".as_bytes()));
+        assert!(has_line_separator("— \u{2029}".as_bytes()));
+        assert!(!has_line_separator("VALID — “quoted” …".as_bytes()));
+        assert!(!has_line_separator(b"\xE2\x80"));
     }
 
     #[test]

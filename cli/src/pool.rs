@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex};
 pub struct WorkerFailed;
 
 /// Jobs in flight (submitted, not yet handed back) per worker: enough that no worker waits
-/// for the main thread, few enough that memory stays bounded by a handful of messages.
-const WINDOW_PER_WORKER: usize = 16;
+/// for the main thread, few enough that memory stays bounded by a few dozen messages.
+const WINDOW_PER_WORKER: usize = 8;
 
 /// The number of workers: one per core the process may use.
 pub fn workers() -> usize {
