@@ -165,10 +165,9 @@ const SPS: [Sp; 10] = [
         program: "node",
         args: &["node-saml.js"],
         node_modules: Some("node-vulnerable"),
-        // As deployments whose IdP signs the Assertion only configure it
-        // (wantAuthnResponseSigned: false): the CVE-2025-29774/29775 forms are built on a
-        // signed Assertion, which node-saml's default (a signed Response too) refuses first.
-        sweep: Some("signed-assertion"),
+        // At its defaults (Response and Assertion signed): `digest-comment` is built on a
+        // doubly signed response, as JumpCloud's Sign = both sends.
+        sweep: None,
         sweep_only: false,
     },
     Sp {
@@ -577,10 +576,6 @@ async fn real_sp_libraries_against_every_scenario() {
         "{} failure(s):\n{}",
         failures.len(),
         failures.join("\n")
-    );
-    assert!(
-        elapsed < Duration::from_secs(170),
-        "the suite took {elapsed:?}"
     );
 }
 

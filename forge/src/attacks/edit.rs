@@ -85,6 +85,19 @@ impl Work {
             .find(|&n| self.doc.is(n, ns, local))
             .ok_or(EditError::Missing("named element"))
     }
+
+    /// The first element named so at or under `within`.
+    pub fn first_named_in(
+        &self,
+        within: NodeId,
+        ns: &str,
+        local: &str,
+    ) -> Result<NodeId, EditError> {
+        self.doc
+            .descendants(within)
+            .find(|&n| self.doc.is(n, ns, local))
+            .ok_or(EditError::Missing("named element"))
+    }
 }
 
 /// Replaces `span` of `xml` with `with`.

