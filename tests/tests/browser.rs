@@ -27,6 +27,19 @@ const MARKER_SP: &str = "https://marker-7f3a9c.example/sp";
 /// Typed into the IdP Entity ID box: an IdP the metadata's key is not trusted for.
 const MARKER_IDP: &str = "jumpcloud-marker-4b1d2e";
 
+// Regression budgets of the page (issue 26), printed and asserted by the test below. What a
+// user downloads before the page works is `dist/web_bg.wasm` + `dist/web.js`, gzip -9 (what
+// `cargo xtask web` prints); what they wait for on every edit is one validation of the bundled
+// 7.5 KB doubly signed response, timed in the page with `performance.now()` (Chromium rounds it
+// to 0.1 ms here) and taken as the median of `TIMED_RUNS`. A change that grows the bundle or
+// slows validation past these fails here, and is a decision to make in this file, not by default.
+/// Bytes of the served wasm + JS, gzip -9. Reached 2026-12: see docs/performance.md.
+const PAGE_GZIP_BUDGET: usize = 300_000;
+/// Median in-page validation time of the doubly signed response, in milliseconds.
+const PAGE_VALIDATION_MS_BUDGET: f64 = 1.0;
+/// Validations timed for the median (odd: the median is one run's time).
+const TIMED_RUNS: usize = 41;
+
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
@@ -246,6 +259,26 @@ async fn screenshot(c: &Client, name: &str) {
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
 
+/// The page's download, wasm + JS as the server sends them from `dist/`, gzip -9: printed, and
+/// held to `PAGE_GZIP_BUDGET`.
+fn page_size_within_budget(dist: &Path) {
+    use std::io::Write as _;
+    let mut raw = 0;
+    let mut gzip = 0;
+    for file in ["web_bg.wasm", "web.js"] {
+        let bytes = std::fs::read(dist.join(file)).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&bytes).unwrap();
+        raw += bytes.len();
+        gzip += gz.finish().unwrap().len();
+    }
+    eprintln!("page size: wasm + js {raw} B, gzip -9 {gzip} B (budget {PAGE_GZIP_BUDGET} B)");
+    assert!(
+        gzip <= PAGE_GZIP_BUDGET,
+        "the page is {gzip} B gzip (wasm + js), above its budget of {PAGE_GZIP_BUDGET} B"
+    );
+}
+
 fn response_b64(idp: &RunningIdp, scenario: &str) -> String {
     let made = idp.response(APP, USER, scenario).unwrap();
     base64::engine::general_purpose::STANDARD.encode(made.xml)
@@ -254,6 +287,7 @@ fn response_b64(idp: &RunningIdp, scenario: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inspector_in_headless_chromium() {
     let Some(dist) = dist() else { return };
+    page_size_within_budget(&dist);
     if !samlscope_tests::oracle_available(
         "chromium + chromedriver",
         Command::new("chromedriver").arg("--version"),
@@ -315,9 +349,10 @@ async fn inspector_in_headless_chromium() {
     screenshot(&c, "02-valid").await;
 
     // Validation time in the page: each toggle of "Allow SHA-1" re-runs the whole pipeline
-    // synchronously (no debounce) on the 8 KB doubly signed response.
+    // (decode, parse, both signatures, checks, report) synchronously (no debounce) on the
+    // doubly signed response, with the trust already parsed (as on every edit but a trust one).
     let mut times = Vec::new();
-    for _ in 0..20 {
+    for _ in 0..TIMED_RUNS {
         click(&c, "[data-testid=allow-sha1]").await;
         let ms = c
             .find(Locator::Css("[data-testid=elapsed]"))
@@ -336,6 +371,11 @@ async fn inspector_in_headless_chromium() {
         times[0],
         times[times.len() - 1],
         times.len()
+    );
+    let median = times[times.len() / 2];
+    assert!(
+        median <= PAGE_VALIDATION_MS_BUDGET,
+        "page validation median {median:.3} ms is above its budget of {PAGE_VALIDATION_MS_BUDGET} ms"
     );
     // 2. The SP entity ID with a typo: invalid, the audience check fails with its fix.
     let v = edit(&c, &[("sp-entity-id", MARKER_SP)]).await;

@@ -430,6 +430,9 @@ fn web() -> Result<PathBuf> {
         "--target".into(),
         "web".into(),
         "--no-typescript".into(),
+        // The wasm-release profile keeps names (for size analysis); the page ships without.
+        "--remove-name-section".into(),
+        "--remove-producers-section".into(),
         "--out-dir".into(),
         dist.clone().into(),
         "--out-name".into(),
