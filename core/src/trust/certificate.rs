@@ -126,8 +126,15 @@ fn not_a_certificate(der: &[u8], e: impl std::fmt::Display) -> CertificateError 
 impl Certificate {
     /// Parses DER bytes.
     pub fn from_der(der: &[u8]) -> Result<Self, CertificateError> {
-        let (rest, cert) =
-            x509_parser::parse_x509_certificate(der).map_err(|e| not_a_certificate(der, e))?;
+        // Extensions are read as their envelope only (OID, critical, value): nothing here uses
+        // their contents, and their deep parse never rejects a certificate (x509-parser keeps
+        // an unreadable one as `ParseError`), so the same certificates are accepted. It keeps
+        // every extension parser, and their lookup table, out of the page's wasm.
+        use x509_parser::nom::Parser as _;
+        let (rest, cert) = x509_parser::certificate::X509CertificateParser::new()
+            .with_deep_parse_extensions(false)
+            .parse(der)
+            .map_err(|e| not_a_certificate(der, e))?;
         if !rest.is_empty() {
             return Err(CertificateError::Der(format!(
                 "{} trailing bytes after the certificate",
