@@ -50,17 +50,23 @@ pub(super) fn evil(fragment: &str, fx: &Fixture) -> Result<String, EditError> {
     )
 }
 
-/// The DigestValue a Reference to the Assertion carries once the NameID is the attacker's: what
-/// an attacker computes without any key (here by signing with the attacker's own).
+/// The DigestValue a Reference to the Assertion (or the Response) of `xml` carries: what an
+/// attacker computes without any key (here by signing with the attacker's own).
+pub(super) fn digest_of(xml: &str, of_assertion: bool, fx: &Fixture) -> Result<String, EditError> {
+    let id = if of_assertion {
+        &fx.spec.assertion_id
+    } else {
+        &fx.spec.response_id
+    };
+    let w = Work::new(sign(xml, &[id], &fx.attacker, &fx.options)?)?;
+    let (_, signed_info) = w.signed_info(of_assertion)?;
+    Ok(w.doc
+        .text(w.first_named_in(signed_info, DS, "DigestValue")?))
+}
+
+/// The Assertion's digest once the NameID is the attacker's.
 pub(super) fn evil_digest(fx: &Fixture) -> Result<String, EditError> {
-    let forged = sign(
-        &evil(&unsigned(fx), fx)?,
-        &[&fx.spec.assertion_id],
-        &fx.attacker,
-        &fx.options,
-    )?;
-    let w = Work::new(forged)?;
-    Ok(w.doc.text(w.first_named(DS, "DigestValue")?))
+    digest_of(&evil(&unsigned(fx), fx)?, true, fx)
 }
 
 /// The Assertion's first SignedInfo with its DigestValue replaced by `digest`.
@@ -324,16 +330,7 @@ pub(super) fn digest_comment(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(xml)?;
     let response_signature = w.doc.span(w.signature_of(w.response())?);
     let unsigned_response = splice(&w.xml, response_signature, "");
-    let forged = Work::new(sign(
-        &unsigned_response,
-        &[&fx.spec.response_id],
-        &fx.attacker,
-        &fx.options,
-    )?)?;
-    let forged_signature = forged.signature_of(forged.response())?;
-    let digest = forged
-        .doc
-        .text(forged.first_named_in(forged_signature, DS, "DigestValue")?);
+    let digest = digest_of(&unsigned_response, false, fx)?;
     comment_first_in_digest(&w, w.response(), &digest)
 }
 
@@ -439,13 +436,7 @@ pub(super) fn xf_xpath(fx: &Fixture) -> Result<String, EditError> {
     let w = Work::new(unsigned(fx))?;
     let subject = w.child(w.assertion()?, SAML, "Subject")?;
     let without_subject = splice(&w.xml, w.doc.span(subject), "");
-    let signed = Work::new(sign(
-        &without_subject,
-        &[&fx.spec.assertion_id],
-        &fx.attacker,
-        &fx.options,
-    )?)?;
-    let digest = signed.doc.text(signed.first_named(DS, "DigestValue")?);
+    let digest = digest_of(&without_subject, true, fx)?;
     let filtered = resign_assertion(fx, |si| {
         let with_xpath = replace_first(si, "<ds:Transforms>", &format!("<ds:Transforms>{XPATH}"))?;
         let start = with_xpath
