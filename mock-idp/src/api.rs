@@ -71,8 +71,8 @@ pub(crate) async fn rotate(
 }
 
 pub(crate) async fn list_apps(State(idp): State<SharedIdp>) -> Json<Vec<AppInfo>> {
-    let apps = idp
-        .config
+    let config = idp.config();
+    let apps = config
         .apps
         .iter()
         .map(|a| AppInfo {
@@ -87,11 +87,10 @@ pub(crate) async fn list_apps(State(idp): State<SharedIdp>) -> Json<Vec<AppInfo>
             encrypt_assertion: a.encrypt_assertion,
             declare_redirect_endpoint: a.declare_redirect_endpoint,
             user_groups: a.user_groups.clone(),
-            example_user: idp
-                .config
+            example_user: config
                 .users
                 .iter()
-                .find(|u| idp.config.is_assigned(a, &u.email))
+                .find(|u| config.is_assigned(a, &u.email))
                 .map(|u| u.email.clone()),
         })
         .collect();

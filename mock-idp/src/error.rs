@@ -28,7 +28,7 @@ impl IntoResponse for HttpError {
 pub(crate) fn api_err(e: IdpError) -> HttpError {
     let status = match e {
         IdpError::UnknownApp(_) | IdpError::UnknownScenario(_) => StatusCode::NOT_FOUND,
-        IdpError::UnknownUser(_) => StatusCode::BAD_REQUEST,
+        IdpError::UnknownUser(_) | IdpError::Config(_) => StatusCode::BAD_REQUEST,
         IdpError::Keys(_) | IdpError::Build(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     HttpError::Api(status, e.to_string())
@@ -37,7 +37,9 @@ pub(crate) fn api_err(e: IdpError) -> HttpError {
 pub(crate) fn page_err(e: IdpError) -> HttpError {
     let status = match e {
         IdpError::UnknownApp(_) => StatusCode::NOT_FOUND,
-        IdpError::UnknownUser(_) | IdpError::UnknownScenario(_) => StatusCode::BAD_REQUEST,
+        IdpError::UnknownUser(_) | IdpError::UnknownScenario(_) | IdpError::Config(_) => {
+            StatusCode::BAD_REQUEST
+        }
         IdpError::Keys(_) | IdpError::Build(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     HttpError::Page(status, "SAML error", e.to_string())

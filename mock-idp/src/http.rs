@@ -49,7 +49,7 @@ pub fn router(state: SharedIdp, web_dist: Option<PathBuf>) -> Router {
 
 async fn portal(State(idp): State<SharedIdp>) -> Html<String> {
     let mut tiles = String::new();
-    for a in &idp.config.apps {
+    for a in &idp.config().apps {
         // JumpCloud's tile: the Login URL when set (SP-initiated), else the IDP URL.
         let href = a.login_url.clone().unwrap_or_else(|| idp.sso_url(&a.label));
         tiles.push_str(&format!(
@@ -66,7 +66,7 @@ async fn portal(State(idp): State<SharedIdp>) -> Html<String> {
 
 async fn index(State(idp): State<SharedIdp>) -> Html<String> {
     let mut apps = String::new();
-    for a in &idp.config.apps {
+    for a in &idp.config().apps {
         apps.push_str(&format!(
             "<li><b>{l}</b>: IdP-initiated <a href=\"/saml2/{l}\">/saml2/{l}</a>, metadata <a href=\"/saml2/{l}/metadata\">/saml2/{l}/metadata</a></li>",
             l = samlscope_core::xml::escape_attr(&a.label)

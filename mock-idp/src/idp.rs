@@ -14,7 +14,7 @@ use samlscope_forge::attacks::Fixture;
 use samlscope_forge::build::{self, ResponseSpec, STATUS_SUCCESS};
 use samlscope_forge::sign::{SignOptions, sign_enveloped};
 
-use crate::config::{App, Config, Sign, SignatureAlgorithm, User};
+use crate::config::{App, Config, ConfigError, Sign, SignatureAlgorithm, User};
 use crate::keys::{KeyError, KeyMaterial, KeyName, KeyStore};
 use crate::scenarios::{Kind, PolicyFailure, Scenario};
 use crate::signing::Signers;
@@ -25,20 +25,89 @@ pub type SharedIdp = Arc<Idp>;
 /// Everything the handlers share.
 #[derive(Debug)]
 pub struct Idp {
-    /// The configuration with `{base_url}` already substituted.
-    pub config: Config,
     pub base_url: String,
-    keys: HashMap<String, RwLock<Arc<KeyMaterial>>>,
+    /// The directory as it is now: read as one snapshot per request, replaced whole on a change
+    /// (so a request never sees half an edit).
+    live: RwLock<Arc<Directory>>,
+    /// Serializes changes: each starts from the directory the previous one left.
+    changing: Mutex<()>,
     attacker: Arc<KeyMaterial>,
-    /// The demo SP's own key pair, when an app encrypts for it (see `App::encrypt_assertion`).
-    demo_sp: Option<Arc<KeyMaterial>>,
+    /// The demo SP's own key pair (see `App::encrypt_assertion`).
+    demo_sp: Arc<KeyMaterial>,
     store: KeyStore,
-    /// Per app that encrypts assertions: the SP certificate to encrypt for, parsed once (a
-    /// configuration error stays the error of every response, as before).
-    encrypt_for: HashMap<String, Result<Certificate, String>>,
     signers: Signers,
     /// Demo SP: RelayState token → AuthnRequest ID it sent (bounded).
     pub(crate) sp_pending: Mutex<VecDeque<(String, String)>>,
+}
+
+/// The configuration with what is derived from it: one consistent snapshot.
+#[derive(Debug)]
+pub struct Directory {
+    /// The configuration with `{base_url}` already substituted.
+    pub config: Arc<Config>,
+    keys: HashMap<String, Arc<KeyMaterial>>,
+    /// Per app that encrypts assertions: the SP certificate to encrypt for, parsed once (a
+    /// configuration error stays the error of every response).
+    encrypt_for: HashMap<String, Result<Certificate, String>>,
+}
+
+impl Directory {
+    /// `config` made ready to serve: `{base_url}` substituted, apps that encrypt for the demo
+    /// SP without naming a certificate given its own (as if the admin had uploaded the SP's
+    /// certificate; decided before `{base_url}` is replaced), a key for every app (kept from
+    /// `kept` while its label lives, else loaded or made), encryption certificates parsed.
+    fn prepare(
+        config: Config,
+        base_url: &str,
+        store: &KeyStore,
+        demo_sp: &KeyMaterial,
+        kept: &HashMap<String, Arc<KeyMaterial>>,
+    ) -> Result<Self, IdpError> {
+        let for_demo_sp: Vec<String> = config
+            .apps
+            .iter()
+            .filter(|a| a.encrypt_assertion && a.sp_certificate.is_none() && a.is_demo_sp())
+            .map(|a| a.label.clone())
+            .collect();
+        let mut config = config.with_base_url(base_url);
+        for app in &mut config.apps {
+            if for_demo_sp.contains(&app.label) {
+                app.sp_certificate = Some(demo_sp.cert_pem.clone());
+            }
+        }
+        let mut keys = HashMap::new();
+        for app in &config.apps {
+            let k = match kept.get(&app.label) {
+                Some(k) => Arc::clone(k),
+                None => store.load_or_create(KeyName::App(&app.label), &common_name(app))?,
+            };
+            keys.insert(app.label.clone(), k);
+        }
+        let encrypt_for = config
+            .apps
+            .iter()
+            .filter(|a| a.encrypt_assertion)
+            .map(|a| (a.label.clone(), encryption_certificate(a)))
+            .collect();
+        Ok(Self {
+            config: Arc::new(config),
+            keys,
+            encrypt_for,
+        })
+    }
+
+    pub fn app(&self, label: &str) -> Result<&App, IdpError> {
+        self.config
+            .app(label)
+            .ok_or_else(|| IdpError::UnknownApp(label.to_owned()))
+    }
+
+    pub fn keys(&self, label: &str) -> Result<Arc<KeyMaterial>, IdpError> {
+        self.keys
+            .get(label)
+            .cloned()
+            .ok_or_else(|| IdpError::UnknownApp(label.to_owned()))
+    }
 }
 
 /// Why a response could not be made.
@@ -52,6 +121,8 @@ pub enum IdpError {
     UnknownScenario(String),
     #[error("{0}")]
     Keys(#[from] KeyError),
+    #[error(transparent)]
+    Config(ConfigError),
     #[error("building the response failed: {0}")]
     Build(String),
 }
@@ -106,91 +177,102 @@ pub fn random_id() -> String {
 }
 
 impl Idp {
-    /// Loads or creates every app's key and the attacker key.
-    pub fn new(config: Config, base_url: &str, store: KeyStore) -> Result<Self, KeyError> {
+    /// Loads or creates every app's key, the attacker's and the demo SP's.
+    pub fn new(config: Config, base_url: &str, store: KeyStore) -> Result<Self, IdpError> {
         let base_url = base_url.trim_end_matches('/').to_owned();
-        // Apps that encrypt for the demo SP without naming a certificate use its own, as if
-        // the admin had uploaded the SP's certificate (checked before `{base_url}` is replaced).
-        let for_demo_sp: Vec<String> = config
-            .apps
-            .iter()
-            .filter(|a| a.encrypt_assertion && a.sp_certificate.is_none() && a.is_demo_sp())
-            .map(|a| a.label.clone())
-            .collect();
-        let mut config = config.with_base_url(&base_url);
-        let demo_sp = if for_demo_sp.is_empty() {
-            None
-        } else {
-            Some(store.load_or_create(KeyName::DemoSp, "samlscope demo SP")?)
-        };
-        if let Some(k) = &demo_sp {
-            for app in &mut config.apps {
-                if for_demo_sp.contains(&app.label) {
-                    app.sp_certificate = Some(k.cert_pem.clone());
-                }
-            }
-        }
-        let mut keys = HashMap::new();
-        for app in &config.apps {
-            let k = store.load_or_create(KeyName::App(&app.label), &common_name(app))?;
-            keys.insert(app.label.clone(), RwLock::new(k));
-        }
         // The attacker's certificate copies the IdP's subject (a look-alike): only the key
         // differs, which is what an SP that trusts KeyInfo by name would miss.
         let attacker = store.load_or_create(KeyName::Attacker, "JumpCloud")?;
-        let encrypt_for = config
-            .apps
-            .iter()
-            .filter(|a| a.encrypt_assertion)
-            .map(|a| (a.label.clone(), encryption_certificate(a)))
-            .collect();
+        let demo_sp = store.load_or_create(KeyName::DemoSp, "samlscope demo SP")?;
+        let directory = Directory::prepare(config, &base_url, &store, &demo_sp, &HashMap::new())?;
         Ok(Self {
-            config,
             base_url,
-            keys,
+            live: RwLock::new(Arc::new(directory)),
+            changing: Mutex::new(()),
             attacker,
             demo_sp,
             store,
-            encrypt_for,
             signers: Signers::new(),
             sp_pending: Mutex::new(VecDeque::new()),
         })
     }
 
-    /// The demo SP's private key (PEM), when some app encrypts assertions for it.
-    pub fn demo_sp_key_pem(&self) -> Option<&str> {
-        self.demo_sp.as_deref().map(|k| k.key_pem.as_str())
+    /// The directory now: one snapshot, for everything one request reads.
+    pub fn directory(&self) -> Arc<Directory> {
+        match self.live.read() {
+            Ok(d) => Arc::clone(&d),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
     }
 
-    pub fn app(&self, label: &str) -> Result<&App, IdpError> {
-        self.config
-            .app(label)
-            .ok_or_else(|| IdpError::UnknownApp(label.to_owned()))
+    /// The configuration now (`{base_url}` substituted).
+    pub fn config(&self) -> Arc<Config> {
+        Arc::clone(&self.directory().config)
+    }
+
+    /// Replaces the whole configuration at once: validated first, keys made for new apps
+    /// (an app keeps its key while its label lives), then swapped in, so every request sees
+    /// either the old directory or the new one. `change` gets the configuration as it is now
+    /// (with `{base_url}` substituted) and returns the new one; changes are serialized.
+    pub fn change<T>(
+        &self,
+        change: impl FnOnce(&mut Config) -> Result<T, IdpError>,
+    ) -> Result<T, IdpError> {
+        let _one_at_a_time = match self.changing.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let now = self.directory();
+        let mut config = Config::clone(&now.config);
+        let out = change(&mut config)?;
+        config.validate().map_err(IdpError::Config)?;
+        let next = Directory::prepare(
+            config,
+            &self.base_url,
+            &self.store,
+            &self.demo_sp,
+            &now.keys,
+        )?;
+        match self.live.write() {
+            Ok(mut g) => *g = Arc::new(next),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(next),
+        }
+        Ok(out)
+    }
+
+    /// The demo SP's private key (PEM): apps that encrypt for the demo SP encrypt for it.
+    pub fn demo_sp_key_pem(&self) -> &str {
+        &self.demo_sp.key_pem
+    }
+
+    pub fn app(&self, label: &str) -> Result<App, IdpError> {
+        self.directory().app(label).cloned()
     }
 
     pub fn keys(&self, label: &str) -> Result<Arc<KeyMaterial>, IdpError> {
-        let slot = self
-            .keys
-            .get(label)
-            .ok_or_else(|| IdpError::UnknownApp(label.to_owned()))?;
-        Ok(match slot.read() {
-            Ok(k) => k.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        })
+        self.directory().keys(label)
     }
 
     /// "Regenerate certificate": a new key and certificate; the old ones are gone (JumpCloud
     /// has no overlap period).
     pub fn rotate(&self, label: &str) -> Result<Arc<KeyMaterial>, IdpError> {
-        let app = self.app(label)?;
-        let slot = self
-            .keys
-            .get(label)
-            .ok_or_else(|| IdpError::UnknownApp(label.to_owned()))?;
+        let _one_at_a_time = match self.changing.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let now = self.directory();
+        let app = now.app(label)?;
         let k = self.store.create(KeyName::App(label), &common_name(app))?;
-        match slot.write() {
-            Ok(mut g) => *g = k.clone(),
-            Err(poisoned) => *poisoned.into_inner() = k.clone(),
+        let mut keys = now.keys.clone();
+        keys.insert(label.to_owned(), k.clone());
+        let next = Directory {
+            config: Arc::clone(&now.config),
+            keys,
+            encrypt_for: now.encrypt_for.clone(),
+        };
+        match self.live.write() {
+            Ok(mut g) => *g = Arc::new(next),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(next),
         }
         Ok(k)
     }
@@ -206,8 +288,9 @@ impl Idp {
 
     /// The Metadata URL's document.
     pub fn metadata(&self, label: &str) -> Result<String, IdpError> {
-        let app = self.app(label)?;
-        let keys = self.keys(label)?;
+        let directory = self.directory();
+        let app = directory.app(label)?;
+        let keys = directory.keys(label)?;
         Ok(build::idp_metadata_xml(
             &app.idp_entity_id,
             &self.sso_url(label),
@@ -215,55 +298,6 @@ impl Idp {
             app.declare_redirect_endpoint,
             &app.name_id_format,
         ))
-    }
-
-    /// The response content for `user` at `now`, as configured.
-    pub fn spec(
-        &self,
-        app: &App,
-        user: &User,
-        acs_url: &str,
-        in_response_to: Option<&str>,
-        now: Instant,
-    ) -> ResponseSpec {
-        let w = self.config.assertion_lifetime_seconds;
-        let mut attributes: Vec<(String, Vec<String>)> = Vec::new();
-        for m in &app.attributes {
-            if let Some(v) = user.property(&m.value) {
-                attributes.push((m.name.clone(), vec![v]));
-            }
-        }
-        for c in &app.constant_attributes {
-            attributes.push((c.name.clone(), vec![c.value.clone()]));
-        }
-        if app.include_group_attribute
-            && let Some(name) = &app.group_attribute_name
-        {
-            let groups = self.config.groups_of(&user.email);
-            if !groups.is_empty() {
-                attributes.push((name.clone(), groups));
-            }
-        }
-        ResponseSpec {
-            response_id: random_id(),
-            assertion_id: random_id(),
-            issue_instant: now.to_rfc3339(),
-            not_before: now.plus_seconds(-w).to_rfc3339(),
-            not_on_or_after: now.plus_seconds(w).to_rfc3339(),
-            session_not_on_or_after: Some(
-                now.plus_seconds(self.config.session_lifetime_seconds)
-                    .to_rfc3339(),
-            ),
-            idp_entity_id: app.idp_entity_id.clone(),
-            sp_entity_id: app.sp_entity_id.clone(),
-            acs_url: acs_url.to_owned(),
-            in_response_to: in_response_to.map(str::to_owned),
-            name_id: user.property(&app.name_id_field).unwrap_or_default(),
-            name_id_format: app.name_id_format.clone(),
-            session_index: random_id(),
-            attributes,
-            status: STATUS_SUCCESS.to_owned(),
-        }
     }
 
     fn options(app: &App) -> SignOptions {
@@ -334,26 +368,27 @@ impl Idp {
         in_response_to: Option<&str>,
         scenario: Option<&Scenario>,
     ) -> Result<Made, IdpError> {
-        let app = self.app(label)?;
-        let user = self
-            .config
+        let directory = self.directory();
+        let config = &directory.config;
+        let app = directory.app(label)?;
+        let user = config
             .user(email)
             .ok_or_else(|| IdpError::UnknownUser(email.to_owned()))?;
         let acs = acs_url
             .or_else(|| app.acs_urls.first().map(String::as_str))
             .unwrap_or_default()
             .to_owned();
-        let keys = self.keys(label)?;
+        let keys = directory.keys(label)?;
         let options = Self::options(app);
         // Attacks stay in the clear: they are about how the SP reads signatures, and an SP that
         // requires encryption refuses them for that alone.
-        let encrypt_for = match self.encrypt_for.get(label) {
+        let encrypt_for = match directory.encrypt_for.get(label) {
             None => None,
             Some(Ok(cert)) => Some(cert),
             Some(Err(why)) => return Err(IdpError::Build(why.clone())),
         };
         let now = now();
-        let mut spec = self.spec(app, user, &acs, in_response_to, now);
+        let mut spec = spec(config, app, user, &acs, in_response_to, now);
         let mut name_id = spec.name_id.clone();
         let mut evil_name_id = None;
         let kind = scenario.map(|s| s.kind).unwrap_or(Kind::Valid(app.sign));
@@ -384,7 +419,7 @@ impl Idp {
             Kind::Policy(p) => {
                 let mut sign = app.sign;
                 let shift = |spec: &mut ResponseSpec, by: i64| {
-                    let w = self.config.assertion_lifetime_seconds;
+                    let w = config.assertion_lifetime_seconds;
                     let t = now.plus_seconds(by);
                     spec.issue_instant = t.to_rfc3339();
                     spec.not_before = t.plus_seconds(-w).to_rfc3339();
@@ -440,6 +475,55 @@ impl Idp {
             name_id,
             evil_name_id,
         })
+    }
+}
+
+/// The response content for `user` at `now`, as configured.
+pub fn spec(
+    config: &Config,
+    app: &App,
+    user: &User,
+    acs_url: &str,
+    in_response_to: Option<&str>,
+    now: Instant,
+) -> ResponseSpec {
+    let w = config.assertion_lifetime_seconds;
+    let mut attributes: Vec<(String, Vec<String>)> = Vec::new();
+    for m in &app.attributes {
+        if let Some(v) = user.property(&m.value) {
+            attributes.push((m.name.clone(), vec![v]));
+        }
+    }
+    for c in &app.constant_attributes {
+        attributes.push((c.name.clone(), vec![c.value.clone()]));
+    }
+    if app.include_group_attribute
+        && let Some(name) = &app.group_attribute_name
+    {
+        let groups = config.groups_of(&user.email);
+        if !groups.is_empty() {
+            attributes.push((name.clone(), groups));
+        }
+    }
+    ResponseSpec {
+        response_id: random_id(),
+        assertion_id: random_id(),
+        issue_instant: now.to_rfc3339(),
+        not_before: now.plus_seconds(-w).to_rfc3339(),
+        not_on_or_after: now.plus_seconds(w).to_rfc3339(),
+        session_not_on_or_after: Some(
+            now.plus_seconds(config.session_lifetime_seconds)
+                .to_rfc3339(),
+        ),
+        idp_entity_id: app.idp_entity_id.clone(),
+        sp_entity_id: app.sp_entity_id.clone(),
+        acs_url: acs_url.to_owned(),
+        in_response_to: in_response_to.map(str::to_owned),
+        name_id: user.property(&app.name_id_field).unwrap_or_default(),
+        name_id_format: app.name_id_format.clone(),
+        session_index: random_id(),
+        attributes,
+        status: STATUS_SUCCESS.to_owned(),
     }
 }
 

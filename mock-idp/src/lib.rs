@@ -38,6 +38,8 @@ pub enum StartError {
     ConfigFile { path: PathBuf, why: String },
     #[error(transparent)]
     Keys(#[from] keys::KeyError),
+    #[error(transparent)]
+    Idp(#[from] IdpError),
     #[error("cannot listen on {addr}: {why}")]
     Bind { addr: String, why: String },
     #[error("server failed: {0}")]
@@ -231,7 +233,7 @@ pub fn urls(running: &RunningIdp, state_dir: &std::path::Path, web: Option<&Path
     s.push_str(&format!("  demo SP:           {base}/sp/\n"));
     s.push_str(&format!("  user portal:       {base}/portal\n"));
     s.push_str(&format!("  scenarios (JSON):  {base}/api/scenarios\n"));
-    for a in &running.idp.config.apps {
+    for a in &running.idp.config().apps {
         s.push_str(&format!(
             "  app {:<14} IDP URL {}  metadata {}\n",
             a.label,

@@ -34,9 +34,13 @@ pub fn routes() -> Router<SharedIdp> {
 }
 
 /// The app whose ACS is this server's `/sp/acs`.
-pub fn demo_app(idp: &Idp) -> Option<&App> {
+pub fn demo_app(idp: &Idp) -> Option<App> {
     let acs = format!("{}/sp/acs", idp.base_url);
-    idp.config.apps.iter().find(|a| a.acs_urls.contains(&acs))
+    idp.config()
+        .apps
+        .iter()
+        .find(|a| a.acs_urls.contains(&acs))
+        .cloned()
 }
 
 fn no_demo_app() -> HttpError {
@@ -151,9 +155,9 @@ async fn acs(
     policy.acs_url = app.acs_urls.first().cloned();
     policy.request_id = request_id.clone();
     // The demo SP decrypts with its own key when its app sends encrypted assertions.
-    if let Some(pem) = idp.demo_sp_key_pem() {
+    if app.encrypt_assertion {
         policy.sp_key = Some(
-            samlscope_core::xenc::DecryptionKey::from_pem(pem)
+            samlscope_core::xenc::DecryptionKey::from_pem(idp.demo_sp_key_pem())
                 .map_err(|e| bad(format!("the demo SP's own key is unusable: {e}")))?,
         );
     }

@@ -199,7 +199,8 @@ pub(crate) async fn sso_post(
 /// Both bindings and IdP-initiated SSO share the IDP URL: with a SAMLRequest it is
 /// SP-initiated, without one IdP-initiated. Either way the user signs in first.
 fn sso(idp: &Idp, label: &str, transport: &[u8], redirect: bool) -> Result<Response, HttpError> {
-    let app = idp.app(label).map_err(page_err)?;
+    let directory = idp.directory();
+    let app = directory.app(label).map_err(page_err)?;
     let pairs = parse_form(transport);
     let scenario = param(&pairs, "scenario");
     find_scenario(scenario).map_err(page_err)?;
@@ -223,7 +224,7 @@ fn sso(idp: &Idp, label: &str, transport: &[u8], redirect: bool) -> Result<Respo
     Ok(Html(pages::login(
         label,
         name,
-        &idp.config.org,
+        &directory.config.org,
         &carry,
         None,
         &scenario_choices(),
@@ -239,7 +240,9 @@ pub(crate) async fn login(
     body: Bytes,
 ) -> Result<Response, HttpError> {
     require_form(&headers, "Sign-in refused")?;
-    let app = idp.app(&label).map_err(page_err)?;
+    let directory = idp.directory();
+    let config = &directory.config;
+    let app = directory.app(&label).map_err(page_err)?;
     let pairs = parse_form(&body);
     let email = param(&pairs, "email").unwrap_or_default().trim();
     let password = param(&pairs, "password").unwrap_or_default();
@@ -260,8 +263,7 @@ pub(crate) async fn login(
         (None, None) => None,
     };
     let name = app.display_label.as_deref().unwrap_or(&app.label);
-    let user = idp
-        .config
+    let user = config
         .user(email)
         .filter(|u| constant_time_eq(u.password.as_bytes(), password.as_bytes()));
     let Some(user) = user else {
@@ -276,7 +278,7 @@ pub(crate) async fn login(
             Html(pages::login(
                 &label,
                 name,
-                &idp.config.org,
+                &config.org,
                 &carry,
                 Some("Invalid email or password."),
                 &scenario_choices(),
@@ -284,7 +286,7 @@ pub(crate) async fn login(
         )
             .into_response());
     };
-    if !idp.config.is_assigned(app, &user.email) {
+    if !config.is_assigned(app, &user.email) {
         return Ok((
             StatusCode::FORBIDDEN,
             Html(pages::not_assigned(&user.email, name)),

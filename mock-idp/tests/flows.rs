@@ -768,3 +768,58 @@ async fn request_signatures_follow_the_app_policy() {
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.contains("unsigned"), "{}", r.body);
 }
+
+#[tokio::test]
+async fn a_change_to_the_directory_applies_at_once_and_a_bad_one_changes_nothing() {
+    let idp = start().await;
+    let before = idp.metadata("avoma").unwrap();
+    // A new app: served at once, with its own key; the others keep theirs.
+    idp.idp()
+        .change(|c| {
+            let mut app = c.app("avoma").unwrap().clone();
+            app.label = "avoma-staging".into();
+            app.sp_entity_id = "https://staging.avoma.com".into();
+            c.apps.push(app);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(idp.metadata("avoma").unwrap(), before);
+    let page = get(idp.addr(), "/saml2/avoma-staging/metadata").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("entityID=\"jumpcloud-acmecorp\""));
+    let staging_cert = idp.idp().keys("avoma-staging").unwrap().cert_pem.clone();
+    assert_ne!(staging_cert, idp.idp().keys("avoma").unwrap().cert_pem);
+    let page = get(idp.addr(), "/saml2/avoma-staging").await;
+    let done = sign_in(&idp, &page, ALICE, "").await;
+    let xml = b64(form(&done.body).unwrap().get("SAMLResponse").unwrap());
+    assert!(xml.contains("<saml2:Audience>https://staging.avoma.com</saml2:Audience>"));
+    // An invalid directory is refused whole: the label is taken twice.
+    let apps = idp.idp().config().apps.len();
+    let err = idp
+        .idp()
+        .change(|c| {
+            let dup = c.app("avoma").unwrap().clone();
+            c.apps.push(dup);
+            Ok(())
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("defined twice"), "{err}");
+    assert_eq!(idp.idp().config().apps.len(), apps);
+    assert_eq!(
+        idp.idp().keys("avoma-staging").unwrap().cert_pem,
+        staging_cert
+    );
+    // Removing the app: gone at once.
+    idp.idp()
+        .change(|c| {
+            c.apps.retain(|a| a.label != "avoma-staging");
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(
+        get(idp.addr(), "/saml2/avoma-staging/metadata")
+            .await
+            .status,
+        404
+    );
+}
