@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod admin;
+
 /// Which menu a scenario belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
