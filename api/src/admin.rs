@@ -152,6 +152,9 @@ mod tests {
         let u: User = serde_json::from_str(r#"{"email":"a@x.com","password":"secret"}"#).unwrap();
         assert_eq!(u.password.as_deref(), Some("secret"));
         let json = serde_json::to_string(&u).unwrap();
-        assert!(!json.contains("secret") && !json.contains("password"), "{json}");
+        assert!(
+            !json.contains("secret") && !json.contains("password"),
+            "{json}"
+        );
     }
 }

@@ -33,6 +33,35 @@ pub struct Config {
     pub users: Vec<User>,
     #[serde(default)]
     pub groups: Vec<Group>,
+    /// The admin API's token (`Authorization: Bearer …` or `x-api-key: …`). Unset: one is
+    /// generated at first start and kept in the state directory (`admin-token`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_token: Option<String>,
+    /// Accept admin API requests from peers other than loopback. Off: the token alone would
+    /// otherwise be all that stands between the network and the directory's passwords.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_remote_admin: bool,
+}
+
+/// An admin token's length bounds: below the minimum it can be guessed (16 characters of a
+/// random token are ≥ 64 bits); the maximum keeps a header small.
+pub const ADMIN_TOKEN_LEN: std::ops::RangeInclusive<usize> = 16..=256;
+
+/// Whether `token` may be an admin token: long enough, and printable ASCII without spaces so it
+/// travels unchanged in an HTTP header.
+pub fn admin_token_problem(token: &str) -> Option<String> {
+    if !ADMIN_TOKEN_LEN.contains(&token.len()) {
+        return Some(format!(
+            "admin_token must be {} to {} characters long (it has {})",
+            ADMIN_TOKEN_LEN.start(),
+            ADMIN_TOKEN_LEN.end(),
+            token.len()
+        ));
+    }
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Some("admin_token must be printable ASCII without spaces".into());
+    }
+    None
 }
 
 fn default_window() -> i64 {
@@ -160,16 +189,16 @@ impl App {
     }
 }
 
-fn default_name_id_field() -> String {
+pub(crate) fn default_name_id_field() -> String {
     "email".into()
 }
-fn default_name_id_format() -> String {
+pub(crate) fn default_name_id_format() -> String {
     samlscope_forge::build::NAMEID_EMAIL.into()
 }
-fn default_sign() -> Sign {
+pub(crate) fn default_sign() -> Sign {
     Sign::Assertion
 }
-fn default_alg() -> SignatureAlgorithm {
+pub(crate) fn default_alg() -> SignatureAlgorithm {
     SignatureAlgorithm::RsaSha256
 }
 
@@ -308,6 +337,9 @@ impl Config {
             return bad(format!(
                 "public_url {url:?} must start with http:// or https://"
             ));
+        }
+        if let Some(problem) = self.admin_token.as_deref().and_then(admin_token_problem) {
+            return bad(problem);
         }
         let mut emails = HashSet::new();
         for u in &self.users {

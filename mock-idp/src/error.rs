@@ -29,7 +29,9 @@ pub(crate) fn api_err(e: IdpError) -> HttpError {
     let status = match e {
         IdpError::UnknownApp(_) | IdpError::UnknownScenario(_) => StatusCode::NOT_FOUND,
         IdpError::UnknownUser(_) | IdpError::Config(_) => StatusCode::BAD_REQUEST,
-        IdpError::Keys(_) | IdpError::Build(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        IdpError::Keys(_) | IdpError::Build(_) | IdpError::Save(_) => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
     };
     HttpError::Api(status, e.to_string())
 }
@@ -40,7 +42,9 @@ pub(crate) fn page_err(e: IdpError) -> HttpError {
         IdpError::UnknownUser(_) | IdpError::UnknownScenario(_) | IdpError::Config(_) => {
             StatusCode::BAD_REQUEST
         }
-        IdpError::Keys(_) | IdpError::Build(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        IdpError::Keys(_) | IdpError::Build(_) | IdpError::Save(_) => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
     };
     HttpError::Page(status, "SAML error", e.to_string())
 }

@@ -15,9 +15,13 @@ use crate::form::BODY_LIMIT;
 use crate::idp::SharedIdp;
 use crate::pages;
 use crate::sso::{login, sso_get, sso_post};
+use crate::token::AdminToken;
 
-/// The whole server: IdP, API, demo SP, and the web bundle at `/` when `web_dist` exists.
-pub fn router(state: SharedIdp, web_dist: Option<PathBuf>) -> Router {
+/// The whole server: IdP, API, admin API (guarded by `admin_token`), demo SP, and the web
+/// bundle at `/` when `web_dist` exists. Serve it with connection info
+/// (`into_make_service_with_connect_info::<SocketAddr>`): the admin API refuses requests whose
+/// peer it cannot see.
+pub fn router(state: SharedIdp, web_dist: Option<PathBuf>, admin_token: AdminToken) -> Router {
     let mut r = Router::new()
         .route("/saml2/{label}", get(sso_get).post(sso_post))
         .route("/saml2/{label}/login", post(login))
@@ -32,7 +36,8 @@ pub fn router(state: SharedIdp, web_dist: Option<PathBuf>) -> Router {
             get(scenario_response),
         )
         .route("/portal", get(portal))
-        .merge(crate::sp::routes());
+        .merge(crate::sp::routes())
+        .merge(crate::admin::routes(state.clone(), admin_token));
     let dist = web_dist.filter(|d| d.join("index.html").is_file());
     r = match dist {
         Some(d) => r.fallback_service(tower_http::services::ServeDir::new(d)),
@@ -41,6 +46,7 @@ pub fn router(state: SharedIdp, web_dist: Option<PathBuf>) -> Router {
     r.method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(crate::admin::explain_too_large))
         .with_state(state)
 }
 

@@ -15,6 +15,7 @@ use samlscope_forge::build::{self, ResponseSpec, STATUS_SUCCESS};
 use samlscope_forge::sign::{SignOptions, sign_enveloped};
 
 use crate::config::{App, Config, ConfigError, Sign, SignatureAlgorithm, User};
+use crate::directory_file::{self, DirectoryFileError};
 use crate::keys::{KeyError, KeyMaterial, KeyName, KeyStore};
 use crate::scenarios::{Kind, PolicyFailure, Scenario};
 use crate::signing::Signers;
@@ -45,6 +46,9 @@ pub struct Idp {
 pub struct Directory {
     /// The configuration with `{base_url}` already substituted.
     pub config: Arc<Config>,
+    /// The configuration as written (`{base_url}` kept): what changes edit and what is saved,
+    /// so a restart on another address still substitutes its own URL.
+    pub source: Arc<Config>,
     keys: HashMap<String, Arc<KeyMaterial>>,
     /// Per app that encrypts assertions: the SP certificate to encrypt for, parsed once (a
     /// configuration error stays the error of every response).
@@ -63,6 +67,7 @@ impl Directory {
         demo_sp: &KeyMaterial,
         kept: &HashMap<String, Arc<KeyMaterial>>,
     ) -> Result<Self, IdpError> {
+        let source = Arc::new(config.clone());
         let for_demo_sp: Vec<String> = config
             .apps
             .iter()
@@ -91,6 +96,7 @@ impl Directory {
             .collect();
         Ok(Self {
             config: Arc::new(config),
+            source,
             keys,
             encrypt_for,
         })
@@ -125,6 +131,8 @@ pub enum IdpError {
     Config(ConfigError),
     #[error("building the response failed: {0}")]
     Build(String),
+    #[error(transparent)]
+    Save(#[from] DirectoryFileError),
 }
 
 /// What [`Idp::response_off_reactor`] makes: [`Idp::response`]'s arguments, owned.
@@ -210,20 +218,34 @@ impl Idp {
         Arc::clone(&self.directory().config)
     }
 
+    /// The configuration as written (`{base_url}` kept): what [`Self::change`] edits.
+    pub fn source(&self) -> Arc<Config> {
+        Arc::clone(&self.directory().source)
+    }
+
     /// Replaces the whole configuration at once: validated first, keys made for new apps
-    /// (an app keeps its key while its label lives), then swapped in, so every request sees
-    /// either the old directory or the new one. `change` gets the configuration as it is now
-    /// (with `{base_url}` substituted) and returns the new one; changes are serialized.
+    /// (an app keeps its key while its label lives), saved to the state directory when there
+    /// is one, then swapped in, so every request sees either the old directory or the new one.
+    /// `change` gets the configuration as written (`{base_url}` kept, see [`Self::source`]) and
+    /// edits it; changes are serialized, and so are their writes to disk, in the same order.
     pub fn change<T>(
         &self,
         change: impl FnOnce(&mut Config) -> Result<T, IdpError>,
     ) -> Result<T, IdpError> {
+        self.change_with(change)
+    }
+
+    /// [`Self::change`] for callers with their own error type.
+    pub fn change_with<T, E: From<IdpError>>(
+        &self,
+        change: impl FnOnce(&mut Config) -> Result<T, E>,
+    ) -> Result<T, E> {
         let _one_at_a_time = match self.changing.lock() {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
         let now = self.directory();
-        let mut config = Config::clone(&now.config);
+        let mut config = Config::clone(&now.source);
         let out = change(&mut config)?;
         config.validate().map_err(IdpError::Config)?;
         let next = Directory::prepare(
@@ -233,6 +255,11 @@ impl Idp {
             &self.demo_sp,
             &now.keys,
         )?;
+        // Saved before it is served: a directory that could not be saved is refused whole, so
+        // what runs is always what a restart runs.
+        if let KeyStore::Dir(dir) = &self.store {
+            directory_file::save(dir, &next.source).map_err(IdpError::from)?;
+        }
         match self.live.write() {
             Ok(mut g) => *g = Arc::new(next),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(next),
@@ -267,6 +294,7 @@ impl Idp {
         keys.insert(label.to_owned(), k.clone());
         let next = Directory {
             config: Arc::clone(&now.config),
+            source: Arc::clone(&now.source),
             keys,
             encrypt_for: now.encrypt_for.clone(),
         };

@@ -6,8 +6,11 @@
 //! As a library (Rust tests): [`start`] runs it on an ephemeral 127.0.0.1 port. As a server
 //! (`samlscope serve`): [`serve`] with [`ServeArgs`].
 
+mod admin;
 mod api;
 pub mod config;
+pub mod directory_file;
+pub mod directory_ops;
 pub mod error;
 pub mod form;
 pub mod http;
@@ -18,16 +21,22 @@ pub mod scenarios;
 mod signing;
 pub mod sp;
 mod sso;
+pub mod token;
+mod wire;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub use admin::peer_allowed;
 pub use config::{Config, ConfigError};
+pub use directory_file::DirectoryFileError;
+pub use directory_ops::AdminError;
 pub use http::router;
 pub use idp::{Idp, IdpError, Made, SharedIdp, Wanted};
 pub use keys::{KeyStore, default_state_dir};
 pub use scenarios::{Scenario, scenarios};
+pub use token::{AdminToken, TokenOrigin};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +49,10 @@ pub enum StartError {
     Keys(#[from] keys::KeyError),
     #[error(transparent)]
     Idp(#[from] IdpError),
+    #[error(transparent)]
+    SavedDirectory(#[from] DirectoryFileError),
+    #[error(transparent)]
+    Token(#[from] token::TokenError),
     #[error("cannot listen on {addr}: {why}")]
     Bind { addr: String, why: String },
     #[error("server failed: {0}")]
@@ -51,6 +64,9 @@ pub enum StartError {
 pub struct RunningIdp {
     idp: SharedIdp,
     addr: SocketAddr,
+    admin_token: AdminToken,
+    token_origin: TokenOrigin,
+    directory_origin: DirectoryOrigin,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -64,8 +80,24 @@ impl RunningIdp {
         self.addr
     }
 
+    /// The IdP itself, whose methods include the admin operations the HTTP API calls
+    /// (`create_app`, `update_app`, `assign_group`, `add_member`, …; see `directory_ops`).
     pub fn idp(&self) -> &SharedIdp {
         &self.idp
+    }
+
+    /// The admin API's token (`Authorization: Bearer …`).
+    pub fn admin_token(&self) -> &str {
+        self.admin_token.as_str()
+    }
+
+    pub fn token_origin(&self) -> &TokenOrigin {
+        &self.token_origin
+    }
+
+    /// Whether the directory served is the configuration given or the one saved earlier.
+    pub fn directory_origin(&self) -> &DirectoryOrigin {
+        &self.directory_origin
     }
 
     /// The Metadata URL's document for `app`.
@@ -100,20 +132,43 @@ impl Drop for RunningIdp {
     }
 }
 
+/// Which directory a server runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DirectoryOrigin {
+    /// The configuration passed to [`start_with`] (`--config` or the bundled default). With a
+    /// state directory, it is saved there on the first admin change and runs from then on.
+    Given,
+    /// The directory saved in the state directory by the admin API (the configuration passed
+    /// in is not used).
+    Saved(PathBuf),
+}
+
 /// Starts the IdP on 127.0.0.1 with an ephemeral port and keys cached in memory for the
-/// process (one key per app label, made on first use). Must be called inside a tokio runtime.
+/// process (one key per app label, made on first use). Nothing is written to disk; the admin
+/// token is new for each start ([`RunningIdp::admin_token`]) unless the configuration sets one.
+/// Must be called inside a tokio runtime.
 pub async fn start(config: Config) -> Result<RunningIdp, StartError> {
     start_with(config, KeyStore::Memory, "127.0.0.1:0".parse().ok(), None).await
 }
 
-/// [`start`] with a key store, address and web bundle of choice.
+/// [`start`] with a key store, address and web bundle of choice. With [`KeyStore::Dir`], a
+/// directory saved there by the admin API (`directory.json`) is what runs, in place of
+/// `config`; a saved directory that cannot be read or is invalid is an error, never replaced.
 pub async fn start_with(
     config: Config,
     store: KeyStore,
     addr: Option<SocketAddr>,
     web_dist: Option<PathBuf>,
 ) -> Result<RunningIdp, StartError> {
+    let (config, directory_origin) = match &store {
+        KeyStore::Dir(dir) => match directory_file::load(dir)? {
+            Some(saved) => (saved, DirectoryOrigin::Saved(directory_file::path_in(dir))),
+            None => (config, DirectoryOrigin::Given),
+        },
+        KeyStore::Memory => (config, DirectoryOrigin::Given),
+    };
     config.validate()?;
+    let (admin_token, token_origin) = AdminToken::resolve(&config, &store)?;
     let addr = addr.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 0)));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -133,10 +188,15 @@ pub async fn start_with(
         .await
         .map_err(|e| StartError::Serve(e.to_string()))??;
     let idp = Arc::new(idp);
-    let app = router(idp.clone(), web_dist);
+    let app = router(idp.clone(), web_dist, admin_token.clone());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
-        let server = axum::serve(listener, app).with_graceful_shutdown(async {
+        // With the peer's address: the admin API answers loopback peers only by default.
+        let server = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
             let _ = rx.await;
         });
         if let Err(e) = server.await {
@@ -146,6 +206,9 @@ pub async fn start_with(
     Ok(RunningIdp {
         idp,
         addr: local,
+        admin_token,
+        token_origin,
+        directory_origin,
         shutdown: Some(tx),
     })
 }
@@ -242,6 +305,29 @@ pub fn urls(running: &RunningIdp, state_dir: &std::path::Path, web: Option<&Path
         ));
     }
     s.push_str(&format!("  state (keys):      {}\n", state_dir.display()));
+    match running.directory_origin() {
+        DirectoryOrigin::Saved(p) => s.push_str(&format!(
+            "  directory:         {} (saved by the admin API; --config is not read: remove the file to start again from it)\n",
+            p.display()
+        )),
+        DirectoryOrigin::Given => s.push_str(&format!(
+            "  directory:         --config (or the bundled default); the first admin API change saves it to {} and it runs from then on\n",
+            directory_file::path_in(state_dir).display()
+        )),
+    }
+    s.push_str(&format!(
+        "  admin API:         {base}/api/admin/  ({})\n",
+        if running.idp.config().allow_remote_admin {
+            "any peer: allow_remote_admin is set"
+        } else {
+            "loopback peers only"
+        }
+    ));
+    s.push_str(&format!(
+        "  admin token:       {}  ({})\n",
+        running.admin_token(),
+        running.token_origin()
+    ));
     s.push_str("  users: alice@acmecorp.com / alice-password (assigned), mallory@acmecorp.com / mallory-password (not assigned)");
     s
 }
