@@ -17,7 +17,7 @@ use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Json, Response};
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use samlscope_api::admin as wire;
 use serde::de::DeserializeOwned;
 
@@ -67,6 +67,11 @@ pub(crate) fn routes(idp: SharedIdp, token: AdminToken) -> Router<SharedIdp> {
         .route(
             "/api/admin/groups/{group}/members/{email}",
             put(add_member).delete(remove_member),
+        )
+        // "Regenerate certificate" replaces a key that SPs trust: a write like the others.
+        .route(
+            "/api/apps/{label}/certificate/rotate",
+            post(crate::api::rotate),
         )
         .route_layer(middleware::from_fn_with_state(guard, check_access))
 }

@@ -9,7 +9,7 @@ use axum::http::{Method, StatusCode, Uri};
 use axum::response::Html;
 use axum::routing::{get, post};
 
-use crate::api::{certificate, list_apps, list_scenarios, metadata, rotate, scenario_response};
+use crate::api::{certificate, list_apps, list_scenarios, metadata, scenario_response};
 use crate::error::HttpError;
 use crate::form::BODY_LIMIT;
 use crate::idp::SharedIdp;
@@ -30,7 +30,6 @@ pub fn router(state: SharedIdp, web_dist: Option<PathBuf>, admin_token: AdminTok
         .route("/api/apps", get(list_apps))
         .route("/api/apps/{label}/metadata", get(metadata))
         .route("/api/apps/{label}/certificate", get(certificate))
-        .route("/api/apps/{label}/certificate/rotate", post(rotate))
         .route(
             "/api/apps/{label}/responses/{scenario}",
             get(scenario_response),

@@ -379,6 +379,18 @@ async fn the_token_guards_every_admin_request_and_reads_never_show_a_password() 
         assert_eq!(r.status, 401, "{path}: {}", r.body);
     }
     assert_eq!(idp.idp().config().app("t3").map(|a| a.label.clone()), None);
+    // Regenerating a certificate is a write too.
+    let cert = idp.idp().keys("avoma").unwrap().cert_pem.clone();
+    let r = admin_as(
+        &idp,
+        None,
+        "POST",
+        "/api/apps/avoma/certificate/rotate",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 401, "{}", r.body);
+    assert_eq!(idp.idp().keys("avoma").unwrap().cert_pem, cert);
     // JumpCloud's own header works as well.
     let r = request(
         idp.addr(),
@@ -825,7 +837,10 @@ async fn fuzzed_bodies_on_every_write_endpoint_never_make_a_5xx() {
     }
     println!("fuzz: {cases} cases, {accepted} accepted");
     assert!(cases >= 100, "only {cases} cases in the time allowed");
-    assert!(accepted > 0, "no fuzzed body was accepted: the cases test refusals only");
+    assert!(
+        accepted > 0,
+        "no fuzzed body was accepted: the cases test refusals only"
+    );
     // Still serving, and the directory is still valid.
     idp.idp().config().validate().unwrap();
     assert_eq!(get(idp.addr(), "/saml2/avoma/metadata").await.status, 200);

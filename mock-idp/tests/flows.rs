@@ -250,11 +250,12 @@ async fn metadata_is_jumpcloud_shaped_and_rotation_changes_the_key() {
         .response("avoma", "alice@acmecorp.com", "valid-both")
         .unwrap()
         .xml;
-    let rot = raw(
+    // Rotation is an admin write: it needs the admin token.
+    let rot = request(
         run.addr(),
         "POST",
         "/api/apps/avoma/certificate/rotate",
-        None,
+        &[("Authorization", &format!("Bearer {}", run.admin_token()))],
         b"",
         None,
     )
@@ -291,11 +292,11 @@ async fn metadata_is_jumpcloud_shaped_and_rotation_changes_the_key() {
             .replace(&format!("http://{}", "x"), "")
     };
     assert_eq!(cert_of(&strip(&again)), cert_of(&after));
-    let r = raw(
+    let r = request(
         run.addr(),
         "POST",
         "/api/apps/nope/certificate/rotate",
-        None,
+        &[("Authorization", &format!("Bearer {}", run.admin_token()))],
         b"",
         None,
     )
