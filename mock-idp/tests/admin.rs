@@ -1100,3 +1100,31 @@ async fn the_library_offers_the_same_operations_as_the_http_api() {
         404
     );
 }
+
+/// Served without the peer's address (a router embedded elsewhere without connection info),
+/// the admin API cannot tell loopback from the network: it refuses, even with the token.
+#[tokio::test]
+async fn without_the_peers_address_the_admin_api_refuses_even_the_right_token() {
+    let config = Config::bundled().unwrap();
+    let (token, _) = samlscope_idp::AdminToken::resolve(&config, &KeyStore::Memory).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let idp = samlscope_idp::Idp::new(config, &format!("http://{addr}"), KeyStore::Memory).unwrap();
+    let app = samlscope_idp::router(std::sync::Arc::new(idp), None, token.clone());
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let auth = format!("Bearer {}", token.as_str());
+    let r = request(
+        addr,
+        "GET",
+        "/api/admin/apps",
+        &[("Authorization", &auth)],
+        b"",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(r.body.contains("loopback"), "{}", r.body);
+    // The rest of the server answers as usual.
+    assert_eq!(get(addr, "/saml2/avoma/metadata").await.status, 200);
+    server.abort();
+}
