@@ -10,6 +10,11 @@ pub const CM_BEARER: &str = "urn:oasis:names:tc:SAML:2.0:cm:bearer";
 pub const ATTRNAME_BASIC: &str = "urn:oasis:names:tc:SAML:2.0:attrname-format:basic";
 pub const AC_PASSWORD_PROTECTED: &str =
     "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport";
+/// Top-level status: the error was the IdP's side (SAML core §3.2.2.2).
+pub const STATUS_RESPONDER: &str = "urn:oasis:names:tc:SAML:2.0:status:Responder";
+/// Second-level status: the IdP cannot authenticate without interacting, as an
+/// `IsPassive="true"` request demanded (SAML core §3.2.2.2, §3.4.1).
+pub const STATUS_NO_PASSIVE: &str = "urn:oasis:names:tc:SAML:2.0:status:NoPassive";
 
 /// Everything that goes into a Web-Browser-SSO Response. Times are xs:dateTime strings
 /// (`2026-11-28T12:00:00Z`).
@@ -32,6 +37,14 @@ pub struct ResponseSpec {
     pub attributes: Vec<(String, Vec<String>)>,
     /// Top-level status code URI (Success unless testing failures).
     pub status: String,
+    /// A second-level status code nested in the top-level one (SAML core §3.2.2.2), e.g.
+    /// [`STATUS_NO_PASSIVE`] under [`STATUS_RESPONDER`].
+    pub sub_status: Option<String>,
+    /// When the user authenticated (the AuthnStatement's AuthnInstant); `None` = the
+    /// IssueInstant, as for a response made right at login.
+    pub authn_instant: Option<String>,
+    /// The AuthnContextClassRef: how the user authenticated.
+    pub authn_context_class_ref: String,
 }
 
 impl ResponseSpec {
@@ -62,6 +75,9 @@ impl ResponseSpec {
                 ),
             ],
             status: STATUS_SUCCESS.into(),
+            sub_status: None,
+            authn_instant: None,
+            authn_context_class_ref: AC_PASSWORD_PROTECTED.into(),
         }
     }
 }
@@ -107,7 +123,7 @@ pub fn assertion_xml(spec: &ResponseSpec) -> String {
             "<saml2:Conditions NotBefore=\"{nb}\" NotOnOrAfter=\"{noa}\">",
             "<saml2:AudienceRestriction><saml2:Audience>{aud}</saml2:Audience></saml2:AudienceRestriction>",
             "</saml2:Conditions>",
-            "<saml2:AuthnStatement AuthnInstant=\"{ii}\" SessionIndex=\"{si}\"{send}>",
+            "<saml2:AuthnStatement AuthnInstant=\"{ai}\" SessionIndex=\"{si}\"{send}>",
             "<saml2:AuthnContext><saml2:AuthnContextClassRef>{acc}</saml2:AuthnContextClassRef></saml2:AuthnContext>",
             "</saml2:AuthnStatement>{attrs}</saml2:Assertion>"
         ),
@@ -123,9 +139,10 @@ pub fn assertion_xml(spec: &ResponseSpec) -> String {
         acs = escape_attr(&spec.acs_url),
         nb = escape_attr(&spec.not_before),
         aud = escape_text(&spec.sp_entity_id),
+        ai = escape_attr(spec.authn_instant.as_deref().unwrap_or(&spec.issue_instant)),
         si = escape_attr(&spec.session_index),
         send = session_end,
-        acc = AC_PASSWORD_PROTECTED,
+        acc = escape_text(&spec.authn_context_class_ref),
         attrs = attrs,
     )
 }
@@ -142,11 +159,22 @@ pub fn response_xml(spec: &ResponseSpec) -> String {
     } else {
         String::new()
     };
+    let status = match spec.sub_status.as_deref() {
+        None => format!(
+            "<saml2p:StatusCode Value=\"{}\"/>",
+            escape_attr(&spec.status)
+        ),
+        Some(sub) => format!(
+            "<saml2p:StatusCode Value=\"{}\"><saml2p:StatusCode Value=\"{}\"/></saml2p:StatusCode>",
+            escape_attr(&spec.status),
+            escape_attr(sub)
+        ),
+    };
     format!(
         concat!(
             "<saml2p:Response xmlns:saml2p=\"{samlp}\" Destination=\"{acs}\" ID=\"{rid}\"{irt} IssueInstant=\"{ii}\" Version=\"2.0\">",
             "<saml2:Issuer xmlns:saml2=\"{saml}\">{idp}</saml2:Issuer>",
-            "<saml2p:Status><saml2p:StatusCode Value=\"{status}\"/></saml2p:Status>",
+            "<saml2p:Status>{status}</saml2p:Status>",
             "{assertion}</saml2p:Response>"
         ),
         samlp = SAMLP,
@@ -156,7 +184,7 @@ pub fn response_xml(spec: &ResponseSpec) -> String {
         irt = irt,
         ii = escape_attr(&spec.issue_instant),
         idp = escape_text(&spec.idp_entity_id),
-        status = escape_attr(&spec.status),
+        status = status,
         assertion = assertion,
     )
 }
@@ -193,4 +221,55 @@ pub fn idp_metadata_xml(
         redirect = redirect,
         sso = escape_attr(sso_url),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
+    use super::*;
+    use sha2::Digest as _;
+
+    #[test]
+    fn the_example_keeps_its_bytes() {
+        // SHA-256 of `response_xml(&ResponseSpec::example())` before the session fields
+        // (sub_status, authn_instant, authn_context_class_ref) existed: their defaults must not
+        // move a byte, as tests, benches and the fuzz corpus compare against it.
+        let xml = response_xml(&ResponseSpec::example());
+        assert_eq!(xml.len(), 2634);
+        let digest = sha2::Sha256::digest(xml.as_bytes());
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            hex,
+            "d15a748fe34a5b5e70411e18e579cf6aedc1443d0b73579f0e340e03cd2048aa"
+        );
+    }
+
+    #[test]
+    fn authn_statement_follows_the_session() {
+        let spec = ResponseSpec {
+            authn_instant: Some("2026-11-28T11:00:00Z".into()),
+            authn_context_class_ref: "https://refeds.org/profile/mfa".into(),
+            ..ResponseSpec::example()
+        };
+        let xml = response_xml(&spec);
+        assert!(xml.contains(
+            "<saml2:AuthnStatement AuthnInstant=\"2026-11-28T11:00:00Z\" SessionIndex=\"_sess1\" SessionNotOnOrAfter=\"2026-11-29T12:00:00Z\"><saml2:AuthnContext><saml2:AuthnContextClassRef>https://refeds.org/profile/mfa</saml2:AuthnContextClassRef>"
+        ));
+        assert!(xml.contains("IssueInstant=\"2026-11-28T12:00:00Z\""));
+    }
+
+    #[test]
+    fn a_second_level_status_nests_and_drops_the_assertion() {
+        let spec = ResponseSpec {
+            status: STATUS_RESPONDER.into(),
+            sub_status: Some(STATUS_NO_PASSIVE.into()),
+            ..ResponseSpec::example()
+        };
+        let xml = response_xml(&spec);
+        assert!(xml.contains(
+            "<saml2p:Status><saml2p:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Responder\"><saml2p:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:NoPassive\"/></saml2p:StatusCode></saml2p:Status>"
+        ));
+        assert!(!xml.contains("Assertion"));
+        assert!(xml.contains("InResponseTo=\"_req42\""));
+    }
 }
