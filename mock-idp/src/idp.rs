@@ -552,6 +552,9 @@ pub fn spec(
         session_index: random_id(),
         attributes,
         status: STATUS_SUCCESS.to_owned(),
+        sub_status: None,
+        authn_instant: None,
+        authn_context_class_ref: build::AC_PASSWORD_PROTECTED.to_owned(),
     }
 }
 

@@ -22,6 +22,7 @@ mod signing;
 pub mod sp;
 mod sso;
 pub mod token;
+pub mod totp;
 mod wire;
 
 use std::net::SocketAddr;
