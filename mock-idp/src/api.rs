@@ -140,6 +140,7 @@ pub(crate) async fn scenario_response(
             acs_url: acs.map(str::to_owned),
             in_response_to: irt.map(str::to_owned),
             scenario: Some(scenario),
+            authn: None,
         })
         .await
         .map_err(api_err)?;

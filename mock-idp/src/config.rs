@@ -5,7 +5,10 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use samlscope_core::saml::time::Instant;
 use serde::{Deserialize, Serialize};
+
+use crate::totp::{SecretError, TotpSecret};
 
 /// The configuration bundled with the binary: the Avoma setup guide plus the demo SP app.
 pub const DEFAULT_TOML: &str = include_str!("default.toml");
@@ -24,7 +27,8 @@ pub struct Config {
     /// Conditions window half-width: NotBefore = now − this, NotOnOrAfter = now + this.
     #[serde(default = "default_window")]
     pub assertion_lifetime_seconds: i64,
-    /// SessionNotOnOrAfter = now + this.
+    /// How long an IdP session lasts after the user's last authentication: the session cookie's
+    /// life and the AuthnStatement's SessionNotOnOrAfter.
     #[serde(default = "default_session")]
     pub session_lifetime_seconds: i64,
     #[serde(default)]
@@ -215,9 +219,14 @@ pub struct User {
     #[serde(default)]
     pub displayname: Option<String>,
     pub password: String,
-    /// Custom attributes (JumpCloud "User Attributes"), usable in mappings by name.
+    /// Custom attributes (JumpCloud "User Attributes"), usable in mappings by name. One set
+    /// here beats a group-inherited attribute of the same name (see [`Config::property`]).
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
+    /// The TOTP secret (base32, RFC 4648) of the user's authenticator app: with one, a login
+    /// needs the current 6-digit code as well as the password (JumpCloud's TOTP MFA).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp_secret: Option<String>,
 }
 
 /// The built-in lower-case JumpCloud user properties a mapping may name.
@@ -244,6 +253,15 @@ impl User {
             other => self.attributes.get(other).cloned(),
         }
     }
+
+    /// The decoded TOTP secret, if the user has MFA (checked at load, so an error here means the
+    /// configuration changed without validation).
+    pub fn totp(&self) -> Result<Option<TotpSecret>, SecretError> {
+        self.totp_secret
+            .as_deref()
+            .map(TotpSecret::from_base32)
+            .transpose()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -252,6 +270,46 @@ pub struct Group {
     pub name: String,
     #[serde(default)]
     pub members: Vec<String>,
+    /// Group-inherited custom attributes (JumpCloud "Group Inherited User Attributes"): every
+    /// member has them as user properties, usable in mappings by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+    /// When each member was added to the group (RFC 3339), by member email: decides which
+    /// group's attribute wins when several define one name. A member without an entry counts
+    /// as added at the configuration's start, before any timed membership (see
+    /// [`Config::property`]); set it with [`Group::add_member`].
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub added: BTreeMap<String, String>,
+}
+
+impl Group {
+    pub fn has_member(&self, email: &str) -> bool {
+        self.members.iter().any(|m| m.eq_ignore_ascii_case(email))
+    }
+
+    /// Adds `email` as added at `when` (what an admin's assignment does "now"); a member
+    /// already there keeps their place and time.
+    pub fn add_member(&mut self, email: &str, when: Instant) {
+        if !self.has_member(email) {
+            self.members.push(email.to_owned());
+            self.added.insert(email.to_owned(), when.to_rfc3339());
+        }
+    }
+
+    /// Removes `email` and their added time.
+    pub fn remove_member(&mut self, email: &str) {
+        self.members.retain(|m| !m.eq_ignore_ascii_case(email));
+        self.added.retain(|m, _| !m.eq_ignore_ascii_case(email));
+    }
+
+    /// When `email` was added, when recorded.
+    fn added_at(&self, email: &str) -> Option<Instant> {
+        self.added
+            .iter()
+            .find(|(m, _)| m.eq_ignore_ascii_case(email))
+            .and_then(|(_, t)| Instant::parse(t).ok())
+            .map(|(t, _)| t)
+    }
 }
 
 /// Why a configuration was refused. Each names the place and the fix.
@@ -290,9 +348,36 @@ impl Config {
     pub fn groups_of(&self, email: &str) -> Vec<String> {
         self.groups
             .iter()
-            .filter(|g| g.members.iter().any(|m| m.eq_ignore_ascii_case(email)))
+            .filter(|g| g.has_member(email))
             .map(|g| g.name.clone())
             .collect()
+    }
+
+    /// A user property as `app`'s mappings see it: built-in, the user's own custom attribute, or
+    /// one inherited from a group. JumpCloud: "if there are custom attributes set on two or more
+    /// groups that connect a user to an app, the most recently added group attribute will be
+    /// applied" (jumpcloud.com/support/group-inherited-user-attributes): so only groups bound to
+    /// `app` count, and among those defining `name` the one the user was most recently added to
+    /// wins. Added order: a membership with an `added` time is more recent than one without
+    /// (those came with the configuration, before any change); among timed ones the later time
+    /// wins, and between equal or untimed ones the group later in the configuration. The user's
+    /// own custom attribute beats an inherited one, as an attribute set on the person is the
+    /// more specific (JumpCloud does not document this case; an assumption).
+    pub fn property(&self, user: &User, app: &App, name: &str) -> Option<String> {
+        if let Some(v) = user.property(name) {
+            return Some(v);
+        }
+        self.groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| app.user_groups.contains(&g.name) && g.has_member(&user.email))
+            .filter_map(|(i, g)| {
+                g.attributes
+                    .get(name)
+                    .map(|v| ((g.added_at(&user.email), i), v))
+            })
+            .max_by(|(a, _), (b, _)| a.cmp(b))
+            .map(|(_, v)| v.clone())
     }
 
     /// JumpCloud denies by default: a user gets a response only through a bound group.
@@ -350,6 +435,9 @@ impl Config {
             if !emails.insert(e) {
                 return bad(format!("user {:?} is defined twice", u.email));
             }
+            if let Err(e) = u.totp() {
+                return bad(format!("user {:?}: totp_secret {e}", u.email));
+            }
         }
         let mut groups = HashSet::new();
         for g in &self.groups {
@@ -367,9 +455,32 @@ impl Config {
                     ));
                 }
             }
+            for (m, t) in &g.added {
+                if !g.has_member(m) {
+                    return bad(format!(
+                        "user group {:?}: added names {m:?}, who is not in its members",
+                        g.name
+                    ));
+                }
+                if Instant::parse(t).is_err() {
+                    return bad(format!(
+                        "user group {:?}: added time {t:?} of {m:?} is not an RFC 3339 time (e.g. 2026-01-31T09:00:00Z)",
+                        g.name
+                    ));
+                }
+            }
+            if g.attributes.keys().any(|k| k.trim().is_empty()) {
+                return bad(format!(
+                    "user group {:?} has an attribute with an empty name",
+                    g.name
+                ));
+            }
         }
+        // A mapping may name a property that only groups define (group-inherited attributes).
         let known_property = |p: &str| {
-            USER_PROPERTIES.contains(&p) || self.users.iter().any(|u| u.attributes.contains_key(p))
+            USER_PROPERTIES.contains(&p)
+                || self.users.iter().any(|u| u.attributes.contains_key(p))
+                || self.groups.iter().any(|g| g.attributes.contains_key(p))
         };
         let mut labels = HashSet::new();
         for app in &self.apps {
@@ -424,7 +535,7 @@ impl Config {
                 }
                 if !known_property(&m.value) {
                     return bad(format!(
-                        "{where_}: attribute {:?} maps user property {:?}, which no user has (built-in: {})",
+                        "{where_}: attribute {:?} maps user property {:?}, which no user or group has (built-in: {})",
                         m.name,
                         m.value,
                         USER_PROPERTIES.join(", ")

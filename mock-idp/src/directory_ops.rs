@@ -360,7 +360,7 @@ impl Idp {
                 return Err(AdminError::NotFound(Missing::User(email.to_owned())));
             }
             for g in &mut c.groups {
-                g.members.retain(|m| !same_email(m, email));
+                g.remove_member(email);
             }
             Ok(())
         })
@@ -382,7 +382,7 @@ impl Idp {
     }
 
     pub fn create_group(&self, group: wire::Group) -> Result<wire::Group, AdminError> {
-        let group = group_from_wire(group);
+        let group = group_from_wire(group, None, crate::idp::now());
         self.change_with(|c| {
             if c.groups.iter().any(|g| g.name == group.name) {
                 return Err(AdminError::Exists(Kind::Group, group.name.clone()));
@@ -415,7 +415,7 @@ impl Idp {
                     edited.name
                 )));
             }
-            let group = group_from_wire(edited);
+            let group = group_from_wire(edited, Some(slot), crate::idp::now());
             let out = group_to_wire(&group);
             *slot = group;
             Ok(out)
@@ -458,9 +458,8 @@ impl Idp {
                 .map(|u| u.email.clone())
                 .ok_or_else(|| AdminError::NotFound(Missing::User(email.to_owned())))?;
             let g = find_group(&mut c.groups, group)?;
-            if !g.members.iter().any(|m| same_email(m, &email)) {
-                g.members.push(email);
-            }
+            // Added now: the most recently added group's inherited attributes win.
+            g.add_member(&email, crate::idp::now());
             Ok(group_to_wire(g))
         })
     }
@@ -469,7 +468,7 @@ impl Idp {
         self.change_with(|c| {
             let g = find_group(&mut c.groups, group)?;
             let before = g.members.len();
-            g.members.retain(|m| !same_email(m, email));
+            g.remove_member(email);
             if g.members.len() == before {
                 return Err(AdminError::NotFound(Missing::Membership {
                     group: group.to_owned(),

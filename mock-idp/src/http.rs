@@ -14,6 +14,7 @@ use crate::error::HttpError;
 use crate::form::BODY_LIMIT;
 use crate::idp::SharedIdp;
 use crate::pages;
+use crate::portal::{portal, portal_login, portal_logout};
 use crate::sso::{login, sso_get, sso_post};
 use crate::token::AdminToken;
 
@@ -35,6 +36,8 @@ pub fn router(state: SharedIdp, web_dist: Option<PathBuf>, admin_token: AdminTok
             get(scenario_response),
         )
         .route("/portal", get(portal))
+        .route("/portal/login", post(portal_login))
+        .route("/portal/logout", post(portal_logout))
         .merge(crate::sp::routes())
         .merge(crate::admin::routes(state.clone(), admin_token));
     let dist = web_dist.filter(|d| d.join("index.html").is_file());
@@ -51,23 +54,6 @@ pub fn router(state: SharedIdp, web_dist: Option<PathBuf>, admin_token: AdminTok
 
 // ---------------------------------------------------------------------------------------------
 // Misc pages
-
-async fn portal(State(idp): State<SharedIdp>) -> Html<String> {
-    let mut tiles = String::new();
-    for a in &idp.config().apps {
-        // JumpCloud's tile: the Login URL when set (SP-initiated), else the IDP URL.
-        let href = a.login_url.clone().unwrap_or_else(|| idp.sso_url(&a.label));
-        tiles.push_str(&format!(
-            "<li><a href=\"{}\">{}</a></li>",
-            samlscope_core::xml::escape_attr(&href),
-            samlscope_core::xml::escape_text(a.display_label.as_deref().unwrap_or(&a.label))
-        ));
-    }
-    Html(pages::page(
-        "JumpCloud (mock) User Portal",
-        &format!("<ul>{tiles}</ul>"),
-    ))
-}
 
 async fn index(State(idp): State<SharedIdp>) -> Html<String> {
     let mut apps = String::new();

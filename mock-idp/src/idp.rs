@@ -14,11 +14,14 @@ use samlscope_forge::attacks::Fixture;
 use samlscope_forge::build::{self, ResponseSpec, STATUS_SUCCESS};
 use samlscope_forge::sign::{SignOptions, sign_enveloped};
 
+use crate::authn::{Authn, AuthnMethod};
 use crate::config::{App, Config, ConfigError, Sign, SignatureAlgorithm, User};
 use crate::directory_file::{self, DirectoryFileError};
 use crate::keys::{KeyError, KeyMaterial, KeyName, KeyStore};
 use crate::scenarios::{Kind, PolicyFailure, Scenario};
+use crate::session::SessionStore;
 use crate::signing::Signers;
+use crate::totp::ReplayGuard;
 
 /// The state every route holds: one IdP shared by the handlers of all requests.
 pub type SharedIdp = Arc<Idp>;
@@ -39,6 +42,10 @@ pub struct Idp {
     signers: Signers,
     /// Demo SP: RelayState token → AuthnRequest ID it sent (bounded).
     pub(crate) sp_pending: Mutex<VecDeque<(String, String)>>,
+    /// Who is logged in (the session cookie's server side).
+    pub sessions: SessionStore,
+    /// The last accepted TOTP step per user (no code is accepted twice).
+    pub totp_replay: ReplayGuard,
 }
 
 /// The configuration with what is derived from it: one consistent snapshot.
@@ -143,6 +150,9 @@ pub struct Wanted {
     pub acs_url: Option<String>,
     pub in_response_to: Option<String>,
     pub scenario: Option<&'static Scenario>,
+    /// The IdP session the response speaks for; `None`: a login right now, by password, in a
+    /// session of its own (scenario responses made through the API).
+    pub authn: Option<Authn>,
 }
 
 /// A response ready to post.
@@ -202,6 +212,8 @@ impl Idp {
             store,
             signers: Signers::new(),
             sp_pending: Mutex::new(VecDeque::new()),
+            sessions: SessionStore::default(),
+            totp_replay: ReplayGuard::default(),
         })
     }
 
@@ -375,19 +387,79 @@ impl Idp {
         let idp = Arc::clone(self);
         self.signers
             .run(move || {
-                idp.response(
+                idp.response_in_session(
                     &wanted.label,
                     &wanted.email,
                     wanted.acs_url.as_deref(),
                     wanted.in_response_to.as_deref(),
                     wanted.scenario,
+                    wanted.authn.as_ref(),
                 )
             })
             .await
             .map_err(|_| IdpError::Build("the signing thread failed".into()))?
     }
 
-    /// The normal response of the SSO flow (the app's Sign option).
+    /// [`Self::no_passive`] on the signing threads.
+    pub async fn no_passive_off_reactor(
+        self: &Arc<Self>,
+        label: String,
+        acs_url: String,
+        in_response_to: String,
+    ) -> Result<Made, IdpError> {
+        let idp = Arc::clone(self);
+        self.signers
+            .run(move || idp.no_passive(&label, &acs_url, &in_response_to))
+            .await
+            .map_err(|_| IdpError::Build("the signing thread failed".into()))?
+    }
+
+    /// The answer to an `IsPassive="true"` request the IdP cannot satisfy without showing a
+    /// page (no session, or ForceAuthn as well): a signed Response with status Responder /
+    /// NoPassive and no assertion (SAML core §3.4.1, §3.2.2.2), so the SP learns at once that
+    /// the user is not logged in instead of waiting on a login page it asked not to get.
+    pub fn no_passive(
+        &self,
+        label: &str,
+        acs_url: &str,
+        in_response_to: &str,
+    ) -> Result<Made, IdpError> {
+        let directory = self.directory();
+        let app = directory.app(label)?;
+        let keys = directory.keys(label)?;
+        let now = now().to_rfc3339();
+        let spec = ResponseSpec {
+            response_id: random_id(),
+            issue_instant: now.clone(),
+            idp_entity_id: app.idp_entity_id.clone(),
+            acs_url: acs_url.to_owned(),
+            in_response_to: Some(in_response_to.to_owned()),
+            status: build::STATUS_RESPONDER.to_owned(),
+            sub_status: Some(build::STATUS_NO_PASSIVE.to_owned()),
+            // No assertion is written for a non-success status: the rest stays empty.
+            assertion_id: String::new(),
+            not_before: now.clone(),
+            not_on_or_after: now,
+            session_not_on_or_after: None,
+            sp_entity_id: app.sp_entity_id.clone(),
+            name_id: String::new(),
+            name_id_format: app.name_id_format.clone(),
+            session_index: String::new(),
+            attributes: Vec::new(),
+            authn_instant: None,
+            authn_context_class_ref: String::new(),
+        };
+        let xml = build::response_xml(&spec);
+        let xml = Self::sign(&keys, &Self::options(app), &spec, xml, app.sign, None)?;
+        Ok(Made {
+            xml,
+            acs_url: acs_url.to_owned(),
+            name_id: String::new(),
+            evil_name_id: None,
+        })
+    }
+
+    /// The normal response of the SSO flow (the app's Sign option), for a login right now.
     pub fn response(
         &self,
         label: &str,
@@ -395,6 +467,19 @@ impl Idp {
         acs_url: Option<&str>,
         in_response_to: Option<&str>,
         scenario: Option<&Scenario>,
+    ) -> Result<Made, IdpError> {
+        self.response_in_session(label, email, acs_url, in_response_to, scenario, None)
+    }
+
+    /// [`Self::response`] whose AuthnStatement speaks for the IdP session `authn`.
+    pub fn response_in_session(
+        &self,
+        label: &str,
+        email: &str,
+        acs_url: Option<&str>,
+        in_response_to: Option<&str>,
+        scenario: Option<&Scenario>,
+        authn: Option<&Authn>,
     ) -> Result<Made, IdpError> {
         let directory = self.directory();
         let config = &directory.config;
@@ -416,7 +501,20 @@ impl Idp {
             Some(Err(why)) => return Err(IdpError::Build(why.clone())),
         };
         let now = now();
-        let mut spec = spec(config, app, user, &acs, in_response_to, now);
+        let fresh;
+        let authn = match authn {
+            Some(a) => a,
+            None => {
+                fresh = Authn {
+                    instant: now,
+                    session_index: random_id(),
+                    not_on_or_after: now.plus_seconds(config.session_lifetime_seconds),
+                    method: AuthnMethod::Password,
+                };
+                &fresh
+            }
+        };
+        let mut spec = spec(config, app, user, &acs, in_response_to, now, authn);
         let mut name_id = spec.name_id.clone();
         let mut evil_name_id = None;
         let kind = scenario.map(|s| s.kind).unwrap_or(Kind::Valid(app.sign));
@@ -452,6 +550,8 @@ impl Idp {
                     spec.issue_instant = t.to_rfc3339();
                     spec.not_before = t.plus_seconds(-w).to_rfc3339();
                     spec.not_on_or_after = t.plus_seconds(w).to_rfc3339();
+                    // A response from another time, made at a login then.
+                    spec.authn_instant = None;
                 };
                 let mut edit: Option<(String, String)> = None;
                 match p {
@@ -506,7 +606,7 @@ impl Idp {
     }
 }
 
-/// The response content for `user` at `now`, as configured.
+/// The response content for `user` at `now`, in the IdP session `authn`, as configured.
 pub fn spec(
     config: &Config,
     app: &App,
@@ -514,11 +614,12 @@ pub fn spec(
     acs_url: &str,
     in_response_to: Option<&str>,
     now: Instant,
+    authn: &Authn,
 ) -> ResponseSpec {
     let w = config.assertion_lifetime_seconds;
     let mut attributes: Vec<(String, Vec<String>)> = Vec::new();
     for m in &app.attributes {
-        if let Some(v) = user.property(&m.value) {
+        if let Some(v) = config.property(user, app, &m.value) {
             attributes.push((m.name.clone(), vec![v]));
         }
     }
@@ -539,22 +640,21 @@ pub fn spec(
         issue_instant: now.to_rfc3339(),
         not_before: now.plus_seconds(-w).to_rfc3339(),
         not_on_or_after: now.plus_seconds(w).to_rfc3339(),
-        session_not_on_or_after: Some(
-            now.plus_seconds(config.session_lifetime_seconds)
-                .to_rfc3339(),
-        ),
+        session_not_on_or_after: Some(authn.not_on_or_after.to_rfc3339()),
         idp_entity_id: app.idp_entity_id.clone(),
         sp_entity_id: app.sp_entity_id.clone(),
         acs_url: acs_url.to_owned(),
         in_response_to: in_response_to.map(str::to_owned),
-        name_id: user.property(&app.name_id_field).unwrap_or_default(),
+        name_id: config
+            .property(user, app, &app.name_id_field)
+            .unwrap_or_default(),
         name_id_format: app.name_id_format.clone(),
-        session_index: random_id(),
+        session_index: authn.session_index.clone(),
         attributes,
         status: STATUS_SUCCESS.to_owned(),
         sub_status: None,
-        authn_instant: None,
-        authn_context_class_ref: build::AC_PASSWORD_PROTECTED.to_owned(),
+        authn_instant: Some(authn.instant.to_rfc3339()),
+        authn_context_class_ref: authn.method.context_class_ref().to_owned(),
     }
 }
 

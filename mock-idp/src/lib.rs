@@ -8,6 +8,7 @@
 
 mod admin;
 mod api;
+pub mod authn;
 pub mod config;
 pub mod directory_file;
 pub mod directory_ops;
@@ -17,7 +18,9 @@ pub mod http;
 pub mod idp;
 pub mod keys;
 mod pages;
+mod portal;
 pub mod scenarios;
+pub mod session;
 mod signing;
 pub mod sp;
 mod sso;

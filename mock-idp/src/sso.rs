@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use base64::Engine as _;
 use samlscope_core::checks::CheckId;
@@ -14,12 +14,14 @@ use samlscope_core::metadata::{
 use samlscope_core::report::Status;
 use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
 
-use crate::config::App;
+use crate::authn::authenticate;
+use crate::config::{App, Config};
 use crate::error::{HttpError, page_err};
 use crate::form::{BODY_LIMIT, form_encode, non_empty, param, parse_form, require_form};
 use crate::idp::{Idp, IdpError, SharedIdp, Wanted};
 use crate::pages;
 use crate::scenarios::{self, Scenario};
+use crate::session::{Session, SessionId};
 
 const HTTP_POST: &str = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST";
 
@@ -181,9 +183,10 @@ pub(crate) async fn sso_get(
     State(idp): State<SharedIdp>,
     Path(label): Path<String>,
     RawQuery(query): RawQuery,
+    headers: HeaderMap,
 ) -> Result<Response, HttpError> {
     let query = query.unwrap_or_default();
-    sso(&idp, &label, query.as_bytes(), true)
+    sso(&idp, &label, query.as_bytes(), true, &headers).await
 }
 
 pub(crate) async fn sso_post(
@@ -193,22 +196,63 @@ pub(crate) async fn sso_post(
     body: Bytes,
 ) -> Result<Response, HttpError> {
     require_form(&headers, "SAML request refused")?;
-    sso(&idp, &label, &body, false)
+    sso(&idp, &label, &body, false, &headers).await
 }
 
 /// Both bindings and IdP-initiated SSO share the IDP URL: with a SAMLRequest it is
-/// SP-initiated, without one IdP-initiated. Either way the user signs in first.
-fn sso(idp: &Idp, label: &str, transport: &[u8], redirect: bool) -> Result<Response, HttpError> {
+/// SP-initiated, without one IdP-initiated. A live IdP session answers at once (unless the
+/// request says ForceAuthn); otherwise the user signs in first, or, when the request says
+/// IsPassive, the SP is told NoPassive.
+async fn sso(
+    idp: &SharedIdp,
+    label: &str,
+    transport: &[u8],
+    redirect: bool,
+    headers: &HeaderMap,
+) -> Result<Response, HttpError> {
     let directory = idp.directory();
     let app = directory.app(label).map_err(page_err)?;
     let pairs = parse_form(transport);
     let scenario = param(&pairs, "scenario");
-    find_scenario(scenario).map_err(page_err)?;
+    let chosen = find_scenario(scenario).map_err(page_err)?;
     let saml_request = non_empty(param(&pairs, "SAMLRequest"));
-    if saml_request.is_some() {
-        check_request(app, transport, redirect)?;
+    let request = if saml_request.is_some() {
+        Some(check_request(app, transport, redirect)?)
     } else if pairs.iter().any(|(k, _)| k == "SAMLRequest") {
         return Err(refused(app, "the SAMLRequest parameter is empty".into()));
+    } else {
+        None
+    };
+    let form_relay = non_empty(param(&pairs, "RelayState"));
+    let force_authn = request.as_ref().is_some_and(|r| r.info.force_authn);
+    let is_passive = request.as_ref().is_some_and(|r| r.info.is_passive);
+    let session = live_session(idp, headers, &directory.config);
+    if let Some(session) = session.filter(|_| !force_authn) {
+        let relay = relay_state(app, request.as_ref(), redirect, form_relay);
+        return answer(
+            idp,
+            &directory.config,
+            app,
+            &request,
+            relay,
+            chosen,
+            session,
+            None,
+        )
+        .await;
+    }
+    // SAML core §3.4.1: with IsPassive the IdP "MUST NOT visibly take control of the user
+    // interface", and with ForceAuthn as well it "MUST NOT freshly authenticate the presenter
+    // unless the constraints of IsPassive can be met" — a password page cannot meet them, so
+    // both flags, like IsPassive without a session, are answered with NoPassive.
+    if let (Some(r), true) = (&request, is_passive) {
+        let relay = relay_state(app, Some(r), redirect, form_relay);
+        let made = idp
+            .no_passive_off_reactor(label.to_owned(), r.acs_url.clone(), r.info.id.clone())
+            .await
+            .map_err(page_err)?;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(made.xml.as_bytes());
+        return Ok(Html(pages::auto_post(&made.acs_url, &b64, relay.as_deref())).into_response());
     }
     // A Redirect request goes back to the login as the query it came in, so that its
     // signature is verified again over the same octets (the SAMLRequest value alone would
@@ -232,7 +276,77 @@ fn sso(idp: &Idp, label: &str, transport: &[u8], redirect: bool) -> Result<Respo
     .into_response())
 }
 
-/// The login form's POST: authenticate, check the assignment, answer with the auto-post form.
+/// The session the request's cookie names, while it lasts and its user is still in the
+/// directory (a user deleted since loses their session).
+pub(crate) fn live_session(idp: &Idp, headers: &HeaderMap, config: &Config) -> Option<Session> {
+    let id = SessionId::from_headers(headers)?;
+    idp.sessions
+        .get(&id, crate::idp::now())
+        .filter(|s| config.user(&s.email).is_some())
+}
+
+/// The RelayState to post back: a Redirect request's own (covered by its signature, where a
+/// hidden form field is not), a POSTed request's form field, or for IdP-initiated SSO the
+/// form's or the app's Default RelayState.
+fn relay_state(
+    app: &App,
+    request: Option<&Request>,
+    from_query: bool,
+    form: Option<&str>,
+) -> Option<String> {
+    match request {
+        Some(r) if from_query => r.relay_state.clone(),
+        Some(_) => form.map(str::to_owned),
+        None => form
+            .map(str::to_owned)
+            .or_else(|| app.default_relay_state.clone()),
+    }
+}
+
+/// The answer for a user with a session: the app's response in the auto-post form, or the
+/// not-assigned page (a session never opens an app the user is not assigned to). `cookie`:
+/// the session cookie to set, after a login.
+#[allow(clippy::too_many_arguments)]
+async fn answer(
+    idp: &SharedIdp,
+    config: &Config,
+    app: &App,
+    request: &Option<Request>,
+    relay: Option<String>,
+    scenario: Option<&'static Scenario>,
+    session: Session,
+    cookie: Option<HeaderValue>,
+) -> Result<Response, HttpError> {
+    let name = app.display_label.as_deref().unwrap_or(&app.label);
+    let mut response = if !config.is_assigned(app, &session.email) {
+        (
+            StatusCode::FORBIDDEN,
+            Html(pages::not_assigned(&session.email, name)),
+        )
+            .into_response()
+    } else {
+        let made = idp
+            .response_off_reactor(Wanted {
+                label: app.label.clone(),
+                email: session.email.clone(),
+                acs_url: request.as_ref().map(|r| r.acs_url.clone()),
+                in_response_to: request.as_ref().map(|r| r.info.id.clone()),
+                scenario,
+                authn: Some(session.authn),
+            })
+            .await
+            .map_err(page_err)?;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(made.xml.as_bytes());
+        Html(pages::auto_post(&made.acs_url, &b64, relay.as_deref())).into_response()
+    };
+    if let Some(c) = cookie {
+        response.headers_mut().insert(header::SET_COOKIE, c);
+    }
+    Ok(response)
+}
+
+/// The login form's POST: authenticate (password, and the TOTP code for a user with MFA),
+/// start or renew the IdP session, check the assignment, answer with the auto-post form.
 pub(crate) async fn login(
     State(idp): State<SharedIdp>,
     Path(label): Path<String>,
@@ -246,6 +360,7 @@ pub(crate) async fn login(
     let pairs = parse_form(&body);
     let email = param(&pairs, "email").unwrap_or_default().trim();
     let password = param(&pairs, "password").unwrap_or_default();
+    let otp = param(&pairs, "otp");
     let saml_request = non_empty(param(&pairs, "SAMLRequest"));
     let saml_query = non_empty(param(&pairs, "SAMLQuery"));
     let relay = non_empty(param(&pairs, "RelayState"));
@@ -263,59 +378,53 @@ pub(crate) async fn login(
         (None, None) => None,
     };
     let name = app.display_label.as_deref().unwrap_or(&app.label);
-    let user = config
-        .user(email)
-        .filter(|u| constant_time_eq(u.password.as_bytes(), password.as_bytes()));
-    let Some(user) = user else {
-        let carry = pages::Carry {
-            saml_request,
-            saml_query,
-            relay_state: relay,
-            scenario: scenario_name,
-        };
-        return Ok((
-            StatusCode::UNAUTHORIZED,
-            Html(pages::login(
-                &label,
-                name,
-                &config.org,
-                &carry,
-                Some("Invalid email or password."),
-                &scenario_choices(),
-            )),
-        )
-            .into_response());
+    let now = crate::idp::now();
+    let (user, method) = match authenticate(config, &idp.totp_replay, email, password, otp, now) {
+        Ok(ok) => ok,
+        Err(refusal) => {
+            let carry = pages::Carry {
+                saml_request,
+                saml_query,
+                relay_state: relay,
+                scenario: scenario_name,
+            };
+            return Ok((
+                StatusCode::UNAUTHORIZED,
+                Html(pages::login(
+                    &label,
+                    name,
+                    &config.org,
+                    &carry,
+                    Some(refusal.message()),
+                    &scenario_choices(),
+                )),
+            )
+                .into_response());
+        }
     };
-    if !config.is_assigned(app, &user.email) {
-        return Ok((
-            StatusCode::FORBIDDEN,
-            Html(pages::not_assigned(&user.email, name)),
+    let (id, session) = idp
+        .sessions
+        .login(
+            SessionId::from_headers(&headers).as_ref(),
+            &user.email,
+            method,
+            now,
+            config.session_lifetime_seconds,
         )
-            .into_response());
-    }
-    let made = idp
-        .response_off_reactor(Wanted {
-            label: label.clone(),
-            email: user.email.clone(),
-            acs_url: request.as_ref().map(|r| r.acs_url.clone()),
-            in_response_to: request.as_ref().map(|r| r.info.id.clone()),
-            scenario,
-        })
-        .await
-        .map_err(page_err)?;
-    let relay = match &request {
-        // The query's own RelayState: for a signed Redirect request it is covered by the
-        // signature, where the hidden field is not.
-        Some(r) if saml_query.is_some() => r.relay_state.clone(),
-        Some(_) => relay.map(str::to_owned),
-        None => relay
-            .map(str::to_owned)
-            .or_else(|| app.default_relay_state.clone()),
-    };
-    let b64 = base64::engine::general_purpose::STANDARD.encode(made.xml.as_bytes());
-    Ok(Html(pages::auto_post(&made.acs_url, &b64, relay.as_deref())).into_response())
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        .map_err(|e| {
+            HttpError::Page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sign-in failed",
+                e.to_string(),
+            )
+        })?;
+    let cookie = id.set_cookie(
+        crate::session::secure(&idp.base_url),
+        config.session_lifetime_seconds,
+    );
+    let relay = relay_state(app, request.as_ref(), saml_query.is_some(), relay);
+    answer(
+        &idp, config, app, &request, relay, scenario, session, cookie,
+    )
+    .await
 }

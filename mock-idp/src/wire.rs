@@ -131,6 +131,8 @@ pub fn user_from_wire(u: wire::User, current: Option<&User>) -> Result<User, Adm
         displayname: u.displayname,
         password,
         attributes: u.attributes,
+        // Not in the wire type: an edit keeps the user's MFA as it keeps the password.
+        totp_secret: current.and_then(|c| c.totp_secret.clone()),
     })
 }
 
@@ -141,9 +143,32 @@ pub fn group_to_wire(g: &Group) -> wire::Group {
     }
 }
 
-pub fn group_from_wire(g: wire::Group) -> config::Group {
-    config::Group {
+/// `g` as a user group. Not in the wire type, kept from `current`: the group-inherited
+/// attributes, and when each member still there was added; a member new to the group is added
+/// `now` (the order that decides which group's attribute wins).
+pub fn group_from_wire(
+    g: wire::Group,
+    current: Option<&config::Group>,
+    now: samlscope_core::saml::time::Instant,
+) -> config::Group {
+    let mut group = config::Group {
         name: g.name,
-        members: g.members,
+        members: Vec::new(),
+        attributes: current.map(|c| c.attributes.clone()).unwrap_or_default(),
+        added: Default::default(),
+    };
+    for m in g.members {
+        match current.filter(|c| c.has_member(&m)) {
+            Some(c) => {
+                if let Some((_, t)) = c.added.iter().find(|(k, _)| k.eq_ignore_ascii_case(&m)) {
+                    group.added.insert(m.clone(), t.clone());
+                }
+                if !group.has_member(&m) {
+                    group.members.push(m);
+                }
+            }
+            None => group.add_member(&m, now),
+        }
     }
+    group
 }
