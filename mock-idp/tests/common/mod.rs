@@ -2,6 +2,8 @@
 //! connection), HTML form scraping, and core validation against the served metadata.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::net::SocketAddr;
 
 use samlscope_core::metadata::trust_from_metadata;
