@@ -658,6 +658,33 @@ mod tests {
                 "require_signed_requests needs sp_certificate",
             ),
         ];
+        let user = "org='x'\n[[users]]\nemail='m@x.com'\npassword='p'\n";
+        let more = [
+            (
+                format!("{user}totp_secret='JBSWY3DP'"),
+                "user \"m@x.com\": totp_secret is 40 bits long",
+            ),
+            (
+                format!("{user}totp_secret='JBSWY3DPEHPK3PX!'"),
+                "user \"m@x.com\": totp_secret is not base32",
+            ),
+            (
+                format!(
+                    "{user}[[groups]]\nname='g'\nmembers=['m@x.com']\nadded={{'o@x.com'='2026-01-01T00:00:00Z'}}"
+                ),
+                "added names \"o@x.com\", who is not in its members",
+            ),
+            (
+                format!(
+                    "{user}[[groups]]\nname='g'\nmembers=['m@x.com']\nadded={{'m@x.com'='yesterday'}}"
+                ),
+                "is not an RFC 3339 time",
+            ),
+        ];
+        for (text, needle) in more {
+            let err = Config::from_toml(&text).unwrap_err().to_string();
+            assert!(err.contains(needle), "{text:?}: {err}");
+        }
         // The demo SP's app needs none: the demo SP has its own key pair.
         let demo = "org='x'\n[[apps]]\nlabel='a'\nidp_entity_id='i'\nsp_entity_id='s'\nacs_urls=['{base_url}/sp/acs']\nencrypt_assertion=true";
         assert!(Config::from_toml(demo).is_ok());
@@ -665,5 +692,71 @@ mod tests {
             let err = Config::from_toml(text).unwrap_err().to_string();
             assert!(err.contains(needle), "{text:?}: {err}");
         }
+    }
+
+    /// Groups `a`, `b`, `c` (in that order) all define `team`; `c` is not bound to the app.
+    fn inherited(added_a: Option<&str>, added_b: Option<&str>, own: bool) -> Config {
+        let added = |t: Option<&str>| {
+            t.map(|t| format!("added = {{ 'u@x.com' = '{t}' }}\n"))
+                .unwrap_or_default()
+        };
+        let own = if own {
+            "attributes = { team = 'mine' }\n"
+        } else {
+            ""
+        };
+        Config::from_toml(&format!(
+            "org='x'\n[[apps]]\nlabel='app'\nidp_entity_id='i'\nsp_entity_id='s'\nacs_urls=['https://x']\nuser_groups=['a','b']\nattributes=[{{name='team',value='team'}}]\n\
+             [[users]]\nemail='u@x.com'\npassword='p'\n{own}\
+             [[groups]]\nname='a'\nmembers=['u@x.com']\nattributes={{team='A'}}\n{}\
+             [[groups]]\nname='b'\nmembers=['u@x.com']\nattributes={{team='B'}}\n{}\
+             [[groups]]\nname='c'\nmembers=['u@x.com']\nattributes={{team='C', only_c='c'}}\nadded={{'u@x.com'='2030-01-01T00:00:00Z'}}\n",
+            added(added_a),
+            added(added_b),
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn the_most_recently_added_bound_group_defines_an_inherited_attribute() {
+        let team = |c: &Config| {
+            let app = c.app("app").unwrap();
+            c.property(c.user("u@x.com").unwrap(), app, "team")
+        };
+        // No times: configuration order, later = more recent (`c` is not bound to the app,
+        // however recent).
+        assert_eq!(team(&inherited(None, None, false)).as_deref(), Some("B"));
+        // A timed membership is more recent than one from the configuration's start.
+        let t = Some("2026-01-01T00:00:00Z");
+        assert_eq!(team(&inherited(t, None, false)).as_deref(), Some("A"));
+        assert_eq!(team(&inherited(None, t, false)).as_deref(), Some("B"));
+        // Between times, the later; an offset is a time like any other.
+        let later = Some("2026-01-01T01:30:00+01:00");
+        assert_eq!(team(&inherited(later, t, false)).as_deref(), Some("A"));
+        assert_eq!(team(&inherited(t, later, false)).as_deref(), Some("B"));
+        // The user's own attribute beats every group's.
+        assert_eq!(team(&inherited(t, None, true)).as_deref(), Some("mine"));
+        // A group not bound to the app gives nothing to it.
+        let c = inherited(None, None, false);
+        let app = c.app("app").unwrap();
+        assert_eq!(c.property(c.user("u@x.com").unwrap(), app, "only_c"), None);
+    }
+
+    #[test]
+    fn group_membership_changes_keep_the_added_time() {
+        let mut g = Group {
+            name: "g".into(),
+            members: vec!["a@x.com".into()],
+            attributes: BTreeMap::new(),
+            added: BTreeMap::new(),
+        };
+        let t = Instant::from_unix_seconds(1_800_000_000);
+        g.add_member("b@x.com", t);
+        g.add_member("A@x.com", t);
+        assert_eq!(g.members, vec!["a@x.com", "b@x.com"]);
+        assert_eq!(g.added_at("B@X.COM"), Some(t));
+        assert_eq!(g.added_at("a@x.com"), None);
+        g.remove_member("B@x.com");
+        assert!(!g.has_member("b@x.com") && g.added.is_empty());
     }
 }
