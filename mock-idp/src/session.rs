@@ -63,8 +63,10 @@ impl SessionId {
 
     /// `Set-Cookie` for this session. `HttpOnly`: no page script can read it (an XSS on the IdP
     /// cannot steal the session). `SameSite=Lax`: another site cannot POST a login or logout
-    /// with it, while a top-level GET from an SP's redirect (the Redirect binding) still
-    /// carries it, which SSO needs. `Secure` only when the IdP is served over https: the
+    /// with it, while a top-level GET from an SP's redirect (the Redirect binding) and the
+    /// portal's tiles still carry it, which SSO needs. The price: a browser does not send it
+    /// with an SP's cross-site HTTP-POST-binding request, which then meets the login page
+    /// (`SameSite=None` would need `Secure`, which the http loopback default cannot have). `Secure` only when the IdP is served over https: the
     /// default base URL is http://127.0.0.1, and a `Secure` cookie is never sent back over
     /// plain http by non-browser clients (curl, test suites), so every session would be lost.
     pub fn set_cookie(&self, secure: bool, max_age_seconds: i64) -> Option<HeaderValue> {

@@ -228,18 +228,12 @@ async fn sso(
     let is_passive = request.as_ref().is_some_and(|r| r.info.is_passive);
     let session = live_session(idp, headers, &directory.config);
     if let Some(session) = session.filter(|_| !force_authn) {
-        let relay = relay_state(app, request.as_ref(), redirect, form_relay);
-        return answer(
-            idp,
-            &directory.config,
-            app,
-            &request,
-            relay,
-            chosen,
-            session,
-            None,
-        )
-        .await;
+        let reply = Reply {
+            relay: relay_state(app, request.as_ref(), redirect, form_relay),
+            request,
+            scenario: chosen,
+        };
+        return answer(idp, &directory.config, app, reply, session, None).await;
     }
     // SAML core §3.4.1: with IsPassive the IdP "MUST NOT visibly take control of the user
     // interface", and with ForceAuthn as well it "MUST NOT freshly authenticate the presenter
@@ -303,20 +297,30 @@ fn relay_state(
     }
 }
 
+/// What the response answers: the checked request (none: IdP-initiated), the RelayState to
+/// post with it and the scenario chosen.
+struct Reply {
+    request: Option<Request>,
+    relay: Option<String>,
+    scenario: Option<&'static Scenario>,
+}
+
 /// The answer for a user with a session: the app's response in the auto-post form, or the
 /// not-assigned page (a session never opens an app the user is not assigned to). `cookie`:
 /// the session cookie to set, after a login.
-#[allow(clippy::too_many_arguments)]
 async fn answer(
     idp: &SharedIdp,
     config: &Config,
     app: &App,
-    request: &Option<Request>,
-    relay: Option<String>,
-    scenario: Option<&'static Scenario>,
+    reply: Reply,
     session: Session,
     cookie: Option<HeaderValue>,
 ) -> Result<Response, HttpError> {
+    let Reply {
+        request,
+        relay,
+        scenario,
+    } = reply;
     let name = app.display_label.as_deref().unwrap_or(&app.label);
     let mut response = if !config.is_assigned(app, &session.email) {
         (
@@ -422,9 +426,10 @@ pub(crate) async fn login(
         crate::session::secure(&idp.base_url),
         config.session_lifetime_seconds,
     );
-    let relay = relay_state(app, request.as_ref(), saml_query.is_some(), relay);
-    answer(
-        &idp, config, app, &request, relay, scenario, session, cookie,
-    )
-    .await
+    let reply = Reply {
+        relay: relay_state(app, request.as_ref(), saml_query.is_some(), relay),
+        request,
+        scenario,
+    };
+    answer(&idp, config, app, reply, session, cookie).await
 }
