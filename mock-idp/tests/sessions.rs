@@ -612,3 +612,48 @@ async fn the_group_the_user_was_most_recently_added_to_wins() {
         "{xml}"
     );
 }
+
+#[tokio::test]
+async fn a_membership_added_through_the_admin_operations_is_the_most_recent() {
+    // `eng` comes first in the file: by configuration order alone `sales` would win.
+    let config = Config::from_toml(concat!(
+        "org = \"testorg\"\n",
+        "[[apps]]\nlabel = \"hr\"\nidp_entity_id = \"idp-hr\"\nsp_entity_id = \"https://hr.example.com/sp\"\n",
+        "acs_urls = [\"https://hr.example.com/acs\"]\nuser_groups = [\"sales\", \"eng\"]\n",
+        "attributes = [{ name = \"department\", value = \"department\" }]\n",
+        "[[users]]\nemail = \"carol@testorg.com\"\npassword = \"carol-pw\"\n",
+        "[[groups]]\nname = \"eng\"\nattributes = { department = \"Engineering\" }\n",
+        "[[groups]]\nname = \"sales\"\nmembers = [\"carol@testorg.com\"]\n",
+        "attributes = { department = \"Sales\" }\n",
+    ))
+    .unwrap();
+    let idp = start_with(config).await;
+    let department = || async {
+        let mut b = Browser::new(idp.addr());
+        let page = b.get("/saml2/hr").await;
+        let xml =
+            posted(&sign_in(&mut b, &page, ("carol@testorg.com", "carol-pw"), None).await).xml;
+        ["Sales", "Engineering"]
+            .into_iter()
+            .filter(|d| xml.contains(&format!(">{d}<")))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(department().await, ["Sales"]);
+    // Added now (what POST /api/admin/groups/eng/members/… does): the most recent membership.
+    idp.idp().add_member("eng", "carol@testorg.com").unwrap();
+    assert_eq!(department().await, ["Engineering"]);
+    // Editing the group through the admin operations keeps its attributes and her time.
+    idp.idp()
+        .patch_group(
+            "eng",
+            &serde_json::json!({"members": ["carol@testorg.com"]}),
+        )
+        .unwrap();
+    assert_eq!(department().await, ["Engineering"]);
+    idp.idp().remove_member("eng", "carol@testorg.com").unwrap();
+    assert_eq!(department().await, ["Sales"]);
+    // Deleting her takes her memberships (and their times) along; the directory stays valid.
+    idp.idp().add_member("eng", "carol@testorg.com").unwrap();
+    idp.idp().delete_user("carol@testorg.com").unwrap();
+    assert!(idp.idp().config().groups.iter().all(|g| g.added.is_empty()));
+}
