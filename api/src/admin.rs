@@ -93,8 +93,8 @@ pub struct AttributeRow {
     pub value: String,
 }
 
-/// One user of the directory. The password is write-only: it is never serialized, and a PUT
-/// without one keeps the user's current password.
+/// One user of the directory. The password and the TOTP secret are write-only: never serialized,
+/// and a PUT without one keeps the user's current one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct User {
@@ -109,6 +109,15 @@ pub struct User {
     pub displayname: Option<String>,
     #[serde(default, skip_serializing)]
     pub password: Option<String>,
+    /// The TOTP secret of the user's authenticator app (base32, at least 80 bits): with one, a
+    /// login needs the current code as well as the password. Write-only, like the password.
+    #[serde(default, skip_serializing)]
+    pub totp_secret: Option<String>,
+    /// Whether the user has TOTP MFA: what a read shows in place of the secret. On a write,
+    /// absent or `true` keeps the current secret (`true` for a user without one is refused),
+    /// `false` removes it; a PATCH may also remove it with `"totpSecret": null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mfa: Option<bool>,
     /// Custom user attributes, usable in `databaseAttributes` and `subjectField` by name.
     #[serde(default)]
     pub attributes: BTreeMap<String, String>,
@@ -121,6 +130,26 @@ pub struct Group {
     pub name: String,
     #[serde(default)]
     pub members: Vec<String>,
+    /// Group-inherited custom attributes (name → value): every member has them as user
+    /// properties for the applications the group is assigned to. When several such groups
+    /// define a name, the one the user was most recently added to wins.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+    /// When each member was added (member email → RFC 3339 time). A member without an entry
+    /// came with the configuration, before any timed membership; one added without a time is
+    /// added at that moment.
+    #[serde(default)]
+    pub added: BTreeMap<String, String>,
+}
+
+/// The optional body of adding a member (`PUT …/groups/{name}/members/{email}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Membership {
+    /// When the user was added (RFC 3339); absent: now. Given for a member already there, it
+    /// replaces their time.
+    #[serde(default)]
+    pub added: Option<String>,
 }
 
 #[cfg(test)]
@@ -148,13 +177,22 @@ mod tests {
     }
 
     #[test]
-    fn a_password_is_read_but_never_written() {
-        let u: User = serde_json::from_str(r#"{"email":"a@x.com","password":"secret"}"#).unwrap();
+    fn a_password_and_a_totp_secret_are_read_but_never_written() {
+        let u: User = serde_json::from_str(
+            r#"{"email":"a@x.com","password":"secret","totpSecret":"JBSWY3DPEHPK3PXP","mfa":true}"#,
+        )
+        .unwrap();
         assert_eq!(u.password.as_deref(), Some("secret"));
+        assert_eq!(u.totp_secret.as_deref(), Some("JBSWY3DPEHPK3PXP"));
         let json = serde_json::to_string(&u).unwrap();
         assert!(
             !json.contains("secret") && !json.contains("password"),
             "{json}"
         );
+        assert!(
+            !json.contains("JBSWY3DPEHPK3PXP") && !json.contains("totpSecret"),
+            "{json}"
+        );
+        assert!(json.contains(r#""mfa":true"#), "{json}");
     }
 }

@@ -425,11 +425,18 @@ async fn group_members(
         .map_err(admin_err)
 }
 
+/// The body is optional: none adds the member now, `{"added": "…"}` at that time.
 async fn add_member(
     State(idp): State<SharedIdp>,
     Path((group, email)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
 ) -> Answer<wire::Group> {
-    blocking(move || idp.add_member(&group, &email))
+    let membership: wire::Membership = match &body {
+        Ok(b) if b.is_empty() => wire::Membership::default(),
+        _ => json_body(&headers, body)?,
+    };
+    blocking(move || idp.add_member_with(&group, &email, membership))
         .await
         .map(Json)
 }

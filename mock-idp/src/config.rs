@@ -296,6 +296,21 @@ impl Group {
         }
     }
 
+    /// Records `when` as the time `email`, a member, was added, in place of any earlier time
+    /// (the key spelled as in `members`).
+    pub fn set_added(&mut self, email: &str, when: Instant) {
+        let Some(member) = self
+            .members
+            .iter()
+            .find(|m| m.eq_ignore_ascii_case(email))
+            .cloned()
+        else {
+            return;
+        };
+        self.added.retain(|m, _| !m.eq_ignore_ascii_case(email));
+        self.added.insert(member, when.to_rfc3339());
+    }
+
     /// Removes `email` and their added time.
     pub fn remove_member(&mut self, email: &str) {
         self.members.retain(|m| !m.eq_ignore_ascii_case(email));

@@ -15,7 +15,8 @@ use serde::de::DeserializeOwned;
 use crate::config::{ConfigError, Group};
 use crate::idp::{Idp, IdpError};
 use crate::wire::{
-    app_from_wire, app_to_wire, group_from_wire, group_to_wire, user_from_wire, user_to_wire,
+    added_time, app_from_wire, app_to_wire, group_from_wire, group_to_wire, user_from_wire,
+    user_to_wire,
 };
 
 /// How many of each the directory holds at most: every change copies, validates and saves the
@@ -346,9 +347,10 @@ impl Idp {
         email: &str,
         patch: &serde_json::Value,
     ) -> Result<wire::User, AdminError> {
-        // The password is never in the document the patch merges into, so a patch that names
-        // one sets it and one that does not keeps it.
-        self.update_user(email, |now| merge_patch(&now, patch))
+        // The password and the TOTP secret are never in the document the patch merges into,
+        // so a patch that names one sets it and one that does not keeps it.
+        let patch = totp_removal(patch)?;
+        self.update_user(email, |now| merge_patch(&now, &patch))
     }
 
     /// Removes a user and their group memberships.
@@ -382,7 +384,7 @@ impl Idp {
     }
 
     pub fn create_group(&self, group: wire::Group) -> Result<wire::Group, AdminError> {
-        let group = group_from_wire(group, None, crate::idp::now());
+        let group = group_from_wire(group, None, crate::idp::now())?;
         self.change_with(|c| {
             if c.groups.iter().any(|g| g.name == group.name) {
                 return Err(AdminError::Exists(Kind::Group, group.name.clone()));
@@ -415,7 +417,7 @@ impl Idp {
                     edited.name
                 )));
             }
-            let group = group_from_wire(edited, Some(slot), crate::idp::now());
+            let group = group_from_wire(edited, Some(slot), crate::idp::now())?;
             let out = group_to_wire(&group);
             *slot = group;
             Ok(out)
@@ -431,7 +433,17 @@ impl Idp {
         name: &str,
         patch: &serde_json::Value,
     ) -> Result<wire::Group, AdminError> {
-        self.update_group(name, |now| merge_patch(&now, patch))
+        self.update_group(name, |now| {
+            let mut g: wire::Group = merge_patch(&now, patch)?;
+            // A patch that leaves `added` alone did not write the times the document brought
+            // along: those of members it removed leave with them instead of naming non-members.
+            if patch.get("added").is_none() {
+                let members = &g.members;
+                g.added
+                    .retain(|m, _| members.iter().any(|x| same_email(x, m)));
+            }
+            Ok(g)
+        })
     }
 
     /// Removes a user group and its assignments to applications.
@@ -449,8 +461,20 @@ impl Idp {
         })
     }
 
-    /// Adds a user to a user group (already a member: nothing changes).
+    /// Adds a user to a user group now (already a member: nothing changes).
     pub fn add_member(&self, group: &str, email: &str) -> Result<wire::Group, AdminError> {
+        self.add_member_with(group, email, wire::Membership::default())
+    }
+
+    /// Adds a user to a user group at `membership.added` (absent: now). A member already there
+    /// keeps their place, and their time unless one is given.
+    pub fn add_member_with(
+        &self,
+        group: &str,
+        email: &str,
+        membership: wire::Membership,
+    ) -> Result<wire::Group, AdminError> {
+        let at = membership.added.as_deref().map(added_time).transpose()?;
         self.change_with(|c| {
             // The directory's own spelling of the email, so members match users exactly.
             let email = c
@@ -458,8 +482,12 @@ impl Idp {
                 .map(|u| u.email.clone())
                 .ok_or_else(|| AdminError::NotFound(Missing::User(email.to_owned())))?;
             let g = find_group(&mut c.groups, group)?;
-            // Added now: the most recently added group's inherited attributes win.
-            g.add_member(&email, crate::idp::now());
+            // The most recently added group's inherited attributes win.
+            match at {
+                Some(t) if g.has_member(&email) => g.set_added(&email, t),
+                Some(t) => g.add_member(&email, t),
+                None => g.add_member(&email, crate::idp::now()),
+            }
             Ok(group_to_wire(g))
         })
     }
@@ -480,6 +508,27 @@ impl Idp {
     }
 }
 
+/// `patch` with `"totpSecret": null` as `"mfa": false`: a merge patch's `null` removes a field
+/// from the document, but the secret is never in it, so the removal must be said another way.
+fn totp_removal(patch: &serde_json::Value) -> Result<serde_json::Value, AdminError> {
+    let mut patch = patch.clone();
+    if let Some(p) = patch.as_object_mut()
+        && p.get("totpSecret").is_some_and(serde_json::Value::is_null)
+    {
+        if p.get("mfa")
+            .is_some_and(|m| m != &serde_json::Value::Bool(false))
+        {
+            return Err(AdminError::Invalid(
+                "\"totpSecret\": null removes the secret; \"mfa\" cannot then be anything but false"
+                    .into(),
+            ));
+        }
+        p.remove("totpSecret");
+        p.insert("mfa".into(), serde_json::Value::Bool(false));
+    }
+    Ok(patch)
+}
+
 fn find_group<'a>(groups: &'a mut [Group], name: &str) -> Result<&'a mut Group, AdminError> {
     groups
         .iter_mut()
@@ -498,6 +547,8 @@ mod tests {
         let g = wire::Group {
             name: "g".into(),
             members: vec!["a@x.com".into()],
+            attributes: Default::default(),
+            added: Default::default(),
         };
         let p = merge_patch(&g, &json!({"members": ["b@x.com"]})).unwrap();
         assert_eq!(p.members, ["b@x.com"]);
