@@ -9,6 +9,7 @@
 mod admin;
 mod api;
 pub mod authn;
+pub mod banner;
 pub mod config;
 pub mod directory_file;
 pub mod directory_ops;
@@ -332,6 +333,11 @@ pub fn urls(running: &RunningIdp, state_dir: &std::path::Path, web: Option<&Path
         running.admin_token(),
         running.token_origin()
     ));
-    s.push_str("  users: alice@acmecorp.com / alice-password (assigned), mallory@acmecorp.com / mallory-password (not assigned)");
+    // From the directory that runs: a saved one or another configuration has its own users.
+    for (i, line) in banner::user_lines(&running.idp.config()).iter().enumerate() {
+        let head = if i == 0 { "users:" } else { "" };
+        s.push_str(&format!("  {head:<18} {line}\n"));
+    }
+    s.truncate(s.trim_end().len());
     s
 }
