@@ -1,7 +1,8 @@
 //! The admin API over real HTTP on 127.0.0.1: an application created, used for SSO, changed and
 //! deleted; users, groups, membership and assignments deciding who signs in; the token; bad
-//! bodies; fuzzed bodies; concurrent writes; and the directory saved in the state directory
-//! surviving a restart on another port.
+//! bodies; fuzzed bodies; concurrent writes; the directory saved in the state directory
+//! surviving a restart on another port; and the sessions' settings (a TOTP secret, group
+//! attributes, membership times) set through the API.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code
 
 mod common;
@@ -1041,6 +1042,17 @@ async fn the_saved_directory_and_keys_survive_a_restart_on_another_port() {
         banner.contains("directory.json (saved by the admin API") && banner.contains(&token),
         "{banner}"
     );
+    // The users of the saved directory: Dave (his password was chosen here, so not shown) and
+    // no Mallory; Alice's bundled password is public and shown.
+    assert!(
+        banner.contains("dave@acmecorp.com  assigned to r1") && !banner.contains(dave.1),
+        "{banner}"
+    );
+    assert!(!banner.contains("mallory"), "{banner}");
+    assert!(
+        banner.contains("alice@acmecorp.com / alice-password  assigned to avoma, demo-sp"),
+        "{banner}"
+    );
     drop(second);
 
     // A damaged saved file is a clear start error, and is left as it is.
@@ -1127,4 +1139,280 @@ async fn without_the_peers_address_the_admin_api_refuses_even_the_right_token() 
     // The rest of the server answers as usual.
     assert_eq!(get(addr, "/saml2/avoma/metadata").await.status, 200);
     server.abort();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions' settings through the admin API: TOTP MFA, group-inherited attributes, added times
+
+const ERIN: (&str, &str) = ("erin@acmecorp.com", "erin-password");
+const ERIN_SECRET: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+/// IdP-initiated SSO to the bundled `avoma` app, with an authenticator code if given.
+async fn sign_in_with_code(idp: &RunningIdp, who: (&str, &str), otp: Option<&str>) -> Resp {
+    let page = get(idp.addr(), "/saml2/avoma").await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let mut f = form(&page.body).expect("login form");
+    f.set("email", who.0);
+    f.set("password", who.1);
+    if let Some(code) = otp {
+        f.set("otp", code);
+    }
+    post_form(idp.addr(), &f.action, &f.pairs()).await
+}
+
+fn class_ref(xml: &str) -> &str {
+    let open = "<saml2:AuthnContextClassRef>";
+    let i = xml.find(open).unwrap() + open.len();
+    &xml[i..i + xml[i..].find('<').unwrap()]
+}
+
+fn unix_now() -> i64 {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    i64::try_from(d.as_secs()).unwrap()
+}
+
+#[tokio::test]
+async fn a_totp_secret_set_over_http_asks_for_the_code_and_is_never_read_back() {
+    let idp = start().await;
+    let r = admin(
+        &idp,
+        "POST",
+        "/api/admin/users",
+        Some(&json!({"email": ERIN.0, "password": ERIN.1, "totpSecret": ERIN_SECRET})),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(json_of(&r)["mfa"], true);
+    let r = admin(
+        &idp,
+        "PUT",
+        "/api/admin/groups/avoma-users/members/erin@acmecorp.com",
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // The right password without a code: MFA required, no response.
+    let refused = sign_in_with_code(&idp, ERIN, None).await;
+    assert_eq!(refused.status, 401, "{}", refused.body);
+    assert!(refused.body.contains("MFA required"), "{}", refused.body);
+    assert!(!refused.body.contains("SAMLResponse"));
+    // With the code of the secret sent: a response saying MFA.
+    let code = samlscope_idp::totp::TotpSecret::from_base32(ERIN_SECRET)
+        .unwrap()
+        .code_at(unix_now());
+    let (_, xml) = posted(&sign_in_with_code(&idp, ERIN, Some(&code)).await);
+    assert_eq!(class_ref(&xml), samlscope_idp::authn::AC_MFA);
+    let report = sp_validate(&idp, "avoma", &xml, None).await;
+    assert_eq!(report.verdict, Verdict::Valid, "{:?}", failed_ids(&report));
+
+    // No read shows the secret; each says MFA is on.
+    for path in ["/api/admin/users/erin@acmecorp.com", "/api/admin/users"] {
+        let r = admin(&idp, "GET", path, None).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(
+            !r.body.contains(ERIN_SECRET) && !r.body.contains("totpSecret"),
+            "{}",
+            r.body
+        );
+    }
+    let read = json_of(&admin(&idp, "GET", "/api/admin/users/erin@acmecorp.com", None).await);
+    assert_eq!(read["mfa"], true);
+    // A read sent back with PUT keeps the secret (as it keeps the password).
+    let r = admin(
+        &idp,
+        "PUT",
+        "/api/admin/users/erin@acmecorp.com",
+        Some(&read),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(sign_in_with_code(&idp, ERIN, None).await.status, 401);
+
+    // Bad secrets are 400s naming the field, and change nothing.
+    for (body, needle) in [
+        (
+            json!({"totpSecret": "GEZDGNBV"}),
+            "totpSecret is 40 bits long",
+        ),
+        (
+            json!({"totpSecret": "GEZDGNBVGY3TQOJ1"}),
+            "totpSecret is not base32",
+        ),
+        (json!({"totpSecret": 12}), "invalid type"),
+        (
+            json!({"totpSecret": null, "mfa": true}),
+            "\"mfa\" cannot then be anything but false",
+        ),
+    ] {
+        let r = admin(
+            &idp,
+            "PATCH",
+            "/api/admin/users/erin@acmecorp.com",
+            Some(&body),
+        )
+        .await;
+        assert_eq!(r.status, 400, "{body}: {}", r.body);
+        assert!(
+            json_of(&r)["error"].as_str().unwrap().contains(needle),
+            "{}",
+            r.body
+        );
+    }
+    let mut bad = json!({"email": "frank@acmecorp.com", "password": "p", "totpSecret": "short"});
+    let r = admin(&idp, "POST", "/api/admin/users", Some(&bad)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("totpSecret"), "{}", r.body);
+    bad["totpSecret"] = json!(null);
+    bad["mfa"] = json!(true);
+    let r = admin(&idp, "POST", "/api/admin/users", Some(&bad)).await;
+    assert_eq!(r.status, 400, "MFA on without a secret: {}", r.body);
+    assert_eq!(
+        admin(&idp, "GET", "/api/admin/users/frank@acmecorp.com", None)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(sign_in_with_code(&idp, ERIN, None).await.status, 401);
+
+    // A patch removes it with null: the password alone signs in again.
+    let r = admin(
+        &idp,
+        "PATCH",
+        "/api/admin/users/erin@acmecorp.com",
+        Some(&json!({"totpSecret": null})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(json_of(&r)["mfa"], false);
+    let (_, xml) = posted(&sign_in_with_code(&idp, ERIN, None).await);
+    assert_eq!(class_ref(&xml), samlscope_idp::authn::AC_PASSWORD);
+}
+
+/// The app `t9` maps SAML attribute `costCenter` from `costcenter`, which only the groups `eng`
+/// and `sales` define; both are assigned to it.
+async fn cost_center_app(idp: &RunningIdp) {
+    for (name, value) in [("eng", "CC-ENG"), ("sales", "CC-SALES")] {
+        let r = admin(
+            idp,
+            "POST",
+            "/api/admin/groups",
+            Some(&json!({"name": name, "attributes": {"costcenter": value}})),
+        )
+        .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        assert_eq!(json_of(&r)["attributes"]["costcenter"], value);
+    }
+    let mut app = new_app("t9", "https://t9.test/acs");
+    app["databaseAttributes"] = json!([{"name": "costCenter", "value": "costcenter"}]);
+    app["userGroups"] = json!(["eng", "sales"]);
+    let r = admin(idp, "POST", "/api/admin/apps", Some(&app)).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+}
+
+/// Which groups' cost centers Alice's response to `t9` carries.
+async fn alice_cost_center(idp: &RunningIdp) -> Vec<&'static str> {
+    let (_, xml) = posted(&sign_in(idp, "t9", ALICE).await);
+    assert!(xml.contains("Name=\"costCenter\""), "{xml}");
+    ["CC-ENG", "CC-SALES"]
+        .into_iter()
+        .filter(|v| xml.contains(&format!(">{v}<")))
+        .collect()
+}
+
+async fn add_member(idp: &RunningIdp, group: &str, added: Option<&str>) -> Value {
+    let body = added.map(|t| json!({"added": t}));
+    let r = admin(
+        idp,
+        "PUT",
+        &format!("/api/admin/groups/{group}/members/alice@acmecorp.com"),
+        body.as_ref(),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    json_of(&r)
+}
+
+#[tokio::test]
+async fn group_attributes_set_over_http_reach_the_response_and_the_latest_membership_wins() {
+    let idp = start().await;
+    cost_center_app(&idp).await;
+    // `sales` comes later in the directory: by its order alone `sales` would win. Alice joins
+    // `sales` at a time given, then `eng` now: `eng` is the more recent.
+    let started = unix_now();
+    let sales = add_member(&idp, "sales", Some("2020-01-01T00:00:00Z")).await;
+    assert_eq!(sales["added"]["alice@acmecorp.com"], "2020-01-01T00:00:00Z");
+    let eng = add_member(&idp, "eng", None).await;
+    let at = eng["added"]["alice@acmecorp.com"].as_str().unwrap();
+    let (at, _) = samlscope_core::saml::time::Instant::parse(at).unwrap();
+    assert!(at.unix_seconds() >= started, "added now");
+    assert_eq!(alice_cost_center(&idp).await, ["CC-ENG"]);
+
+    // Her `eng` membership moved before her `sales` one (a member PUT with a time replaces it).
+    add_member(&idp, "eng", Some("2019-06-01T00:00:00+02:00")).await;
+    let eng = json_of(&admin(&idp, "GET", "/api/admin/groups/eng", None).await);
+    assert_eq!(eng["added"]["alice@acmecorp.com"], "2019-05-31T22:00:00Z");
+    assert_eq!(eng["members"], json!(["alice@acmecorp.com"]));
+    assert_eq!(alice_cost_center(&idp).await, ["CC-SALES"]);
+
+    // Attributes change with a PATCH (a merge: the times stay); the response follows.
+    let r = admin(
+        &idp,
+        "PATCH",
+        "/api/admin/groups/sales",
+        Some(&json!({"attributes": {"costcenter": "CC-ENG"}})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        json_of(&r)["added"]["alice@acmecorp.com"],
+        "2020-01-01T00:00:00Z"
+    );
+    assert_eq!(alice_cost_center(&idp).await, ["CC-ENG"]);
+
+    // A bad time, a time for a non-member, an unknown field: 400s naming them, nothing changed.
+    for (method, path, body, needle) in [
+        (
+            "PUT",
+            "/api/admin/groups/eng/members/alice@acmecorp.com",
+            json!({"added": "yesterday"}),
+            "added time \"yesterday\" is not an RFC 3339 time",
+        ),
+        (
+            "PUT",
+            "/api/admin/groups/eng/members/alice@acmecorp.com",
+            json!({"addedAt": "2026-01-01T00:00:00Z"}),
+            "unknown field `addedAt`",
+        ),
+        (
+            "PATCH",
+            "/api/admin/groups/eng",
+            json!({"added": {"bob@acmecorp.com": "2026-01-01T00:00:00Z"}}),
+            "added names \"bob@acmecorp.com\", who is not in members",
+        ),
+    ] {
+        let r = admin(&idp, method, path, Some(&body)).await;
+        assert_eq!(r.status, 400, "{body}: {}", r.body);
+        assert!(
+            json_of(&r)["error"].as_str().unwrap().contains(needle),
+            "{}",
+            r.body
+        );
+    }
+    let after = json_of(&admin(&idp, "GET", "/api/admin/groups/eng", None).await);
+    assert_eq!(after, eng);
+
+    // A PATCH of the members drops the removed member's time with her.
+    let r = admin(
+        &idp,
+        "PATCH",
+        "/api/admin/groups/sales",
+        Some(&json!({"members": []})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(json_of(&r)["added"], json!({}));
+    assert_eq!(alice_cost_center(&idp).await, ["CC-ENG"]);
 }
