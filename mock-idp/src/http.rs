@@ -1,8 +1,6 @@
 //! The router: the SSO endpoints, the admin and scenario API, the demo SP and the static web
 //! bundle, under one body limit.
 
-use std::path::PathBuf;
-
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{Method, StatusCode, Uri};
@@ -17,13 +15,14 @@ use crate::pages;
 use crate::portal::{portal, portal_login, portal_logout};
 use crate::sso::{login, sso_get, sso_post};
 use crate::token::AdminToken;
+use crate::web::{HOW_TO_GET, WebPage};
 
-/// The whole server: IdP, API, admin API (guarded by `admin_token`), demo SP, and the web
-/// bundle at `/` when `web_dist` exists. Serve it with connection info
+/// The whole server: IdP, API, admin API (guarded by `admin_token`), demo SP, and the
+/// inspector page at `/` from wherever `web` says (without one, `/` is the IdP's index). Serve it with connection info
 /// (`into_make_service_with_connect_info::<SocketAddr>`): the admin API refuses requests whose
 /// peer it cannot see.
-pub fn router(state: SharedIdp, web_dist: Option<PathBuf>, admin_token: AdminToken) -> Router {
-    let mut r = Router::new()
+pub fn router(state: SharedIdp, web: &WebPage, admin_token: AdminToken) -> Router {
+    let r = Router::new()
         .route("/saml2/{label}", get(sso_get).post(sso_post))
         .route("/saml2/{label}/login", post(login))
         .route("/saml2/{label}/metadata", get(metadata))
@@ -40,12 +39,8 @@ pub fn router(state: SharedIdp, web_dist: Option<PathBuf>, admin_token: AdminTok
         .route("/portal/logout", post(portal_logout))
         .merge(crate::sp::routes())
         .merge(crate::admin::routes(state.clone(), admin_token));
-    let dist = web_dist.filter(|d| d.join("index.html").is_file());
-    r = match dist {
-        Some(d) => r.fallback_service(tower_http::services::ServeDir::new(d)),
-        None => r.route("/", get(index)).fallback(not_found),
-    };
-    r.method_not_allowed_fallback(method_not_allowed)
+    web.serve(r, get(index))
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(axum::middleware::from_fn(crate::admin::explain_too_large))
@@ -66,12 +61,13 @@ async fn index(State(idp): State<SharedIdp>) -> Html<String> {
     Html(pages::page(
         "samlscope mock JumpCloud IdP",
         &format!(
-            "<ul>{apps}</ul><p><a href=\"/sp/\">Demo SP</a> · <a href=\"/portal\">User Portal</a> · <a href=\"/api/scenarios\">/api/scenarios</a> · <a href=\"/api/apps\">/api/apps</a></p><p>The web inspector is served here when its bundle (dist/) is built.</p>"
+            "<ul>{apps}</ul><p><a href=\"/sp/\">Demo SP</a> · <a href=\"/portal\">User Portal</a> · <a href=\"/api/scenarios\">/api/scenarios</a> · <a href=\"/api/apps\">/api/apps</a></p><p>The inspector page is {how}.</p>",
+            how = samlscope_core::xml::escape_text(HOW_TO_GET)
         ),
     ))
 }
 
-async fn not_found(uri: Uri) -> HttpError {
+pub(crate) async fn not_found(uri: Uri) -> HttpError {
     HttpError::Api(
         StatusCode::NOT_FOUND,
         format!("nothing at {}; GET / lists the URLs", uri.path()),

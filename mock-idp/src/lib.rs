@@ -27,6 +27,7 @@ pub mod sp;
 mod sso;
 pub mod token;
 pub mod totp;
+pub mod web;
 mod wire;
 
 use std::net::SocketAddr;
@@ -42,6 +43,7 @@ pub use idp::{Idp, IdpError, Made, SharedIdp, Wanted};
 pub use keys::{KeyStore, default_state_dir};
 pub use scenarios::{Scenario, scenarios};
 pub use token::{AdminToken, TokenOrigin};
+pub use web::WebPage;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +62,8 @@ pub enum StartError {
     Token(#[from] token::TokenError),
     #[error("cannot listen on {addr}: {why}")]
     Bind { addr: String, why: String },
+    #[error(transparent)]
+    Web(#[from] web::NoPageIn),
     #[error("server failed: {0}")]
     Serve(String),
 }
@@ -159,11 +163,22 @@ pub async fn start(config: Config) -> Result<RunningIdp, StartError> {
 /// [`start`] with a key store, address and web bundle of choice. With [`KeyStore::Dir`], a
 /// directory saved there by the admin API (`directory.json`) is what runs, in place of
 /// `config`; a saved directory that cannot be read or is invalid is an error, never replaced.
+/// The web bundle is served when it holds an index.html.
 pub async fn start_with(
     config: Config,
     store: KeyStore,
     addr: Option<SocketAddr>,
     web_dist: Option<PathBuf>,
+) -> Result<RunningIdp, StartError> {
+    start_with_page(config, store, addr, WebPage::from_dir(web_dist)).await
+}
+
+/// [`start_with`] serving the page from the source given (see [`WebPage::choose`]).
+pub async fn start_with_page(
+    config: Config,
+    store: KeyStore,
+    addr: Option<SocketAddr>,
+    web: WebPage,
 ) -> Result<RunningIdp, StartError> {
     let (config, directory_origin) = match &store {
         KeyStore::Dir(dir) => match directory_file::load(dir)? {
@@ -193,7 +208,7 @@ pub async fn start_with(
         .await
         .map_err(|e| StartError::Serve(e.to_string()))??;
     let idp = Arc::new(idp);
-    let app = router(idp.clone(), web_dist, admin_token.clone());
+    let app = router(idp.clone(), &web, admin_token.clone());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
         // With the peer's address: the admin API answers loopback peers only by default.
@@ -227,7 +242,8 @@ pub struct ServeArgs {
     pub addr: SocketAddr,
     /// Key material; `None` = [`default_state_dir`].
     pub state_dir: Option<PathBuf>,
-    /// The web inspector bundle (served at `/` when it has an index.html); `None` = `./dist`.
+    /// The web inspector bundle, which must hold an index.html; `None` = the page built into
+    /// the binary, else `./dist` when it holds one (see [`WebPage::choose`]).
     pub web_dist: Option<PathBuf>,
 }
 
@@ -263,22 +279,15 @@ pub fn load_config(path: Option<&std::path::Path>) -> Result<Config, StartError>
 pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
     let config = load_config(args.config.as_deref())?;
     let state_dir = args.state_dir.clone().unwrap_or_else(default_state_dir);
-    let web_dist = args
-        .web_dist
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("dist"));
-    let has_web = web_dist.join("index.html").is_file();
-    let running = start_with(
+    let web = WebPage::choose(args.web_dist.as_deref())?;
+    let running = start_with_page(
         config,
         KeyStore::Dir(state_dir.clone()),
         Some(args.addr),
-        Some(web_dist.clone()),
+        web.clone(),
     )
     .await?;
-    println!(
-        "{}",
-        urls(&running, &state_dir, has_web.then_some(&web_dist))
-    );
+    println!("{}", urls(&running, &state_dir, &web));
     let _ = tokio::signal::ctrl_c().await;
     println!("shutting down");
     drop(running);
@@ -286,18 +295,14 @@ pub async fn serve(args: ServeArgs) -> Result<(), StartError> {
 }
 
 /// The banner `serve` prints.
-pub fn urls(running: &RunningIdp, state_dir: &std::path::Path, web: Option<&PathBuf>) -> String {
+pub fn urls(running: &RunningIdp, state_dir: &std::path::Path, web: &WebPage) -> String {
     let base = running.base_url();
     let mut s = format!("samlscope mock JumpCloud IdP listening on {base}\n");
-    match web {
-        Some(d) => s.push_str(&format!(
-            "  inspector (web):   {base}/   (from {})\n",
-            d.display()
-        )),
-        None => s.push_str(&format!(
-            "  index:             {base}/   (the web inspector is not built yet)\n"
-        )),
-    }
+    let what = match web {
+        WebPage::Missing => "index:          ",
+        WebPage::Embedded(_) | WebPage::Dir(_) => "inspector (web):",
+    };
+    s.push_str(&format!("  {what}   {base}/   ({})\n", web.describe()));
     s.push_str(&format!("  demo SP:           {base}/sp/\n"));
     s.push_str(&format!("  user portal:       {base}/portal\n"));
     s.push_str(&format!("  scenarios (JSON):  {base}/api/scenarios\n"));

@@ -1037,7 +1037,7 @@ async fn the_saved_directory_and_keys_survive_a_restart_on_another_port() {
     assert_eq!(acs, format!("{}/sp/acs", second.base_url()));
     let report = sp_validate(&second, "r1", &xml, None).await;
     assert_eq!(report.verdict, Verdict::Valid, "{:?}", failed_ids(&report));
-    let banner = samlscope_idp::urls(&second, &dir, None);
+    let banner = samlscope_idp::urls(&second, &dir, &samlscope_idp::WebPage::Missing);
     assert!(
         banner.contains("directory.json (saved by the admin API") && banner.contains(&token),
         "{banner}"
@@ -1122,7 +1122,11 @@ async fn without_the_peers_address_the_admin_api_refuses_even_the_right_token() 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let idp = samlscope_idp::Idp::new(config, &format!("http://{addr}"), KeyStore::Memory).unwrap();
-    let app = samlscope_idp::router(std::sync::Arc::new(idp), None, token.clone());
+    let app = samlscope_idp::router(
+        std::sync::Arc::new(idp),
+        &samlscope_idp::WebPage::Missing,
+        token.clone(),
+    );
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
     let auth = format!("Bearer {}", token.as_str());
     let r = request(

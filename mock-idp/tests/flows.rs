@@ -528,7 +528,11 @@ async fn signed_requests_are_checked_with_the_sp_certificate() {
 #[tokio::test]
 async fn serve_banner_lists_the_urls() {
     let idp = start().await;
-    let banner = samlscope_idp::urls(&idp, std::path::Path::new("/tmp/state"), None);
+    let banner = samlscope_idp::urls(
+        &idp,
+        std::path::Path::new("/tmp/state"),
+        &samlscope_idp::WebPage::Missing,
+    );
     let base = idp.base_url();
     for needle in [
         format!("{base}/sp/"),

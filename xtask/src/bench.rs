@@ -424,8 +424,6 @@ impl Server {
             .arg(addr.to_string())
             .arg("--state-dir")
             .arg(scratch.join("state"))
-            .arg("--web-dist")
-            .arg(scratch.join("no-page"))
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
