@@ -83,7 +83,7 @@ impl WebPage {
     pub fn describe(&self) -> String {
         match self {
             Self::Embedded(files) => format!(
-                "embedded in this binary ({} files, {} KB)",
+                "embedded in this binary: {} files, {} KB",
                 files.len(),
                 files.iter().map(|f| f.bytes.len()).sum::<usize>() / 1024
             ),

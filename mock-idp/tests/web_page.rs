@@ -152,7 +152,7 @@ async fn embedded_page_is_served_with_browser_types() {
     let banner = samlscope_idp::urls(&idp, Path::new("/tmp/state"), &WebPage::Embedded(EMBEDDED));
     assert!(
         banner.contains(&format!("inspector (web):   {}/", idp.base_url()))
-            && banner.contains("embedded in this binary (4 files"),
+            && banner.contains("(embedded in this binary: 4 files, 0 KB)"),
         "{banner}"
     );
 }

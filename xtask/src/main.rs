@@ -1,7 +1,8 @@
 //! `cargo xtask …`: the project's own build and CI steps, so a fresh machine needs nothing but
 //! the Rust toolchain. `setup` installs what the tests need (wasm target, headless Chromium,
 //! Debian and PyPI oracles); `web` builds the inspector page into `dist/`; `serve` builds the
-//! page and runs the server; `test` is exactly what CI runs; `wasm-test-runner` is the cargo
+//! page and runs the server; `dist` writes the release archive (one static binary with the
+//! page inside) and checks it; `test` is exactly what CI runs; `wasm-test-runner` is the cargo
 //! runner for `cargo test --target wasm32-unknown-unknown` (see `.cargo/config.toml`).
 //!
 //! wasm-bindgen is used as a library (`wasm-bindgen-cli`, pinned to the same exact version as
@@ -9,6 +10,8 @@
 //! `cargo install` and nothing is downloaded besides crates.
 
 mod bench;
+mod dist;
+mod dist_check;
 
 use anyhow::{Context, Result, bail};
 use std::ffi::OsString;
@@ -20,10 +23,12 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Size-optimised release profile of the page (root Cargo.toml).
 const WEB_PROFILE: &str = "wasm-release";
 /// Debian packages: (binary that proves it is installed, package).
-const APT: [(&str, &str); 3] = [
+const APT: [(&str, &str); 4] = [
     ("chromium", "chromium"),
     ("chromedriver", "chromium-driver"),
     ("xmlsec1", "xmlsec1"),
+    // The C compiler for the static release binary's C crates (aws-lc, mimalloc): `dist`.
+    ("musl-gcc", "musl-tools"),
 ];
 /// PyPI oracles: (module to import, package).
 const PIP: [(&str, &str); 3] = [
@@ -33,11 +38,16 @@ const PIP: [(&str, &str); 3] = [
 ];
 
 const USAGE: &str = "usage: cargo xtask <command>
-  setup             wasm target, Chromium + chromedriver, xmlsec1, Python oracles (lxml, xmlsec, signxml),
+  setup             wasm and musl targets, Chromium + chromedriver, xmlsec1, musl-tools, Python oracles (lxml, xmlsec, signxml),
                     the real SP libraries of the interop suite (under target/sp-interop)
   web               build the inspector page into dist/ (release wasm + wasm-bindgen)
   serve [ARGS…]     wasm target, web, then `samlscope serve --web-dist dist [ARGS…]` (prints its URLs)
-  test              setup, fmt, clippy, core for wasm32, web, all native tests, core's tests in headless Chromium
+  dist [--check]    the release archive target/dist/samlscope-VERSION-x86_64-unknown-linux-musl.tar.gz (+ .sha256):
+                    the static musl binary with the page embedded, README, licences, example config; then unpacks it
+                    into an empty folder and checks that `./samlscope serve` serves the page and the IdP
+                    (--check: only check the archive already written)
+  test              setup, fmt, clippy, core for wasm32, web, all native tests, core's tests in headless Chromium,
+                    dist (the release archive, built and checked)
   sp-matrix         install the SP libraries (as setup does), run the real-SP interop suite and
                     write docs/sp-matrix.md
   bench-idp [--long] [--seconds N]  the release server under wrk: doubly and single-signed responses/s, p99, vs openssl's RSA signing floor
@@ -71,6 +81,7 @@ fn run_command() -> Result<()> {
         "setup" => setup(),
         "web" => web().map(|_| ()),
         "serve" => serve(&rest),
+        "dist" => dist::dist(&rest),
         "test" => test(),
         "sp-matrix" => sp_interop().and_then(|()| {
             run(
@@ -161,8 +172,17 @@ fn wasm_target() -> Result<()> {
     )
 }
 
+/// The release archive's target (`dist`), likewise from the pinned toolchain.
+fn musl_target() -> Result<()> {
+    run(
+        "musl target",
+        Command::new("rustup").args(["target", "add", dist::TARGET]),
+    )
+}
+
 fn setup() -> Result<()> {
     wasm_target()?;
+    musl_target()?;
     // Listed in rust-toolchain.toml, but not installed on their own under RUSTUP_AUTO_INSTALL=0.
     run(
         "rustfmt and clippy",
@@ -174,7 +194,7 @@ fn setup() -> Result<()> {
         .map(|(_, pkg)| *pkg)
         .collect();
     if apt_missing.is_empty() {
-        eprintln!("xtask: Debian packages present: chromium, chromium-driver, xmlsec1");
+        eprintln!("xtask: Debian packages present: chromium, chromium-driver, xmlsec1, musl-tools");
     } else {
         soft("Debian packages", apt_install(&apt_missing))?;
     }
@@ -592,7 +612,11 @@ fn test() -> Result<()> {
                 cargo().args(["build", "-p", "samlscope-core", "--target", WASM_TARGET]),
             )
         })?;
-        step("web", &mut || web().map(|_| ()))?;
+        let mut page = None;
+        step("web", &mut || {
+            page = Some(web()?);
+            Ok(())
+        })?;
         step("native tests", &mut || {
             totals.add("native", cargo_test(&["test", "--workspace"])?);
             Ok(())
@@ -611,6 +635,11 @@ fn test() -> Result<()> {
                 ])?,
             );
             Ok(())
+        })?;
+        // The release archive around the page built above: the static musl build (about 5
+        // minutes from cold on 2 busy cores), then unpacked and served from an empty folder.
+        step("dist", &mut || {
+            dist::release(page.as_deref().context("the web step built no page")?)
         })?;
         Ok(())
     })();
