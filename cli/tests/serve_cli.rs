@@ -53,7 +53,11 @@ impl Serve {
         });
         let started = Instant::now();
         let mut banner = String::new();
-        while !banner.contains("\n  users:") {
+        // Up to the line that says where the page comes from (the second).
+        while !banner
+            .lines()
+            .any(|l| l.starts_with("  inspector (web):") || l.starts_with("  index:"))
+        {
             let line = rx
                 .recv_timeout(LIMIT.saturating_sub(started.elapsed()))
                 .unwrap_or_else(|e| panic!("no banner ({e}): {banner}"));

@@ -117,6 +117,12 @@ pub fn check(archive: &Archive) -> Result<()> {
     Ok(())
 }
 
+fn has_web_line(banner: &str) -> bool {
+    banner
+        .lines()
+        .any(|l| l.starts_with("  inspector (web):") || l.starts_with("  index:"))
+}
+
 /// `sha256sum -c` (coreutils) on the written `.sha256`: the format users check it with.
 fn verify_sha256(archive: &Archive) -> Result<()> {
     ensure!(
@@ -208,8 +214,8 @@ impl Server {
             banner: String::new(),
             answered: Duration::ZERO,
         };
-        // The banner ends with the users line; its first line names the address.
-        while !server.banner.contains("\n  users:") {
+        // The banner's first line names the address, its second where the page comes from.
+        while !has_web_line(&server.banner) {
             let left = START_LIMIT.saturating_sub(started.elapsed());
             match rx.recv_timeout(left) {
                 Ok(line) => {
@@ -226,6 +232,11 @@ impl Server {
                     server.banner
                 ),
             }
+        }
+        // The rest of the banner, for the log (it is printed at once).
+        while let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            server.banner.push_str(&line);
+            server.banner.push('\n');
         }
         let url = server
             .banner
