@@ -244,6 +244,130 @@ pub struct RotatedCertificate {
     pub note: String,
 }
 
+/// How an SSO attempt began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Initiation {
+    /// The SP sent an AuthnRequest to the IDP URL.
+    Sp,
+    /// No AuthnRequest: the User Portal tile or the IDP URL opened directly.
+    Idp,
+    /// A response issued through the scenario API (`/api/apps/{label}/responses/{scenario}`).
+    Api,
+}
+
+impl Initiation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sp => "sp",
+            Self::Idp => "idp",
+            Self::Api => "api",
+        }
+    }
+}
+
+/// Why the IdP refused an AuthnRequest (the detail of [`RefusalReason::RequestRefused`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestProblem {
+    /// No SAMLRequest value, or one that is not base64 / DEFLATE / XML.
+    Undecodable,
+    /// XML, but not an AuthnRequest the IdP can read.
+    NotAnAuthnRequest,
+    /// The request's signature (query string or XML) did not verify with the SP Certificate,
+    /// or is missing where the app requires one.
+    BadSignature,
+    /// The app's SP Certificate is not a usable certificate (a setup mistake at the IdP).
+    BadSpCertificate,
+    /// No `<Issuer>`.
+    NoIssuer,
+    /// The Issuer is not the app's SP Entity ID.
+    IssuerMismatch,
+    /// The AssertionConsumerServiceURL is not one of the app's ACS URLs.
+    AcsNotListed,
+    /// A ProtocolBinding other than HTTP-POST.
+    UnsupportedBinding,
+}
+
+/// Why an SSO attempt got no response. Serialized as `"reason"` (and, for a refused request,
+/// `"detail"`) beside the event's other fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "reason", content = "detail")]
+pub enum RefusalReason {
+    /// No application has this IDP URL label.
+    UnknownApp,
+    /// The AuthnRequest was refused before sign-in.
+    RequestRefused(RequestProblem),
+    /// A scenario name the IdP does not know (mock only).
+    UnknownScenario,
+    /// Wrong email or password.
+    BadCredentials,
+    /// The user is not bound to the application through a group.
+    NotAssigned,
+    /// The IdP failed to make the response (keys, signing, encryption).
+    IssueFailed,
+}
+
+/// What became of an SSO attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum Outcome {
+    /// A response was issued (whatever a scenario made of it).
+    Success {
+        /// The Response's `ID`.
+        response_id: String,
+        /// The response as the HTTP-POST binding carries it (base64); `None` when it was
+        /// larger than the log keeps.
+        #[serde(default)]
+        saml_response: Option<String>,
+    },
+    /// No response: why, and the sentence the user was shown.
+    Refused {
+        #[serde(flatten)]
+        reason: RefusalReason,
+        message: String,
+    },
+}
+
+/// One entry of the event log (`GET /api/events`), like a JumpCloud Directory Insights
+/// `sso_auth` event: one per SSO attempt, and one per response of the scenario API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// 1 for the first event since the IdP started, counting on when old events are dropped:
+    /// a gap tells a client it missed some.
+    pub seq: u64,
+    /// When, RFC 3339 UTC with milliseconds.
+    pub time: String,
+    /// The IDP URL label the attempt named (possibly one no app has).
+    pub app: String,
+    /// The email signed in as, or typed when the sign-in failed; `None` before sign-in.
+    #[serde(default)]
+    pub user: Option<String>,
+    pub initiation: Initiation,
+    /// The AuthnRequest's `ID` (SP-initiated, when it could be read).
+    #[serde(default)]
+    pub request_id: Option<String>,
+    /// The scenario chosen (mock only).
+    #[serde(default)]
+    pub scenario: Option<String>,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+/// `GET /api/events`: the events held that match, oldest first, and where the log stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventPage {
+    /// How many events the log holds at most; older ones are dropped.
+    pub capacity: usize,
+    /// The `seq` of the oldest event still held (`None`: none recorded yet). A client that
+    /// last saw `n` missed events when this is above `n + 1`.
+    #[serde(default)]
+    pub oldest_seq: Option<u64>,
+    /// The `seq` the next event will get.
+    pub next_seq: u64,
+    pub events: Vec<Event>,
+}
+
 /// The body of every 4xx/5xx answer of the API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
@@ -298,6 +422,61 @@ mod tests {
         assert_eq!(json.get("in_response_to"), Some(&serde_json::Value::Null));
         assert_eq!(json["expected_sp_verdict"], "invalid");
         assert_eq!(serde_json::from_value::<ScenarioResponse>(json).unwrap(), r);
+    }
+
+    fn event(outcome: Outcome) -> Event {
+        Event {
+            seq: 7,
+            time: "2026-11-28T12:00:00.000Z".into(),
+            app: "avoma".into(),
+            user: None,
+            initiation: Initiation::Sp,
+            request_id: Some("_r1".into()),
+            scenario: None,
+            outcome,
+        }
+    }
+
+    #[test]
+    fn a_refused_event_is_flat_with_reason_and_detail() {
+        let e = event(Outcome::Refused {
+            reason: RefusalReason::RequestRefused(RequestProblem::IssuerMismatch),
+            message: "the Issuer does not match".into(),
+        });
+        let json = serde_json::to_string(&e).unwrap();
+        assert_eq!(
+            json,
+            r#"{"seq":7,"time":"2026-11-28T12:00:00.000Z","app":"avoma","user":null,"initiation":"sp","request_id":"_r1","scenario":null,"outcome":"refused","reason":"request_refused","detail":"issuer_mismatch","message":"the Issuer does not match"}"#
+        );
+        assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), e);
+        let e = event(Outcome::Refused {
+            reason: RefusalReason::NotAssigned,
+            message: "m".into(),
+        });
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["reason"], "not_assigned");
+        assert!(json.get("detail").is_none());
+        assert_eq!(serde_json::from_value::<Event>(json).unwrap(), e);
+    }
+
+    #[test]
+    fn a_success_event_carries_the_response() {
+        let e = event(Outcome::Success {
+            response_id: "_resp".into(),
+            saml_response: Some("PD94".into()),
+        });
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["outcome"], "success");
+        assert_eq!(json["response_id"], "_resp");
+        assert_eq!(json["saml_response"], "PD94");
+        assert!(json.get("reason").is_none());
+        assert_eq!(serde_json::from_value::<Event>(json).unwrap(), e);
+        for i in [Initiation::Sp, Initiation::Idp, Initiation::Api] {
+            assert_eq!(
+                serde_json::to_string(&i).unwrap(),
+                format!("\"{}\"", i.as_str())
+            );
+        }
     }
 
     #[test]
