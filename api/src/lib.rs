@@ -316,6 +316,8 @@ pub enum Outcome {
     Success {
         /// The Response's `ID`.
         response_id: String,
+        /// Where the response was posted (the ACS URL).
+        acs_url: String,
         /// The response as the HTTP-POST binding carries it (base64); `None` when it was
         /// larger than the log keeps.
         #[serde(default)]
@@ -463,6 +465,7 @@ mod tests {
     fn a_success_event_carries_the_response() {
         let e = event(Outcome::Success {
             response_id: "_resp".into(),
+            acs_url: "https://sp/acs".into(),
             saml_response: Some("PD94".into()),
         });
         let json = serde_json::to_value(&e).unwrap();

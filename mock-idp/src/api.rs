@@ -5,9 +5,13 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Json, Response};
 use base64::Engine as _;
-use samlscope_api::{AppInfo, RotatedCertificate, ScenarioResponse};
+use std::sync::Arc;
+
+use samlscope_api::{AppInfo, Event, RotatedCertificate, ScenarioResponse};
+use serde::Serialize;
 
 use crate::error::{HttpError, api_err};
+use crate::events::{Attempt, Filter, Initiation};
 use crate::form::{non_empty, param, parse_form};
 use crate::idp::{IdpError, SharedIdp, Wanted};
 use crate::pages;
@@ -101,6 +105,15 @@ pub(crate) async fn list_scenarios() -> Json<&'static [Scenario]> {
     Json(scenarios::scenarios())
 }
 
+const FORMATS: [&str; 4] = ["json", "html", "xml", "base64"];
+
+fn bad_format(format: &str) -> HttpError {
+    HttpError::Api(
+        StatusCode::BAD_REQUEST,
+        format!("format {format:?} is not one of json, html, xml, base64"),
+    )
+}
+
 pub(crate) async fn scenario_response(
     State(idp): State<SharedIdp>,
     Path((label, name)): Path<(String, String)>,
@@ -133,6 +146,10 @@ pub(crate) async fn scenario_response(
         .map(str::to_owned)
         .or_else(|| app.default_relay_state.clone());
     let format = param(&pairs, "format").unwrap_or("json");
+    // Refused before the response is made, so that the log holds only responses sent.
+    if !FORMATS.contains(&format) {
+        return Err(bad_format(format));
+    }
     let made = idp
         .response_off_reactor(Wanted {
             label: label.clone(),
@@ -145,6 +162,15 @@ pub(crate) async fn scenario_response(
         .await
         .map_err(api_err)?;
     let b64 = base64::engine::general_purpose::STANDARD.encode(made.xml.as_bytes());
+    idp.events.issued(
+        Attempt::new(&label, Initiation::Api)
+            .user(user)
+            .request_id(irt)
+            .scenario(Some(&scenario.name)),
+        &made.response_id,
+        &made.acs_url,
+        &b64,
+    );
     Ok(match format {
         "json" => Json(ScenarioResponse {
             scenario: scenario.name.clone(),
@@ -166,11 +192,34 @@ pub(crate) async fn scenario_response(
         )
             .into_response(),
         "base64" => ([(header::CONTENT_TYPE, "text/plain")], b64).into_response(),
-        other => {
-            return Err(HttpError::Api(
-                StatusCode::BAD_REQUEST,
-                format!("format {other:?} is not one of json, html, xml, base64"),
-            ));
-        }
+        other => return Err(bad_format(other)),
     })
+}
+
+/// [`samlscope_api::EventPage`]'s JSON, written from the log's shared events without copying
+/// them (a full log is about 1,000 responses).
+#[derive(Serialize)]
+struct Listing {
+    capacity: usize,
+    oldest_seq: Option<u64>,
+    next_seq: u64,
+    events: Vec<Arc<Event>>,
+}
+
+/// `GET /api/events?app=&user=&since=&limit=`: the events held that match, oldest first (see
+/// [`crate::events::query`]).
+pub(crate) async fn list_events(
+    State(idp): State<SharedIdp>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<impl Serialize>, HttpError> {
+    let log = &idp.events;
+    let filter = Filter::parse(query.as_deref().unwrap_or_default(), log.capacity())
+        .map_err(|e| HttpError::Api(StatusCode::BAD_REQUEST, e.to_string()))?;
+    let (events, oldest_seq, next_seq) = log.matching(&filter, false);
+    Ok(Json(Listing {
+        capacity: log.capacity(),
+        oldest_seq,
+        next_seq,
+        events,
+    }))
 }

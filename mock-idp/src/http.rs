@@ -7,7 +7,9 @@ use axum::http::{Method, StatusCode, Uri};
 use axum::response::Html;
 use axum::routing::{get, post};
 
-use crate::api::{certificate, list_apps, list_scenarios, metadata, scenario_response};
+use crate::api::{
+    certificate, list_apps, list_events, list_scenarios, metadata, scenario_response,
+};
 use crate::error::HttpError;
 use crate::form::BODY_LIMIT;
 use crate::idp::SharedIdp;
@@ -34,6 +36,8 @@ pub fn router(state: SharedIdp, web: &WebPage, admin_token: AdminToken) -> Route
             "/api/apps/{label}/responses/{scenario}",
             get(scenario_response),
         )
+        .route("/api/events", get(list_events))
+        .route("/events", get(crate::events::page::events_page))
         .route("/portal", get(portal))
         .route("/portal/login", post(portal_login))
         .route("/portal/logout", post(portal_logout))
@@ -61,7 +65,7 @@ async fn index(State(idp): State<SharedIdp>) -> Html<String> {
     Html(pages::page(
         "samlscope mock JumpCloud IdP",
         &format!(
-            "<ul>{apps}</ul><p><a href=\"/sp/\">Demo SP</a> · <a href=\"/portal\">User Portal</a> · <a href=\"/api/scenarios\">/api/scenarios</a> · <a href=\"/api/apps\">/api/apps</a></p><p>The inspector page is {how}.</p>",
+            "<ul>{apps}</ul><p><a href=\"/sp/\">Demo SP</a> · <a href=\"/portal\">User Portal</a> · <a href=\"/api/scenarios\">/api/scenarios</a> · <a href=\"/api/apps\">/api/apps</a> · <a href=\"/events\">SSO events</a></p><p>The inspector page is {how}.</p>",
             how = samlscope_core::xml::escape_text(HOW_TO_GET)
         ),
     ))

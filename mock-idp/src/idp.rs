@@ -17,6 +17,7 @@ use samlscope_forge::sign::{SignOptions, sign_enveloped};
 use crate::authn::{Authn, AuthnMethod};
 use crate::config::{App, Config, ConfigError, Sign, SignatureAlgorithm, User};
 use crate::directory_file::{self, DirectoryFileError};
+use crate::events::EventLog;
 use crate::keys::{KeyError, KeyMaterial, KeyName, KeyStore};
 use crate::scenarios::{Kind, PolicyFailure, Scenario};
 use crate::session::SessionStore;
@@ -46,6 +47,8 @@ pub struct Idp {
     pub sessions: SessionStore,
     /// The last accepted TOTP step per user (no code is accepted twice).
     pub totp_replay: ReplayGuard,
+    /// Every SSO attempt and scenario-API response (bounded ring buffer).
+    pub events: EventLog,
 }
 
 /// The configuration with what is derived from it: one consistent snapshot.
@@ -159,6 +162,8 @@ pub struct Wanted {
 #[derive(Debug, Clone)]
 pub struct Made {
     pub xml: String,
+    /// The Response's `ID`.
+    pub response_id: String,
     pub acs_url: String,
     /// The identity the IdP signed into the response.
     pub name_id: String,
@@ -214,6 +219,7 @@ impl Idp {
             sp_pending: Mutex::new(VecDeque::new()),
             sessions: SessionStore::default(),
             totp_replay: ReplayGuard::default(),
+            events: EventLog::new(),
         })
     }
 
@@ -453,6 +459,7 @@ impl Idp {
         let xml = Self::sign(&keys, &Self::options(app), &spec, xml, app.sign, None)?;
         Ok(Made {
             xml,
+            response_id: spec.response_id,
             acs_url: acs_url.to_owned(),
             name_id: String::new(),
             evil_name_id: None,
@@ -515,6 +522,7 @@ impl Idp {
             }
         };
         let mut spec = spec(config, app, user, &acs, in_response_to, now, authn);
+        let response_id = spec.response_id.clone();
         let mut name_id = spec.name_id.clone();
         let mut evil_name_id = None;
         let kind = scenario.map(|s| s.kind).unwrap_or(Kind::Valid(app.sign));
@@ -599,6 +607,7 @@ impl Idp {
         };
         Ok(Made {
             xml,
+            response_id,
             acs_url: acs,
             name_id,
             evil_name_id,

@@ -14,6 +14,7 @@ pub mod config;
 pub mod directory_file;
 pub mod directory_ops;
 pub mod error;
+pub mod events;
 pub mod form;
 pub mod http;
 pub mod idp;
@@ -107,6 +108,12 @@ impl RunningIdp {
     /// Whether the directory served is the configuration given or the one saved earlier.
     pub fn directory_origin(&self) -> &DirectoryOrigin {
         &self.directory_origin
+    }
+
+    /// The event log: every SSO attempt and scenario-API response, as `GET /api/events` lists
+    /// them ([`events::EventLog::list`]).
+    pub fn events(&self) -> &events::EventLog {
+        &self.idp.events
     }
 
     /// The Metadata URL's document for `app`.
@@ -306,6 +313,9 @@ pub fn urls(running: &RunningIdp, state_dir: &std::path::Path, web: &WebPage) ->
     s.push_str(&format!("  demo SP:           {base}/sp/\n"));
     s.push_str(&format!("  user portal:       {base}/portal\n"));
     s.push_str(&format!("  scenarios (JSON):  {base}/api/scenarios\n"));
+    s.push_str(&format!(
+        "  events:            {base}/events   (JSON: {base}/api/events)\n"
+    ));
     for a in &running.idp.config().apps {
         s.push_str(&format!(
             "  app {:<14} IDP URL {}  metadata {}\n",
