@@ -159,7 +159,8 @@ mod tests {
             ("since=2026-13-01T00:00:00Z", "RFC 3339"),
             ("limit=0", "from 1 to 1000"),
             ("limit=1001", "from 1 to 1000"),
-            ("limit=+5", "limit"),
+            ("limit=%2B5", "limit"),
+            ("since=%2B5", "since"),
             ("app=a&app=b", "more than once"),
             ("apps=a", "unknown query parameter \"apps\""),
         ] {
