@@ -5,11 +5,13 @@
 use crate::clock;
 use crate::examples::{self, Catalogue, Example};
 use crate::inspect::{Inputs, Inspection, Outcome, Settings, inspect};
+use crate::link::{self, Linked};
 use crate::trust::{TrustSetup, holds_private_key, parse_trust};
 use crate::views::{self, Actions};
 use gloo_timers::callback::Timeout;
 use std::rc::Rc;
 use wasm_bindgen::JsCast as _;
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -51,6 +53,10 @@ pub enum Msg {
     PickExample(String),
     ExampleLoaded(String, Result<Example, String>),
     FileLoaded(String, Result<String, String>),
+    /// The URL fragment changed (or the page loaded with one): it may carry a response.
+    HashChanged,
+    /// A linked response with its app's trust and SP settings, or why they could not be had.
+    LinkLoaded(Box<Linked>, Result<Example, String>),
     Clear,
 }
 
@@ -70,6 +76,8 @@ pub struct App {
     trust: (String, Result<TrustSetup, String>),
     /// How many validations have run (`data-run`: lets tests wait for the next result).
     runs: u64,
+    /// Listens for `hashchange` as long as the page lives.
+    _hash_listener: Option<Closure<dyn FnMut()>>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -210,8 +218,16 @@ impl Component for App {
             focus: None,
             trust: (String::new(), Ok(TrustSetup::default())),
             runs: 0,
+            _hash_listener: None,
         };
         app.trust.1 = parse_trust("");
+        app._hash_listener = web_sys::window().map(|w| {
+            let link = ctx.link().clone();
+            let f = Closure::<dyn FnMut()>::new(move || link.send_message(Msg::HashChanged));
+            let _ = w.add_event_listener_with_callback("hashchange", f.as_ref().unchecked_ref());
+            f
+        });
+        app.open_link(ctx);
         app.run();
         app
     }
@@ -347,6 +363,32 @@ impl Component for App {
                     }
                     Err(e) => self.note = Some(Err(format!("{name}: {e}"))),
                 }
+                true
+            }
+            Msg::HashChanged => {
+                if self.open_link(ctx) {
+                    self.run();
+                }
+                true
+            }
+            Msg::LinkLoaded(linked, loaded) => {
+                let app = linked.app.clone().unwrap_or_default();
+                match loaded {
+                    Ok(e) => {
+                        self.apply_example(e);
+                        self.note = Some(Ok(format!(
+                            "Opened the response from the link (it never left this browser), checked against app {app}'s metadata from this server."
+                        )));
+                    }
+                    Err(e) => {
+                        self.paste = linked.saml_response.into();
+                        self.selected = 0;
+                        self.note = Some(Err(format!(
+                            "Opened the response from the link, but app {app}'s metadata could not be fetched ({e}): the verdict uses the trust and SP settings already here."
+                        )));
+                    }
+                }
+                self.run();
                 true
             }
             Msg::Clear => {
@@ -518,6 +560,45 @@ impl Component for App {
 }
 
 impl App {
+    /// Opens a response carried by the URL fragment, if any, and clears the fragment. Returns
+    /// whether the paste changed now (with an app named, it changes when its metadata arrives).
+    fn open_link(&mut self, ctx: &Context<Self>) -> bool {
+        let Some(linked) = link::parse(&link::current_hash()) else {
+            return false;
+        };
+        link::clear_hash();
+        match linked {
+            Err(e) => {
+                self.note = Some(Err(e));
+                false
+            }
+            Ok(l) if l.app.is_some() => {
+                self.note = Some(Ok(format!(
+                    "Opening the linked response: fetching app {}'s metadata…",
+                    l.app.as_deref().unwrap_or_default()
+                )));
+                let link = ctx.link().clone();
+                spawn_local(async move {
+                    let loaded = examples::load_linked(&l).await;
+                    link.send_message(Msg::LinkLoaded(Box::new(l), loaded));
+                });
+                false
+            }
+            Ok(l) => {
+                self.paste = l.saml_response.into();
+                self.selected = 0;
+                if let Some(acs) = l.acs_url {
+                    self.settings.acs_url = acs;
+                }
+                self.settings.request_id = l.request_id.unwrap_or_default();
+                self.note = Some(Ok(
+                    "Opened the response from the link (it never left this browser).".into(),
+                ));
+                true
+            }
+        }
+    }
+
     fn examples_menu(&self, ctx: &Context<Self>) -> Html {
         match &self.catalogue {
             None => html! { <span class="muted small">{ "loading examples…" }</span> },

@@ -114,6 +114,30 @@ pub async fn load_example(app: &AppInfo, scenario: &str) -> Result<Example, Stri
     })
 }
 
+/// A response opened from a link ([`crate::link`]) with the trust and SP settings of the app
+/// it names, fetched from this server: the requests carry the app's label, never the response.
+pub async fn load_linked(linked: &crate::link::Linked) -> Result<Example, String> {
+    let label = linked.app.as_deref().ok_or("the link names no app")?;
+    let apps: Vec<AppInfo> = serde_json::from_str(&fetch_text("/api/apps").await?)
+        .map_err(|e| format!("/api/apps: {e}"))?;
+    let app = apps
+        .into_iter()
+        .find(|a| a.label == label)
+        .ok_or_else(|| format!("this server has no app {label:?}"))?;
+    let metadata = fetch_text(&format!("/api/apps/{}/metadata", encode(label))).await?;
+    Ok(Example {
+        saml_response: linked.saml_response.clone(),
+        metadata,
+        sp_entity_id: app.sp_entity_id,
+        acs_url: linked
+            .acs_url
+            .clone()
+            .or_else(|| app.acs_urls.into_iter().next())
+            .unwrap_or_default(),
+        request_id: linked.request_id.clone(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)] // test code
