@@ -304,7 +304,19 @@ pub enum RefusalReason {
     BadCredentials,
     /// The user is not bound to the application through a group.
     NotAssigned,
-    /// The IdP failed to make the response (keys, signing, encryption).
+    /// The user has TOTP and gave no code.
+    MfaRequired,
+    /// The TOTP code was wrong or expired.
+    MfaFailed,
+    /// The TOTP code had been used already (a replay).
+    MfaReplayed,
+    /// Too many recent MFA sign-ins to check a code against replay.
+    MfaBusy,
+    /// The user's TOTP secret is unusable (a setup mistake at the IdP).
+    MfaMisconfigured,
+    /// `IsPassive="true"` and no session to answer from: the SP got a NoPassive status response.
+    NoPassive,
+    /// The IdP failed to make the response or the session (keys, signing, encryption).
     IssueFailed,
 }
 

@@ -14,6 +14,15 @@ pub enum HttpError {
     Api(StatusCode, String),
 }
 
+impl HttpError {
+    /// The sentence saying what was wrong.
+    pub fn message(&self) -> &str {
+        match self {
+            Self::Page(_, _, msg) | Self::Api(_, msg) => msg,
+        }
+    }
+}
+
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
         match self {

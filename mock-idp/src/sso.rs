@@ -17,6 +17,7 @@ use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
 use crate::authn::authenticate;
 use crate::config::{App, Config};
 use crate::error::{HttpError, page_err};
+use crate::events::{Attempt, RefusalReason, RequestProblem};
 use crate::form::{BODY_LIMIT, form_encode, non_empty, param, parse_form, require_form};
 use crate::idp::{Idp, IdpError, SharedIdp, Wanted};
 use crate::pages;
@@ -34,15 +35,39 @@ struct Request {
     relay_state: Option<String>,
 }
 
-fn refused(app: &App, why: String) -> HttpError {
-    HttpError::Page(
-        StatusCode::BAD_REQUEST,
-        "SAML request refused",
-        format!(
-            "{why} (application {:?}: SP Entity ID {:?}, ACS URLs {:?})",
-            app.label, app.sp_entity_id, app.acs_urls
+/// A refused AuthnRequest: what was wrong (for the event log) and the page that says it.
+struct Refused {
+    problem: RequestProblem,
+    /// The request's ID, when it could be read.
+    request_id: Option<String>,
+    page: HttpError,
+}
+
+impl Refused {
+    /// Records the refusal of `attempt` and gives the page.
+    fn logged(self, idp: &Idp, attempt: &Attempt) -> HttpError {
+        let attempt = attempt.clone().request_id(self.request_id.as_deref());
+        idp.events.refuse(
+            &attempt,
+            RefusalReason::RequestRefused(self.problem),
+            self.page,
+        )
+    }
+}
+
+fn refused(app: &App, problem: RequestProblem, request_id: Option<&str>, why: String) -> Refused {
+    Refused {
+        problem,
+        request_id: request_id.map(str::to_owned),
+        page: HttpError::Page(
+            StatusCode::BAD_REQUEST,
+            "SAML request refused",
+            format!(
+                "{why} (application {:?}: SP Entity ID {:?}, ACS URLs {:?})",
+                app.label, app.sp_entity_id, app.acs_urls
+            ),
         ),
-    )
+    }
 }
 
 /// Decodes and checks an AuthnRequest. `transport` is the raw query string (Redirect) or a
@@ -51,17 +76,30 @@ fn check_request(
     app: &App,
     transport: &[u8],
     verify_redirect_signature: bool,
-) -> Result<Request, HttpError> {
+) -> Result<Request, Refused> {
     let limits = DecodeLimits {
         max_input: BODY_LIMIT,
         ..DecodeLimits::default()
     };
-    let messages = decode(transport, &limits)
-        .map_err(|e| refused(app, format!("the SAMLRequest could not be decoded: {e}")))?;
+    let messages = decode(transport, &limits).map_err(|e| {
+        refused(
+            app,
+            RequestProblem::Undecodable,
+            None,
+            format!("the SAMLRequest could not be decoded: {e}"),
+        )
+    })?;
     let msg = messages
         .into_iter()
         .find(|m| m.parameter == Some(Parameter::SamlRequest))
-        .ok_or_else(|| refused(app, "no SAMLRequest parameter was found".into()))?;
+        .ok_or_else(|| {
+            refused(
+                app,
+                RequestProblem::Undecodable,
+                None,
+                "no SAMLRequest parameter was found".into(),
+            )
+        })?;
     // With an SP Certificate configured, the request's signature is judged as JumpCloud
     // does, under the app's policy: the query string's signature (Redirect, where it arrived
     // or as the login form carries the query back) or the XML signature (POST). The
@@ -72,6 +110,8 @@ fn check_request(
             for c in Certificate::all_from_pem(pem).map_err(|e| {
                 refused(
                     app,
+                    RequestProblem::BadSpCertificate,
+                    None,
                     format!("the configured SP certificate is unusable: {e}"),
                 )
             })? {
@@ -95,6 +135,8 @@ fn check_request(
     let info = inspected.map_err(|e| {
         refused(
             app,
+            RequestProblem::NotAnAuthnRequest,
+            None,
             format!("the SAMLRequest is not a usable AuthnRequest: {e}"),
         )
     })?;
@@ -110,6 +152,8 @@ fn check_request(
             .unwrap_or_default();
         return Err(refused(
             app,
+            RequestProblem::BadSignature,
+            Some(&info.id),
             format!(
                 "the AuthnRequest's signature was refused: {}.{fix}",
                 bad.message
@@ -120,12 +164,16 @@ fn check_request(
         None => {
             return Err(refused(
                 app,
+                RequestProblem::NoIssuer,
+                Some(&info.id),
                 "the AuthnRequest has no <Issuer>; it must name the SP Entity ID".into(),
             ));
         }
         Some(i) if i != app.sp_entity_id => {
             return Err(refused(
                 app,
+                RequestProblem::IssuerMismatch,
+                Some(&info.id),
                 format!(
                     "the AuthnRequest's Issuer {i:?} does not match the application's SP Entity ID {:?} (it must match exactly)",
                     app.sp_entity_id
@@ -139,6 +187,8 @@ fn check_request(
         Some(a) => {
             return Err(refused(
                 app,
+                RequestProblem::AcsNotListed,
+                Some(&info.id),
                 format!(
                     "the AuthnRequest's AssertionConsumerServiceURL {a:?} is not one of the application's ACS URLs (it must match exactly)"
                 ),
@@ -151,6 +201,8 @@ fn check_request(
     {
         return Err(refused(
             app,
+            RequestProblem::UnsupportedBinding,
+            Some(&info.id),
             format!(
                 "the AuthnRequest asks for ProtocolBinding {b:?}; this IdP answers with HTTP-POST only"
             ),
@@ -211,18 +263,28 @@ async fn sso(
     headers: &HeaderMap,
 ) -> Result<Response, HttpError> {
     let directory = idp.directory();
-    let app = directory.app(label).map_err(page_err)?;
     let pairs = parse_form(transport);
     let scenario = param(&pairs, "scenario");
-    let chosen = find_scenario(scenario).map_err(page_err)?;
+    let has_request = pairs.iter().any(|(k, _)| k == "SAMLRequest");
+    let attempt = Attempt::sso(label, has_request).scenario(scenario);
+    let app = directory.app(label).map_err(|e| {
+        idp.events
+            .refuse(&attempt, RefusalReason::UnknownApp, page_err(e))
+    })?;
+    let chosen = find_scenario(scenario).map_err(|e| {
+        idp.events
+            .refuse(&attempt, RefusalReason::UnknownScenario, page_err(e))
+    })?;
     let saml_request = non_empty(param(&pairs, "SAMLRequest"));
     let request = if saml_request.is_some() {
-        Some(check_request(app, transport, redirect)?)
-    } else if pairs.iter().any(|(k, _)| k == "SAMLRequest") {
-        return Err(refused(app, "the SAMLRequest parameter is empty".into()));
+        Some(check_request(app, transport, redirect).map_err(|r| r.logged(idp, &attempt))?)
+    } else if has_request {
+        let why = "the SAMLRequest parameter is empty".into();
+        return Err(refused(app, RequestProblem::Undecodable, None, why).logged(idp, &attempt));
     } else {
         None
     };
+    let attempt = attempt.request_id(request.as_ref().map(|r| r.info.id.as_str()));
     let form_relay = non_empty(param(&pairs, "RelayState"));
     let force_authn = request.as_ref().is_some_and(|r| r.info.force_authn);
     let is_passive = request.as_ref().is_some_and(|r| r.info.is_passive);
@@ -232,6 +294,7 @@ async fn sso(
             relay: relay_state(app, request.as_ref(), redirect, form_relay),
             request,
             scenario: chosen,
+            attempt,
         };
         return answer(idp, &directory.config, app, reply, session, None).await;
     }
@@ -244,8 +307,16 @@ async fn sso(
         let made = idp
             .no_passive_off_reactor(label.to_owned(), r.acs_url.clone(), r.info.id.clone())
             .await
-            .map_err(page_err)?;
+            .map_err(|e| {
+                idp.events
+                    .refuse(&attempt, RefusalReason::IssueFailed, page_err(e))
+            })?;
         let b64 = base64::engine::general_purpose::STANDARD.encode(made.xml.as_bytes());
+        let why = format!(
+            "IsPassive, and no session to answer from: the SP was sent NoPassive status response {}",
+            made.response_id
+        );
+        idp.events.refused(attempt, RefusalReason::NoPassive, &why);
         return Ok(Html(pages::auto_post(&made.acs_url, &b64, relay.as_deref())).into_response());
     }
     // A Redirect request goes back to the login as the query it came in, so that its
@@ -303,6 +374,8 @@ struct Reply {
     request: Option<Request>,
     relay: Option<String>,
     scenario: Option<&'static Scenario>,
+    /// The attempt for the event log (the user is the session's).
+    attempt: Attempt,
 }
 
 /// The answer for a user with a session: the app's response in the auto-post form, or the
@@ -320,9 +393,14 @@ async fn answer(
         request,
         relay,
         scenario,
+        attempt,
     } = reply;
+    let attempt = attempt.user(&session.email);
     let name = app.display_label.as_deref().unwrap_or(&app.label);
     let mut response = if !config.is_assigned(app, &session.email) {
+        let why = format!("{} is not assigned to {name}", session.email);
+        idp.events
+            .refused(attempt, RefusalReason::NotAssigned, &why);
         (
             StatusCode::FORBIDDEN,
             Html(pages::not_assigned(&session.email, name)),
@@ -339,8 +417,13 @@ async fn answer(
                 authn: Some(session.authn),
             })
             .await
-            .map_err(page_err)?;
+            .map_err(|e| {
+                idp.events
+                    .refuse(&attempt, RefusalReason::IssueFailed, page_err(e))
+            })?;
         let b64 = base64::engine::general_purpose::STANDARD.encode(made.xml.as_bytes());
+        idp.events
+            .issued(attempt, &made.response_id, &made.acs_url, &b64);
         Html(pages::auto_post(&made.acs_url, &b64, relay.as_deref())).into_response()
     };
     if let Some(c) = cookie {
@@ -360,7 +443,6 @@ pub(crate) async fn login(
     require_form(&headers, "Sign-in refused")?;
     let directory = idp.directory();
     let config = &directory.config;
-    let app = directory.app(&label).map_err(page_err)?;
     let pairs = parse_form(&body);
     let email = param(&pairs, "email").unwrap_or_default().trim();
     let password = param(&pairs, "password").unwrap_or_default();
@@ -369,23 +451,39 @@ pub(crate) async fn login(
     let saml_query = non_empty(param(&pairs, "SAMLQuery"));
     let relay = non_empty(param(&pairs, "RelayState"));
     let scenario_name = non_empty(param(&pairs, "scenario"));
-    let scenario = find_scenario(scenario_name).map_err(page_err)?;
+    let has_request = saml_query.is_some() || saml_request.is_some();
+    let attempt = Attempt::sso(&label, has_request)
+        .user(email)
+        .scenario(scenario_name);
+    let app = directory.app(&label).map_err(|e| {
+        idp.events
+            .refuse(&attempt, RefusalReason::UnknownApp, page_err(e))
+    })?;
+    let scenario = find_scenario(scenario_name).map_err(|e| {
+        idp.events
+            .refuse(&attempt, RefusalReason::UnknownScenario, page_err(e))
+    })?;
     // The request is checked again: the hidden fields came back through the browser. A
     // Redirect request is its whole query (signature included); a POSTed one its XML.
     let request = match (saml_query, saml_request) {
-        (Some(q), _) => Some(check_request(app, q.as_bytes(), true)?),
+        (Some(q), _) => Some(check_request(app, q.as_bytes(), true)),
         (None, Some(r)) => Some(check_request(
             app,
             form_encode(&[("SAMLRequest", r)]).as_bytes(),
             false,
-        )?),
+        )),
         (None, None) => None,
-    };
+    }
+    .transpose()
+    .map_err(|r| r.logged(&idp, &attempt))?;
+    let attempt = attempt.request_id(request.as_ref().map(|r| r.info.id.as_str()));
     let name = app.display_label.as_deref().unwrap_or(&app.label);
     let now = crate::idp::now();
     let (user, method) = match authenticate(config, &idp.totp_replay, email, password, otp, now) {
         Ok(ok) => ok,
         Err(refusal) => {
+            idp.events
+                .refused(attempt, refusal.into(), refusal.message());
             let carry = pages::Carry {
                 saml_request,
                 saml_query,
@@ -416,11 +514,13 @@ pub(crate) async fn login(
             config.session_lifetime_seconds,
         )
         .map_err(|e| {
-            HttpError::Page(
+            let error = HttpError::Page(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Sign-in failed",
                 e.to_string(),
-            )
+            );
+            idp.events
+                .refuse(&attempt, RefusalReason::IssueFailed, error)
         })?;
     let cookie = id.set_cookie(
         crate::session::secure(&idp.base_url),
@@ -430,6 +530,7 @@ pub(crate) async fn login(
         relay: relay_state(app, request.as_ref(), saml_query.is_some(), relay),
         request,
         scenario,
+        attempt,
     };
     answer(&idp, config, app, reply, session, cookie).await
 }

@@ -20,6 +20,8 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub use query::{Filter, QueryError, Since};
+
+use crate::error::HttpError;
 pub use samlscope_api::{Event, EventPage, Initiation, Outcome, RefusalReason, RequestProblem};
 
 /// Events the log holds; the oldest is dropped when a new one arrives.
@@ -78,6 +80,21 @@ impl Attempt {
     pub fn scenario(mut self, name: Option<&str>) -> Self {
         self.scenario = name.filter(|n| !n.is_empty()).map(str::to_owned);
         self
+    }
+}
+
+impl From<crate::authn::Refusal> for RefusalReason {
+    fn from(r: crate::authn::Refusal) -> Self {
+        use crate::authn::Refusal;
+        use crate::totp::CodeRefusal;
+        match r {
+            Refusal::BadCredentials => Self::BadCredentials,
+            Refusal::Mfa(CodeRefusal::Missing) => Self::MfaRequired,
+            Refusal::Mfa(CodeRefusal::Wrong) => Self::MfaFailed,
+            Refusal::Mfa(CodeRefusal::Replayed) => Self::MfaReplayed,
+            Refusal::Mfa(CodeRefusal::Busy) => Self::MfaBusy,
+            Refusal::BadSecret => Self::MfaMisconfigured,
+        }
     }
 }
 
@@ -218,6 +235,18 @@ impl EventLog {
                 message: message.to_owned(),
             },
         )
+    }
+
+    /// Records that `attempt` was refused for `reason` with the error page or JSON `error`
+    /// (its sentence is the event's message), and hands the error on.
+    pub(crate) fn refuse(
+        &self,
+        attempt: &Attempt,
+        reason: RefusalReason,
+        error: HttpError,
+    ) -> HttpError {
+        self.refused(attempt.clone(), reason, error.message());
+        error
     }
 
     /// The events matching `filter`, oldest first (at most `filter.limit`, the oldest ones:
