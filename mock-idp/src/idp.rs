@@ -522,7 +522,7 @@ impl Idp {
             }
         };
         let mut spec = spec(config, app, user, &acs, in_response_to, now, authn);
-        let response_id = spec.response_id.clone();
+        let mut response_id = spec.response_id.clone();
         let mut name_id = spec.name_id.clone();
         let mut evil_name_id = None;
         let kind = scenario.map(|s| s.kind).unwrap_or(Kind::Valid(app.sign));
@@ -546,9 +546,14 @@ impl Idp {
                 };
                 name_id = attack.signed_name_id(&fixture);
                 evil_name_id = Some(fixture.evil_name_id.clone());
-                attack
+                let xml = attack
                     .build(&fixture)
-                    .map_err(|e| IdpError::Build(format!("{}: {e}", attack.id)))?
+                    .map_err(|e| IdpError::Build(format!("{}: {e}", attack.id)))?;
+                // A wrapping attack may put another Response around the signed one.
+                if let Some(id) = root_id(&xml) {
+                    response_id = id.to_owned();
+                }
+                xml
             }
             Kind::Policy(p) => {
                 let mut sign = app.sign;
@@ -667,6 +672,42 @@ pub fn spec(
     }
 }
 
+/// The `ID` of the document's first element, read lexically: an attack's document may be one
+/// the strict parser refuses (a DOCTYPE, a processing instruction).
+fn root_id(xml: &str) -> Option<&str> {
+    let mut rest = xml;
+    loop {
+        rest = &rest[rest.find('<')?..];
+        let skip = if rest.starts_with("<?") {
+            rest.find("?>")? + 2
+        } else if rest.starts_with("<!--") {
+            rest.find("-->")? + 3
+        } else if rest.starts_with("<!") {
+            // A DOCTYPE; the declarations of an internal subset are skipped one by one.
+            rest.find('>')? + 1
+        } else {
+            break;
+        };
+        rest = &rest[skip..];
+    }
+    let tag = &rest[..rest.find('>')?];
+    let mut from = 0;
+    while let Some(i) = tag[from..].find("ID=") {
+        let at = from + i;
+        from = at + 3;
+        if !tag[..at].ends_with(|c: char| c.is_ascii_whitespace()) {
+            continue;
+        }
+        let quote = tag[from..].chars().next()?;
+        if quote != '"' && quote != '\'' {
+            continue;
+        }
+        let value = &tag[from + 1..];
+        return value.find(quote).map(|end| &value[..end]);
+    }
+    None
+}
+
 /// The certificate an app that encrypts assertions encrypts for, or why there is none.
 fn encryption_certificate(app: &App) -> Result<Certificate, String> {
     match &app.sp_certificate {
@@ -702,4 +743,18 @@ fn encrypt_assertion_in(xml: &str, cert: &Certificate) -> Result<String, IdpErro
 fn common_name(app: &App) -> String {
     // JumpCloud's certificates name the org/app; an SP shows this in its IdP settings.
     format!("JumpCloud {}", app.label)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::root_id;
+
+    #[test]
+    fn the_root_id_is_read_past_declarations_and_comments() {
+        let doc = "<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY e \"x\">]><!-- c --><samlp:Response xmlns:a=\"ID=no\"\n\tID='_r1' Version=\"2.0\"><a ID=\"_a\"/></samlp:Response>";
+        assert_eq!(root_id(doc), Some("_r1"));
+        assert_eq!(root_id("<r NoID=\"x\" ID=\"_y\"/>"), Some("_y"));
+        assert_eq!(root_id("<r/>"), None);
+        assert_eq!(root_id("no markup"), None);
+    }
 }
