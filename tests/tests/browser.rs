@@ -289,6 +289,7 @@ fn response_b64(idp: &RunningIdp, scenario: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inspector_in_headless_chromium() {
+    let _one = ONE_BROWSER.lock().await;
     let Some(dist) = dist() else { return };
     page_size_within_budget(&dist);
     if !samlscope_tests::oracle_available(
@@ -646,4 +647,252 @@ async fn inspector_in_headless_chromium() {
 fn metadata_chunk(metadata: &str) -> &str {
     let start = metadata.find("<ds:X509Certificate>").unwrap() + 40;
     &metadata[start..start + 64]
+}
+
+/// The two browser tests share the machine's two cores: one Chromium at a time, so that the
+/// first test's in-page timing is not measured beside another browser.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// One request straight to the server (not through the proxy: this is the SP's and the test's
+/// traffic, not the browser's); the status and body.
+async fn http(addr: SocketAddr, method: &str, target: &str, form: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+        form.len()
+    );
+    s.write_all(head.as_bytes()).await.unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).await.unwrap();
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, text)
+}
+
+/// The newest event's response (base64), which must be a success.
+fn logged_response(idp: &RunningIdp) -> (u64, String) {
+    use samlscope_idp::events::{Filter, Outcome};
+    let e = idp.events().list(&Filter::default()).events.pop().unwrap();
+    match e.outcome {
+        Outcome::Success {
+            saml_response: Some(b64),
+            ..
+        } => (e.seq, b64),
+        o => panic!("not an issued response: {o:?}"),
+    }
+}
+
+/// Waits (at most 20 s) until the page's note contains `want`; then the verdict's text.
+async fn note_then_verdict(c: &Client, want: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let note = text_of(c, "[data-testid=note]").await.unwrap_or_default();
+        if note.contains(want) {
+            return text_of(c, "[data-testid=verdict]")
+                .await
+                .unwrap_or_default();
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the note never said {want:?}: {note:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// `/events` → "Open in inspector": the response opens in the page through the URL fragment,
+/// is checked against the app's metadata (fetched by label) and the request it answered, and
+/// never travels to the server.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_open_in_the_inspector_without_the_response_travelling() {
+    let _one = ONE_BROWSER.lock().await;
+    let Some(dist) = dist() else { return };
+    if !samlscope_tests::oracle_available(
+        "chromium + chromedriver",
+        Command::new("chromedriver").arg("--version"),
+    ) {
+        return;
+    }
+    let idp = samlscope_idp::start_with(
+        Config::bundled().unwrap(),
+        KeyStore::Memory,
+        None,
+        Some(dist),
+    )
+    .await
+    .unwrap();
+    // An SP-initiated sign-in over HTTP (the SP's request, the user's credentials) and a
+    // wrapping attack from the scenario API: two responses in the log.
+    let request = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_events_req" Version="2.0" IssueInstant="2026-01-01T00:00:00Z" AssertionConsumerServiceURL="https://prod-api.avoma.com/saml2/acs"><saml:Issuer>https://app.avoma.com</saml:Issuer></samlp:AuthnRequest>"#;
+    let body = samlscope_idp::form::form_encode(&[
+        ("email", USER),
+        ("password", "alice-password"),
+        (
+            "SAMLRequest",
+            &base64::engine::general_purpose::STANDARD.encode(request),
+        ),
+    ]);
+    let (status, page) = http(idp.addr(), "POST", &format!("/saml2/{APP}/login"), &body).await;
+    assert_eq!(status, 200, "{page}");
+    let (valid_seq, valid) = logged_response(&idp);
+    let (status, page) = http(
+        idp.addr(),
+        "GET",
+        &format!("/api/apps/{APP}/responses/xsw1?user=alice%40acmecorp.com"),
+        "",
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    let (xsw_seq, xsw) = logged_response(&idp);
+
+    let (proxy, sent) = recording_proxy(idp.addr()).await;
+    let origin = format!("http://{proxy}");
+    let profile = samlscope_tests::scratch("chromium-profile-events");
+    let (_driver, c) = browser(&profile).await;
+    // Settings typed earlier must not hide what the link brings: the link's app sets them.
+    c.goto(&format!("{origin}/")).await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("[data-testid=input]"))
+        .await
+        .unwrap();
+    edit(&c, &[("sp-entity-id", MARKER_SP)]).await;
+
+    // 1. The valid response: opened, trusted by the app's metadata, valid, and the fragment
+    // is gone from the address bar.
+    c.goto(&format!("{origin}/events")).await.unwrap();
+    screenshot(&c, "06-events").await;
+    c.find(Locator::Css(&format!("[data-testid=open-{valid_seq}]")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let v = note_then_verdict(&c, "Opened the response from the link").await;
+    assert_eq!(verdict_word(&v), "valid", "{v}");
+    assert_eq!(
+        text_of(&c, "[data-testid=name-id]").await.as_deref(),
+        Some(USER)
+    );
+    assert_eq!(value_of(&c, "sp-entity-id").await, "https://app.avoma.com");
+    assert_eq!(value_of(&c, "request-id").await, "_events_req");
+    assert_eq!(value_of(&c, "input").await, valid);
+    // The request ID came with the link: InResponseTo is checked, not skipped.
+    let in_response_to = c
+        .find(Locator::Css(
+            "[data-testid='check-response.in_response_to']",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        in_response_to.attr("data-status").await.unwrap().as_deref(),
+        Some("pass")
+    );
+    let url = c.current_url().await.unwrap();
+    assert_eq!(url.fragment(), None, "{url}");
+    assert_eq!(url.path(), "/");
+    screenshot(&c, "07-opened-from-events").await;
+
+    // 2. The wrapping attack: invalid, the wrapping caught, no verified user.
+    c.goto(&format!("{origin}/events")).await.unwrap();
+    c.find(Locator::Css(&format!("[data-testid=open-{xsw_seq}]")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let v = note_then_verdict(&c, "Opened the response from the link").await;
+    assert_eq!(verdict_word(&v), "invalid", "{v}");
+    let wrapped = c
+        .find(Locator::Css("[data-testid='check-structure.unique_ids']"))
+        .await
+        .unwrap();
+    assert_eq!(
+        wrapped.attr("data-status").await.unwrap().as_deref(),
+        Some("fail")
+    );
+    assert!(text_of(&c, "[data-testid=name-id]").await.is_none());
+    assert_eq!(value_of(&c, "input").await, xsw);
+
+    // 3. A fragment set on the open page (hashchange): the valid response again.
+    let link = |b64: &str| {
+        use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+        format!(
+            "#SAMLResponse={}&app={APP}",
+            utf8_percent_encode(b64, NON_ALPHANUMERIC)
+        )
+    };
+    let before = run_count(&c).await;
+    c.execute("location.hash = arguments[0];", vec![json!(link(&valid))])
+        .await
+        .unwrap();
+    let v = settled(&c, before).await;
+    assert_eq!(verdict_word(&v), "valid", "{v}");
+    assert_eq!(value_of(&c, "input").await, valid);
+
+    // 4. A fragment above the cap: refused with a message, the paste left as it was.
+    let huge = "A".repeat(300 * 1024);
+    c.execute("location.hash = arguments[0];", vec![json!(link(&huge))])
+        .await
+        .unwrap();
+    let note = {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let n = text_of(&c, "[data-testid=note]").await.unwrap_or_default();
+            if n.contains("KiB") || Instant::now() > deadline {
+                break n;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    };
+    assert!(
+        note.contains("above the 256 KiB a link may carry"),
+        "{note}"
+    );
+    assert_eq!(value_of(&c, "input").await, valid);
+
+    // 5. What the browser sent: the pages and the app's metadata, never a response.
+    let sent = sent.lock().unwrap().clone();
+    let sent = String::from_utf8_lossy(&sent);
+    for needed in [
+        "GET /events ",
+        "GET / ",
+        "GET /api/apps ",
+        "GET /api/apps/avoma/metadata ",
+    ] {
+        assert!(sent.contains(needed), "the browser did not send {needed:?}");
+    }
+    for (what, b64) in [("the valid response", &valid), ("the XSW response", &xsw)] {
+        let mid = b64.len() / 2;
+        let chunk = &b64[mid..mid + 48];
+        let encoded =
+            percent_encoding::utf8_percent_encode(chunk, percent_encoding::NON_ALPHANUMERIC)
+                .to_string();
+        assert!(
+            !sent.contains(chunk) && !sent.contains(&encoded),
+            "{what} was sent over the network"
+        );
+    }
+    assert!(
+        !sent.contains("SAMLResponse"),
+        "a request named SAMLResponse"
+    );
+    assert!(
+        !sent.contains("AAAAAAAAAAAAAAAA"),
+        "the oversized fragment was sent"
+    );
+    assert!(
+        !sent.contains("marker-7f3a9c"),
+        "the typed SP entity ID was sent"
+    );
+    assert_eq!(
+        sent.matches("POST ").count(),
+        0,
+        "the page made POST requests"
+    );
+    eprintln!(
+        "events → inspector: {} B sent by the browser, no response among them",
+        sent.len()
+    );
+    c.close().await.unwrap();
 }
