@@ -673,3 +673,125 @@ async fn the_events_page_links_each_response_into_the_inspector() {
     let only = get(idp.addr(), "/events?user=alice%40acmecorp.com").await;
     assert!(only.body.contains("data-seq=\"1\"") && !only.body.contains("data-seq=\"2\""));
 }
+
+/// Sessions, IsPassive and TOTP: the attempts they decide are logged like the others.
+#[tokio::test]
+async fn session_passive_and_mfa_attempts_are_logged() {
+    use common::browser::Browser;
+    use samlscope_idp::totp::{STEP_SECONDS, TotpSecret};
+    const SECRET: &str = "JBSWY3DPEHPK3PXP";
+    let config = samlscope_idp::Config::from_toml(concat!(
+        "org = \"testorg\"\n",
+        "[[apps]]\nlabel = \"one\"\nidp_entity_id = \"idp-one\"\nsp_entity_id = \"https://one.example.com/sp\"\n",
+        "acs_urls = [\"https://one.example.com/acs\"]\nuser_groups = [\"staff\"]\n",
+        "[[users]]\nemail = \"mia@testorg.com\"\npassword = \"mia-pw\"\ntotp_secret = \"JBSWY3DPEHPK3PXP\"\n",
+        "[[users]]\nemail = \"nobody@testorg.com\"\npassword = \"nobody-pw\"\n",
+        "[[groups]]\nname = \"staff\"\nmembers = [\"mia@testorg.com\"]\n",
+        "[[groups]]\nname = \"lonely\"\nmembers = [\"nobody@testorg.com\"]\n",
+    ))
+    .unwrap();
+    let idp = samlscope_idp::start(config).await.unwrap();
+    let passive = authn_request("_passive", "https://one.example.com/sp", None)
+        .replace(" Version=", " IsPassive=\"true\" Version=");
+    let mut b = Browser::new(idp.addr());
+
+    // IsPassive without a session: NoPassive to the SP, logged as refused with its ID.
+    let r = b
+        .get(&format!(
+            "/saml2/one?{}",
+            form_encode(&[("SAMLRequest", &deflate_b64(&passive))])
+        ))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let xml = common::b64(form(&r.body).unwrap().get("SAMLResponse").unwrap());
+    assert!(xml.contains("NoPassive"));
+    let e = last_event(&idp).await;
+    let (reason, message) = refusal(&e);
+    assert_eq!(reason, RefusalReason::NoPassive);
+    assert!(message.contains(root_id(&xml)), "{message}");
+    assert_eq!(
+        (e.initiation, e.request_id.as_deref(), e.user.as_deref()),
+        (Initiation::Sp, Some("_passive"), None)
+    );
+
+    // TOTP: no code, a wrong code, the right one, then the same code replayed elsewhere.
+    let secret = TotpSecret::from_base32(SECRET).unwrap();
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs(),
+    )
+    .unwrap();
+    let live: Vec<String> = [-1, 0, 1, 2]
+        .iter()
+        .map(|k| secret.code_at(now + k * STEP_SECONDS))
+        .collect();
+    let wrong = (0..1000)
+        .map(|n| format!("{:06}", n * 7919 % 1_000_000))
+        .find(|c| !live.contains(c))
+        .unwrap();
+    let right = secret.code_at(now);
+    let mia = |otp: Option<&str>| {
+        let mut pairs = vec![("email", "mia@testorg.com"), ("password", "mia-pw")];
+        if let Some(c) = otp {
+            pairs.push(("otp", c));
+        }
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k, v.to_owned()))
+            .collect::<Vec<_>>()
+    };
+    for (otp, status, reason) in [
+        (None, 401, Some(RefusalReason::MfaRequired)),
+        (Some(wrong.as_str()), 401, Some(RefusalReason::MfaFailed)),
+        (Some(right.as_str()), 200, None),
+    ] {
+        let pairs = mia(otp);
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = b.post_form("/saml2/one/login", &pairs).await;
+        assert_eq!(r.status, status, "{otp:?}: {}", r.body);
+        let e = last_event(&idp).await;
+        assert_eq!(e.user.as_deref(), Some("mia@testorg.com"));
+        match reason {
+            Some(want) => assert_eq!(refusal(&e).0, want, "{otp:?}"),
+            None => assert!(matches!(e.outcome, Outcome::Success { .. }), "{e:?}"),
+        }
+    }
+    let mut thief = Browser::new(idp.addr());
+    let pairs = mia(Some(&right));
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        thief.post_form("/saml2/one/login", &pairs).await.status,
+        401
+    );
+    assert_eq!(
+        refusal(&last_event(&idp).await).0,
+        RefusalReason::MfaReplayed
+    );
+
+    // The session answers the next SSO without a login: logged as the session's user.
+    let r = b.get("/saml2/one").await;
+    let xml = common::b64(form(&r.body).unwrap().get("SAMLResponse").unwrap());
+    let e = last_event(&idp).await;
+    assert_eq!(
+        (e.initiation, e.user.as_deref()),
+        (Initiation::Idp, Some("mia@testorg.com"))
+    );
+    match &e.outcome {
+        Outcome::Success { response_id, .. } => assert_eq!(response_id, root_id(&xml)),
+        o => panic!("{o:?}"),
+    }
+
+    // A user with no bound group.
+    let r = post_form(
+        idp.addr(),
+        "/saml2/one/login",
+        &[("email", "nobody@testorg.com"), ("password", "nobody-pw")],
+    )
+    .await;
+    assert_eq!(r.status, 403);
+    let e = last_event(&idp).await;
+    assert_eq!(refusal(&e).0, RefusalReason::NotAssigned);
+    assert_eq!(e.user.as_deref(), Some("nobody@testorg.com"));
+}
