@@ -429,6 +429,12 @@ async fn filters_by_app_user_since_and_limit() {
         (page.capacity, page.oldest_seq, page.next_seq),
         (events::CAPACITY, Some(1), 5)
     );
+    // `samlscope serve` names the page and the endpoint.
+    let banner = samlscope_idp::urls(&idp, std::path::Path::new("/tmp/state"), None);
+    assert!(
+        banner.contains(&format!("{}/api/events", idp.base_url())),
+        "{banner}"
+    );
     // The library sees the same log.
     assert_eq!(
         idp.events().list(&events::Filter::default()),
