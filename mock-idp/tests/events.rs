@@ -430,7 +430,11 @@ async fn filters_by_app_user_since_and_limit() {
         (events::CAPACITY, Some(1), 5)
     );
     // `samlscope serve` names the page and the endpoint.
-    let banner = samlscope_idp::urls(&idp, std::path::Path::new("/tmp/state"), None);
+    let banner = samlscope_idp::urls(
+        &idp,
+        std::path::Path::new("/tmp/state"),
+        &samlscope_idp::WebPage::Missing,
+    );
     assert!(
         banner.contains(&format!("{}/api/events", idp.base_url())),
         "{banner}"
