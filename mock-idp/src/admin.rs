@@ -21,7 +21,7 @@ use axum::routing::{get, post, put};
 use samlscope_api::admin as wire;
 use serde::de::DeserializeOwned;
 
-use crate::directory_ops::AdminError;
+use crate::admin_error::AdminError;
 use crate::error::HttpError;
 use crate::form::BODY_LIMIT;
 use crate::idp::{IdpError, SharedIdp};

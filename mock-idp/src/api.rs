@@ -10,10 +10,10 @@ use std::sync::Arc;
 use samlscope_api::{AppInfo, Event, RotatedCertificate, ScenarioResponse};
 use serde::Serialize;
 
-use crate::error::{HttpError, api_err};
+use crate::error::HttpError;
 use crate::events::{Attempt, Filter, Initiation};
 use crate::form::{non_empty, param, parse_form};
-use crate::idp::{IdpError, SharedIdp, Wanted};
+use crate::idp::{IdpError, SharedIdp, Wanted, api_err};
 use crate::pages;
 use crate::scenarios::{self, Scenario};
 

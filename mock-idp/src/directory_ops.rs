@@ -12,8 +12,9 @@ use samlscope_api::admin as wire;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::config::{ConfigError, Group};
-use crate::idp::{Idp, IdpError};
+use crate::admin_error::{AdminError, Kind, Missing};
+use crate::config::Group;
+use crate::idp::Idp;
 use crate::wire::{
     added_time, app_from_wire, app_to_wire, group_from_wire, group_to_wire, user_from_wire,
     user_to_wire,
@@ -24,82 +25,6 @@ use crate::wire::{
 pub const MAX_APPS: usize = 1_000;
 pub const MAX_USERS: usize = 10_000;
 pub const MAX_GROUPS: usize = 1_000;
-
-/// What an admin operation names that is not there.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Missing {
-    App(String),
-    User(String),
-    Group(String),
-    Assignment { app: String, group: String },
-    Membership { group: String, email: String },
-}
-
-impl std::fmt::Display for Missing {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::App(l) => write!(f, "no application with IDP URL label (ssoUrl) {l:?}"),
-            Self::User(e) => write!(f, "no user {e:?} in the directory"),
-            Self::Group(g) => write!(f, "no user group {g:?}"),
-            Self::Assignment { app, group } => {
-                write!(
-                    f,
-                    "user group {group:?} is not assigned to application {app:?}"
-                )
-            }
-            Self::Membership { group, email } => {
-                write!(f, "user {email:?} is not a member of user group {group:?}")
-            }
-        }
-    }
-}
-
-/// What kind of thing an operation is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    App,
-    User,
-    Group,
-}
-
-impl Kind {
-    fn name(self) -> &'static str {
-        match self {
-            Self::App => "an application with IDP URL label (ssoUrl)",
-            Self::User => "a user",
-            Self::Group => "a user group",
-        }
-    }
-}
-
-/// Why an admin operation changed nothing.
-#[derive(Debug, thiserror::Error)]
-pub enum AdminError {
-    #[error("{0}")]
-    NotFound(Missing),
-    #[error("there is already {kind} {name:?}", kind = .0.name(), name = .1)]
-    Exists(Kind, String),
-    #[error("the directory holds the most it may ({limit} {what}); delete some first")]
-    Full { what: &'static str, limit: usize },
-    /// The request itself is wrong (a field, a rename, a body that is not an object).
-    #[error("{0}")]
-    Invalid(String),
-    /// The directory after the change would break a rule (validation names it).
-    #[error("refused, the directory would be invalid: {0}")]
-    Rejected(ConfigError),
-    /// Keys or the state directory failed: nothing changed.
-    #[error(transparent)]
-    Idp(IdpError),
-}
-
-impl From<IdpError> for AdminError {
-    fn from(e: IdpError) -> Self {
-        match e {
-            IdpError::Config(c) => Self::Rejected(c),
-            other => Self::Idp(other),
-        }
-    }
-}
 
 /// RFC 7386 JSON merge patch of `current` with `patch` (an object: fields present replace,
 /// `null` resets a field to its default), read back with the type's own rules, so an unknown
@@ -384,7 +309,7 @@ impl Idp {
     }
 
     pub fn create_group(&self, group: wire::Group) -> Result<wire::Group, AdminError> {
-        let group = group_from_wire(group, None, crate::idp::now())?;
+        let group = group_from_wire(group, None, crate::fresh::now())?;
         self.change_with(|c| {
             if c.groups.iter().any(|g| g.name == group.name) {
                 return Err(AdminError::Exists(Kind::Group, group.name.clone()));
@@ -417,7 +342,7 @@ impl Idp {
                     edited.name
                 )));
             }
-            let group = group_from_wire(edited, Some(slot), crate::idp::now())?;
+            let group = group_from_wire(edited, Some(slot), crate::fresh::now())?;
             let out = group_to_wire(&group);
             *slot = group;
             Ok(out)
@@ -486,7 +411,7 @@ impl Idp {
             match at {
                 Some(t) if g.has_member(&email) => g.set_added(&email, t),
                 Some(t) => g.add_member(&email, t),
-                None => g.add_member(&email, crate::idp::now()),
+                None => g.add_member(&email, crate::fresh::now()),
             }
             Ok(group_to_wire(g))
         })

@@ -1,11 +1,10 @@
 //! The one error type of the routes: a page for browser flows, JSON for the API. Every bad
 //! input becomes a 4xx with a sentence saying what was wrong.
 
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Json, Response};
 use samlscope_api::ApiError;
 
-use crate::idp::IdpError;
 use crate::pages;
 
 /// An error as a page (browser flows) or JSON (the API).
@@ -34,26 +33,10 @@ impl IntoResponse for HttpError {
     }
 }
 
-pub(crate) fn api_err(e: IdpError) -> HttpError {
-    let status = match e {
-        IdpError::UnknownApp(_) | IdpError::UnknownScenario(_) => StatusCode::NOT_FOUND,
-        IdpError::UnknownUser(_) | IdpError::Config(_) => StatusCode::BAD_REQUEST,
-        IdpError::Keys(_) | IdpError::Build(_) | IdpError::Save(_) => {
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
-    };
-    HttpError::Api(status, e.to_string())
-}
-
-pub(crate) fn page_err(e: IdpError) -> HttpError {
-    let status = match e {
-        IdpError::UnknownApp(_) => StatusCode::NOT_FOUND,
-        IdpError::UnknownUser(_) | IdpError::UnknownScenario(_) | IdpError::Config(_) => {
-            StatusCode::BAD_REQUEST
-        }
-        IdpError::Keys(_) | IdpError::Build(_) | IdpError::Save(_) => {
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
-    };
-    HttpError::Page(status, "SAML error", e.to_string())
+/// The fallback of every route: a JSON 404 that says where the URLs are listed.
+pub(crate) async fn not_found(uri: Uri) -> HttpError {
+    HttpError::Api(
+        StatusCode::NOT_FOUND,
+        format!("nothing at {}; GET / lists the URLs", uri.path()),
+    )
 }

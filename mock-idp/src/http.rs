@@ -37,7 +37,7 @@ pub fn router(state: SharedIdp, web: &WebPage, admin_token: AdminToken) -> Route
             get(scenario_response),
         )
         .route("/api/events", get(list_events))
-        .route("/events", get(crate::events::page::events_page))
+        .route("/events", get(crate::events_page::events_page))
         .route("/portal", get(portal))
         .route("/portal/login", post(portal_login))
         .route("/portal/logout", post(portal_logout))
@@ -69,13 +69,6 @@ async fn index(State(idp): State<SharedIdp>) -> Html<String> {
             how = samlscope_core::xml::escape_text(HOW_TO_GET)
         ),
     ))
-}
-
-pub(crate) async fn not_found(uri: Uri) -> HttpError {
-    HttpError::Api(
-        StatusCode::NOT_FOUND,
-        format!("nothing at {}; GET / lists the URLs", uri.path()),
-    )
 }
 
 async fn method_not_allowed(method: Method, uri: Uri) -> HttpError {

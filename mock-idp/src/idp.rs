@@ -4,8 +4,8 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
 
+use axum::http::StatusCode;
 use samlscope_core::algorithm;
 use samlscope_core::saml::time::Instant;
 use samlscope_core::trust::Certificate;
@@ -17,7 +17,9 @@ use samlscope_forge::sign::{SignOptions, sign_enveloped};
 use crate::authn::{Authn, AuthnMethod};
 use crate::config::{App, Config, ConfigError, Sign, SignatureAlgorithm, User};
 use crate::directory_file::{self, DirectoryFileError};
+use crate::error::HttpError;
 use crate::events::EventLog;
+use crate::fresh::{now, random_id};
 use crate::keys::{KeyError, KeyMaterial, KeyName, KeyStore};
 use crate::scenarios::{Kind, PolicyFailure, Scenario};
 use crate::session::SessionStore;
@@ -169,34 +171,6 @@ pub struct Made {
     pub name_id: String,
     /// For attacks: the identity the attacker planted.
     pub evil_name_id: Option<String>,
-}
-
-pub fn now() -> Instant {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0);
-    Instant::from_unix_seconds(secs)
-}
-
-/// A SAML ID: `_` + 160 random bits in hex (an xs:ID must not start with a digit).
-pub fn random_id() -> String {
-    let mut b = [0u8; 20];
-    if getrandom::fill(&mut b).is_err() {
-        // The OS RNG failing is not recoverable in a meaningful way; fall back to the clock so
-        // the IdP keeps answering (IDs need uniqueness, not secrecy).
-        let t = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        b[..16].copy_from_slice(&t.to_be_bytes());
-    }
-    let mut s = String::with_capacity(41);
-    s.push('_');
-    for x in b {
-        s.push_str(&format!("{x:02x}"));
-    }
-    s
 }
 
 impl Idp {
@@ -743,6 +717,31 @@ fn encrypt_assertion_in(xml: &str, cert: &Certificate) -> Result<String, IdpErro
 fn common_name(app: &App) -> String {
     // JumpCloud's certificates name the org/app; an SP shows this in its IdP settings.
     format!("JumpCloud {}", app.label)
+}
+
+/// The HTTP answer to an [`IdpError`]: JSON for the API, a page for browser flows.
+pub(crate) fn api_err(e: IdpError) -> HttpError {
+    let status = match e {
+        IdpError::UnknownApp(_) | IdpError::UnknownScenario(_) => StatusCode::NOT_FOUND,
+        IdpError::UnknownUser(_) | IdpError::Config(_) => StatusCode::BAD_REQUEST,
+        IdpError::Keys(_) | IdpError::Build(_) | IdpError::Save(_) => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    HttpError::Api(status, e.to_string())
+}
+
+pub(crate) fn page_err(e: IdpError) -> HttpError {
+    let status = match e {
+        IdpError::UnknownApp(_) => StatusCode::NOT_FOUND,
+        IdpError::UnknownUser(_) | IdpError::UnknownScenario(_) | IdpError::Config(_) => {
+            StatusCode::BAD_REQUEST
+        }
+        IdpError::Keys(_) | IdpError::Build(_) | IdpError::Save(_) => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    HttpError::Page(status, "SAML error", e.to_string())
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! (`samlscope serve`): [`serve`] with [`ServeArgs`].
 
 mod admin;
+pub mod admin_error;
 mod api;
 pub mod authn;
 pub mod banner;
@@ -15,7 +16,9 @@ pub mod directory_file;
 pub mod directory_ops;
 pub mod error;
 pub mod events;
+mod events_page;
 pub mod form;
+pub mod fresh;
 pub mod http;
 pub mod idp;
 pub mod keys;
@@ -36,9 +39,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use admin::peer_allowed;
+pub use admin_error::AdminError;
 pub use config::{Config, ConfigError};
 pub use directory_file::DirectoryFileError;
-pub use directory_ops::AdminError;
 pub use http::router;
 pub use idp::{Idp, IdpError, Made, SharedIdp, Wanted};
 pub use keys::{KeyStore, default_state_dir};

@@ -46,7 +46,7 @@ pub(crate) async fn portal_login(
     let pairs = parse_form(&body);
     let email = param(&pairs, "email").unwrap_or_default();
     let password = param(&pairs, "password").unwrap_or_default();
-    let now = crate::idp::now();
+    let now = crate::fresh::now();
     let (user, method) = match authenticate(
         &config,
         &idp.totp_replay,

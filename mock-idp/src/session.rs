@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use samlscope_core::saml::time::Instant;
 
 use crate::authn::{Authn, AuthnMethod};
-use crate::idp::random_id;
+use crate::fresh::random_id;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "samlscope_idp_session";

@@ -20,7 +20,8 @@ use samlscope_core::xml::{escape_attr, escape_text};
 use crate::config::App;
 use crate::error::HttpError;
 use crate::form::{BODY_LIMIT, form_encode, parse_form, require_form};
-use crate::idp::{Idp, SharedIdp, random_id};
+use crate::fresh::random_id;
+use crate::idp::{Idp, SharedIdp};
 use crate::pages;
 
 const PENDING_MAX: usize = 1024;
@@ -83,7 +84,7 @@ async fn start_login(State(idp): State<SharedIdp>) -> Result<Response, HttpError
             "<samlp:NameIDPolicy Format=\"{nf}\" AllowCreate=\"true\"/></samlp:AuthnRequest>"
         ),
         id = id,
-        now = crate::idp::now().to_rfc3339(),
+        now = crate::fresh::now().to_rfc3339(),
         dest = escape_attr(&idp.sso_url(&app.label)),
         acs = escape_attr(&acs),
         sp = escape_text(&app.sp_entity_id),
@@ -148,7 +149,7 @@ async fn acs(
     let metadata = idp.metadata(&app.label).map_err(|e| bad(e.to_string()))?;
     let (trust, _) = trust_from_metadata(metadata.as_bytes())
         .map_err(|e| bad(format!("own metadata unusable: {e}")))?;
-    let mut policy = Policy::new(trust, crate::idp::now());
+    let mut policy = Policy::new(trust, crate::fresh::now());
     // The app's own IdP entity ID: its metadata keys are bound to it as well.
     policy.idp_entity_id = Some(app.idp_entity_id.clone());
     policy.sp_entity_id = Some(app.sp_entity_id.clone());

@@ -16,10 +16,10 @@ use samlscope_core::trust::{Certificate, TrustSource, TrustStore};
 
 use crate::authn::authenticate;
 use crate::config::{App, Config};
-use crate::error::{HttpError, page_err};
+use crate::error::HttpError;
 use crate::events::{Attempt, RefusalReason, RequestProblem};
 use crate::form::{BODY_LIMIT, form_encode, non_empty, param, parse_form, require_form};
-use crate::idp::{Idp, IdpError, SharedIdp, Wanted};
+use crate::idp::{Idp, IdpError, SharedIdp, Wanted, page_err};
 use crate::pages;
 use crate::scenarios::{self, Scenario};
 use crate::session::{Session, SessionId};
@@ -346,7 +346,7 @@ async fn sso(
 pub(crate) fn live_session(idp: &Idp, headers: &HeaderMap, config: &Config) -> Option<Session> {
     let id = SessionId::from_headers(headers)?;
     idp.sessions
-        .get(&id, crate::idp::now())
+        .get(&id, crate::fresh::now())
         .filter(|s| config.user(&s.email).is_some())
 }
 
@@ -478,7 +478,7 @@ pub(crate) async fn login(
     .map_err(|r| r.logged(&idp, &attempt))?;
     let attempt = attempt.request_id(request.as_ref().map(|r| r.info.id.as_str()));
     let name = app.display_label.as_deref().unwrap_or(&app.label);
-    let now = crate::idp::now();
+    let now = crate::fresh::now();
     let (user, method) = match authenticate(config, &idp.totp_replay, email, password, otp, now) {
         Ok(ok) => ok,
         Err(refusal) => {

@@ -106,7 +106,7 @@ impl WebPage {
                 })
             }
             Self::Dir(dir) => router.fallback_service(tower_http::services::ServeDir::new(dir)),
-            Self::Missing => router.route("/", index).fallback(crate::http::not_found),
+            Self::Missing => router.route("/", index).fallback(crate::error::not_found),
         }
     }
 }

@@ -5,11 +5,11 @@
 use samlscope_api::admin as wire;
 use samlscope_core::saml::time::Instant;
 
+use crate::admin_error::AdminError;
 use crate::config::{
     self, App, AttributeMapping, Group, Sign, SignatureAlgorithm, User, default_name_id_field,
     default_name_id_format,
 };
-use crate::directory_ops::AdminError;
 use crate::totp::TotpSecret;
 
 pub fn app_to_wire(a: &App) -> wire::App {

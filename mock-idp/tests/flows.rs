@@ -580,7 +580,7 @@ async fn encrypted_assertions_for_the_sp_certificate_and_the_demo_sp() {
     let md = get(idp.addr(), "/saml2/avoma/metadata").await;
     let (trust, entities) =
         samlscope_core::metadata::trust_from_metadata(md.body.as_bytes()).unwrap();
-    let mut policy = samlscope_core::validate::Policy::new(trust, samlscope_idp::idp::now());
+    let mut policy = samlscope_core::validate::Policy::new(trust, samlscope_idp::fresh::now());
     policy.idp_entity_id = entities.into_iter().next();
     policy.sp_entity_id = Some("https://app.avoma.com".into());
     policy.acs_url = Some("https://prod-api.avoma.com/saml2/acs".into());

@@ -13,7 +13,6 @@
 //! freed after the lock is released). Readers clone the `Arc`s of the matching events under the
 //! lock and serialize after it.
 
-pub(crate) mod page;
 pub mod query;
 
 use std::collections::VecDeque;

@@ -219,7 +219,7 @@ pub async fn sp_validate(
     assert_eq!(md.status, 200);
     let (trust, entities) = trust_from_metadata(md.body.as_bytes()).unwrap();
     let a = idp.idp().app(app).unwrap();
-    let mut policy = Policy::new(trust, samlscope_idp::idp::now());
+    let mut policy = Policy::new(trust, samlscope_idp::fresh::now());
     policy.idp_entity_id = entities.into_iter().next();
     policy.sp_entity_id = Some(a.sp_entity_id.clone());
     policy.acs_url = a.acs_urls.first().cloned();

@@ -12,8 +12,8 @@ use samlscope_api::{Event, Outcome};
 use samlscope_core::xml::{escape_attr, escape_text};
 use serde::Serialize;
 
-use super::{Filter, MAX_RESPONSE_B64};
 use crate::error::HttpError;
+use crate::events::{Filter, MAX_RESPONSE_B64};
 use crate::idp::SharedIdp;
 use crate::pages;
 
