@@ -44,7 +44,15 @@ pub fn pairs(query: &str) -> Vec<RawPair<'_>> {
         .into_iter()
         .filter(|p| !p.is_empty())
         .map(|p| {
-            let (n, v) = p.split_once('=').unwrap_or((p, ""));
+            // memchr, not `split_once('=')`: a bare base64 value is one kilobytes-long piece
+            // that holds no `=` before its padding.
+            let (n, v) = match memchr::memchr(b'=', p.as_bytes()) {
+                Some(at) => (
+                    p.get(..at).unwrap_or(p),
+                    p.get(at + 1..).unwrap_or_default(),
+                ),
+                None => (p, ""),
+            };
             let trimmed = n.trim();
             RawPair {
                 name: if trimmed.len() > MAX_RAW_NAME {
@@ -70,7 +78,7 @@ pub fn form_decode(s: &str) -> String {
 /// Decoding for base64-valued parameters (see the module note on `+`). Returns the bytes and
 /// whether URL-decoding changed anything.
 pub fn base64_param(raw: &str) -> (Cow<'_, [u8]>, bool) {
-    if !raw.contains('%') {
+    if memchr::memchr(b'%', raw.as_bytes()).is_none() {
         return (Cow::Borrowed(raw.as_bytes()), false);
     }
     let plus_is_space = raw.contains("%2B") || raw.contains("%2b");

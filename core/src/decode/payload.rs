@@ -207,13 +207,8 @@ pub fn peel_base64(
 ) -> Result<String, PeelError> {
     let bytes = base64_decode(text, limits.max_message.max(limits.max_inflate))?;
     layers.push(Layer::Base64);
-    let try_plain = |layers: &mut Vec<Layer>| -> Option<Result<String, PeelError>> {
-        looks_like_xml(&bytes).then(|| xml_text(bytes.clone(), "base64", limits, layers))
-    };
-    if expect == Expect::Plain
-        && let Some(r) = try_plain(layers)
-    {
-        return r;
+    if expect == Expect::Plain && looks_like_xml(&bytes) {
+        return xml_text(bytes, "base64", limits, layers);
     }
     // Raw DEFLATE first (the Redirect binding), then zlib (seen from broken senders).
     let mut first_err = None;
@@ -238,10 +233,8 @@ pub fn peel_base64(
             }
         }
     }
-    if expect == Expect::Deflated
-        && let Some(r) = try_plain(layers)
-    {
-        return r;
+    if expect == Expect::Deflated && looks_like_xml(&bytes) {
+        return xml_text(bytes, "base64", limits, layers);
     }
     if utf16(&bytes) {
         return Err(PeelError::Utf16 { after: "base64" });
