@@ -200,9 +200,11 @@ pub fn bench_batch(args: &[String]) -> Result<()> {
         );
         Ok((secs, cpu, out.stdout.len() / lines.max(1)))
     };
-    // (responses/s by the median batch, CPU µs per response over the whole process)
-    let python = |seconds: &str| -> Result<(f64, f64)> {
+    // (responses/s by the median batch, CPU µs per response over the whole process, cores
+    // used: CPU seconds per wall second)
+    let python = |seconds: &str| -> Result<(f64, f64, f64)> {
         let cpu_before = cpu_seconds("self", true).unwrap_or(0.0);
+        let t = Instant::now();
         let out = Command::new("python3")
             .arg(workspace_root()?.join("tests/benches/xmlsec_baseline.py"))
             .arg(&response)
@@ -214,6 +216,7 @@ pub fn bench_batch(args: &[String]) -> Result<()> {
         let text = String::from_utf8_lossy(&out.stdout);
         ensure!(out.status.success(), "xmlsec_baseline.py failed: {text}");
         let cpu = cpu_seconds("self", true).unwrap_or(0.0) - cpu_before;
+        let cores = cpu / t.elapsed().as_secs_f64();
         // "python-xmlsec: 1480 responses/s (… median of 225 batches of 20; …)"
         let rate = text
             .split_whitespace()
@@ -226,7 +229,7 @@ pub fn bench_batch(args: &[String]) -> Result<()> {
             .and_then(|n| n.parse::<f64>().ok());
         match (rate, batches) {
             // One verification before the batches, then 20 per batch.
-            (Some(rate), Some(b)) => Ok((rate, cpu * 1e6 / (b * 20.0 + 1.0))),
+            (Some(rate), Some(b)) => Ok((rate, cpu * 1e6 / (b * 20.0 + 1.0), cores)),
             _ => bail!("unexpected baseline output: {text}"),
         }
     };
@@ -238,12 +241,16 @@ pub fn bench_batch(args: &[String]) -> Result<()> {
     let mut own_cpu = Vec::new();
     let mut py = Vec::new();
     let mut py_cpu = Vec::new();
+    let mut own_cores = Vec::new();
+    let mut py_cores = Vec::new();
     let mut bytes_per_line = 0;
     for round in 0..rounds {
         let (secs, cpu, per_line) = check("--json")?;
         bytes_per_line = per_line;
         own_cpu.push(cpu * 1e6 / lines as f64);
-        let (p, p_cpu) = python("3")?;
+        own_cores.push(cpu / secs);
+        let (p, p_cpu, p_cores) = python("3")?;
+        py_cores.push(p_cores);
         own.push(lines as f64 / secs);
         py.push(p);
         py_cpu.push(p_cpu);
@@ -281,6 +288,14 @@ pub fn bench_batch(args: &[String]) -> Result<()> {
     println!(
         "  CPU per response: samlscope {cpu_m:.0} µs (all threads, process start included), python-xmlsec {py_cpu_m:.0} µs (interpreter start included): {:.1}x less CPU",
         py_cpu_m / cpu_m
+    );
+    // Linux shares CPU between sessions (autogroups), not threads: while other sessions
+    // build, samlscope's threads together get about what python's one thread gets, and the
+    // wall ratio falls toward the CPU ratio. These say how much of the machine each side had.
+    println!(
+        "  cores used (CPU ÷ wall, medians): samlscope {:.2} of {cores}, python-xmlsec {:.2} of 1",
+        median(&own_cores),
+        median(&py_cores)
     );
     println!(
         "  samlscope check - --json-full  {:>8.0} responses/s ({full_bytes} bytes per line; one run, for comparison)",
