@@ -1,5 +1,5 @@
-//! The admin and scenario API: metadata and certificates per app, key rotation, the app list
-//! and the scenario responses.
+//! The scenario API (the JSON the page and test suites read): metadata and certificates per app,
+//! key rotation (an admin write, behind the admin guard), the app list and the scenario responses.
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
