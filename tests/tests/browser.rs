@@ -287,25 +287,35 @@ fn response_b64(idp: &RunningIdp, scenario: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(made.xml)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn inspector_in_headless_chromium() {
-    let _one = ONE_BROWSER.lock().await;
-    let Some(dist) = dist() else { return };
-    page_size_within_budget(&dist);
-    if !samlscope_tests::oracle_available(
+/// Whether headless Chromium and its driver are here (under `CI=true` their absence fails).
+fn chromium_available() -> bool {
+    samlscope_tests::oracle_available(
         "chromium + chromedriver",
         Command::new("chromedriver").arg("--version"),
-    ) {
-        return;
-    }
-    let idp = samlscope_idp::start_with(
+    )
+}
+
+/// The bundled IdP serving the built page from `dist`.
+async fn idp_serving(dist: PathBuf) -> RunningIdp {
+    samlscope_idp::start_with(
         Config::bundled().unwrap(),
         KeyStore::Memory,
         None,
         Some(dist),
     )
     .await
-    .unwrap();
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inspector_in_headless_chromium() {
+    let _one = ONE_BROWSER.lock().await;
+    let Some(dist) = dist() else { return };
+    page_size_within_budget(&dist);
+    if !chromium_available() {
+        return;
+    }
+    let idp = idp_serving(dist).await;
     let (proxy, sent) = recording_proxy(idp.addr()).await;
     let origin = format!("http://{proxy}");
     let profile = samlscope_tests::scratch("chromium-profile");
@@ -707,20 +717,10 @@ async fn note_then_verdict(c: &Client, want: &str) -> String {
 async fn events_open_in_the_inspector_without_the_response_travelling() {
     let _one = ONE_BROWSER.lock().await;
     let Some(dist) = dist() else { return };
-    if !samlscope_tests::oracle_available(
-        "chromium + chromedriver",
-        Command::new("chromedriver").arg("--version"),
-    ) {
+    if !chromium_available() {
         return;
     }
-    let idp = samlscope_idp::start_with(
-        Config::bundled().unwrap(),
-        KeyStore::Memory,
-        None,
-        Some(dist),
-    )
-    .await
-    .unwrap();
+    let idp = idp_serving(dist).await;
     // An SP-initiated sign-in over HTTP (the SP's request, the user's credentials) and a
     // wrapping attack from the scenario API: two responses in the log.
     let request = r#"<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_events_req" Version="2.0" IssueInstant="2026-01-01T00:00:00Z" AssertionConsumerServiceURL="https://prod-api.avoma.com/saml2/acs"><saml:Issuer>https://app.avoma.com</saml:Issuer></samlp:AuthnRequest>"#;
