@@ -8,7 +8,7 @@
 //! `cargo xtask bench-batch` times it end to end against python-xmlsec.
 
 use crate::error::CliError;
-use crate::input::{explain, read_bounded, read_input};
+use crate::input::{explain, read_bounded, read_input, read_line_bounded};
 use crate::pool;
 use samlscope_core::decode::{DecodeError, DecodeLimits, InflateBudget, decode_within};
 use samlscope_core::metadata::trust_from_metadata;
@@ -18,7 +18,7 @@ use samlscope_core::report::{
 use samlscope_core::saml::{Identity, MessageKind};
 use samlscope_core::trust::{Certificate, Fingerprint, TrustSource, TrustStore};
 use samlscope_core::validate::{Policy, undecodable, valid_when_issued, validate};
-use std::io::{BufRead as _, IsTerminal as _, Write as _};
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -605,34 +605,28 @@ fn read_all<E: FnMut(Vec<Entry>)>(
     let limits = run.limits;
     for path in &args.inputs {
         if path.as_os_str() == "-" {
-            // One message per line, streamed: memory stays bounded by one line and the window.
+            // One message per line, streamed: memory stays bounded by one line (cut at the input
+            // limit) and the window.
             // A line is kilobytes of base64: a 1 MiB buffer reads many lines per system call
             // (stdin's own 8 KiB took one or two per line), and the line's buffer is reused.
             let mut stdin = std::io::BufReader::with_capacity(1 << 20, std::io::stdin().lock());
             let mut line = Vec::new();
             let mut messages = 0usize;
             for i in 1.. {
-                line.clear();
-                if stdin
-                    .read_until(b'\n', &mut line)
+                let Some(read) = read_line_bounded(&mut stdin, &mut line, limits.max_input)
                     .map_err(|e| Stop::Input(e.to_string()))?
-                    == 0
-                {
+                else {
                     break;
-                }
-                if line.last() == Some(&b'\n') {
-                    line.pop();
-                }
+                };
                 let name = format!("stdin:{i}");
-                if line.iter().all(u8::is_ascii_whitespace) {
+                if read.blank {
                     continue;
                 }
                 messages += 1;
-                if line.len() > limits.max_input {
+                if read.len > limits.max_input {
                     let why = format!(
                         "line of {} bytes, above the input limit of {} bytes",
-                        line.len(),
-                        limits.max_input
+                        read.len, limits.max_input
                     );
                     feed.unreadable(&name, &why)?;
                     continue;

@@ -30,6 +30,49 @@ pub fn read_bounded(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
     Ok(buf)
 }
 
+/// One line of `input` (without its `\n`) into `line`, holding at most `limit + 1` of its bytes:
+/// the rest of a longer line is read and dropped, so one endless line cannot take the memory
+/// while its length is still known. `None` at the end of input.
+pub fn read_line_bounded(
+    input: &mut impl std::io::BufRead,
+    line: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<Option<Line>> {
+    line.clear();
+    let mut read = Line {
+        len: 0,
+        blank: true,
+    };
+    let mut any = false;
+    loop {
+        let buf = input.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(any.then_some(read));
+        }
+        any = true;
+        let end = buf.iter().position(|&b| b == b'\n');
+        let part = &buf[..end.unwrap_or(buf.len())];
+        let room = limit.saturating_add(1).saturating_sub(line.len());
+        line.extend_from_slice(&part[..part.len().min(room)]);
+        read.len = read.len.saturating_add(part.len());
+        read.blank &= part.iter().all(u8::is_ascii_whitespace);
+        let used = end.map_or(buf.len(), |at| at + 1);
+        input.consume(used);
+        if end.is_some() {
+            return Ok(Some(read));
+        }
+    }
+}
+
+/// What [`read_line_bounded`] saw of a whole line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    /// Its length in bytes, counted past the limit.
+    pub len: usize,
+    /// Only ASCII whitespace (or nothing).
+    pub blank: bool,
+}
+
 /// The bytes of a message argument: `-` is stdin and a path is that file, both through
 /// [`read_bounded`]; an `http://` or `https://` argument that names no file is itself the
 /// input, so the Redirect-binding URL from the browser's address bar can be passed as it is
@@ -108,5 +151,38 @@ fn too_large(path: &Path, size: Option<u64>, limit: usize) -> String {
     match size {
         Some(size) => format!("{name} is {size} bytes, above the {limit}-byte input limit"),
         None => format!("{name} is larger than the {limit}-byte input limit"),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_is_held_up_to_the_limit_and_counted_whole() {
+        // A 3-byte buffer makes every line span several reads.
+        let text: &[u8] = b"ab\n \t\r\nabcdefghij\n\ntail";
+        let mut input = std::io::BufReader::with_capacity(3, text);
+        let mut line = Vec::new();
+        let mut next = || read_line_bounded(&mut input, &mut line, 4).unwrap();
+        let mut seen = Vec::new();
+        while let Some(read) = next() {
+            seen.push(read);
+        }
+        let l = |len, blank| Line { len, blank };
+        assert_eq!(
+            seen,
+            [
+                l(2, false),
+                l(3, true),
+                l(10, false),
+                l(0, true),
+                l(4, false)
+            ]
+        );
+        let mut input = std::io::BufReader::with_capacity(3, &b"abcdefghij\n"[..]);
+        read_line_bounded(&mut input, &mut line, 4).unwrap();
+        assert_eq!(line, b"abcde", "limit + 1 bytes held, the rest dropped");
     }
 }
